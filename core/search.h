@@ -1,0 +1,29 @@
+// Byte and needle search over a run of segments, correct across segment
+// boundaries and linear in the bytes scanned.
+#pragma once
+
+#include <cstddef>
+
+#include "segment.h"
+#include "status.h"
+
+namespace chunkbuf {
+
+// First needle occurrence lying wholly inside [start, end) of the segments'
+// concatenation; npos when absent. Fails only with NoMem (large needles over
+// tiny segments need a KMP table).
+Status seg_find(const Seg* segs, size_t nseg, size_t total, const char* needle, size_t m, size_t start, size_t end,
+                size_t* pos) noexcept;
+// Last such occurrence.
+Status seg_rfind(const Seg* segs, size_t nseg, size_t total, const char* needle, size_t m, size_t start, size_t end,
+                 size_t* pos) noexcept;
+// First position in [start, end) holding byte a or byte b; npos when absent.
+size_t seg_find_either(const Seg* segs, size_t nseg, size_t total, char a, char b, size_t start, size_t end) noexcept;
+// Byte at absolute offset off (< total).
+char seg_byte_at(const Seg* segs, size_t nseg, size_t off) noexcept;
+// Copies n bytes starting at off into dst (off + n <= total).
+void seg_copy(const Seg* segs, size_t nseg, size_t off, void* dst, size_t n) noexcept;
+// Compares the n bytes at off with data.
+bool seg_equal(const Seg* segs, size_t nseg, size_t off, const void* data, size_t n) noexcept;
+
+}  // namespace chunkbuf
