@@ -1,0 +1,153 @@
+// The C API end to end: what the core tests cover, through the handles.
+#include <gtest/gtest.h>
+
+#include <chunkbuf.h>
+
+#include <cstring>
+#include <string>
+
+namespace {
+
+std::string bytes(const chunkbuf_view* v) {
+  size_t len = 0, copied = 0;
+  EXPECT_EQ(chunkbuf_view_len(v, &len), CHUNKBUF_OK);
+  std::string s(len, '\0');
+  EXPECT_EQ(chunkbuf_view_copy_out(v, 0, s.data(), len, &copied), CHUNKBUF_OK);
+  return s;
+}
+
+}  // namespace
+
+TEST(Api, PoolStatsAndTenantsThroughHandles) {
+  chunkbuf_pool* pool = nullptr;
+  chunkbuf_pool_options po = CHUNKBUF_POOL_OPTIONS_INIT;
+  ASSERT_EQ(chunkbuf_pool_new(&po, &pool), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_pool_set_tenant_quota(pool, 5, 4096), CHUNKBUF_OK);
+  chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+  o.pool = pool;
+  o.tenant = 5;
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(&o, &buf), CHUNKBUF_OK);
+  std::string page(4096, 'p');
+  ASSERT_EQ(chunkbuf_buffer_append(buf, page.data(), page.size()), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_buffer_append(buf, "x", 1), CHUNKBUF_ELIMIT);
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "quota"), nullptr) << chunkbuf_last_error();
+  size_t live = 0;
+  ASSERT_EQ(chunkbuf_pool_tenant_usage(pool, 5, &live), CHUNKBUF_OK);
+  EXPECT_EQ(live, 4096u);
+  chunkbuf_pool_stats st = CHUNKBUF_POOL_STATS_INIT;
+  ASSERT_EQ(chunkbuf_pool_stats_get(pool, &st), CHUNKBUF_OK);
+  EXPECT_EQ(st.bytes_in_use, 4096u);
+  EXPECT_EQ(st.misses[0], 1u);
+  chunkbuf_view* v = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_split_to(buf, 100, &v), CHUNKBUF_OK);
+  uint32_t tenant = 0;
+  ASSERT_EQ(chunkbuf_view_tenant(v, &tenant), CHUNKBUF_OK);
+  EXPECT_EQ(tenant, 5u);
+  chunkbuf_buffer_free(buf);
+  chunkbuf_pool_free(pool);  // the view keeps the pool's memory alive
+  EXPECT_EQ(bytes(v), std::string(100, 'p'));
+  chunkbuf_view_release(v);
+}
+
+TEST(Api, TrimGivesCachedBlocksBack) {
+  chunkbuf_pool* pool = nullptr;
+  ASSERT_EQ(chunkbuf_pool_new(nullptr, &pool), CHUNKBUF_OK);
+  chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+  o.pool = pool;
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(&o, &buf), CHUNKBUF_OK);
+  std::string s(100000, 's');
+  ASSERT_EQ(chunkbuf_buffer_append(buf, s.data(), s.size()), CHUNKBUF_OK);
+  chunkbuf_buffer_free(buf);
+  chunkbuf_pool_stats st = CHUNKBUF_POOL_STATS_INIT;
+  ASSERT_EQ(chunkbuf_pool_stats_get(pool, &st), CHUNKBUF_OK);
+  EXPECT_GT(st.bytes_cached, 0u);
+  EXPECT_EQ(st.bytes_in_use, 0u);
+  ASSERT_EQ(chunkbuf_pool_trim(pool), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_pool_stats_get(pool, &st), CHUNKBUF_OK);
+  EXPECT_EQ(st.bytes_cached, 0u);
+  chunkbuf_pool_free(pool);
+}
+
+TEST(Api, DefaultPoolIsNeverFreed) {
+  chunkbuf_pool* d = chunkbuf_pool_default();
+  chunkbuf_pool_free(d);
+  chunkbuf_pool_stats st = CHUNKBUF_POOL_STATS_INIT;
+  EXPECT_EQ(chunkbuf_pool_stats_get(d, &st), CHUNKBUF_OK);
+}
+
+TEST(Api, ViewDataSegmentsAndContiguous) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  static const char a[] = "zero", b[] = "copy";
+  ASSERT_EQ(chunkbuf_buffer_append_ref(buf, a, 4, nullptr, nullptr), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append_ref(buf, b, 4, nullptr, nullptr), CHUNKBUF_OK);
+  chunkbuf_view* v = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_split_to(buf, 8, &v), CHUNKBUF_OK);
+  const void* data = nullptr;
+  size_t len = 0, n = 0;
+  EXPECT_EQ(chunkbuf_view_data(v, &data, &len), CHUNKBUF_ESTATE);
+  struct iovec iov[4];
+  ASSERT_EQ(chunkbuf_view_segments(v, 0, iov, 4, &n), CHUNKBUF_OK);
+  ASSERT_EQ(n, 2u);
+  EXPECT_EQ(iov[0].iov_base, a);  // zero copy all the way
+  EXPECT_EQ(iov[1].iov_base, b);
+  ASSERT_EQ(chunkbuf_view_segments(v, 1, iov, 4, &n), CHUNKBUF_OK);
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(chunkbuf_view_segments(v, 3, iov, 4, &n), CHUNKBUF_ERANGE);
+  chunkbuf_view* c = nullptr;
+  ASSERT_EQ(chunkbuf_view_contiguous(v, &c), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_view_data(c, &data, &len), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(static_cast<const char*>(data), len), "zerocopy");
+  int eq = 0;
+  ASSERT_EQ(chunkbuf_view_equals_view(v, c, &eq), CHUNKBUF_OK);
+  EXPECT_EQ(eq, 1);
+  ASSERT_EQ(chunkbuf_view_retain(c), CHUNKBUF_OK);
+  chunkbuf_view_release(c);
+  chunkbuf_view_release(c);
+  chunkbuf_view_release(v);
+  chunkbuf_buffer_free(buf);
+}
+
+TEST(Api, KindsTenantsSharersAndDigest) {
+  uint32_t pcm = 0;
+  ASSERT_EQ(chunkbuf_kind_register("pcm16", &pcm), CHUNKBUF_OK);
+  chunkbuf_view* v = nullptr;
+  ASSERT_EQ(chunkbuf_view_from_bytes(nullptr, "abc", 3, &v), CHUNKBUF_OK);
+  chunkbuf_view* t = nullptr;
+  ASSERT_EQ(chunkbuf_view_retag(v, pcm, &t), CHUNKBUF_OK);
+  uint32_t kind = 99;
+  ASSERT_EQ(chunkbuf_view_kind(v, &kind), CHUNKBUF_OK);
+  EXPECT_EQ(kind, CHUNKBUF_KIND_RAW);
+  ASSERT_EQ(chunkbuf_view_kind(t, &kind), CHUNKBUF_OK);
+  EXPECT_EQ(kind, pcm);
+  size_t sharers = 0;
+  ASSERT_EQ(chunkbuf_view_sharers(v, &sharers), CHUNKBUF_OK);
+  EXPECT_EQ(sharers, 2u);  // v and its retagged twin share the block
+  uint8_t d[32];
+  if (chunkbuf_features() & CHUNKBUF_FEATURE_SHA256) {
+    ASSERT_EQ(chunkbuf_view_sha256(t, d), CHUNKBUF_OK);
+    EXPECT_EQ(d[0], 0xba);
+    EXPECT_EQ(d[31], 0xad);
+  } else {
+    EXPECT_EQ(chunkbuf_view_sha256(t, d), CHUNKBUF_ENOTSUP);
+  }
+  chunkbuf_view_release(t);
+  chunkbuf_view_release(v);
+}
+
+TEST(Api, FreeCallbackRunsOnFailureToo) {
+  chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+  o.max_bytes = 2;
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(&o, &buf), CHUNKBUF_OK);
+  int calls = 0;
+  auto count = [](void* ud) { ++*static_cast<int*>(ud); };
+  EXPECT_EQ(chunkbuf_buffer_append_ref(buf, "abc", 3, count, &calls), CHUNKBUF_ELIMIT);
+  EXPECT_EQ(calls, 1);
+  ASSERT_EQ(chunkbuf_buffer_append_ref(buf, "ab", 2, count, &calls), CHUNKBUF_OK);
+  EXPECT_EQ(calls, 1);
+  chunkbuf_buffer_free(buf);
+  EXPECT_EQ(calls, 2);
+}

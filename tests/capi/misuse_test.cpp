@@ -1,0 +1,245 @@
+// Every entry point answers bad handles and bad arguments with an error code.
+// tests/abi/check_exports.py checks that each exported function is named in
+// this file, so a new entry point cannot skip these tests.
+#include <gtest/gtest.h>
+
+#include <chunkbuf.h>
+
+#include <cstring>
+#include <string>
+
+namespace {
+
+struct Handles {
+  chunkbuf_pool* pool = nullptr;
+  chunkbuf_buffer* buf = nullptr;
+  chunkbuf_view* view = nullptr;
+};
+
+// Calls every buffer/view/pool entry point that takes a handle with the
+// given (bad) handles and expects CHUNKBUF_EHANDLE from each.
+void expect_all_reject(const Handles& h) {
+  size_t sz = 0;
+  int eq = 0;
+  uint8_t u8 = 0;
+  uint16_t u16 = 0;
+  uint32_t u32 = 0;
+  uint64_t u64 = 0;
+  char tmp[8];
+  struct iovec iov[2];
+  const void* p = nullptr;
+  chunkbuf_view* v = nullptr;
+  chunkbuf_record rec[2];
+  chunkbuf_pool_stats st = CHUNKBUF_POOL_STATS_INIT;
+  const int E = CHUNKBUF_EHANDLE;
+
+  EXPECT_EQ(chunkbuf_pool_stats_get(h.pool, &st), E);
+  EXPECT_EQ(chunkbuf_pool_trim(h.pool), E);
+  EXPECT_EQ(chunkbuf_pool_set_tenant_quota(h.pool, 1, 10), E);
+  EXPECT_EQ(chunkbuf_pool_tenant_usage(h.pool, 1, &sz), E);
+
+  EXPECT_EQ(chunkbuf_buffer_len(h.buf, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_append(h.buf, "a", 1), E);
+  EXPECT_EQ(chunkbuf_buffer_append_ref(h.buf, "a", 1, nullptr, nullptr), E);
+  struct iovec one = {const_cast<char*>("a"), 1};
+  EXPECT_EQ(chunkbuf_buffer_append_refv(h.buf, &one, 1, nullptr, nullptr), E);
+  EXPECT_EQ(chunkbuf_buffer_append_view(h.buf, h.view), E);
+  EXPECT_EQ(chunkbuf_buffer_reserve(h.buf, 1, iov, 2, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_commit(h.buf, 0), E);
+  EXPECT_EQ(chunkbuf_buffer_read_from_fd(h.buf, 0, 1, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_find(h.buf, "a", 1, 0, CHUNKBUF_NPOS, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_rfind(h.buf, "a", 1, 0, CHUNKBUF_NPOS, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_peek(h.buf, 1, iov, 2, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_segment_count(h.buf, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_coalesce(h.buf, 1, &p), E);
+  EXPECT_EQ(chunkbuf_buffer_equals(h.buf, "a", 1, &eq), E);
+  EXPECT_EQ(chunkbuf_buffer_copy_out(h.buf, 0, tmp, 1, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_u8(h.buf, 0, &u8), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_u16(h.buf, 0, CHUNKBUF_BE, &u16), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_u32(h.buf, 0, CHUNKBUF_BE, &u32), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_u64(h.buf, 0, CHUNKBUF_BE, &u64), E);
+  EXPECT_EQ(chunkbuf_buffer_advance(h.buf, 0), E);
+  EXPECT_EQ(chunkbuf_buffer_read(h.buf, tmp, 1, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_split_to(h.buf, 0, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_until(h.buf, "a", 1, 0, 0, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_line(h.buf, CHUNKBUF_EOL_LF, 0, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_lines(h.buf, CHUNKBUF_EOL_LF, 0, rec, 2, &sz, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_records(h.buf, "a", 1, 0, rec, 2, &sz, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_write_to_fd(h.buf, 1, 1, &sz), E);
+
+  EXPECT_EQ(chunkbuf_view_retain(h.view), E);
+  EXPECT_EQ(chunkbuf_view_len(h.view, &sz), E);
+  EXPECT_EQ(chunkbuf_view_segment_count(h.view, &sz), E);
+  EXPECT_EQ(chunkbuf_view_segments(h.view, 0, iov, 2, &sz), E);
+  EXPECT_EQ(chunkbuf_view_data(h.view, &p, &sz), E);
+  EXPECT_EQ(chunkbuf_view_slice(h.view, 0, 0, &v), E);
+  EXPECT_EQ(chunkbuf_view_find(h.view, "a", 1, 0, CHUNKBUF_NPOS, &sz), E);
+  EXPECT_EQ(chunkbuf_view_equals(h.view, "a", 1, &eq), E);
+  EXPECT_EQ(chunkbuf_view_equals_view(h.view, h.view, &eq), E);
+  EXPECT_EQ(chunkbuf_view_copy_out(h.view, 0, tmp, 1, &sz), E);
+  const chunkbuf_view* parts[1] = {h.view};
+  EXPECT_EQ(chunkbuf_view_concat(parts, 1, &v), E);
+  EXPECT_EQ(chunkbuf_view_contiguous(h.view, &v), E);
+  uint32_t k = 0;
+  EXPECT_EQ(chunkbuf_view_kind(h.view, &k), E);
+  EXPECT_EQ(chunkbuf_view_retag(h.view, 0, &v), E);
+  EXPECT_EQ(chunkbuf_view_tenant(h.view, &k), E);
+  EXPECT_EQ(chunkbuf_view_sharers(h.view, &sz), E);
+  uint8_t digest[32];
+  EXPECT_EQ(chunkbuf_view_sha256(h.view, digest), E);
+  EXPECT_EQ(v, nullptr);  // no call handed anything out
+}
+
+}  // namespace
+
+TEST(Misuse, NullHandles) {
+  expect_all_reject(Handles{});
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "NULL"), nullptr) << chunkbuf_last_error();
+  // Freeing or releasing NULL is a no-op.
+  chunkbuf_pool_free(nullptr);
+  chunkbuf_buffer_free(nullptr);
+  chunkbuf_view_release(nullptr);
+}
+
+TEST(Misuse, FreedHandlesAreDetected) {
+  Handles h;
+  ASSERT_EQ(chunkbuf_pool_new(nullptr, &h.pool), CHUNKBUF_OK);
+  chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+  o.pool = h.pool;
+  ASSERT_EQ(chunkbuf_buffer_new(&o, &h.buf), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append(h.buf, "abc", 3), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_split_to(h.buf, 3, &h.view), CHUNKBUF_OK);
+  chunkbuf_view_release(h.view);
+  chunkbuf_buffer_free(h.buf);
+  chunkbuf_pool_free(h.pool);
+  expect_all_reject(h);
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "already freed"), nullptr) << chunkbuf_last_error();
+  // A second free/release is detected and ignored.
+  chunkbuf_view_release(h.view);
+  chunkbuf_buffer_free(h.buf);
+  chunkbuf_pool_free(h.pool);
+}
+
+TEST(Misuse, WrongKindHandles) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  chunkbuf_view* view = nullptr;
+  ASSERT_EQ(chunkbuf_view_from_bytes(nullptr, "x", 1, &view), CHUNKBUF_OK);
+  Handles h;
+  h.pool = reinterpret_cast<chunkbuf_pool*>(buf);
+  h.buf = reinterpret_cast<chunkbuf_buffer*>(view);
+  h.view = reinterpret_cast<chunkbuf_view*>(buf);
+  expect_all_reject(h);
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "not a chunkbuf_view"), nullptr) << chunkbuf_last_error();
+  size_t len = 0;
+  EXPECT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);  // still alive and well
+  chunkbuf_view_release(view);
+  chunkbuf_buffer_free(buf);
+}
+
+TEST(Misuse, NullOutParamsAndBadArguments) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append(buf, "hello\n", 6), CHUNKBUF_OK);
+  const int E = CHUNKBUF_EINVAL;
+  EXPECT_EQ(chunkbuf_pool_new(nullptr, nullptr), E);
+  EXPECT_EQ(chunkbuf_buffer_new(nullptr, nullptr), E);
+  EXPECT_EQ(chunkbuf_buffer_len(buf, nullptr), E);
+  EXPECT_EQ(chunkbuf_buffer_append(buf, nullptr, 3), E);
+  EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 1, 0, CHUNKBUF_NPOS, nullptr), E);
+  size_t pos = 0;
+  EXPECT_EQ(chunkbuf_buffer_find(buf, "", 0, 0, CHUNKBUF_NPOS, &pos), E);
+  EXPECT_EQ(chunkbuf_buffer_find(buf, "h", 1, 7, CHUNKBUF_NPOS, &pos), CHUNKBUF_ERANGE);
+  EXPECT_EQ(chunkbuf_buffer_take_line(buf, static_cast<chunkbuf_eol>(42), 0, nullptr), E);
+  chunkbuf_view* v = nullptr;
+  EXPECT_EQ(chunkbuf_buffer_take_line(buf, static_cast<chunkbuf_eol>(42), 0, &v), E);
+  uint16_t u16 = 0;
+  EXPECT_EQ(chunkbuf_buffer_peek_u16(buf, 0, 7, &u16), E);
+  EXPECT_EQ(chunkbuf_buffer_read_from_fd(buf, -1, 0, &pos), E);
+  EXPECT_EQ(chunkbuf_buffer_split_to(buf, 7, &v), CHUNKBUF_ERANGE);
+  EXPECT_EQ(chunkbuf_buffer_advance(buf, 7), CHUNKBUF_ERANGE);
+  EXPECT_EQ(chunkbuf_view_concat(nullptr, 1, &v), E);
+  EXPECT_EQ(chunkbuf_kind_register(nullptr, nullptr), E);
+  const char* name = nullptr;
+  EXPECT_EQ(chunkbuf_kind_name(0, nullptr), E);
+  EXPECT_EQ(chunkbuf_kind_name(0, &name), CHUNKBUF_OK);
+  EXPECT_STREQ(name, "raw");
+  EXPECT_EQ(chunkbuf_pool_set_tenant_quota(chunkbuf_pool_default(), 0, 1), E);
+  int equal = 0;
+  EXPECT_EQ(chunkbuf_buffer_equals(buf, "hello\n", 6, &equal), CHUNKBUF_OK);
+  EXPECT_EQ(equal, 1);  // nothing above changed the bytes
+  chunkbuf_buffer_free(buf);
+}
+
+TEST(Misuse, OptionsStructSizeIsCheckedBeforeCopying) {
+  chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+  o.struct_size = sizeof o + 8;  // a newer caller
+  chunkbuf_buffer* buf = nullptr;
+  EXPECT_EQ(chunkbuf_buffer_new(&o, &buf), CHUNKBUF_EVERSION);
+  EXPECT_EQ(buf, nullptr);
+  chunkbuf_pool_options po = CHUNKBUF_POOL_OPTIONS_INIT;
+  po.struct_size = 4;
+  chunkbuf_pool* pool = nullptr;
+  EXPECT_EQ(chunkbuf_pool_new(&po, &pool), CHUNKBUF_EVERSION);
+  chunkbuf_pool_stats st = CHUNKBUF_POOL_STATS_INIT;
+  st.struct_size = 0;
+  EXPECT_EQ(chunkbuf_pool_stats_get(chunkbuf_pool_default(), &st), CHUNKBUF_EVERSION);
+}
+
+TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append(buf, "line\nrest", 9), CHUNKBUF_OK);
+  struct iovec iov[2];
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_buffer_reserve(buf, 16, iov, 2, &n), CHUNKBUF_OK);
+  const int E = CHUNKBUF_ESTATE;
+  chunkbuf_view* v = nullptr;
+  chunkbuf_view* other = nullptr;
+  ASSERT_EQ(chunkbuf_view_from_bytes(nullptr, "v", 1, &other), CHUNKBUF_OK);
+  const void* p = nullptr;
+  char tmp[4];
+  chunkbuf_record rec[2];
+  struct iovec one = {const_cast<char*>("a"), 1};
+  EXPECT_EQ(chunkbuf_buffer_append(buf, "a", 1), E);
+  EXPECT_EQ(chunkbuf_buffer_append_ref(buf, "a", 1, nullptr, nullptr), E);
+  EXPECT_EQ(chunkbuf_buffer_append_refv(buf, &one, 1, nullptr, nullptr), E);
+  EXPECT_EQ(chunkbuf_buffer_append_view(buf, other), E);
+  EXPECT_EQ(chunkbuf_buffer_reserve(buf, 1, iov, 2, &n), E);
+  EXPECT_EQ(chunkbuf_buffer_read_from_fd(buf, 0, 1, &n), E);
+  EXPECT_EQ(chunkbuf_buffer_coalesce(buf, 6, &p), E);
+  EXPECT_EQ(chunkbuf_buffer_advance(buf, 1), E);
+  EXPECT_EQ(chunkbuf_buffer_read(buf, tmp, 1, &n), E);
+  EXPECT_EQ(chunkbuf_buffer_split_to(buf, 1, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_until(buf, "\n", 1, 0, 0, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_line(buf, CHUNKBUF_EOL_LF, 0, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_lines(buf, CHUNKBUF_EOL_LF, 0, rec, 2, &n, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_take_records(buf, "\n", 1, 0, rec, 2, &n, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_write_to_fd(buf, 1, 1, &n), E);
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "reservation"), nullptr);
+  size_t len = 0;
+  EXPECT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);  // looking is allowed
+  EXPECT_EQ(len, 9u);
+  ASSERT_EQ(chunkbuf_buffer_commit(buf, 0), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_buffer_commit(buf, 0), E);
+  EXPECT_EQ(chunkbuf_buffer_advance(buf, 5), CHUNKBUF_OK);
+  chunkbuf_view_release(other);
+  chunkbuf_buffer_free(buf);
+}
+
+TEST(Errors, EveryCodeHasANameAndLastErrorIsNeverNull) {
+  for (int c = 0; c >= -14; --c) {
+    ASSERT_NE(chunkbuf_strerror(c), nullptr);
+    EXPECT_STRNE(chunkbuf_strerror(c), "unknown error code") << c;
+  }
+  EXPECT_STREQ(chunkbuf_strerror(-999), "unknown error code");
+  EXPECT_NE(chunkbuf_last_error(), nullptr);
+}
+
+TEST(Version, RuntimeMatchesHeader) {
+  EXPECT_EQ(chunkbuf_version(), static_cast<unsigned>(CHUNKBUF_VERSION_NUMBER));
+  std::string v = std::to_string(CHUNKBUF_VERSION_MAJOR) + "." + std::to_string(CHUNKBUF_VERSION_MINOR) + "." +
+                  std::to_string(CHUNKBUF_VERSION_PATCH);
+  EXPECT_EQ(v, chunkbuf_version_string());
+  EXPECT_EQ(chunkbuf_features() & ~static_cast<unsigned>(CHUNKBUF_FEATURE_SHA256), 0u);
+}
