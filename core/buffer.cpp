@@ -40,6 +40,7 @@ Status Buffer::init(const BufferOptions& opts) noexcept {
   max_bytes_ = opts.max_bytes;
   min_chunk_ = opts.min_chunk ? opts.min_chunk : kMinBlock;
   grow_ = min_chunk_;
+  linear_ = opts.linear;
   return Status::Ok;
 }
 
@@ -97,6 +98,10 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   if (n == 0) return Status::Ok;
   if (Status st = check_room(n, "append"); st != Status::Ok) return st;
   const char* src = static_cast<const char*>(data);
+  if (linear_) {
+    if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
+    if (Status st = make_linear_room(n); st != Status::Ok) return st;
+  }
   size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
   if (n <= space) {
     if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
@@ -125,6 +130,43 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   return Status::Ok;
 }
 
+Status Buffer::make_linear_room(size_t n) noexcept {
+  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  if (space >= n) return Status::Ok;
+  size_t need = len_ + n;
+  uint32_t own_refs = 1 + (segs_.empty() ? 0 : 1);  // write block + its one segment
+  if (wblock_ && wblock_->capacity >= need && wblock_->refs.load(std::memory_order_acquire) == own_refs) {
+    // Nobody else sees the block: slide the readable bytes to its start.
+    if (!segs_.empty()) {
+      std::memmove(wblock_->data, segs_[0].p, len_);
+      segs_[0].p = wblock_->data;
+    }
+    wpos_ = len_;
+    return Status::Ok;
+  }
+  size_t want = std::max(need, wblock_ ? wblock_->capacity * 2 : min_chunk_);
+  Block* nb = nullptr;
+  if (Status st = pool_->acquire(want, tenant_, &nb); st != Status::Ok) return st;
+  if (!segs_.empty()) {
+    std::memcpy(nb->data, segs_[0].p, len_);
+    segs_[0].b->release();
+    nb->retain();
+    segs_[0] = Seg{nb, nb->data, len_};
+  }
+  if (wblock_) wblock_->release();
+  wblock_ = nb;
+  wpos_ = len_;
+  return Status::Ok;
+}
+
+void Buffer::copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept {
+  char* dst = wblock_->data + wpos_;
+  seg_copy(segs, nseg, 0, dst, n);
+  push_written(wblock_, dst, n);
+  wpos_ += n;
+  len_ += n;
+}
+
 Status Buffer::append_ref(const void* data, size_t n, FreeFn fn, void* ud) noexcept {
   struct iovec iov = {const_cast<void*>(data), n};
   return append_refv(&iov, 1, fn, ud);
@@ -140,6 +182,18 @@ Status Buffer::append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void*
   }
   Status st = check_mutable("append_ref");
   if (st == Status::Ok) st = check_room(total, "append_ref");
+  if (linear_) {  // the linear backend copies: adopted memory goes back at once
+    if (st == Status::Ok && total > 0 && !segs_.reserve_back(1))
+      st = fail(Status::NoMem, "out of memory growing the segment list");
+    if (st == Status::Ok) st = make_linear_room(total);
+    for (size_t i = 0; st == Status::Ok && i < cnt; ++i) {
+      if (!iov[i].iov_len) continue;
+      Seg piece{nullptr, static_cast<const char*>(iov[i].iov_base), iov[i].iov_len};
+      copy_into_tail(&piece, 1, piece.n);
+    }
+    if (fn) fn(ud);
+    return st;
+  }
   if (st == Status::Ok && pieces > 0 && !segs_.reserve_back(pieces))
     st = fail(Status::NoMem, "out of memory growing the segment list");
   Block* b = nullptr;
@@ -158,7 +212,12 @@ Status Buffer::append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void*
 Status Buffer::append_view(const ViewRep* v) noexcept {
   if (Status st = check_mutable("append_view"); st != Status::Ok) return st;
   if (Status st = check_room(v->len, "append_view"); st != Status::Ok) return st;
-  if (!segs_.reserve_back(v->nseg)) return fail(Status::NoMem, "out of memory growing the segment list");
+  if (!segs_.reserve_back(linear_ ? 1 : v->nseg)) return fail(Status::NoMem, "out of memory growing the segment list");
+  if (linear_) {
+    if (Status st = make_linear_room(v->len); st != Status::Ok) return st;
+    if (v->len) copy_into_tail(v->segs(), v->nseg, v->len);
+    return Status::Ok;
+  }
   const Seg* s = v->segs();
   for (size_t i = 0; i < v->nseg; ++i) {
     if (!segs_.empty() && segs_.back().b == s[i].b && segs_.back().p + segs_.back().n == s[i].p) {
@@ -178,6 +237,9 @@ Status Buffer::reserve(size_t n, struct iovec* iov, size_t max_iov, size_t* n_io
   if (n == 0) n = 1;
   if (Status st = check_room(n, "reserve"); st != Status::Ok) return st;
   if (!segs_.reserve_back(2)) return fail(Status::NoMem, "out of memory growing the segment list");
+  if (linear_) {
+    if (Status st = make_linear_room(n); st != Status::Ok) return st;
+  }
   size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
   if (space >= n) {
     iov[0] = {wblock_->data + wpos_, space};

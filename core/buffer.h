@@ -26,6 +26,10 @@ struct BufferOptions {
   size_t max_bytes = 0;  // 0: unlimited
   size_t min_chunk = 0;  // 0: kMinBlock
   uint32_t tenant = 0;
+  // Linear backend: keep the readable bytes contiguous in one growable
+  // block (compacting in place when no view shares it); adopted memory and
+  // appended views are copied in.
+  bool linear = false;
 };
 
 enum class Eol { Any = 0, Crlf = 1, CrlfStrict = 2, Lf = 3, Nul = 4 };
@@ -52,6 +56,7 @@ class Buffer {
   size_t segment_count() const noexcept { return segs_.size(); }
   const Seg* segs() const noexcept { return segs_.begin(); }
   bool reserved() const noexcept { return reserved_; }
+  bool linear() const noexcept { return linear_; }
   size_t max_bytes() const noexcept { return max_bytes_; }
   Pool* pool() const noexcept { return pool_; }
 
@@ -93,6 +98,11 @@ class Buffer {
   // Next block size for a write needing `need` more bytes.
   size_t next_block_size(size_t need) const noexcept;
   Status new_block(size_t need, Block** out) noexcept;
+  // Linear backend: makes the write block's tail hold n more bytes while
+  // the readable bytes stay one segment at the start of that block.
+  Status make_linear_room(size_t n) noexcept;
+  // Copies n bytes from segs into the (prepared) write block tail.
+  void copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept;
   // Adds [p, p+n) of the write block as bytes of the buffer.
   void push_written(Block* b, const char* p, size_t n) noexcept;
   // Finds the end of the next line at or after `from`: *pos is where the EOL
@@ -109,6 +119,7 @@ class Buffer {
   uint32_t tenant_id_ = 0;
   size_t max_bytes_ = 0;
   size_t min_chunk_ = kMinBlock;
+  bool linear_ = false;
   SegArray segs_;
   size_t len_ = 0;
 

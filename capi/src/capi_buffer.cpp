@@ -47,6 +47,7 @@ int chunkbuf_buffer_new(const chunkbuf_buffer_options* opts, chunkbuf_buffer** o
   bo.max_bytes = o.max_bytes;
   bo.min_chunk = o.min_chunk;
   bo.tenant = o.tenant;
+  bo.linear = o.linear != 0;
   if (bo.min_chunk > (size_t{1} << 30)) return code(fail(Status::Inval, "%s: min_chunk above 1 GiB", fn));
   void* m = mem::alloc(sizeof(chunkbuf_buffer));
   if (!m) return code(fail(Status::NoMem, "%s: out of memory", fn));

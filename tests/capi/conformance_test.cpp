@@ -72,8 +72,9 @@ json records_json(const chunkbuf_view* v, const chunkbuf_record* recs, size_t n)
 
 class CaseRunner {
  public:
-  explicit CaseRunner(const json& c) {
+  CaseRunner(const json& c, bool linear) {
     chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+    o.linear = linear ? 1 : 0;
     if (c.contains("buffer")) {
       o.max_bytes = size_field(c["buffer"], "max_bytes", 0);
       o.min_chunk = size_field(c["buffer"], "min_chunk", 0);
@@ -267,7 +268,10 @@ json expected_value(const json& s) {
 
 }  // namespace
 
-TEST(Conformance, AllVectors) {
+class Conformance : public ::testing::TestWithParam<bool> {};
+
+// Every vector runs against both backends: segmented and linear.
+TEST_P(Conformance, AllVectors) {
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(conformance_dir()))
     if (e.path().extension() == ".json") files.push_back(e.path());
@@ -277,7 +281,7 @@ TEST(Conformance, AllVectors) {
     json doc = json::parse(std::ifstream(f));
     for (const json& c : doc.at("cases")) {
       SCOPED_TRACE(f.filename().string() + ": " + c.at("name").get<std::string>());
-      CaseRunner runner(c);
+      CaseRunner runner(c, GetParam());
       size_t i = 0;
       for (const json& s : c.at("steps")) {
         SCOPED_TRACE("step " + std::to_string(i++) + " " + s.dump());
@@ -297,3 +301,6 @@ TEST(Conformance, AllVectors) {
   }
   EXPECT_GT(steps, 50u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "linear" : "segmented"; });
