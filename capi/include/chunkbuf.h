@@ -176,8 +176,13 @@ typedef struct chunkbuf_buffer_options {
   size_t max_bytes;    /* 0: unlimited; appends past it fail with ELIMIT */
   size_t min_chunk;    /* smallest block to allocate; 0: 4096 */
   uint32_t tenant;     /* account blocks to this tenant; 0: none */
+  int linear;          /* 1: the linear backend. The readable bytes stay
+                          contiguous in one growable block (compacted in
+                          place when no view shares it), so every buffer
+                          operation sees one segment; append_ref and
+                          append_view copy. 0: the segmented chain. */
 } chunkbuf_buffer_options;
-#define CHUNKBUF_BUFFER_OPTIONS_INIT {sizeof(chunkbuf_buffer_options), NULL, 0, 0, 0}
+#define CHUNKBUF_BUFFER_OPTIONS_INIT {sizeof(chunkbuf_buffer_options), NULL, 0, 0, 0, 0}
 
 /* End-of-line styles, as libevent's evbuffer_eol_style. */
 typedef enum chunkbuf_eol {
