@@ -209,25 +209,45 @@ Status Buffer::append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void*
   return Status::Ok;
 }
 
-Status Buffer::append_view(const ViewRep* v) noexcept {
+Status Buffer::append_view(const ViewRep* v) noexcept { return append_framed(nullptr, 0, v, nullptr, 0); }
+
+Status Buffer::append_framed(const void* head, size_t hn, const ViewRep* v, const void* tail, size_t tn) noexcept {
   if (Status st = check_mutable("append_view"); st != Status::Ok) return st;
-  if (Status st = check_room(v->len, "append_view"); st != Status::Ok) return st;
-  if (!segs_.reserve_back(linear_ ? 1 : v->nseg)) return fail(Status::NoMem, "out of memory growing the segment list");
+  size_t vlen = v ? v->len : 0;
+  if (Status st = check_room(hn + vlen + tn, "append_view"); st != Status::Ok) return st;
+  Seg head_seg{nullptr, static_cast<const char*>(head), hn};
+  Seg tail_seg{nullptr, static_cast<const char*>(tail), tn};
   if (linear_) {
-    if (Status st = make_linear_room(v->len); st != Status::Ok) return st;
-    if (v->len) copy_into_tail(v->segs(), v->nseg, v->len);
+    if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
+    if (Status st = make_linear_room(hn + vlen + tn); st != Status::Ok) return st;
+    if (hn) copy_into_tail(&head_seg, 1, hn);
+    if (vlen) copy_into_tail(v->segs(), v->nseg, vlen);
+    if (tn) copy_into_tail(&tail_seg, 1, tn);
     return Status::Ok;
   }
-  const Seg* s = v->segs();
-  for (size_t i = 0; i < v->nseg; ++i) {
-    if (!segs_.empty() && segs_.back().b == s[i].b && segs_.back().p + segs_.back().n == s[i].p) {
-      segs_.back().n += s[i].n;
-    } else {
-      s[i].b->retain();
-      segs_.push_back(s[i]);
-    }
+  if (!segs_.reserve_back((v ? v->nseg : 0) + 2)) return fail(Status::NoMem, "out of memory growing the segment list");
+  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  if (hn + tn > space) {
+    Block* nb = nullptr;
+    if (Status st = new_block(hn + tn, &nb); st != Status::Ok) return st;
+    if (wblock_) wblock_->release();
+    wblock_ = nb;
+    wpos_ = 0;
   }
-  len_ += v->len;
+  if (hn) copy_into_tail(&head_seg, 1, hn);
+  if (v) {
+    const Seg* s = v->segs();
+    for (size_t i = 0; i < v->nseg; ++i) {
+      if (!segs_.empty() && segs_.back().b == s[i].b && segs_.back().p + segs_.back().n == s[i].p) {
+        segs_.back().n += s[i].n;
+      } else {
+        s[i].b->retain();
+        segs_.push_back(s[i]);
+      }
+    }
+    len_ += vlen;
+  }
+  if (tn) copy_into_tail(&tail_seg, 1, tn);
   return Status::Ok;
 }
 
@@ -397,6 +417,16 @@ Status Buffer::peek_uint(size_t offset, size_t width, Order order, uint64_t* out
   return Status::Ok;
 }
 
+Status Buffer::slice(size_t start, size_t n, ViewRep** out) const noexcept {
+  if (start > len_ || n > len_ - start)
+    return fail(Status::Range, "slice of %zu bytes at %zu from a buffer of %zu", n, start, len_);
+  ViewRep* v = nullptr;
+  if (Status st = view_of_segs(segs_.begin(), segs_.size(), start, start + n, &v); st != Status::Ok) return st;
+  v->tenant = tenant_id_;
+  *out = v;
+  return Status::Ok;
+}
+
 Status Buffer::advance(size_t n) noexcept {
   if (Status st = check_mutable("advance"); st != Status::Ok) return st;
   if (n > len_) return fail(Status::Range, "advance of %zu bytes past a buffer of %zu", n, len_);
@@ -494,7 +524,7 @@ bool Buffer::find_eol(Eol eol, size_t from, size_t* pos, size_t* eol_len) const 
       *eol_len = 2;
       break;
     case Eol::Any: {
-      q = seg_find_either(segs, nseg, total, '\r', '\n', in, total);
+      q = seg_find_first_of(segs, nseg, total, "\r\n", 2, in, total);
       if (q == npos) return false;
       size_t k = 1;
       while (q + k < total) {

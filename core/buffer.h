@@ -65,6 +65,10 @@ class Buffer {
   Status append_ref(const void* data, size_t n, FreeFn fn, void* ud) noexcept;
   Status append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void* ud) noexcept;
   Status append_view(const ViewRep* v) noexcept;
+  // Appends head bytes (copied), the view's bytes (zero copy) and tail
+  // bytes (copied) as one all-or-nothing step: how framers add a prefix or
+  // a delimiter around a payload without copying the payload.
+  Status append_framed(const void* head, size_t hn, const ViewRep* v, const void* tail, size_t tn) noexcept;
   Status reserve(size_t n, struct iovec* iov, size_t max_iov, size_t* n_iov) noexcept;
   Status commit(size_t n) noexcept;
   Status read_from_fd(int fd, size_t max, size_t* nread) noexcept;
@@ -77,6 +81,8 @@ class Buffer {
   bool equals(const void* data, size_t n) const noexcept;
   Status copy_out(size_t offset, void* dst, size_t n, size_t* copied) const noexcept;
   Status peek_uint(size_t offset, size_t width, Order order, uint64_t* out) const noexcept;
+  // A zero-copy view of bytes [start, start + n) without consuming them.
+  Status slice(size_t start, size_t n, ViewRep** out) const noexcept;
 
   // consume
   Status advance(size_t n) noexcept;

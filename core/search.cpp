@@ -6,6 +6,9 @@
 namespace chunkbuf {
 namespace {
 
+// Needles up to this long are matched in place at segment boundaries.
+constexpr size_t kShortNeedle = 32;
+
 // Owns a scratch array: on the stack for small sizes, else from mem::alloc.
 template <typename T, size_t N>
 class Scratch {
@@ -29,6 +32,20 @@ void kmp_table(const char* needle, size_t m, size_t* f) noexcept {
     if (needle[i] == needle[k]) ++k;
     f[i] = k;
   }
+}
+
+// First match of the needle starting in w[0, k) (the window holds n bytes),
+// or k. Short needles are compared in place: memmem's per-call table setup
+// would cost more than the window itself. Long ones keep memmem's linear
+// bound (the window is shorter than 2m, so this is O(m) either way).
+size_t window_find(const char* w, size_t k, size_t n, const char* needle, size_t m) noexcept {
+  if (m <= kShortNeedle) {
+    for (size_t o = 0; o < k && o + m <= n; ++o)
+      if (w[o] == needle[0] && std::memcmp(w + o, needle, m) == 0) return o;
+    return k;
+  }
+  const void* hit = memmem(w, n, needle, m);
+  return hit ? std::min(k, static_cast<size_t>(static_cast<const char*>(hit) - w)) : k;
 }
 
 // Streaming KMP over [start, end) that skips with memchr while no prefix
@@ -148,13 +165,10 @@ Status seg_find(const Seg* segs, size_t nseg, size_t total, const char* needle, 
       size_t k = std::min(len, m - 1);
       char* w = window.get();
       std::memcpy(w, p + len - k, k);
-      seg_copy(segs, nseg, abs + len, w + k, after);
-      if (const void* hit = memmem(w, k + after, needle, m)) {
-        size_t o = static_cast<size_t>(static_cast<const char*>(hit) - w);
-        if (o < k) {
-          *pos = abs + len - k + o;
-          return Status::Ok;
-        }
+      seg_copy(segs + i + 1, nseg - i - 1, 0, w + k, after);  // from the next segment on
+      if (size_t o = window_find(w, k, k + after, needle, m); o < k) {
+        *pos = abs + len - k + o;
+        return Status::Ok;
       }
     }
     abs += len;
@@ -207,21 +221,22 @@ Status seg_rfind(const Seg* segs, size_t nseg, size_t total, const char* needle,
   return Status::Ok;
 }
 
-size_t seg_find_either(const Seg* segs, size_t nseg, size_t total, char a, char b, size_t start,
-                       size_t end) noexcept {
+size_t seg_find_first_of(const Seg* segs, size_t nseg, size_t total, const char* set, size_t nset, size_t start,
+                         size_t end) noexcept {
   end = std::min(end, total);
-  if (start >= end) return npos;
+  if (start >= end || nset == 0) return npos;
   SegCursor c(segs, nseg);
   size_t in = c.seek(start);
   size_t abs = start;
   for (size_t i = c.idx; i < nseg && abs < end; ++i, in = 0) {
     const char* p = segs[i].p + in;
     size_t len = std::min(segs[i].n - in, end - abs);
-    const void* ha = std::memchr(p, a, len);
-    size_t la = ha ? static_cast<size_t>(static_cast<const char*>(ha) - p) : len;
-    const void* hb = std::memchr(p, b, la);
-    size_t lb = hb ? static_cast<size_t>(static_cast<const char*>(hb) - p) : la;
-    if (lb < len) return abs + lb;
+    size_t first = len;  // each memchr only scans up to the best hit so far
+    for (size_t k = 0; k < nset && first > 0; ++k) {
+      if (const void* hit = std::memchr(p, set[k], first))
+        first = static_cast<size_t>(static_cast<const char*>(hit) - p);
+    }
+    if (first < len) return abs + first;
     abs += len;
   }
   return npos;

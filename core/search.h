@@ -17,8 +17,10 @@ Status seg_find(const Seg* segs, size_t nseg, size_t total, const char* needle, 
 // Last such occurrence.
 Status seg_rfind(const Seg* segs, size_t nseg, size_t total, const char* needle, size_t m, size_t start, size_t end,
                  size_t* pos) noexcept;
-// First position in [start, end) holding byte a or byte b; npos when absent.
-size_t seg_find_either(const Seg* segs, size_t nseg, size_t total, char a, char b, size_t start, size_t end) noexcept;
+// First position in [start, end) holding any of the nset bytes of set;
+// npos when absent.
+size_t seg_find_first_of(const Seg* segs, size_t nseg, size_t total, const char* set, size_t nset, size_t start,
+                         size_t end) noexcept;
 // Byte at absolute offset off (< total).
 char seg_byte_at(const Seg* segs, size_t nseg, size_t off) noexcept;
 // Copies n bytes starting at off into dst (off + n <= total).

@@ -76,24 +76,18 @@ Status view_from_bytes(Pool* pool, const void* data, size_t len, ViewRep** out) 
   return Status::Ok;
 }
 
-Status view_slice(const ViewRep* v, size_t start, size_t end, ViewRep** out) noexcept {
-  if (end == npos) end = v->len;
-  if (start > end || end > v->len)
-    return fail(Status::Range, "slice [%zu, %zu) outside a view of %zu bytes", start, end, v->len);
-  const Seg* segs = v->segs();
-  SegCursor c(segs, v->nseg);
+Status view_of_segs(const Seg* segs, size_t nseg, size_t start, size_t end, ViewRep** out) noexcept {
+  SegCursor c(segs, nseg);
   size_t in = c.seek(start);
   size_t first = c.idx;
   size_t last = first;
   if (end > start) {
-    SegCursor e(segs, v->nseg);
+    SegCursor e(segs, nseg);
     e.seek(end - 1);
     last = e.idx + 1;
   }
   ViewRep* r = view_alloc(last - first);
-  if (!r) return fail(Status::NoMem, "out of memory for a view slice");
-  r->kind = v->kind;
-  r->tenant = v->tenant;
+  if (!r) return fail(Status::NoMem, "out of memory for a view");
   size_t left = end - start;
   for (size_t i = first; left > 0; ++i, in = 0) {
     size_t k = std::min(segs[i].n - in, left);
@@ -101,6 +95,18 @@ Status view_slice(const ViewRep* v, size_t start, size_t end, ViewRep** out) noe
     view_push(r, Seg{segs[i].b, segs[i].p + in, k});
     left -= k;
   }
+  *out = r;
+  return Status::Ok;
+}
+
+Status view_slice(const ViewRep* v, size_t start, size_t end, ViewRep** out) noexcept {
+  if (end == npos) end = v->len;
+  if (start > end || end > v->len)
+    return fail(Status::Range, "slice [%zu, %zu) outside a view of %zu bytes", start, end, v->len);
+  ViewRep* r = nullptr;
+  if (Status st = view_of_segs(v->segs(), v->nseg, start, end, &r); st != Status::Ok) return st;
+  r->kind = v->kind;
+  r->tenant = v->tenant;
   *out = r;
   return Status::Ok;
 }

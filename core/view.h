@@ -42,6 +42,9 @@ void view_push(ViewRep* v, const Seg& s) noexcept;
 // A copy of `data` in one block of `pool`.
 Status view_from_bytes(Pool* pool, const void* data, size_t len, ViewRep** out) noexcept;
 Status view_slice(const ViewRep* v, size_t start, size_t end, ViewRep** out) noexcept;
+// A view of bytes [start, end) of a run of segments (end <= total), retaining
+// the blocks; kind raw, tenant 0.
+Status view_of_segs(const Seg* segs, size_t nseg, size_t start, size_t end, ViewRep** out) noexcept;
 Status view_concat(const ViewRep* const* views, size_t n, ViewRep** out) noexcept;
 Status view_contiguous(const ViewRep* v, ViewRep** out) noexcept;
 Status view_retag(const ViewRep* v, uint32_t kind, ViewRep** out) noexcept;

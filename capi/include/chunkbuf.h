@@ -361,13 +361,20 @@ CHUNKBUF_API int chunkbuf_view_sha256(const chunkbuf_view *view, uint8_t digest[
 /* ----------------------------------------------------------------- stream
  * A thread-safe byte stream: any number of writer threads, any number of
  * reader threads. Blocking calls take timeout_ms: -1 waits forever, 0 does
- * not wait (the call fails with EAGAIN instead of blocking), > 0 waits at
- * most that long (ETIMEDOUT). Blocked readers wake on data, close and abort.
- * No language lock is touched: bindings release theirs around the call.
+ * not wait (the call fails with EAGAIN instead of blocking), > 0 waits
+ * that many milliseconds at most (then ETIMEDOUT); any other negative
+ * value is EINVAL. Blocked readers wake on data, close and abort. No language lock
+ * is touched: bindings release theirs around the call.
  *
  * After close (EOF) reads drain what is left and then report end of file
  * (0 bytes, status OK), exactly like read(2) on a regular file. After
- * abort, every blocked and later read fails with EABORTED.
+ * abort, every blocked and later read, find, seek, write and close fails
+ * with EABORTED, and the buffered bytes are dropped.
+ *
+ * Each read takes its bytes in one step: a read that fails (EAGAIN,
+ * ETIMEDOUT, EABORTED) consumes nothing, and concurrent readers never get
+ * interleaved pieces of one another's request. Each write is appended in
+ * one step too, so the bytes of one write stay together.
  */
 
 #define CHUNKBUF_UNKNOWN_LENGTH UINT64_MAX
@@ -376,35 +383,46 @@ typedef struct chunkbuf_stream_options {
   size_t struct_size;
   chunkbuf_pool *pool;     /* NULL: chunkbuf_pool_default() */
   uint64_t content_length; /* CHUNKBUF_UNKNOWN_LENGTH, or the EOF point:
-                              space is preallocated and the stream closes
-                              itself once that many bytes were written;
-                              writing past it is ELIMIT */
-  int retain;              /* 1: keep read bytes (seek/tell work);
+                              the first copying write allocates one block
+                              for it (up to 1 MiB streaming, 64 MiB
+                              retained), and the stream closes itself
+                              once that many bytes were written; writing
+                              past it is ELIMIT (nothing written) */
+  int retain;              /* nonzero: keep read bytes (seek works);
                               0: streaming, read bytes go back to the pool */
-  size_t high_water;       /* 0: none; else writes wait while this many
-                              unread bytes are buffered */
-  size_t max_bytes;        /* 0: unlimited; ELIMIT past it */
+  size_t high_water;       /* 0: none; else a write waits while this many
+                              unread bytes are buffered, unless a reader
+                              is waiting for more than is buffered (so a
+                              large read cannot deadlock) */
+  size_t max_bytes;        /* 0: unlimited; else the most bytes held at
+                              once (unread ones; retained: all written);
+                              a write past it is ELIMIT */
   uint32_t tenant;         /* pool tenant for accounting; 0: none */
 } chunkbuf_stream_options;
 #define CHUNKBUF_STREAM_OPTIONS_INIT {sizeof(chunkbuf_stream_options), NULL, CHUNKBUF_UNKNOWN_LENGTH, 0, 0, 0, 0}
 
 CHUNKBUF_API int chunkbuf_stream_new(const chunkbuf_stream_options *opts, chunkbuf_stream **out);
-/* Free the stream. Must not race with calls on it from other threads. */
+/* Free the stream and close its readiness fd. Views read from it stay
+ * valid. Must not race with calls on it from other threads. */
 CHUNKBUF_API void chunkbuf_stream_free(chunkbuf_stream *s);
 
-/* -- writer side. ECLOSED after close, EABORTED after abort; with a
- *    high-water mark, waits up to timeout_ms for readers to catch up (0:
- *    EAGAIN at once). A write is all or nothing. */
+/* -- writer side. ECLOSED after close, EABORTED after abort, ELIMIT past
+ *    content_length or max_bytes; with a high-water mark, waits up to
+ *    timeout_ms for readers to catch up (0: EAGAIN at once). A write is
+ *    all or nothing. A zero-length write only reports those errors. */
 CHUNKBUF_API int chunkbuf_stream_write(chunkbuf_stream *s, const void *data, size_t len, int64_t timeout_ms);
 /* Zero copy; free_fn(user_data) runs once when the bytes are no longer
  * referenced (also on failure, except EHANDLE/EINVAL). */
 CHUNKBUF_API int chunkbuf_stream_write_ref(chunkbuf_stream *s, const void *data, size_t len,
                                            chunkbuf_free_fn free_fn, void *user_data, int64_t timeout_ms);
 CHUNKBUF_API int chunkbuf_stream_write_view(chunkbuf_stream *s, const chunkbuf_view *view, int64_t timeout_ms);
-/* Signal end of file. Idempotent. */
+/* Signal end of file: blocked readers wake, blocked writers get ECLOSED.
+ * Idempotent; EABORTED after abort. */
 CHUNKBUF_API int chunkbuf_stream_close(chunkbuf_stream *s);
-/* Fail the stream: readers get EABORTED; code (any int) is kept for
- * chunkbuf_stream_abort_code. */
+/* Fail the stream: blocked and later readers and writers get EABORTED,
+ * buffered bytes are dropped. code (any int) is kept for
+ * chunkbuf_stream_abort_code; a second abort changes nothing (still OK).
+ * Allowed after close. */
 CHUNKBUF_API int chunkbuf_stream_abort(chunkbuf_stream *s, int code);
 /* *code = the abort code; ESTATE if the stream was not aborted. */
 CHUNKBUF_API int chunkbuf_stream_abort_code(const chunkbuf_stream *s, int *code);
@@ -412,7 +430,7 @@ CHUNKBUF_API int chunkbuf_stream_abort_code(const chunkbuf_stream *s, int *code)
 /* -- reader side */
 
 /* Wait until n bytes are unread or EOF, then copy min(n, unread) out.
- * *nread < n only at EOF; *nread = 0 means end of file. */
+ * *nread < n only at EOF; *nread = 0 means end of file (or n = 0). */
 CHUNKBUF_API int chunkbuf_stream_read(chunkbuf_stream *s, void *dst, size_t n, int64_t timeout_ms, size_t *nread);
 /* Wait until at least one byte is unread or EOF, then copy up to n. */
 CHUNKBUF_API int chunkbuf_stream_read1(chunkbuf_stream *s, void *dst, size_t n, int64_t timeout_ms, size_t *nread);
@@ -423,32 +441,120 @@ CHUNKBUF_API int chunkbuf_stream_read_nonblock(chunkbuf_stream *s, void *dst, si
  * n = CHUNKBUF_NPOS reads until EOF. */
 CHUNKBUF_API int chunkbuf_stream_read_view(chunkbuf_stream *s, size_t n, int64_t timeout_ms, chunkbuf_view **out);
 /* Read one line including its "\n", or max bytes (max 0: no limit), or the
- * rest before EOF (the last line may lack "\n"). An empty view means EOF. */
+ * rest before EOF (the last line may lack "\n"). An empty view means EOF.
+ * Waits (up to timeout_ms) until one of those is there. */
 CHUNKBUF_API int chunkbuf_stream_readline(chunkbuf_stream *s, size_t max, int64_t timeout_ms, chunkbuf_view **out);
 /* Batch: wait for at least one complete line (or EOF), then take up to
- * max_records complete lines at once (the last line at EOF may lack "\n"),
- * as one view with records locating each line ("\n" is the delimiter
- * counted in delim_length). *n_records = 0 and *out = NULL at EOF. */
+ * max_records (>= 1, else EINVAL) complete lines at once (the last line at
+ * EOF may lack "\n"), as one view with records locating each line ("\n"
+ * is the delimiter counted in delim_length, 0 for such a last line).
+ * *n_records = 0 and *out = NULL at EOF. */
 CHUNKBUF_API int chunkbuf_stream_readlines(chunkbuf_stream *s, chunkbuf_record *records, size_t max_records,
                                            int64_t timeout_ms, size_t *n_records, chunkbuf_view **out);
-/* Unread bytes buffered now. */
+/* Unread bytes buffered now (0 after abort). */
 CHUNKBUF_API int chunkbuf_stream_readable_amount(const chunkbuf_stream *s, size_t *n);
-/* *eof = 1 when EOF was signalled and nothing is unread. */
+/* *eof = 1 when EOF was signalled and nothing is unread (0 after abort). */
 CHUNKBUF_API int chunkbuf_stream_at_eof(const chunkbuf_stream *s, int *eof);
-/* Find needle among the unread bytes; positions are relative to the read
- * position. Does not wait. */
+/* Find needle (nlen >= 1) wholly inside [start, end) of the unread bytes
+ * (end may be CHUNKBUF_NPOS); positions are relative to the read position,
+ * *pos = CHUNKBUF_NPOS when absent. ERANGE if start > unread bytes. Does
+ * not wait. */
 CHUNKBUF_API int chunkbuf_stream_find(const chunkbuf_stream *s, const void *needle, size_t nlen, size_t start,
                                       size_t end, size_t *pos);
 /* Retained mode only (ESTATE otherwise). whence: SEEK_SET, SEEK_CUR, or
- * SEEK_END (only after EOF, else ESTATE). ERANGE for a position before 0
- * or past the bytes written. *pos may be NULL. */
+ * SEEK_END (only after EOF, else ESTATE); another value is EINVAL. ERANGE
+ * for a position before 0 or past the bytes written (the position stays).
+ * *pos (may be NULL) receives the new position. */
 CHUNKBUF_API int chunkbuf_stream_seek(chunkbuf_stream *s, int64_t offset, int whence, uint64_t *pos);
-/* Bytes read so far (the absolute read position). */
+/* The absolute read position: bytes read so far, or where seek put it. */
 CHUNKBUF_API int chunkbuf_stream_tell(const chunkbuf_stream *s, uint64_t *pos);
-/* A file descriptor that is readable exactly while data or EOF (or abort)
- * is available to read. Owned by the stream; do not read or close it. */
+/* A file descriptor (eventfd) that is readable exactly while data or EOF
+ * (or abort) is available to read: a read call will not block then.
+ * Owned by the stream; do not read, write or close it. */
 CHUNKBUF_API int chunkbuf_stream_readiness_fd(const chunkbuf_stream *s, int *fd);
 
+/* ----------------------------------------------------------------- framer
+ * Framers cut messages out of a buffer as zero-copy views. A framer holds
+ * only its configuration: it may serve any number of buffers, one call at a
+ * time. When no complete frame is buffered the result is CHUNKBUF_ENEEDMORE
+ * and nothing is consumed; a frame longer than max_frame is CHUNKBUF_ELIMIT
+ * and nothing is consumed.
+ */
+
+typedef struct chunkbuf_framer chunkbuf_framer;
+
+typedef struct chunkbuf_delimiter_framer_options {
+  size_t struct_size;
+  const struct iovec *delimiters; /* 1..16 delimiters of 1..64 bytes, copied */
+  size_t n_delimiters;
+  size_t max_frame;      /* largest frame (without delimiter); 0: unlimited */
+  int include_delimiter; /* chunkbuf_framer_next: keep the delimiter in the view */
+} chunkbuf_delimiter_framer_options;
+#define CHUNKBUF_DELIMITER_FRAMER_OPTIONS_INIT {sizeof(chunkbuf_delimiter_framer_options), NULL, 0, 0, 0}
+
+/* Delimiter framing: a frame ends at the earliest delimiter; where several
+ * delimiters match there the longest wins (e.g. "\r\n" over "\r"). Before
+ * EOF a frame is held back while a longer delimiter could still complete
+ * with bytes not yet arrived, so the result never depends on how the input
+ * was cut. With final != 0 (EOF) the trailing bytes become the last frame. */
+CHUNKBUF_API int chunkbuf_framer_new_delimiter(const chunkbuf_delimiter_framer_options *opts,
+                                               chunkbuf_framer **out);
+
+typedef struct chunkbuf_length_framer_options {
+  size_t struct_size;
+  size_t length_offset; /* header bytes before the length field (0..1 MiB) */
+  size_t length_width;  /* 1, 2, 4 or 8 */
+  int order;            /* CHUNKBUF_BE or CHUNKBUF_LE */
+  int64_t length_adjust; /* payload bytes after the field = value + adjust,
+                            e.g. -4 when a 4-byte value counts itself */
+  size_t strip;          /* leading frame bytes left out of the view
+                            (0..length_offset+length_width) */
+  size_t max_frame;      /* largest payload; 0: unlimited */
+} chunkbuf_length_framer_options;
+#define CHUNKBUF_LENGTH_FRAMER_OPTIONS_INIT \
+  {sizeof(chunkbuf_length_framer_options), 0, 4, CHUNKBUF_BE, 0, 4, 0}
+
+/* Length-prefixed framing (as Netty's LengthFieldBasedFrameDecoder). A
+ * header whose length cannot be right (overflow, below the adjustment) is
+ * CHUNKBUF_EINVAL; with final != 0 a truncated frame is CHUNKBUF_EINVAL. */
+CHUNKBUF_API int chunkbuf_framer_new_length(const chunkbuf_length_framer_options *opts, chunkbuf_framer **out);
+CHUNKBUF_API void chunkbuf_framer_free(chunkbuf_framer *framer);
+/* Take the next frame from buf as a view. */
+CHUNKBUF_API int chunkbuf_framer_next(chunkbuf_framer *framer, chunkbuf_buffer *buf, int final, chunkbuf_view **out);
+/* Take up to max_records frames as one view (headers and delimiters
+ * included) with records locating each payload. *n_records = 0 and *out =
+ * NULL when no frame is complete (status OK). An error after some frames
+ * is reported by the next call. */
+CHUNKBUF_API int chunkbuf_framer_next_batch(chunkbuf_framer *framer, chunkbuf_buffer *buf, int final,
+                                            chunkbuf_record *records, size_t max_records, size_t *n_records,
+                                            chunkbuf_view **out);
+/* Append payload to out framed for this framer: the length prefix (copied)
+ * then the payload (zero copy), or the payload then the first delimiter.
+ * EINVAL when a delimiter occurs inside the payload or the length framer
+ * has a length_offset; ELIMIT past max_frame or the field width. */
+CHUNKBUF_API int chunkbuf_framer_encode(const chunkbuf_framer *framer, chunkbuf_buffer *out,
+                                        const chunkbuf_view *payload);
+
+/* ------------------------------------------------------------------- ring
+ * A fixed-capacity byte ring for bounded streaming. One owner at a time.
+ */
+
+typedef struct chunkbuf_ring chunkbuf_ring;
+
+/* capacity: 1 byte .. 1 GiB, allocated at once. */
+CHUNKBUF_API int chunkbuf_ring_new(size_t capacity, chunkbuf_ring **out);
+CHUNKBUF_API void chunkbuf_ring_free(chunkbuf_ring *ring);
+/* Copy min(len, remaining) bytes in; *written says how many. */
+CHUNKBUF_API int chunkbuf_ring_write(chunkbuf_ring *ring, const void *data, size_t len, size_t *written);
+/* Copy min(n, available) bytes out and consume them. */
+CHUNKBUF_API int chunkbuf_ring_read(chunkbuf_ring *ring, void *dst, size_t n, size_t *nread);
+/* Copy min(n, available) bytes out without consuming them. */
+CHUNKBUF_API int chunkbuf_ring_peek(const chunkbuf_ring *ring, void *dst, size_t n, size_t *copied);
+/* Bytes waiting to be read. */
+CHUNKBUF_API int chunkbuf_ring_available(const chunkbuf_ring *ring, size_t *n);
+/* Bytes that would fit now. */
+CHUNKBUF_API int chunkbuf_ring_remaining(const chunkbuf_ring *ring, size_t *n);
+CHUNKBUF_API int chunkbuf_ring_capacity(const chunkbuf_ring *ring, size_t *n);
 #ifdef __cplusplus
 }
 #endif

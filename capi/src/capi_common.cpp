@@ -41,6 +41,8 @@ const char* tag_name(uint32_t tag) noexcept {
     case kBufferTag: return "chunkbuf_buffer";
     case kViewTag: return "chunkbuf_view";
     case kStreamTag: return "chunkbuf_stream";
+    case kFramerTag: return "chunkbuf_framer";
+    case kRingTag: return "chunkbuf_ring";
     case kDeadTag: return "freed handle";
     default: return "unknown object";
   }

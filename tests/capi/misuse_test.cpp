@@ -14,6 +14,8 @@ struct Handles {
   chunkbuf_pool* pool = nullptr;
   chunkbuf_buffer* buf = nullptr;
   chunkbuf_view* view = nullptr;
+  chunkbuf_framer* framer = nullptr;
+  chunkbuf_ring* ring = nullptr;
 };
 
 // Calls every buffer/view/pool entry point that takes a handle with the
@@ -87,6 +89,17 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_view_sharers(h.view, &sz), E);
   uint8_t digest[32];
   EXPECT_EQ(chunkbuf_view_sha256(h.view, digest), E);
+
+  EXPECT_EQ(chunkbuf_framer_next(h.framer, h.buf, 0, &v), E);
+  EXPECT_EQ(chunkbuf_framer_next_batch(h.framer, h.buf, 0, rec, 2, &sz, &v), E);
+  EXPECT_EQ(chunkbuf_framer_encode(h.framer, h.buf, h.view), E);
+
+  EXPECT_EQ(chunkbuf_ring_write(h.ring, "a", 1, &sz), E);
+  EXPECT_EQ(chunkbuf_ring_read(h.ring, tmp, 1, &sz), E);
+  EXPECT_EQ(chunkbuf_ring_peek(h.ring, tmp, 1, &sz), E);
+  EXPECT_EQ(chunkbuf_ring_available(h.ring, &sz), E);
+  EXPECT_EQ(chunkbuf_ring_remaining(h.ring, &sz), E);
+  EXPECT_EQ(chunkbuf_ring_capacity(h.ring, &sz), E);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -99,6 +112,8 @@ TEST(Misuse, NullHandles) {
   chunkbuf_pool_free(nullptr);
   chunkbuf_buffer_free(nullptr);
   chunkbuf_view_release(nullptr);
+  chunkbuf_framer_free(nullptr);
+  chunkbuf_ring_free(nullptr);
 }
 
 TEST(Misuse, FreedHandlesAreDetected) {
@@ -109,15 +124,21 @@ TEST(Misuse, FreedHandlesAreDetected) {
   ASSERT_EQ(chunkbuf_buffer_new(&o, &h.buf), CHUNKBUF_OK);
   ASSERT_EQ(chunkbuf_buffer_append(h.buf, "abc", 3), CHUNKBUF_OK);
   ASSERT_EQ(chunkbuf_buffer_split_to(h.buf, 3, &h.view), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_framer_new_length(nullptr, &h.framer), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_ring_new(16, &h.ring), CHUNKBUF_OK);
   chunkbuf_view_release(h.view);
   chunkbuf_buffer_free(h.buf);
   chunkbuf_pool_free(h.pool);
+  chunkbuf_framer_free(h.framer);
+  chunkbuf_ring_free(h.ring);
   expect_all_reject(h);
   EXPECT_NE(std::strstr(chunkbuf_last_error(), "already freed"), nullptr) << chunkbuf_last_error();
   // A second free/release is detected and ignored.
   chunkbuf_view_release(h.view);
   chunkbuf_buffer_free(h.buf);
   chunkbuf_pool_free(h.pool);
+  chunkbuf_framer_free(h.framer);
+  chunkbuf_ring_free(h.ring);
 }
 
 TEST(Misuse, WrongKindHandles) {
@@ -129,8 +150,11 @@ TEST(Misuse, WrongKindHandles) {
   h.pool = reinterpret_cast<chunkbuf_pool*>(buf);
   h.buf = reinterpret_cast<chunkbuf_buffer*>(view);
   h.view = reinterpret_cast<chunkbuf_view*>(buf);
+  h.framer = reinterpret_cast<chunkbuf_framer*>(buf);
+  h.ring = reinterpret_cast<chunkbuf_ring*>(view);
   expect_all_reject(h);
-  EXPECT_NE(std::strstr(chunkbuf_last_error(), "not a chunkbuf_view"), nullptr) << chunkbuf_last_error();
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "not a chunkbuf_ring handle (chunkbuf_view)"), nullptr)
+      << chunkbuf_last_error();
   size_t len = 0;
   EXPECT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);  // still alive and well
   chunkbuf_view_release(view);
@@ -165,6 +189,20 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_kind_name(0, &name), CHUNKBUF_OK);
   EXPECT_STREQ(name, "raw");
   EXPECT_EQ(chunkbuf_pool_set_tenant_quota(chunkbuf_pool_default(), 0, 1), E);
+  chunkbuf_framer* f = nullptr;
+  EXPECT_EQ(chunkbuf_framer_new_delimiter(nullptr, &f), E);
+  chunkbuf_delimiter_framer_options dopts = CHUNKBUF_DELIMITER_FRAMER_OPTIONS_INIT;
+  EXPECT_EQ(chunkbuf_framer_new_delimiter(&dopts, &f), E);  // no delimiters
+  chunkbuf_length_framer_options lopts = CHUNKBUF_LENGTH_FRAMER_OPTIONS_INIT;
+  lopts.length_width = 3;
+  EXPECT_EQ(chunkbuf_framer_new_length(&lopts, &f), E);
+  lopts.length_width = 4;
+  lopts.order = 9;
+  EXPECT_EQ(chunkbuf_framer_new_length(&lopts, &f), E);
+  EXPECT_EQ(f, nullptr);
+  chunkbuf_ring* ring = nullptr;
+  EXPECT_EQ(chunkbuf_ring_new(0, &ring), E);
+  EXPECT_EQ(chunkbuf_ring_new(8, nullptr), E);
   int equal = 0;
   EXPECT_EQ(chunkbuf_buffer_equals(buf, "hello\n", 6, &equal), CHUNKBUF_OK);
   EXPECT_EQ(equal, 1);  // nothing above changed the bytes
