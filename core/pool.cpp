@@ -3,6 +3,7 @@
 #include <new>
 #include <thread>
 
+#include "leaks.h"
 #include "mem.h"
 
 namespace chunkbuf {
@@ -150,6 +151,7 @@ Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexce
   b->next_free = nullptr;
   retain();
   add_in_use(static_cast<int64_t>(cap));
+  leaks::on_block_created(b);
   *out = b;
   return Status::Ok;
 }
@@ -168,6 +170,7 @@ Status Pool::adopt(const void* data, size_t len, FreeFn free_fn, void* user_data
   retain();
   unsharded_acquisitions_.fetch_add(1, std::memory_order_relaxed);
   external_live_.fetch_add(1, std::memory_order_relaxed);
+  leaks::on_block_created(b);
   *out = b;
   return Status::Ok;
 }
@@ -175,6 +178,7 @@ Status Pool::adopt(const void* data, size_t len, FreeFn free_fn, void* user_data
 void Pool::free_block_memory(Block* b) noexcept { mem::free(b); }
 
 void Pool::give_back(Block* b) noexcept {
+  leaks::on_block_gone(b);
   if (b->cls == kExternal) {
     if (b->free_fn) b->free_fn(b->user_data);
     external_live_.fetch_sub(1, std::memory_order_relaxed);

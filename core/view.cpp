@@ -5,6 +5,7 @@
 #include <new>
 
 #include "kinds.h"
+#include "leaks.h"
 #include "mem.h"
 #include "search.h"
 
@@ -19,6 +20,7 @@ ViewRep* view_alloc(size_t nseg) noexcept {
   if (!m) return nullptr;
   ViewRep* v = new (m) ViewRep{};
   v->refs.store(1, std::memory_order_relaxed);
+  leaks::on_view_created(v);
   return v;
 }
 
@@ -27,6 +29,7 @@ void view_retain(ViewRep* v) noexcept { v->refs.fetch_add(1, std::memory_order_r
 bool view_unref(ViewRep* v) noexcept { return v->refs.fetch_sub(1, std::memory_order_acq_rel) == 1; }
 
 void view_clear(ViewRep* v) noexcept {
+  leaks::on_view_gone(v);
   Seg* s = v->segs();
   for (size_t i = 0; i < v->nseg; ++i) s[i].b->release();
   v->nseg = 0;

@@ -555,6 +555,26 @@ CHUNKBUF_API int chunkbuf_ring_available(const chunkbuf_ring *ring, size_t *n);
 /* Bytes that would fit now. */
 CHUNKBUF_API int chunkbuf_ring_remaining(const chunkbuf_ring *ring, size_t *n);
 CHUNKBUF_API int chunkbuf_ring_capacity(const chunkbuf_ring *ring, size_t *n);
+
+/* ------------------------------------------------------------- debugging
+ * Leak tracking, as Netty's leak detector: while on, every block and view
+ * created is recorded with the call stack that created it. Off by default;
+ * also switched on by the environment variable CHUNKBUF_TRACK_LEAKS=1.
+ * When a tracked pool's handle is freed while its blocks or views are still
+ * alive, the report is written to stderr.
+ */
+
+/* Line-by-line report sink. */
+typedef void (*chunkbuf_report_fn)(const char *line, void *user_data);
+
+/* Switch tracking on (1) or off (0) for objects created from now on. */
+CHUNKBUF_API int chunkbuf_debug_track(int on);
+/* Report live tracked blocks and views of pool (NULL: of every pool): one
+ * call of fn per object ("live view 0x...: 12 bytes in 1 segments, 1 refs,
+ * created at app+0x1234 (main) <- ..."). fn may be NULL; *count (may be
+ * NULL) receives the number of objects. */
+CHUNKBUF_API int chunkbuf_debug_report(chunkbuf_pool *pool, chunkbuf_report_fn fn, void *user_data, size_t *count);
+
 #ifdef __cplusplus
 }
 #endif

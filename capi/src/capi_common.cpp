@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "core/kinds.h"
+#include "core/leaks.h"
 #include "core/mem.h"
 #include "core/view.h"
 #include "handles.h"
@@ -70,6 +71,19 @@ unsigned chunkbuf_features(void) { return sha256_available() ? CHUNKBUF_FEATURE_
 const char* chunkbuf_strerror(int code) { return status_name(code); }
 
 const char* chunkbuf_last_error(void) { return last_error_detail(); }
+
+int chunkbuf_debug_track(int on) {
+  leaks::set_enabled(on != 0);
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_debug_report(chunkbuf_pool* pool, chunkbuf_report_fn fn, void* user_data, size_t* count) {
+  Pool* p = nullptr;
+  if (pool) CB_TRY(pool_of(pool, &p, "chunkbuf_debug_report"));
+  size_t n = leaks::report(p, fn, user_data);
+  if (count) *count = n;
+  return CHUNKBUF_OK;
+}
 
 int chunkbuf_kind_register(const char* name, uint32_t* kind) {
   CB_TRY(need(name, "name", "chunkbuf_kind_register"));

@@ -1,6 +1,8 @@
 // chunkbuf_pool_* entry points.
+#include <cstdio>
 #include <new>
 
+#include "core/leaks.h"
 #include "core/mem.h"
 #include "handles.h"
 
@@ -49,6 +51,9 @@ int chunkbuf_pool_new(const chunkbuf_pool_options* opts, chunkbuf_pool** out) {
 void chunkbuf_pool_free(chunkbuf_pool* pool) {
   if (!pool || pool == default_handle()) return;
   if (check_tag(pool, kPoolTag, "chunkbuf_pool_free") != Status::Ok) return;
+  if (leaks::enabled()) {  // name what keeps the pool alive
+    leaks::report(pool->pool, [](const char* line, void*) { std::fprintf(stderr, "chunkbuf: %s\n", line); }, nullptr);
+  }
   pool->pool->release();
   pool->tag = kDeadTag;
   quarantine(pool);

@@ -133,6 +133,7 @@ TEST(Misuse, FreedHandlesAreDetected) {
   chunkbuf_ring_free(h.ring);
   expect_all_reject(h);
   EXPECT_NE(std::strstr(chunkbuf_last_error(), "already freed"), nullptr) << chunkbuf_last_error();
+  EXPECT_EQ(chunkbuf_debug_report(h.pool, nullptr, nullptr, nullptr), CHUNKBUF_EHANDLE);
   // A second free/release is detected and ignored.
   chunkbuf_view_release(h.view);
   chunkbuf_buffer_free(h.buf);
