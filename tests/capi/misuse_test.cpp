@@ -16,6 +16,7 @@ struct Handles {
   chunkbuf_view* view = nullptr;
   chunkbuf_framer* framer = nullptr;
   chunkbuf_ring* ring = nullptr;
+  chunkbuf_stream* stream = nullptr;
 };
 
 // Calls every buffer/view/pool entry point that takes a handle with the
@@ -100,6 +101,27 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_ring_available(h.ring, &sz), E);
   EXPECT_EQ(chunkbuf_ring_remaining(h.ring, &sz), E);
   EXPECT_EQ(chunkbuf_ring_capacity(h.ring, &sz), E);
+
+  int code = 0;
+  uint64_t pos = 0;
+  EXPECT_EQ(chunkbuf_stream_write(h.stream, "a", 1, 0), E);
+  EXPECT_EQ(chunkbuf_stream_write_ref(h.stream, "a", 1, nullptr, nullptr, 0), E);
+  EXPECT_EQ(chunkbuf_stream_write_view(h.stream, h.view, 0), E);
+  EXPECT_EQ(chunkbuf_stream_close(h.stream), E);
+  EXPECT_EQ(chunkbuf_stream_abort(h.stream, 1), E);
+  EXPECT_EQ(chunkbuf_stream_abort_code(h.stream, &code), E);
+  EXPECT_EQ(chunkbuf_stream_read(h.stream, tmp, 1, 0, &sz), E);
+  EXPECT_EQ(chunkbuf_stream_read1(h.stream, tmp, 1, 0, &sz), E);
+  EXPECT_EQ(chunkbuf_stream_read_nonblock(h.stream, tmp, 1, &sz), E);
+  EXPECT_EQ(chunkbuf_stream_read_view(h.stream, 1, 0, &v), E);
+  EXPECT_EQ(chunkbuf_stream_readline(h.stream, 0, 0, &v), E);
+  EXPECT_EQ(chunkbuf_stream_readlines(h.stream, rec, 2, 0, &sz, &v), E);
+  EXPECT_EQ(chunkbuf_stream_readable_amount(h.stream, &sz), E);
+  EXPECT_EQ(chunkbuf_stream_at_eof(h.stream, &eq), E);
+  EXPECT_EQ(chunkbuf_stream_find(h.stream, "a", 1, 0, CHUNKBUF_NPOS, &sz), E);
+  EXPECT_EQ(chunkbuf_stream_seek(h.stream, 0, 0, &pos), E);
+  EXPECT_EQ(chunkbuf_stream_tell(h.stream, &pos), E);
+  EXPECT_EQ(chunkbuf_stream_readiness_fd(h.stream, &code), E);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -114,6 +136,7 @@ TEST(Misuse, NullHandles) {
   chunkbuf_view_release(nullptr);
   chunkbuf_framer_free(nullptr);
   chunkbuf_ring_free(nullptr);
+  chunkbuf_stream_free(nullptr);
 }
 
 TEST(Misuse, FreedHandlesAreDetected) {
@@ -126,6 +149,8 @@ TEST(Misuse, FreedHandlesAreDetected) {
   ASSERT_EQ(chunkbuf_buffer_split_to(h.buf, 3, &h.view), CHUNKBUF_OK);
   ASSERT_EQ(chunkbuf_framer_new_length(nullptr, &h.framer), CHUNKBUF_OK);
   ASSERT_EQ(chunkbuf_ring_new(16, &h.ring), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &h.stream), CHUNKBUF_OK);
+  chunkbuf_stream_free(h.stream);
   chunkbuf_view_release(h.view);
   chunkbuf_buffer_free(h.buf);
   chunkbuf_pool_free(h.pool);
@@ -140,6 +165,7 @@ TEST(Misuse, FreedHandlesAreDetected) {
   chunkbuf_pool_free(h.pool);
   chunkbuf_framer_free(h.framer);
   chunkbuf_ring_free(h.ring);
+  chunkbuf_stream_free(h.stream);
 }
 
 TEST(Misuse, WrongKindHandles) {
@@ -153,8 +179,9 @@ TEST(Misuse, WrongKindHandles) {
   h.view = reinterpret_cast<chunkbuf_view*>(buf);
   h.framer = reinterpret_cast<chunkbuf_framer*>(buf);
   h.ring = reinterpret_cast<chunkbuf_ring*>(view);
+  h.stream = reinterpret_cast<chunkbuf_stream*>(buf);
   expect_all_reject(h);
-  EXPECT_NE(std::strstr(chunkbuf_last_error(), "not a chunkbuf_ring handle (chunkbuf_view)"), nullptr)
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "not a chunkbuf_stream handle (chunkbuf_buffer)"), nullptr)
       << chunkbuf_last_error();
   size_t len = 0;
   EXPECT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);  // still alive and well
@@ -204,6 +231,7 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   chunkbuf_ring* ring = nullptr;
   EXPECT_EQ(chunkbuf_ring_new(0, &ring), E);
   EXPECT_EQ(chunkbuf_ring_new(8, nullptr), E);
+  EXPECT_EQ(chunkbuf_stream_new(nullptr, nullptr), E);
   int equal = 0;
   EXPECT_EQ(chunkbuf_buffer_equals(buf, "hello\n", 6, &equal), CHUNKBUF_OK);
   EXPECT_EQ(equal, 1);  // nothing above changed the bytes
