@@ -1,0 +1,174 @@
+/* chunkbuf.Buffer: a growable chain of segments, the bytes being parsed
+ * or built. Positions are 1-based; takes hand out zero-copy Views. */
+
+%{
+static void cb_check_buffer_options(lua_State *L, int idx, chunkbuf_buffer_options *o) {
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *key = cb_option_key(L, idx);
+    if (strcmp(key, "pool") == 0) o->pool = (cb_Pool *)cb_option_object(L, idx, SWIGTYPE_p_cb_Pool, "Pool");
+    else if (strcmp(key, "max_bytes") == 0) o->max_bytes = cb_option_size(L, idx, key);
+    else if (strcmp(key, "min_chunk") == 0) o->min_chunk = cb_option_size(L, idx, key);
+    else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_u32(L, idx, key);
+    else if (strcmp(key, "linear") == 0) o->linear = lua_toboolean(L, -1);
+    else cb_unknown_option(L, idx, key);
+    lua_pop(L, 1);
+  }
+}
+
+static size_t cb_buffer_len(const cb_Buffer *b) {
+  size_t n = 0;
+  chunkbuf_buffer_len(b, &n);
+  return n;
+}
+
+/* Copies up to n bytes from offset (ERANGE past the end) into out. */
+static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes *out) {
+  size_t len = cb_buffer_len(b);
+  size_t want = offset > len ? 0 : (n < len - offset ? n : len - offset);
+  out->data = (char *)malloc(want ? want : 1);
+  if (!out->data) return CB_ENOMEM;
+  return chunkbuf_buffer_copy_out(b, offset, out->data, want, &out->len);
+}
+
+/* Same bytes in both buffers, compared a block at a time. */
+static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
+  char x[4096], y[4096];
+  size_t len = cb_buffer_len(a), off = 0;
+  if (len != cb_buffer_len(b)) return 0;
+  while (off < len) {
+    size_t nx = 0, ny = 0;
+    chunkbuf_buffer_copy_out(a, off, x, sizeof x, &nx);
+    chunkbuf_buffer_copy_out(b, off, y, sizeof y, &ny);
+    if (nx == 0 || nx != ny || memcmp(x, y, nx) != 0) return 0;
+    off += nx;
+  }
+  return 1;
+}
+%}
+
+%typemap(in) const chunkbuf_buffer_options *OPTIONS (chunkbuf_buffer_options temp = CHUNKBUF_BUFFER_OPTIONS_INIT)
+  %{ cb_check_buffer_options(L, $input, &temp); $1 = &temp; %}
+%typemap(default) const chunkbuf_buffer_options *OPTIONS (chunkbuf_buffer_options temp = CHUNKBUF_BUFFER_OPTIONS_INIT)
+  %{ $1 = &temp; %}
+
+CB_OBJECT(cb_Buffer, "Buffer")
+
+%rename(Buffer) cb_Buffer;
+%delobject cb_Buffer::free;
+typedef struct {} cb_Buffer;
+
+%extend cb_Buffer {
+  /* chunkbuf.Buffer{pool = p, max_bytes = n, min_chunk = n, tenant = id,
+   * linear = bool} (linear: one contiguous region instead of a chain) */
+  cb_Buffer(const chunkbuf_buffer_options *OPTIONS, lua_State *L) {
+    cb_Buffer *b = NULL;
+    int rc = chunkbuf_buffer_new(OPTIONS, &b);
+    if (rc != CHUNKBUF_OK) cb_push_error(L, rc);
+    return b;
+  }
+  ~cb_Buffer() { chunkbuf_buffer_free($self); }
+  void free() { chunkbuf_buffer_free($self); }
+
+  size_t len() { return cb_buffer_len($self); }
+  size_t __len(cb_ignored) { return cb_buffer_len($self); }
+  /* tostring(buf): all the bytes, not consumed. */
+  cb_status __tostring(cb_bytes *OUT) { return cb_buffer_bytes($self, 0, cb_buffer_len($self), OUT); }
+  cb_flag __eq(const cb_Buffer *OTHER) { return OTHER && cb_buffers_equal($self, OTHER); }
+
+  /* -- write side */
+  cb_status append(const void *data, size_t len) { return chunkbuf_buffer_append($self, data, len); }
+  /* Adds the bytes as a segment of their own: Lua strings cannot be lent
+   * to C, so this is one copy into malloc'd memory that the buffer adopts
+   * (and frees once no buffer or view uses it). */
+  cb_status append_ref(const void *data, size_t len) {
+    void *copy = malloc(len ? len : 1);
+    int rc;
+    if (!copy) return CB_ENOMEM;
+    memcpy(copy, data, len);
+    rc = chunkbuf_buffer_append_ref($self, copy, len, free, copy);
+    if (rc == CHUNKBUF_EHANDLE || rc == CHUNKBUF_EINVAL) free(copy);
+    return rc;
+  }
+  cb_status append_view(const cb_View *view) { return chunkbuf_buffer_append_view($self, view); }
+  /* Reads up to max bytes (default 64 KiB) from a file descriptor; 0 at EOF. */
+  cb_status read_from_fd(int fd, size_t max, size_t *OUT) { return chunkbuf_buffer_read_from_fd($self, fd, max, OUT); }
+
+  /* -- inspect */
+  cb_status find(const void *needle, size_t nlen, cb_first first, cb_last last, cb_match *OUT) {
+    OUT->len = nlen;
+    return chunkbuf_buffer_find($self, needle, nlen, first, last, &OUT->pos);
+  }
+  cb_status rfind(const void *needle, size_t nlen, cb_first first, cb_last last, cb_match *OUT) {
+    OUT->len = nlen;
+    return chunkbuf_buffer_rfind($self, needle, nlen, first, last, &OUT->pos);
+  }
+  /* Up to n bytes from position first (default 1), not consumed. */
+  cb_status peek(size_t n, cb_first first, cb_bytes *OUT) { return cb_buffer_bytes($self, first, n, OUT); }
+  /* The first n bytes, made contiguous inside the buffer. */
+  cb_status coalesce(size_t n, cb_bytes *OUT) {
+    const void *p = NULL;
+    int rc = chunkbuf_buffer_coalesce($self, n, &p);
+    if (rc != CHUNKBUF_OK) return rc;
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    memcpy(OUT->data, p, n);
+    OUT->len = n;
+    return CHUNKBUF_OK;
+  }
+  cb_status equals(const void *data, size_t len, int *BOOL) { return chunkbuf_buffer_equals($self, data, len, BOOL); }
+  cb_status segment_count(size_t *OUT) { return chunkbuf_buffer_segment_count($self, OUT); }
+  /* Typed reads at a 1-based position, not consumed; nil, "needmore" when
+   * short. u64 values past 2^63 come back wrapped, as string.unpack does. */
+  cb_status peek_u8(cb_first pos, uint64_t *OUT) {
+    uint8_t v = 0;
+    int rc = chunkbuf_buffer_peek_u8($self, pos, &v);
+    *OUT = v;
+    return rc;
+  }
+  cb_status peek_u16(cb_first pos, cb_order order, uint64_t *OUT) {
+    uint16_t v = 0;
+    int rc = chunkbuf_buffer_peek_u16($self, pos, order, &v);
+    *OUT = v;
+    return rc;
+  }
+  cb_status peek_u32(cb_first pos, cb_order order, uint64_t *OUT) {
+    uint32_t v = 0;
+    int rc = chunkbuf_buffer_peek_u32($self, pos, order, &v);
+    *OUT = v;
+    return rc;
+  }
+  cb_status peek_u64(cb_first pos, cb_order order, uint64_t *OUT) {
+    return chunkbuf_buffer_peek_u64($self, pos, order, OUT);
+  }
+
+  /* -- consume */
+  cb_status advance(size_t n) { return chunkbuf_buffer_advance($self, n); }
+  cb_status read(size_t n, cb_bytes *OUT) {
+    size_t len = cb_buffer_len($self), want = n < len ? n : len;
+    OUT->data = (char *)malloc(want ? want : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    return chunkbuf_buffer_read($self, OUT->data, want, &OUT->len);
+  }
+  cb_status split_to(size_t n, cb_View **OUT) { return chunkbuf_buffer_split_to($self, n, OUT); }
+  cb_status take_until(const void *delim, size_t dlen, cb_flag include, size_t max_len, cb_View **OUT) {
+    return chunkbuf_buffer_take_until($self, delim, dlen, include, max_len, OUT);
+  }
+  cb_status take_line(chunkbuf_eol eol, size_t max_len, cb_View **OUT) {
+    return chunkbuf_buffer_take_line($self, eol, max_len, OUT);
+  }
+  cb_status take_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, cb_records *OUT) {
+    int rc = cb_records_alloc(OUT, max_records);
+    if (rc != CHUNKBUF_OK) return rc;
+    return chunkbuf_buffer_take_lines($self, eol, max_len, OUT->recs, max_records, &OUT->n, &OUT->batch);
+  }
+  cb_status take_records(const void *delim, size_t dlen, size_t max_records, size_t max_len, cb_records *OUT) {
+    int rc = cb_records_alloc(OUT, max_records);
+    if (rc != CHUNKBUF_OK) return rc;
+    return chunkbuf_buffer_take_records($self, delim, dlen, max_len, OUT->recs, max_records, &OUT->n, &OUT->batch);
+  }
+  /* Writes up to max bytes (default all) to a file descriptor. */
+  cb_status write_to_fd(int fd, size_t max, size_t *OUT) { return chunkbuf_buffer_write_to_fd($self, fd, max, OUT); }
+}

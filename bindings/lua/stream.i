@@ -1,0 +1,234 @@
+/* chunkbuf.Stream: a thread-safe byte stream. Writers may be other threads
+ * (in C); reads block in C, without touching the Lua state, up to a
+ * timeout in seconds (nil: forever, 0: do not wait). Reads return nil,
+ * "eof" at the end, nil, "timedout" / "again" when nothing came in time. */
+
+%{
+static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_options *o) {
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *key = cb_option_key(L, idx);
+    if (strcmp(key, "pool") == 0) o->pool = (cb_Pool *)cb_option_object(L, idx, SWIGTYPE_p_cb_Pool, "Pool");
+    else if (strcmp(key, "content_length") == 0) o->content_length = cb_option_size(L, idx, key);
+    else if (strcmp(key, "retain") == 0) o->retain = lua_toboolean(L, -1);
+    else if (strcmp(key, "high_water") == 0) o->high_water = cb_option_size(L, idx, key);
+    else if (strcmp(key, "max_bytes") == 0) o->max_bytes = cb_option_size(L, idx, key);
+    else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_u32(L, idx, key);
+    else cb_unknown_option(L, idx, key);
+    lua_pop(L, 1);
+  }
+}
+
+/* The bytes of a view read from the stream; an empty view is end of file. */
+static int cb_stream_view_bytes(cb_View *v, size_t drop_tail, cb_bytes *out) {
+  size_t len = cb_view_len(v);
+  int rc = len == 0 ? CB_EOF : cb_view_bytes(v, 0, len - drop_tail, out);
+  chunkbuf_view_release(v);
+  return rc;
+}
+
+/* The iterator of Stream:lines(): upvalues are the stream, whether to keep
+ * the "\n", and the timeout in milliseconds. */
+static int cb_lines_next(lua_State *L) {
+  cb_Stream *s = (cb_Stream *)cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
+  int keep = lua_toboolean(L, lua_upvalueindex(2));
+  cb_View *line = NULL;
+  cb_bytes bytes = {NULL, 0};
+  char last = 0;
+  size_t len, copied = 0;
+  int rc = chunkbuf_stream_readline(s, 0, (int64_t)lua_tointeger(L, lua_upvalueindex(3)), &line);
+  if (rc != CHUNKBUF_OK) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  len = cb_view_len(line);
+  if (len > 0) chunkbuf_view_copy_out(line, len - 1, &last, 1, &copied);
+  rc = cb_stream_view_bytes(line, !keep && last == '\n', &bytes);
+  if (rc == CB_EOF) return 0;
+  if (rc != CHUNKBUF_OK) {
+    free(bytes.data);
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  lua_pushlstring(L, bytes.data, bytes.len);
+  free(bytes.data);
+  return 1;
+}
+%}
+
+%typemap(in) const chunkbuf_stream_options *OPTIONS (chunkbuf_stream_options temp = CHUNKBUF_STREAM_OPTIONS_INIT)
+  %{ cb_check_stream_options(L, $input, &temp); $1 = &temp; %}
+%typemap(default) const chunkbuf_stream_options *OPTIONS (chunkbuf_stream_options temp = CHUNKBUF_STREAM_OPTIONS_INIT)
+  %{ $1 = &temp; %}
+
+/* A count where nil or absent means "everything". */
+typedef size_t cb_upto;
+%typemap(default) cb_upto %{ $1 = CHUNKBUF_NPOS; %}
+%typemap(in) cb_upto %{ if (!lua_isnil(L, $input)) $1 = cb_check_size(L, $input); %}
+
+typedef int cb_whence;
+%typemap(default) cb_whence %{ $1 = SEEK_CUR; %}
+%typemap(in) cb_whence
+  %{ { static const char *const names_[] = {"set", "cur", "end", NULL};
+       static const int whence_[] = {SEEK_SET, SEEK_CUR, SEEK_END};
+       $1 = whence_[luaL_checkoption(L, $input, "cur", names_)]; } %}
+%typemap(default) int64_t offset %{ $1 = 0; %}
+%typemap(in) int64_t offset %{ $1 = (int64_t)luaL_optinteger(L, $input, 0); %}
+%typemap(default) int code %{ $1 = 0; %}
+%typemap(in) int code
+  %{ $1 = (int)luaL_optinteger(L, $input, 0);
+     luaL_argcheck(L, (lua_Integer)$1 == luaL_optinteger(L, $input, 0), $input, "integer out of range"); %}
+
+/* "l" (default) strips the "\n" of each line, "L" keeps it, as io.lines. */
+typedef int cb_keep_eol;
+%typemap(default) cb_keep_eol %{ $1 = 0; %}
+%typemap(in) cb_keep_eol
+  %{ { static const char *const names_[] = {"l", "L", NULL}; $1 = luaL_checkoption(L, $input, "l", names_); } %}
+
+/* Batch reads from a stream: a table of strings, "\n" included. */
+typedef cb_records cb_line_strings;
+%typemap(in, numinputs=0) cb_line_strings *OUT (cb_line_strings temp = {NULL, NULL, 0}) %{ $1 = &temp; %}
+%typemap(argout) cb_line_strings *OUT
+  %{ { size_t i_;
+       lua_createtable(L, (int)$1->n, 0);
+       SWIG_arg++;
+       for (i_ = 0; i_ < $1->n; ++i_) {
+         cb_bytes line_ = {NULL, 0};
+         int rc_ = cb_view_bytes($1->batch, $1->recs[i_].offset, $1->recs[i_].length + $1->recs[i_].delim_length, &line_);
+         if (rc_ != CHUNKBUF_OK) { free(line_.data); cb_push_error(L, rc_); SWIG_fail; }
+         lua_pushlstring(L, line_.data, line_.len);
+         free(line_.data);
+         lua_rawseti(L, -2, (lua_Integer)i_ + 1);
+       } } %}
+%typemap(freearg) cb_line_strings *OUT %{ chunkbuf_view_release($1->batch); free($1->recs); %}
+
+CB_OBJECT(cb_Stream, "Stream")
+
+%rename(Stream) cb_Stream;
+%delobject cb_Stream::free;
+typedef struct {} cb_Stream;
+
+%extend cb_Stream {
+  /* chunkbuf.Stream{pool =, content_length =, retain = bool, high_water =,
+   * max_bytes =, tenant =} */
+  cb_Stream(const chunkbuf_stream_options *OPTIONS, lua_State *L) {
+    cb_Stream *s = NULL;
+    int rc = chunkbuf_stream_new(OPTIONS, &s);
+    if (rc != CHUNKBUF_OK) cb_push_error(L, rc);
+    return s;
+  }
+  ~cb_Stream() { chunkbuf_stream_free($self); }
+  void free() { chunkbuf_stream_free($self); }
+
+  /* -- writer side: true, or nil, "again"/"timedout" under a high-water mark */
+  cb_done write(const void *data, size_t len, int64_t timeout_ms) {
+    return chunkbuf_stream_write($self, data, len, timeout_ms);
+  }
+  cb_done write_view(const cb_View *view, int64_t timeout_ms) {
+    return chunkbuf_stream_write_view($self, view, timeout_ms);
+  }
+  /* End of file for the readers (the handle stays valid; see free). */
+  cb_status close() { return chunkbuf_stream_close($self); }
+  cb_status abort(int code) { return chunkbuf_stream_abort($self, code); }
+  /* The code given to abort, or nil when the stream was not aborted. */
+  cb_pushed abort_code(lua_State *L) {
+    int code = 0;
+    if (chunkbuf_stream_abort_code($self, &code) == CHUNKBUF_OK) lua_pushinteger(L, code);
+    else lua_pushnil(L);
+    return 1;
+  }
+
+  /* -- reader side */
+  /* n bytes, fewer only at the end of the stream. */
+  cb_status read(size_t n, int64_t timeout_ms, cb_bytes *OUT) {
+    int rc;
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    rc = chunkbuf_stream_read($self, OUT->data, n, timeout_ms, &OUT->len);
+    return rc == CHUNKBUF_OK && OUT->len == 0 && n > 0 ? CB_EOF : rc;
+  }
+  /* 1 to n bytes, as soon as there are any. */
+  cb_status read1(size_t n, int64_t timeout_ms, cb_bytes *OUT) {
+    int rc;
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    rc = chunkbuf_stream_read1($self, OUT->data, n, timeout_ms, &OUT->len);
+    return rc == CHUNKBUF_OK && OUT->len == 0 && n > 0 ? CB_EOF : rc;
+  }
+  /* What is there, up to n bytes, without waiting (nil, "again": nothing yet). */
+  cb_status read_nonblock(size_t n, cb_bytes *OUT) {
+    int rc;
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    rc = chunkbuf_stream_read_nonblock($self, OUT->data, n, &OUT->len);
+    return rc == CHUNKBUF_OK && OUT->len == 0 && n > 0 ? CB_EOF : rc;
+  }
+  /* Like read, as a zero-copy View; n nil or absent reads to the end. */
+  cb_status read_view(cb_upto n, int64_t timeout_ms, cb_View **OUT) {
+    int rc = chunkbuf_stream_read_view($self, n, timeout_ms, OUT);
+    if (rc == CHUNKBUF_OK && n > 0 && cb_view_len(*OUT) == 0) {
+      chunkbuf_view_release(*OUT);
+      *OUT = NULL;
+      return CB_EOF;
+    }
+    return rc;
+  }
+  /* One line with its "\n" (or max bytes, max 0: no limit). */
+  cb_status readline(size_t max, int64_t timeout_ms, cb_bytes *OUT) {
+    cb_View *line = NULL;
+    int rc = chunkbuf_stream_readline($self, max, timeout_ms, &line);
+    return rc == CHUNKBUF_OK ? cb_stream_view_bytes(line, 0, OUT) : rc;
+  }
+  /* Up to max_records (default 256) complete lines at once, as a table. */
+  cb_status readlines(size_t max_records, int64_t timeout_ms, cb_line_strings *OUT) {
+    int rc = cb_records_alloc(OUT, max_records);
+    if (rc != CHUNKBUF_OK) return rc;
+    rc = chunkbuf_stream_readlines($self, OUT->recs, max_records, timeout_ms, &OUT->n, &OUT->batch);
+    return rc == CHUNKBUF_OK && OUT->n == 0 ? CB_EOF : rc;
+  }
+  /* for line in stream:lines([fmt [, timeout]]) do ... end */
+  cb_pushed lines(cb_keep_eol fmt, int64_t timeout_ms, lua_State *L) {
+    (void)$self; /* the iterator holds the Lua object (argument 1) instead */
+    lua_pushvalue(L, 1);
+    lua_pushboolean(L, fmt);
+    lua_pushinteger(L, (lua_Integer)timeout_ms);
+    lua_pushcclosure(L, cb_lines_next, 3);
+    return 1;
+  }
+  size_t readable_amount() {
+    size_t n = 0;
+    chunkbuf_stream_readable_amount($self, &n);
+    return n;
+  }
+  size_t __len(cb_ignored) {
+    size_t n = 0;
+    chunkbuf_stream_readable_amount($self, &n);
+    return n;
+  }
+  cb_status at_eof(int *BOOL) { return chunkbuf_stream_at_eof($self, BOOL); }
+  /* Among the unread bytes; positions are 1-based from the read position. */
+  cb_status find(const void *needle, size_t nlen, cb_first first, cb_last last, cb_match *OUT) {
+    OUT->len = nlen;
+    return chunkbuf_stream_find($self, needle, nlen, first, last, &OUT->pos);
+  }
+  /* As file:seek([whence [, offset]]): the new 0-based position (retained
+   * streams only; "end" only after end of file). */
+  cb_status seek(cb_whence whence, int64_t offset, uint64_t *OUT) {
+    return chunkbuf_stream_seek($self, offset, whence, OUT);
+  }
+  cb_status tell(uint64_t *OUT) { return chunkbuf_stream_tell($self, OUT); }
+  /* A descriptor that polls readable while data or EOF is there. */
+  cb_status readiness_fd(int *OUT) { return chunkbuf_stream_readiness_fd($self, OUT); }
+
+  cb_flag __eq(const cb_Stream *OTHER) { return $self == OTHER; }
+  cb_pushed __tostring(lua_State *L) {
+    size_t n = 0;
+    int eof = 0;
+    chunkbuf_stream_readable_amount($self, &n);
+    chunkbuf_stream_at_eof($self, &eof);
+    lua_pushfstring(L, "chunkbuf.Stream (%I bytes unread%s)", (lua_Integer)n, eof ? ", at end of file" : "");
+    return 1;
+  }
+}

@@ -1,0 +1,137 @@
+-- chunkbuf.Stream: blocking reads fed by a writer thread (chunkbuf_testing),
+-- timeouts, end of file, abort, back-pressure, retained mode, readiness.
+local chunkbuf = require "chunkbuf"
+local testing = require "chunkbuf_testing"
+local h = require "harness"
+local test, eq, raises = h.test, h.eq, h.raises
+
+-- Checks a "not yet" answer: nil plus a reason.
+local function fails(what, want_reason, value, reason)
+  eq(value, nil, what)
+  eq(reason, want_reason, what .. ": reason")
+end
+
+test("stream: a blocking read waits for a writer thread", function()
+  local s = chunkbuf.Stream()
+  local w = testing.write_later(s, {"ab", "cd", "ef"}, 0.02)
+  eq(s:read(5, 5), "abcde", "read waits until 5 bytes are there")
+  eq(s:read(5, 5), "f", "fewer only at end of file")
+  fails("after the end", "eof", s:read(1))
+  eq(w:join(), 3, "chunks written")
+  eq(s:at_eof(), true, "at_eof")
+end)
+
+test("stream: read1 returns as soon as anything is there", function()
+  local s = chunkbuf.Stream()
+  local w = testing.write_later(s, {"abc", "def"}, 0.02, "none")
+  eq(s:read1(100, 5), "abc", "first chunk")
+  eq(s:read1(2, 5), "de", "up to n")
+  eq(w:join(), 2, "written")
+  eq(#s, 1, "# is the unread amount")
+end)
+
+test("stream: timeouts and non-blocking reads answer nil, reason", function()
+  local s = chunkbuf.Stream()
+  local t0 = os.clock()
+  fails("timed out", "timedout", s:read(1, 0.05))
+  fails("timeout 0", "again", s:read(1, 0))
+  fails("nothing yet", "again", s:read_nonblock(4))
+  assert(os.clock() - t0 < 1, "the waits did not spin")
+  s:write("xy")
+  eq(s:read_nonblock(4), "xy", "what is there")
+  s:close()
+  fails("end of file", "eof", s:read_nonblock(4))
+  raises("chunkbuf.closed", s.write, s, "late")
+end)
+
+test("stream: for line in stream:lines() with a writer thread", function()
+  local s = chunkbuf.Stream()
+  local w = testing.write_later(s, {"one\ntw", "o\n", "\nthree"}, 0.01)
+  local got = {}
+  for line in s:lines() do got[#got + 1] = line end
+  eq(table.concat(got, "|"), "one|two||three", "lines without their newline")
+  eq(w:join(), 3, "written")
+  local k = chunkbuf.Stream()
+  k:write("a\nb")
+  k:close()
+  got = {}
+  for line in k:lines("L") do got[#got + 1] = line end
+  eq(table.concat(got, "|"), "a\n|b", "\"L\" keeps the newline")
+end)
+
+test("stream: lines() raises when its timeout passes", function()
+  local s = chunkbuf.Stream()
+  s:write("partial")
+  raises("chunkbuf.timedout", function()
+    for _ in s:lines("l", 0.02) do end
+  end)
+end)
+
+test("stream: readline, readlines and read_view", function()
+  local s = chunkbuf.Stream()
+  s:write("a\nbb\nccc\ndd")
+  eq(s:readline(), "a\n", "readline keeps the newline")
+  eq(s:readline(1), "b", "max bytes")
+  local batch = s:readlines()
+  eq(#batch, 2, "complete lines")
+  eq(batch[1], "b\n", "line 1")
+  eq(batch[2], "ccc\n", "line 2")
+  s:close()
+  local rest = s:read_view()
+  eq(tostring(rest), "dd", "read_view to the end")
+  fails("readlines at the end", "eof", s:readlines())
+  fails("readline at the end", "eof", s:readline())
+  fails("read_view at the end", "eof", s:read_view(3))
+end)
+
+test("stream: abort wakes a blocked reader with an error", function()
+  local s = chunkbuf.Stream()
+  eq(s:abort_code(), nil, "not aborted")
+  local w = testing.write_later(s, {}, 0.02, "abort")
+  raises("chunkbuf.aborted", s.read, s, 1, 5)
+  eq(w:join(), 0, "written")
+  eq(s:abort_code(), 42, "abort code")
+  raises("chunkbuf.aborted", s.write, s, "y")
+end)
+
+test("stream: a high-water mark makes writers wait", function()
+  local s = chunkbuf.Stream {high_water = 4}
+  eq(s:write("abcd"), true, "below the mark")
+  fails("full, no wait", "again", s:write("e", 0))
+  fails("full, timed out", "timedout", s:write("e", 0.02))
+  eq(s:read(2), "ab", "reader catches up")
+  eq(s:write("e", 0), true, "room again")
+  eq(s:write_view(chunkbuf.View("f")), true, "write_view")
+  eq(s:read(4), "cdef", "all bytes")
+end)
+
+test("stream: retained mode seeks like a file", function()
+  local s = chunkbuf.Stream {retain = true, content_length = 6}
+  s:write("abc")
+  s:write("def")
+  eq(s:at_eof(), false, "data left")
+  eq(s:read(4), "abcd", "read")
+  eq(s:tell(), 4, "tell")
+  eq(s:seek("set", 1), 1, "seek set")
+  eq(s:read(2), "bc", "read after seek")
+  eq(s:seek(), 3, "seek() is the position")
+  eq(s:seek("end", -2), 4, "seek from the end after EOF")
+  eq(s:read(9), "ef", "tail")
+  raises("chunkbuf.limit", s.write, s, "g")
+  raises("chunkbuf.range", s.seek, s, "set", 99)
+  raises("chunkbuf.state", chunkbuf.Stream().seek, chunkbuf.Stream(), "set", 0)
+end)
+
+test("stream: find, readiness fd, tostring, ==", function()
+  local s = chunkbuf.Stream()
+  s:write("key: value\r\n")
+  s:read(2)
+  local first, last = s:find(": ")
+  eq(first, 2, "first, from the read position")
+  eq(last, 3, "last")
+  eq(math.type(s:readiness_fd()), "integer", "fd")
+  eq(s:readiness_fd() >= 0, true, "a real fd")
+  eq(tostring(s), "chunkbuf.Stream (10 bytes unread)", "tostring")
+  eq(s == s, true, "same stream")
+  eq(s == chunkbuf.Stream(), false, "other stream")
+end)
