@@ -11,7 +11,7 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev abigail-tools
   valgrind
 )
-PIP_PACKAGES=(cffi pytest)
+PIP_PACKAGES=(cffi pytest wheel)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -1,0 +1,137 @@
+"""Loads the C library: the compiled cffi module (API mode), or, when that
+module was not built, libchunkbuf.so.1 through ffi.dlopen (ABI mode).
+
+Either way the CHUNKBUF_VERSION_NUMBER of the header the binding was built
+with must equal chunkbuf_version() of the library, or the import fails.
+"""
+import itertools
+import operator
+import os
+
+from . import _cdef
+from ._errors import BY_CODE, Error
+
+try:
+    from ._native import ffi, lib
+    MODE = "api"
+except ModuleNotFoundError as exc:
+    if exc.name != __package__ + "._native":
+        raise
+    import cffi
+    ffi = cffi.FFI()
+    ffi.cdef(_cdef.CDEF)
+    lib = ffi.dlopen(os.environ.get("CHUNKBUF_LIBRARY", "libchunkbuf.so.1"))
+    MODE = "abi"
+
+
+def _format(number):
+    return "%d.%d.%d" % (number // 10000, number // 100 % 100, number % 100)
+
+
+def check_version(header, library):
+    """Raises ImportError unless the two CHUNKBUF_VERSION_NUMBERs agree."""
+    if header != library:
+        raise ImportError(
+            "chunkbuf: the Python binding was built against chunkbuf.h %s "
+            "(CHUNKBUF_VERSION_NUMBER %d) but the loaded libchunkbuf is %s (%d); "
+            "rebuild the binding against this library or load the matching one"
+            % (_format(header), header, _format(library), library))
+
+
+check_version(_cdef.HEADER_VERSION, lib.chunkbuf_version())
+
+NPOS = lib.CHUNKBUF_NPOS
+NULL = ffi.NULL
+
+
+def error(rc):
+    """The exception for status rc, with chunkbuf_last_error()'s detail.
+
+    Call it right after the failing call, on the same thread."""
+    detail = ffi.string(lib.chunkbuf_last_error()).decode("utf-8", "replace")
+    name = ffi.string(lib.chunkbuf_strerror(rc)).decode("utf-8", "replace")
+    return BY_CODE.get(rc, Error)(detail or name, rc)
+
+
+def check(rc):
+    if rc:
+        raise error(rc)
+
+
+# Zero-copy appends: chunkbuf calls the free callback with user_data once it
+# no longer needs the memory. user_data is a key into _pinned, which holds
+# the Python object (through an ffi.from_buffer cdata) until then.
+_pinned = {}
+_keys = itertools.count(1)
+
+
+def _release(user_data):
+    _pinned.pop(int(ffi.cast("uintptr_t", user_data)), None)
+
+
+# Debug reports: chunkbuf calls the sink once per line, during the call;
+# user_data is a key into _reports.
+_reports = {}
+
+
+def _report(line, user_data):
+    _reports[int(ffi.cast("uintptr_t", user_data))].append(ffi.string(line).decode("utf-8", "replace"))
+
+
+if MODE == "api":
+    ffi.def_extern(name="_chunkbuf_py_release")(_release)
+    ffi.def_extern(name="_chunkbuf_py_report")(_report)
+    RELEASE_FN = lib._chunkbuf_py_release
+    REPORT_FN = lib._chunkbuf_py_report
+else:
+    RELEASE_FN = ffi.callback("chunkbuf_free_fn", _release)
+    REPORT_FN = ffi.callback("chunkbuf_report_fn", _report)
+
+
+def collect_report(call):
+    """Runs call(report_fn, user_data) and returns the lines reported."""
+    key = next(_keys)
+    _reports[key] = []
+    try:
+        call(REPORT_FN, ffi.cast("void *", key))
+        return _reports[key]
+    finally:
+        del _reports[key]
+
+
+def pin(data):
+    """Returns (pointer, length, key) for a bytes-like object, which stays
+    alive (and cannot be resized) until chunkbuf calls RELEASE_FN with
+    user_data ffi.cast("void *", key) (see unpin_unless_adopted for calls
+    that fail without adopting it)."""
+    ptr = ffi.from_buffer(data)
+    key = next(_keys)
+    _pinned[key] = ptr
+    return ptr, len(ptr), key
+
+
+def pin_all(ptrs):
+    """Like pin, for a list of ffi.from_buffer pointers kept under one key."""
+    key = next(_keys)
+    _pinned[key] = ptrs
+    return key
+
+
+def unpin_unless_adopted(rc, key):
+    """After a failed append_ref/write_ref: chunkbuf calls the free callback
+    on failure too, except for EHANDLE and EINVAL; unpin in those cases."""
+    if rc in (lib.CHUNKBUF_EHANDLE, lib.CHUNKBUF_EINVAL):
+        _pinned.pop(key, None)
+
+
+def pinned_count():
+    """How many objects chunkbuf still holds by reference (for tests)."""
+    return len(_pinned)
+
+
+def size_arg(n, name="n"):
+    """n as a size_t argument: an int >= 0 (ValueError / TypeError otherwise)."""
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError("%s must not be negative, got %d" % (name, n))
+    return n

@@ -1,0 +1,369 @@
+"""Buffer: a growable chain of pooled segments, parsed and built in place."""
+import io
+
+from ._ffi import NPOS, RELEASE_FN, check, error, ffi, lib, pin, pin_all, size_arg, unpin_unless_adopted
+from .view import View, data_arg, view_bytes
+
+EOL = {"any": lib.CHUNKBUF_EOL_ANY, "crlf": lib.CHUNKBUF_EOL_CRLF,
+       "crlf_strict": lib.CHUNKBUF_EOL_CRLF_STRICT, "lf": lib.CHUNKBUF_EOL_LF,
+       "nul": lib.CHUNKBUF_EOL_NUL}
+ORDER = {"be": lib.CHUNKBUF_BE, "big": lib.CHUNKBUF_BE,
+         "le": lib.CHUNKBUF_LE, "little": lib.CHUNKBUF_LE}
+BATCH = 1024  # records per batch call
+_RECORD_SIZE = ffi.sizeof("chunkbuf_record")
+_SIZE_T_CODE = {4: "I", 8: "Q"}[ffi.sizeof("size_t")]
+assert _RECORD_SIZE == 3 * ffi.sizeof("size_t")
+
+
+def eol_arg(eol):
+    if eol in EOL:
+        return EOL[eol]
+    if isinstance(eol, int) and eol in EOL.values():
+        return eol
+    raise ValueError("eol must be one of %s, got %r" % (", ".join(EOL), eol))
+
+
+def order_arg(order):
+    try:
+        return ORDER[order]
+    except KeyError:
+        raise ValueError("order must be 'be' or 'le', got %r" % (order,)) from None
+
+
+def _taken(h):
+    """The bytes of a batch's view h (one copy), releasing h."""
+    try:
+        return view_bytes(h)
+    finally:
+        lib.chunkbuf_view_release(h)
+
+
+def split_records(h, records, n):
+    """The records of a batch take, without delimiters, as bytes: one copy
+    of the block, then one slice per record. h is released here."""
+    data = _taken(h)
+    # read the (offset, length, delim_length) triples as one array of size_t
+    fields = memoryview(ffi.buffer(records, n * _RECORD_SIZE)).cast(_SIZE_T_CODE).tolist()
+    return [data[start:start + length] for start, length in zip(fields[0::3], fields[1::3])]
+
+
+def split_lf_lines(h):
+    """A batch of complete "\n"-terminated lines (the last may lack it at
+    EOF) as bytes with their "\n": one copy, then split in C by BytesIO."""
+    return io.BytesIO(_taken(h)).readlines()
+
+
+class Buffer:
+    """A growable byte buffer made of pooled segments (one owner at a time).
+
+    Appending copies (append) or adopts memory without copying (append_ref,
+    append_view); consuming hands out zero-copy Views (split_to, take_until,
+    take_line) or bytes (read, take_lines). len(), ==, in, bytes() (a
+    non-consuming copy) and iteration (consumes complete LF lines) work as
+    expected. A failed call leaves every byte where it was."""
+
+    __slots__ = ("_h", "_pool", "__weakref__")
+
+    def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0):
+        opts = ffi.new("chunkbuf_buffer_options *")
+        opts.struct_size = ffi.sizeof("chunkbuf_buffer_options")
+        opts.pool = pool.handle if pool is not None else ffi.NULL
+        opts.max_bytes = size_arg(max_bytes, "max_bytes")
+        opts.min_chunk = size_arg(min_chunk, "min_chunk")
+        opts.tenant = size_arg(tenant, "tenant")
+        out = ffi.new("chunkbuf_buffer **")
+        check(lib.chunkbuf_buffer_new(opts, out))
+        self._h = ffi.gc(out[0], lib.chunkbuf_buffer_free)
+        self._pool = pool
+        if data is not None:
+            self.append(data)
+
+    @property
+    def handle(self):
+        """The chunkbuf_buffer * (NULL once closed)."""
+        return self._h
+
+    def close(self):
+        """Free the buffer now (views cut from it stay valid)."""
+        if self._h:
+            ffi.release(self._h)
+        self._h = ffi.NULL
+
+    @property
+    def closed(self):
+        return not self._h
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- write side
+
+    def append(self, data):
+        """Copy a bytes-like object in."""
+        buf = data_arg(data)
+        rc = lib.chunkbuf_buffer_append(self._h, buf, len(buf))
+        if rc:
+            raise error(rc)
+
+    write = append
+
+    def append_ref(self, data):
+        """Adopt a bytes-like object without copying. The object is kept
+        alive (a bytearray cannot be resized) until chunkbuf drops the
+        last reference to its bytes; do not modify it meanwhile."""
+        ptr, length, key = pin(data)
+        rc = lib.chunkbuf_buffer_append_ref(self._h, ptr, length, RELEASE_FN, ffi.cast("void *", key))
+        if rc:
+            unpin_unless_adopted(rc, key)
+            raise error(rc)
+
+    def append_refs(self, parts):
+        """Adopt several bytes-like objects at once, without copying; all of
+        them stay alive until chunkbuf drops the last of their bytes."""
+        ptrs = [ffi.from_buffer(p) for p in parts]
+        iov = ffi.new("struct iovec[]", max(len(ptrs), 1))
+        for i, ptr in enumerate(ptrs):
+            iov[i].iov_base = ptr
+            iov[i].iov_len = len(ptr)
+        key = pin_all(ptrs)
+        rc = lib.chunkbuf_buffer_append_refv(self._h, iov, len(ptrs), RELEASE_FN, ffi.cast("void *", key))
+        if rc:
+            unpin_unless_adopted(rc, key)
+            raise error(rc)
+
+    def append_view(self, view):
+        """Append a View's bytes without copying."""
+        if not isinstance(view, View):
+            raise TypeError("append_view takes a View, not %s" % type(view).__name__)
+        check(lib.chunkbuf_buffer_append_view(self._h, view.handle))
+
+    def fill(self, fn, n):
+        """Zero-copy write: reserve n contiguous bytes of pool memory, call
+        fn(memoryview) to fill them (e.g. sock.recv_into) and commit the
+        count it returns. The memoryview is released afterwards; fn must not
+        keep it or slices of it."""
+        iov = ffi.new("struct iovec[1]")
+        n_iov = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
+        mv = memoryview(ffi.buffer(iov[0].iov_base, iov[0].iov_len))
+        try:
+            written = fn(mv)
+            written = 0 if written is None else size_arg(written, "fn's result")
+        except BaseException:
+            lib.chunkbuf_buffer_commit(self._h, 0)
+            raise
+        finally:
+            mv.release()
+        check(lib.chunkbuf_buffer_commit(self._h, written))
+        return written
+
+    def read_from_fd(self, fd, max=0):  # noqa: A002 - the C name
+        """readv up to max bytes (0: up to 64 KiB) from fd straight into pool
+        memory. Returns the count; 0 at end of file."""
+        out = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_read_from_fd(self._h, fd, size_arg(max, "max"), out))
+        return out[0]
+
+    # -- inspect
+
+    def __len__(self):
+        out = ffi.new("size_t *")
+        rc = lib.chunkbuf_buffer_len(self._h, out)
+        if rc:
+            raise error(rc)
+        return out[0]
+
+    def find(self, needle, start=0, end=None):
+        """Position of the first needle lying within [start, end), or -1."""
+        return self._find(lib.chunkbuf_buffer_find, needle, start, end)
+
+    def rfind(self, needle, start=0, end=None):
+        """Position of the last needle lying within [start, end), or -1."""
+        return self._find(lib.chunkbuf_buffer_rfind, needle, start, end)
+
+    def _find(self, fn, needle, start, end):
+        if isinstance(needle, int):
+            needle = bytes((needle,))
+        data = data_arg(needle)
+        if not len(data):  # as bytes.find: found at start, if start is inside
+            return size_arg(start, "start") if start <= len(self) else -1
+        pos = ffi.new("size_t *")
+        end = NPOS if end is None else size_arg(end, "end")
+        check(fn(self._h, data, len(data), size_arg(start, "start"), end, pos))
+        return -1 if pos[0] == NPOS else pos[0]
+
+    def __contains__(self, needle):
+        return self.find(needle) >= 0
+
+    def __eq__(self, other):
+        if isinstance(other, (Buffer, View)):
+            other = bytes(other)
+        try:
+            data = data_arg(other)
+        except TypeError:
+            return NotImplemented
+        out = ffi.new("int *")
+        check(lib.chunkbuf_buffer_equals(self._h, data, len(data), out))
+        return bool(out[0])
+
+    __hash__ = None
+
+    def peek(self, n=-1, offset=0):
+        """Up to n bytes from offset (n < 0: all), without consuming."""
+        size = len(self)
+        offset = size_arg(offset, "offset")
+        if offset > size:
+            raise IndexError("offset %d beyond the %d buffered bytes" % (offset, size))
+        n = size - offset if n < 0 else min(n, size - offset)
+        out = bytearray(n)
+        copied = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_copy_out(self._h, offset, ffi.from_buffer(out), n, copied))
+        return bytes(out)
+
+    def __bytes__(self):
+        return self.peek()
+
+    def copy_into(self, dst, offset=0):
+        """Copy bytes from offset into the writable buffer dst without
+        consuming; returns the count."""
+        target = ffi.from_buffer(dst, require_writable=True)
+        copied = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_copy_out(self._h, size_arg(offset, "offset"), target, len(target), copied))
+        return copied[0]
+
+    @property
+    def segment_count(self):
+        out = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_segment_count(self._h, out))
+        return out[0]
+
+    def segment_lengths(self, n=-1):
+        """Lengths of the segments holding the first n bytes (n < 0: all)."""
+        count = max(self.segment_count, 1)
+        iov = ffi.new("struct iovec[]", count)
+        n_iov = ffi.new("size_t *")
+        n = NPOS if n < 0 else n
+        check(lib.chunkbuf_buffer_peek(self._h, n, iov, count, n_iov))
+        return [iov[i].iov_len for i in range(n_iov[0])]
+
+    def coalesce(self, n):
+        """Make the first n bytes contiguous (copying only if they span
+        segments) and return a copy of them."""
+        ptr = ffi.new("const void **")
+        check(lib.chunkbuf_buffer_coalesce(self._h, size_arg(n), ptr))
+        return ffi.unpack(ffi.cast("const char *", ptr[0]), n) if n else b""
+
+    def _peek_int(self, fn, ctype, offset, order):
+        out = ffi.new(ctype)
+        if order is None:
+            check(fn(self._h, size_arg(offset, "offset"), out))
+        else:
+            check(fn(self._h, size_arg(offset, "offset"), order_arg(order), out))
+        return out[0]
+
+    def peek_u8(self, offset=0):
+        """The byte at offset (NeedMoreData if the buffer is shorter)."""
+        return self._peek_int(lib.chunkbuf_buffer_peek_u8, "uint8_t *", offset, None)
+
+    def peek_u16(self, offset=0, order="be"):
+        return self._peek_int(lib.chunkbuf_buffer_peek_u16, "uint16_t *", offset, order)
+
+    def peek_u32(self, offset=0, order="be"):
+        return self._peek_int(lib.chunkbuf_buffer_peek_u32, "uint32_t *", offset, order)
+
+    def peek_u64(self, offset=0, order="be"):
+        return self._peek_int(lib.chunkbuf_buffer_peek_u64, "uint64_t *", offset, order)
+
+    # -- consume
+
+    def advance(self, n):
+        """Drop the first n bytes (RangeError if fewer are buffered)."""
+        check(lib.chunkbuf_buffer_advance(self._h, size_arg(n)))
+
+    def read(self, n=-1):
+        """Consume and return up to n bytes (n < 0: all)."""
+        n = len(self) if n is None or n < 0 else n
+        if not n:
+            return b""
+        out = ffi.new("char[]", n)
+        nread = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_read(self._h, out, n, nread))
+        return ffi.unpack(out, nread[0])
+
+    def readinto(self, dst):
+        """Consume bytes into the writable buffer dst; returns the count."""
+        target = ffi.from_buffer(dst, require_writable=True)
+        nread = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_read(self._h, target, len(target), nread))
+        return nread[0]
+
+    def split_to(self, n):
+        """Move the first n bytes into a new View (zero copy)."""
+        out = ffi.new("chunkbuf_view **")
+        check(lib.chunkbuf_buffer_split_to(self._h, size_arg(n), out))
+        return View._adopt(out[0])
+
+    def take_until(self, delim, include=False, max_len=0):
+        """The bytes before delim as a View, consuming them and delim
+        (include=True keeps delim in the View). NeedMoreData when delim is
+        absent, LimitError when it does not start within max_len bytes."""
+        data = data_arg(delim)
+        out = ffi.new("chunkbuf_view **")
+        check(lib.chunkbuf_buffer_take_until(self._h, data, len(data), 1 if include else 0,
+                                             size_arg(max_len, "max_len"), out))
+        return View._adopt(out[0])
+
+    def take_line(self, eol="lf", max_len=0):
+        """One line without its end-of-line bytes, as a View (NeedMoreData
+        when no complete line is buffered)."""
+        out = ffi.new("chunkbuf_view **")
+        check(lib.chunkbuf_buffer_take_line(self._h, eol_arg(eol), size_arg(max_len, "max_len"), out))
+        return View._adopt(out[0])
+
+    def take_lines(self, eol="lf", max_records=BATCH, max_len=0):
+        """Up to max_records complete lines (without end-of-line bytes) as
+        a list of bytes, in one C call; [] when none is complete."""
+        return self._take(lib.chunkbuf_buffer_take_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
+                          max_records)
+
+    def take_records(self, delim, max_records=BATCH, max_len=0):
+        """Like take_lines, with records separated by delim."""
+        data = data_arg(delim)
+        return self._take(lib.chunkbuf_buffer_take_records, (data, len(data), size_arg(max_len, "max_len")),
+                          max_records)
+
+    def _take(self, fn, args, max_records):
+        max_records = size_arg(max_records, "max_records")
+        records = ffi.new("chunkbuf_record[]", max(max_records, 1))
+        n = ffi.new("size_t *")
+        out = ffi.new("chunkbuf_view **")
+        check(fn(self._h, *args, records, max_records, n, out))
+        return split_records(out[0], records, n[0]) if n[0] else []
+
+    def __iter__(self):
+        """Consume complete LF-terminated lines (each with its b"\\n")."""
+        records = ffi.new("chunkbuf_record[]", BATCH)
+        n = ffi.new("size_t *")
+        out = ffi.new("chunkbuf_view **")
+        while True:
+            check(lib.chunkbuf_buffer_take_lines(self._h, lib.CHUNKBUF_EOL_LF, 0, records, BATCH, n, out))
+            if not n[0]:
+                return
+            yield from split_lf_lines(out[0])
+
+    def write_to_fd(self, fd, max=0):  # noqa: A002 - the C name
+        """writev up to max bytes (0: all) to fd, consuming what was written."""
+        out = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_write_to_fd(self._h, fd, size_arg(max, "max"), out))
+        return out[0]
+
+    def __repr__(self):
+        if not self._h:
+            return "<chunkbuf.Buffer closed>"
+        n = len(self)
+        return "<chunkbuf.Buffer len=%d segments=%d %r%s>" % (
+            n, self.segment_count, self.peek(32), "..." if n > 32 else "")
+

@@ -1,0 +1,6 @@
+from typing import Optional
+
+from . import Pool
+
+def track(on: bool = ...) -> None: ...
+def report(pool: Optional[Pool] = ...) -> list[str]: ...

@@ -1,0 +1,117 @@
+"""Pool: the size-classed, refcounted block allocator."""
+import dataclasses
+
+from ._ffi import check, ffi, lib, size_arg
+
+
+@dataclasses.dataclass(frozen=True)
+class PoolStats:
+    """A snapshot of chunkbuf_pool_stats. The per-class tuples have one entry
+    per size class (4 KiB << i)."""
+
+    acquisitions: int
+    releases: int
+    hits: tuple
+    misses: tuple
+    cached_blocks: tuple
+    direct_allocations: int
+    bytes_in_use: int
+    peak_bytes_in_use: int
+    bytes_cached: int
+    external_blocks: int
+
+
+_STATS_FIELDS = [f.name for f in dataclasses.fields(PoolStats)]
+
+
+class Pool:
+    """A thread-safe pool of memory blocks.
+
+    Pool() creates a private pool; Pool.default() is the process-wide pool
+    used wherever no pool is given. Buffers, views and streams keep their
+    pool's memory alive, so they may outlive the Pool object. close() (or
+    the end of a with block) drops the handle early."""
+
+    __slots__ = ("_h", "__weakref__")
+    CLASSES = lib.CHUNKBUF_POOL_CLASSES
+    MIN_BLOCK = lib.CHUNKBUF_POOL_MIN_BLOCK
+
+    def __init__(self, max_cached_bytes_per_class=0):
+        opts = ffi.new("chunkbuf_pool_options *")
+        opts.struct_size = ffi.sizeof("chunkbuf_pool_options")
+        opts.max_cached_bytes_per_class = size_arg(max_cached_bytes_per_class,
+                                                   "max_cached_bytes_per_class")
+        out = ffi.new("chunkbuf_pool **")
+        check(lib.chunkbuf_pool_new(opts, out))
+        self._h = ffi.gc(out[0], lib.chunkbuf_pool_free)
+
+    @classmethod
+    def default(cls):
+        """The process-wide default pool (closing it is a no-op)."""
+        pool = cls.__new__(cls)
+        pool._h = lib.chunkbuf_pool_default()
+        return pool
+
+    @property
+    def handle(self):
+        """The chunkbuf_pool * (NULL once closed)."""
+        return self._h
+
+    def stats(self):
+        """A PoolStats snapshot."""
+        st = ffi.new("chunkbuf_pool_stats *")
+        st.struct_size = ffi.sizeof("chunkbuf_pool_stats")
+        check(lib.chunkbuf_pool_stats_get(self._h, st))
+        return PoolStats(**{name: tuple(getattr(st, name)) if name in ("hits", "misses", "cached_blocks")
+                            else getattr(st, name) for name in _STATS_FIELDS})
+
+    def trim(self):
+        """Give every cached free block back to the system."""
+        check(lib.chunkbuf_pool_trim(self._h))
+
+    def set_tenant_quota(self, tenant, quota):
+        """Limit tenant (1..2**32-1) to quota bytes of blocks (0: unlimited)."""
+        check(lib.chunkbuf_pool_set_tenant_quota(self._h, size_arg(tenant, "tenant"),
+                                                 size_arg(quota, "quota")))
+
+    def tenant_usage(self, tenant):
+        """Bytes of blocks currently held on behalf of tenant."""
+        out = ffi.new("size_t *")
+        check(lib.chunkbuf_pool_tenant_usage(self._h, size_arg(tenant, "tenant"), out))
+        return out[0]
+
+    def close(self):
+        """Drop the handle; memory still in use stays valid."""
+        if self._h and self._h != lib.chunkbuf_pool_default():
+            ffi.release(self._h)
+        self._h = ffi.NULL
+
+    @property
+    def closed(self):
+        return not self._h
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        if not self._h:
+            return "<chunkbuf.Pool closed>"
+        st = self.stats()
+        return "<chunkbuf.Pool in_use=%d cached=%d>" % (st.bytes_in_use, st.bytes_cached)
+
+
+def register_kind(name):
+    """The id of the content kind called name (registering it if new)."""
+    out = ffi.new("uint32_t *")
+    check(lib.chunkbuf_kind_register(name.encode("utf-8"), out))
+    return out[0]
+
+
+def kind_name(kind):
+    """The name of a registered content kind."""
+    out = ffi.new("const char **")
+    check(lib.chunkbuf_kind_name(size_arg(kind, "kind"), out))
+    return ffi.string(out[0]).decode("utf-8")

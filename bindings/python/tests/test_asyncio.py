@@ -1,0 +1,71 @@
+"""asyncio reads wait on the readiness descriptor, without polling."""
+import asyncio
+
+import pytest
+
+import chunkbuf
+from chunkbuf import stream as stream_module
+
+from conftest import feed
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, 10))
+
+
+def test_aread_and_areadline():
+    s = chunkbuf.Stream()
+    feed(s, [b"first li", b"ne\nsecond\n", b"rest"], delay=0.02)
+
+    async def main():
+        assert await s.areadline() == b"first line\n"
+        assert await s.aread(3) == b"sec"
+        assert await s.areadline() == b"ond\n"
+        assert await s.aread() == b"rest"
+        assert await s.aread(5) == b""
+        assert await s.areadline() == b""
+    run(main())
+
+
+def test_async_for():
+    s = chunkbuf.Stream()
+    feed(s, [b"a\nb", b"b\n", b"", b"c\nd"], delay=0.02)
+
+    async def main():
+        return [line async for line in s]
+    assert run(main()) == [b"a\n", b"bb\n", b"c\n", b"d"]
+
+
+def test_other_tasks_run_while_waiting_and_there_is_no_polling(count_calls):
+    s = chunkbuf.Stream()
+    counter = count_calls(stream_module)
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    async def main():
+        task = asyncio.ensure_future(ticker())
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.3, s.write, b"partial line ")
+        loop.call_later(0.6, s.write, b"done\n")
+        line = await s.areadline()
+        task.cancel()
+        return line
+    assert run(main()) == b"partial line done\n"
+    assert ticks > 20
+    # one wake-up per write, plus the first try: no loop while waiting
+    assert counter.calls["chunkbuf_stream_read_nonblock"] <= 4
+
+
+def test_async_abort_raises():
+    s = chunkbuf.Stream()
+
+    async def main():
+        asyncio.get_running_loop().call_later(0.05, s.abort, 3)
+        await s.aread(1)
+    with pytest.raises(chunkbuf.AbortedError):
+        run(main())

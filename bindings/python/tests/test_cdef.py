@@ -1,0 +1,68 @@
+"""The cffi declarations come from chunkbuf.h, never from a hand-kept copy."""
+import os
+import pathlib
+import re
+import sys
+
+import pytest
+
+import chunkbuf
+from chunkbuf import _cdef, ffi, lib
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import gen_ffi  # noqa: E402
+
+HEADER = pathlib.Path(os.environ.get("CHUNKBUF_HEADER") or
+                      pathlib.Path(__file__).resolve().parents[3] / "capi" / "include" / "chunkbuf.h")
+
+
+def header_functions():
+    text = HEADER.read_text()
+    return set(re.findall(r"CHUNKBUF_API\s+[^;(]*?\b(chunkbuf_\w+)\s*\(", text))
+
+
+def test_every_header_function_is_callable():
+    names = header_functions()
+    assert len(names) > 80
+    missing = [n for n in sorted(names) if not callable(getattr(lib, n, None))]
+    assert missing == []
+
+
+def test_every_header_function_is_wrapped():
+    package = pathlib.Path(chunkbuf.__file__).parent
+    source = "".join(p.read_text() for p in package.glob("*.py"))
+    unused = sorted(n for n in header_functions() if not re.search(r"\blib\.%s\b" % n, source))
+    assert unused == []
+
+
+def test_built_cdef_is_what_the_header_generates_now():
+    cdef, version = gen_ffi.build_cdef(str(HEADER))
+    assert cdef == _cdef.CDEF
+    assert version == _cdef.HEADER_VERSION == chunkbuf.HEADER_VERSION
+
+
+def test_constants_agree_with_the_compiled_header():
+    _, values = gen_ffi.header_to_cdef(HEADER.read_text())
+    assert values["CHUNKBUF_NPOS"] == 2 ** (8 * ffi.sizeof("size_t")) - 1
+    for name, value in values.items():
+        assert getattr(lib, name) == value, name
+
+
+def test_structs_match_the_header_layout():
+    assert ffi.sizeof("chunkbuf_pool_stats") == ffi.offsetof("chunkbuf_pool_stats", "external_blocks") + 8
+    assert dict(ffi.typeof("chunkbuf_pool_stats").fields)["hits"].type.length == lib.CHUNKBUF_POOL_CLASSES
+
+
+def test_generator_fails_loudly_on_what_it_cannot_translate():
+    with pytest.raises(ValueError):
+        gen_ffi.header_to_cdef("#define CHUNKBUF_MAX(a, b) ((a) > (b) ? (a) : (b))\n")
+    with pytest.raises(ValueError):
+        gen_ffi.header_to_cdef("#pragma once\n")
+
+
+def test_generator_handles_conditionals_and_empty_macros():
+    body, values = gen_ffi.header_to_cdef(
+        "#ifdef __cplusplus\nextern \"C\" {\n#endif\n#if defined(X) && defined(Y)\n#define API vis\n"
+        "#else\n#define API\n#endif\n#define N (2u * 3)\nAPI int f(int a[N]);\n")
+    assert body == "int f(int a[6]);"
+    assert values == {"N": 6}

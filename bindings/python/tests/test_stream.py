@@ -1,0 +1,270 @@
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import chunkbuf
+from chunkbuf import _ffi, stream as stream_module
+
+from conftest import feed
+
+
+def test_file_protocol_flags():
+    with chunkbuf.Stream() as s:
+        assert s.readable() and s.writable() and not s.seekable() and not s.closed
+        assert s and len(s) == 0
+    assert s.closed
+    assert chunkbuf.Stream(retain=True).seekable()
+
+
+def test_read_variants():
+    s = chunkbuf.Stream()
+    s.write(b"hello\nworld\nlast")
+    s.write_eof()
+    assert s.read(3) == b"hel"
+    assert s.read1(100) == b"lo\nworld\nlast"
+    assert s.read() == b"" and s.read(5) == b"" and s.at_eof()
+
+
+def test_readinto_fills_caller_memory():
+    s = chunkbuf.Stream()
+    feed(s, [b"abc", b"defg", b"h"])
+    buf = bytearray(6)
+    assert s.readinto(buf) == 6 and buf == b"abcdef"
+    assert s.readinto(memoryview(buf)[:4]) == 2 and buf[:2] == b"gh"
+    assert s.readinto(buf) == 0
+
+
+def test_readinto1_and_read_view():
+    s = chunkbuf.Stream()
+    s.write(b"0123456789")
+    buf = bytearray(4)
+    assert s.readinto1(buf) == 4
+    v = s.read_view(3)
+    assert isinstance(v, chunkbuf.View) and v == b"456"
+    s.write_eof()
+    assert s.read_view() == b"789"
+
+
+def test_readline_readlines_and_iteration():
+    s = chunkbuf.Stream()
+    feed(s, [b"one\ntw", b"o\nthree\n", b"four"])
+    assert s.readline() == b"one\n"
+    assert s.readline(2) == b"tw"
+    assert s.readlines() == [b"o\n", b"three\n", b"four"]
+    s = chunkbuf.Stream()
+    feed(s, [b"a\nb\n", b"c"])
+    assert list(s) == [b"a\n", b"b\n", b"c"]
+
+
+def test_leaving_an_iteration_early_loses_nothing():
+    s = chunkbuf.Stream()
+    s.write(b"".join(b"%d\n" % i for i in range(10)))
+    s.write_eof()
+    for line in s:
+        if line == b"2\n":
+            break
+    assert s.readable_amount() == len(b"".join(b"%d\n" % i for i in range(3, 10)))
+    assert s.find(b"5\n") == 4
+    assert s.readline() == b"3\n"
+    assert s.read(2) == b"4\n"
+    assert list(s) == [b"%d\n" % i for i in range(5, 10)]
+
+
+def test_threads_iterating_one_stream_share_its_lines():
+    s = chunkbuf.Stream()
+    expected = [b"%d\n" % i for i in range(20000)]
+    feed(s, [b"".join(expected[i:i + 700]) for i in range(0, len(expected), 700)], delay=0.001)
+    got = [[] for _ in range(4)]
+
+    def reader(out):
+        while True:
+            for n, line in enumerate(s, 1):
+                out.append(line)
+                if n == 37:  # leave the loop early now and then
+                    break
+            else:
+                return
+
+    threads = [threading.Thread(target=reader, args=(out,)) for out in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(sum(got, []), key=lambda line: int(line)) == expected
+
+
+def test_a_partial_line_kept_by_find_is_completed():
+    s = chunkbuf.Stream()
+    s.write(b"a\nb\nc")
+    for line in s:
+        break
+    assert s.find(b"c") == 2  # moves the buffered rest, "b\nc", into the object
+    feed(s, [b"d\ne\n"])
+    assert list(s) == [b"b\n", b"cd\n", b"e\n"]
+
+
+def test_iteration_and_readlines_use_batches(count_calls):
+    s = chunkbuf.Stream()
+    s.write(b"".join(b"line %d\n" % i for i in range(3000)))
+    s.write_eof()
+    counter = count_calls(stream_module)
+    assert len(list(s)) == 3000
+    assert counter.calls["chunkbuf_stream_readlines"] == 4
+    assert "chunkbuf_stream_readline" not in counter.calls
+
+
+def test_nonblocking_inspection():
+    s = chunkbuf.Stream()
+    with pytest.raises(chunkbuf.WouldBlockError):
+        s.read_nonblock()
+    s.write(b"abc\r\ndef")
+    assert s.readable_amount() == len(s) == 8
+    assert s.find(b"\r\n") == 3 and s.find(b"zz") == -1
+    assert s.read_nonblock(2) == b"ab"
+    assert s.tell() == 2
+    assert not s.at_eof()
+    s.write_eof()
+    assert s.read_nonblock() == b"c\r\ndef"
+    assert s.read_nonblock() == b"" and s.at_eof()
+
+
+def test_timeouts():
+    s = chunkbuf.Stream(timeout=0.05)
+    start = time.monotonic()
+    with pytest.raises(chunkbuf.TimeoutError) as info:
+        s.read(1)
+    assert isinstance(info.value, TimeoutError)
+    assert time.monotonic() - start >= 0.04
+    s.write(b"partial")
+    with pytest.raises(TimeoutError):
+        s.read(100, timeout=0.02)
+    with pytest.raises(chunkbuf.WouldBlockError):
+        s.readline(timeout=0)
+    assert s.read(7, timeout=0) == b"partial"
+
+
+def test_a_waiting_read_releases_the_gil():
+    s = chunkbuf.Stream()
+    progress = 0
+    stop = threading.Event()
+
+    def spin():
+        nonlocal progress
+        while not stop.is_set():
+            progress += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        with pytest.raises(chunkbuf.TimeoutError):
+            s.read(1, timeout=0.3)
+        before = progress
+        reader = threading.Thread(target=lambda: s.read(1, timeout=5))
+        reader.start()
+        time.sleep(0.3)
+        assert progress - before > 10000  # the spinner ran while read waited in C
+        s.write(b"x")
+        reader.join(5)
+        assert not reader.is_alive()
+    finally:
+        stop.set()
+        spinner.join()
+
+
+def test_blocked_reader_wakes_on_eof_and_abort():
+    s = chunkbuf.Stream()
+    feed(s, [b"tail"], delay=0.05)
+    assert s.read(100) == b"tail"
+    s = chunkbuf.Stream()
+    threading.Timer(0.05, lambda: s.abort(42)).start()
+    with pytest.raises(chunkbuf.AbortedError) as info:
+        s.read(1, timeout=5)
+    assert info.value.abort_code == 42 == s.abort_code
+    assert chunkbuf.Stream().abort_code is None
+
+
+def test_close_wakes_a_reader_in_another_thread():
+    s = chunkbuf.Stream()
+    got = []
+    reader = threading.Thread(target=lambda: got.append(s.read(10, timeout=5)))
+    reader.start()
+    time.sleep(0.05)
+    s.write_eof()
+    reader.join(5)
+    assert got == [b""]
+
+
+def test_retained_seek_and_tell():
+    s = chunkbuf.Stream(retain=True)
+    s.write(b"request body")
+    assert s.read(7) == b"request" and s.tell() == 7
+    with pytest.raises(chunkbuf.StateError):
+        s.seek(-4, os.SEEK_END)  # only after EOF
+    s.write_eof()
+    assert s.seek(0) == 0 and s.read() == b"request body"
+    assert s.seek(-4, os.SEEK_END) == 8 and s.read() == b"body"
+    assert s.seek(-4, os.SEEK_CUR) == 8
+    with pytest.raises(chunkbuf.RangeError):
+        s.seek(100)
+    with pytest.raises(ValueError):
+        s.seek(0, 7)
+    with pytest.raises(chunkbuf.StateError):
+        chunkbuf.Stream().seek(0)
+
+
+def test_content_length_and_limits():
+    s = chunkbuf.Stream(4)
+    s.write(b"abcd")
+    assert s.read() == b"abcd"  # closed itself after 4 bytes
+    s = chunkbuf.Stream(max_bytes=4)
+    with pytest.raises(chunkbuf.LimitError):
+        s.write(b"abcde")
+    assert len(s) == 0
+
+
+def test_high_water_makes_writers_wait():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    with pytest.raises(chunkbuf.WouldBlockError):
+        s.write(b"e", timeout=0)
+    threading.Timer(0.05, lambda: s.read(4)).start()
+    s.write(b"e", timeout=5)
+    assert s.read(1) == b"e"
+
+
+def test_zero_copy_writes():
+    s = chunkbuf.Stream()
+    data = bytearray(b"by reference")
+    assert s.write_ref(data) == 12
+    assert s.write_view(chunkbuf.View(b"!")) == 1
+    s.write_eof()
+    assert s.read() == b"by reference!"
+    del s
+    assert _ffi.pinned_count() == 0
+
+
+def test_repr():
+    s = chunkbuf.Stream(retain=True)
+    s.write(b"ab")
+    assert repr(s) == "<chunkbuf.Stream unread=2 retained>"
+    s.close()
+    assert repr(s) == "<chunkbuf.Stream closed retained>"
+
+
+def test_an_unbounded_wait_can_be_interrupted_by_a_signal():
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        start = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            chunkbuf.Stream().read(1)  # no timeout: waits until the signal
+        assert time.monotonic() - start < 2
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
