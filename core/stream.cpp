@@ -30,21 +30,27 @@ Status check_timeout(int64_t ms, const char* op) noexcept {
   return fail(Status::Inval, "%s: timeout_ms %lld is negative (-1 waits forever)", op, static_cast<long long>(ms));
 }
 
+// The clock is read at the first wait, so calls that need not wait never
+// read it.
 class Deadline {
  public:
-  explicit Deadline(int64_t ms) noexcept
-      : forever_(ms < 0 || ms > kForeverMs), at_(Clock::now() + std::chrono::milliseconds(forever_ ? 0 : ms)) {}
+  explicit Deadline(int64_t ms) noexcept : ms_(ms) {}
   // One wait on cv (it may wake spuriously); false once the deadline passed.
-  bool wait(std::unique_lock<std::mutex>& lk, std::condition_variable& cv) const noexcept {
-    if (forever_) {
+  bool wait(std::unique_lock<std::mutex>& lk, std::condition_variable& cv) noexcept {
+    if (ms_ < 0 || ms_ > kForeverMs) {
       cv.wait(lk);
       return true;
+    }
+    if (!armed_) {
+      at_ = Clock::now() + std::chrono::milliseconds(ms_);
+      armed_ = true;
     }
     return cv.wait_until(lk, at_) == std::cv_status::no_timeout;
   }
 
  private:
-  bool forever_;
+  int64_t ms_;
+  bool armed_ = false;
   Clock::time_point at_;
 };
 

@@ -363,8 +363,8 @@ CHUNKBUF_API int chunkbuf_view_sha256(const chunkbuf_view *view, uint8_t digest[
  * reader threads. Blocking calls take timeout_ms: -1 waits forever, 0 does
  * not wait (the call fails with EAGAIN instead of blocking), > 0 waits
  * that many milliseconds at most (then ETIMEDOUT); any other negative
- * value is EINVAL. Blocked readers wake on data, close and abort. No language lock
- * is touched: bindings release theirs around the call.
+ * value is EINVAL. Blocked readers wake on data, close and abort. No
+ * language lock is touched: bindings release theirs around the call.
  *
  * After close (EOF) reads drain what is left and then report end of file
  * (0 bytes, status OK), exactly like read(2) on a regular file. After
@@ -469,7 +469,8 @@ CHUNKBUF_API int chunkbuf_stream_seek(chunkbuf_stream *s, int64_t offset, int wh
 /* The absolute read position: bytes read so far, or where seek put it. */
 CHUNKBUF_API int chunkbuf_stream_tell(const chunkbuf_stream *s, uint64_t *pos);
 /* A file descriptor (eventfd) that is readable exactly while data or EOF
- * (or abort) is available to read: a read call will not block then.
+ * (or abort) is available to read: read1 and read_nonblock return at
+ * once then (a line or n bytes may still be incomplete).
  * Owned by the stream; do not read, write or close it. */
 CHUNKBUF_API int chunkbuf_stream_readiness_fd(const chunkbuf_stream *s, int *fd);
 
