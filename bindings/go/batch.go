@@ -1,0 +1,65 @@
+package chunkbuf
+
+// #include <chunkbuf.h>
+import "C"
+
+import "unsafe"
+
+// Record locates one record of a [Batch] inside the batch's view: bytes
+// [Offset, Offset+Length) followed by DelimLength delimiter bytes. Its
+// layout is chunkbuf_record's, so batches fill a []Record in place.
+type Record struct {
+	Offset      int
+	Length      int
+	DelimLength int
+}
+
+// Record must stay layout-compatible with chunkbuf_record (these fail to
+// compile otherwise).
+var (
+	_ [unsafe.Sizeof(Record{}) - C.sizeof_chunkbuf_record]struct{}
+	_ [C.sizeof_chunkbuf_record - unsafe.Sizeof(Record{})]struct{}
+	_ [unsafe.Offsetof(Record{}.Length) - unsafe.Offsetof(C.chunkbuf_record{}.length)]struct{}
+	_ [unsafe.Offsetof(C.chunkbuf_record{}.delim_length) - unsafe.Offsetof(Record{}.DelimLength)]struct{}
+)
+
+// Batch is the result of a batch take: several records in one view, taken
+// with one call into C. The zero Batch is empty.
+type Batch struct {
+	View    *View    // every record with its delimiter; nil when empty
+	Records []Record // where each record lies in View
+	data    []byte   // View.Bytes(), fetched once
+}
+
+// newBatch wraps the view (one reference) and records a batch call made.
+func newBatch(h *C.chunkbuf_view, recs []Record) Batch {
+	v := newView(h)
+	return Batch{View: v, Records: recs, data: v.Bytes()}
+}
+
+// Len returns the number of records.
+func (b Batch) Len() int { return len(b.Records) }
+
+// Bytes returns record i without its delimiter. The slice aliases the
+// batch view's memory (see [View.Bytes]) and is valid until Release; once
+// the batch is released Bytes returns nil.
+func (b Batch) Bytes(i int) []byte {
+	r := b.Records[i]
+	if b.View.r.released.Load() {
+		return nil
+	}
+	return b.data[r.Offset : r.Offset+r.Length]
+}
+
+// Release releases the batch view.
+func (b Batch) Release() { b.View.Release() }
+
+// recordsArg returns the C view of recs' full capacity, which bounds how
+// many records one batch call may take.
+func recordsArg(op string, recs []Record) (*C.chunkbuf_record, C.size_t, error) {
+	if cap(recs) == 0 {
+		return nil, 0, misuse(op, ErrInval, "the record slice has no capacity")
+	}
+	recs = recs[:cap(recs)]
+	return (*C.chunkbuf_record)(unsafe.Pointer(&recs[0])), C.size_t(len(recs)), nil
+}

@@ -1,0 +1,3 @@
+module chunkbuf.dev/chunkbuf
+
+go 1.24

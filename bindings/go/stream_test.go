@@ -1,0 +1,217 @@
+package chunkbuf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+)
+
+func TestStreamReadWriteClose(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	_, err := s.WriteString("hello\nworld")
+	must(t, err)
+	if s.Buffered() != 11 || s.AtEOF() {
+		t.Fatalf("buffered %d", s.Buffered())
+	}
+	if pos, err := s.Find([]byte("wor"), 0, -1); pos != 6 || err != nil {
+		t.Fatalf("Find = %d, %v", pos, err)
+	}
+	c, err := s.ReadByte()
+	must(t, err)
+	line, err := s.ReadLine(0)
+	must(t, err)
+	if c != 'h' || line.String() != "ello\n" || s.Tell() != 6 {
+		t.Fatalf("byte %q line %q tell %d", c, line.String(), s.Tell())
+	}
+	line.Release()
+	must(t, s.Close())
+	must(t, s.Close())
+	_, err = s.Write([]byte("late"))
+	wantErr(t, err, ErrClosed)
+	rest, err := io.ReadAll(s)
+	must(t, err)
+	if string(rest) != "world" || !s.AtEOF() {
+		t.Fatalf("rest %q", rest)
+	}
+	if _, err := s.ReadLine(0); err != io.EOF {
+		t.Fatalf("ReadLine at EOF: %v", err)
+	}
+	if _, err := s.ReadByte(); err != io.EOF {
+		t.Fatalf("ReadByte at EOF: %v", err)
+	}
+	if _, err := s.ReadView(3); err != io.EOF {
+		t.Fatalf("ReadView at EOF: %v", err)
+	}
+}
+
+func TestStreamReadFullAndNonblock(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	p := make([]byte, 4)
+	_, err := s.ReadNonblock(p)
+	wantErr(t, err, ErrAgain)
+	go func() {
+		for _, part := range []string{"ab", "cd", "ef"} {
+			time.Sleep(5 * time.Millisecond)
+			_, _ = s.WriteString(part)
+		}
+		_ = s.Close()
+	}()
+	n, err := s.ReadFull(p)
+	if n != 4 || err != nil || string(p) != "abcd" {
+		t.Fatalf("ReadFull = %d, %v, %q", n, err, p)
+	}
+	n, err = s.ReadFull(p)
+	if n != 2 || err != io.ErrUnexpectedEOF || string(p[:2]) != "ef" {
+		t.Fatalf("ReadFull at EOF = %d, %v", n, err)
+	}
+	if n, err := s.ReadNonblock(p); n != 0 || err != io.EOF {
+		t.Fatalf("ReadNonblock at EOF = %d, %v", n, err)
+	}
+}
+
+func TestStreamAbortWakesReaders(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	_, err := s.AbortCode()
+	wantErr(t, err, ErrState)
+	done := make(chan error)
+	go func() {
+		_, err := s.Read(make([]byte, 8))
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	must(t, s.Abort(42))
+	wantErr(t, <-done, ErrAborted)
+	code, err := s.AbortCode()
+	if code != 42 || err != nil {
+		t.Fatalf("abort code %d, %v", code, err)
+	}
+	_, err = s.Write([]byte("x"))
+	wantErr(t, err, ErrAborted)
+}
+
+func TestStreamReleaseWakesBlockedCalls(t *testing.T) {
+	s, err := NewStream(StreamOptions{})
+	must(t, err)
+	done := make(chan error)
+	go func() {
+		_, err := s.Read(make([]byte, 8))
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	s.Release()
+	if err := <-done; !errors.Is(err, ErrAborted) && !errors.Is(err, ErrHandle) {
+		t.Fatalf("blocked read after Release: %v", err)
+	}
+}
+
+func TestStreamRetainedSeek(t *testing.T) {
+	s := newStream(t, StreamOptions{Retain: true, ContentLength: 10})
+	_, err := s.Seek(0, io.SeekEnd)
+	wantErr(t, err, ErrState)
+	_, err = s.WriteString("0123456789")
+	must(t, err)
+	_, err = s.Write([]byte("x"))
+	if !errors.Is(err, ErrLimit) && !errors.Is(err, ErrClosed) {
+		t.Fatalf("write past ContentLength: %v", err)
+	}
+	all, err := io.ReadAll(s)
+	must(t, err)
+	pos, err := s.Seek(-3, io.SeekEnd)
+	must(t, err)
+	tail, err := io.ReadAll(s)
+	must(t, err)
+	if string(all) != "0123456789" || pos != 7 || string(tail) != "789" {
+		t.Fatalf("all %q, pos %d, tail %q", all, pos, tail)
+	}
+	_, err = s.Seek(-1, io.SeekStart)
+	wantErr(t, err, ErrRange)
+
+	streaming := newStream(t, StreamOptions{})
+	_, err = streaming.Seek(0, io.SeekStart)
+	wantErr(t, err, ErrState)
+}
+
+func TestStreamReadContext(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		cancel()
+	}()
+	start := time.Now()
+	_, err := s.ReadContext(ctx, make([]byte, 4))
+	if !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
+		t.Fatalf("cancelled read: %v after %v", err, time.Since(start))
+	}
+
+	ctx, cancel = context.WithTimeout(context.Background(), 25*time.Millisecond)
+	defer cancel()
+	_, err = s.ReadLineContext(ctx, 0)
+	wantErr(t, err, context.DeadlineExceeded)
+
+	// Nothing was consumed by the abandoned reads.
+	_, err = s.WriteString("a\nb\n")
+	must(t, err)
+	line, err := s.ReadLineContext(context.Background(), 0)
+	must(t, err)
+	defer line.Release()
+	batch, err := s.ReadLinesContext(context.Background(), make([]Record, 4))
+	must(t, err)
+	defer batch.Release()
+	if line.String() != "a\n" || batch.Len() != 1 || string(batch.Bytes(0)) != "b" {
+		t.Fatalf("line %q, batch %d", line.String(), batch.Len())
+	}
+	n, err := s.ReadContext(context.Background(), nil)
+	if n != 0 || err != nil {
+		t.Fatalf("empty read = %d, %v", n, err)
+	}
+}
+
+func TestStreamBackPressure(t *testing.T) {
+	s := newStream(t, StreamOptions{HighWater: 4})
+	_, err := s.WriteString("1234")
+	must(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err = s.WriteContext(ctx, []byte("5678"))
+	wantErr(t, err, context.DeadlineExceeded)
+	got := make([]byte, 4)
+	_, err = s.ReadFull(got)
+	must(t, err)
+	_, err = s.WriteContext(context.Background(), []byte("5678"))
+	must(t, err)
+	_, err = s.ReadFull(got)
+	if err != nil || string(got) != "5678" {
+		t.Fatalf("after back-pressure: %q, %v", got, err)
+	}
+}
+
+func TestStreamViewsRefsAndWriteTo(t *testing.T) {
+	p := newPool(t)
+	s := newStream(t, StreamOptions{Pool: p})
+	v, err := NewView(p, []byte("view,"))
+	must(t, err)
+	must(t, s.WriteView(v))
+	v.Release()
+	must(t, s.WriteRef([]byte("pinned,")))
+	_, err = s.WriteString("copied")
+	must(t, err)
+	must(t, s.Close())
+	var out bytes.Buffer
+	n, err := s.WriteTo(&out)
+	if err != nil || n != 18 || out.String() != "view,pinned,copied" {
+		t.Fatalf("WriteTo = %d, %v, %q", n, err, out.String())
+	}
+	st, err := p.Stats()
+	must(t, err)
+	if st.ExternalBlocks != 0 {
+		t.Fatalf("%d pinned blocks left after reading", st.ExternalBlocks)
+	}
+	fd, err := s.ReadinessFD()
+	if err != nil || fd < 0 {
+		t.Fatalf("readiness fd %d, %v", fd, err)
+	}
+}
