@@ -9,7 +9,7 @@ APT_PACKAGES=(
   swig lua5.4 liblua5.4-dev lua-dkjson
   libevent-dev libbenchmark-dev
   clang libclang-rt-14-dev abigail-tools
-  valgrind
+  valgrind luajit
 )
 PIP_PACKAGES=(cffi pytest wheel)
 
