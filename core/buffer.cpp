@@ -496,9 +496,8 @@ Status Buffer::take_until(const void* delim, size_t dlen, bool include, size_t m
   return include ? Status::Ok : advance(dlen);
 }
 
-bool Buffer::find_eol(Eol eol, size_t from, size_t* pos, size_t* eol_len) const noexcept {
-  // Search only from the segment holding `from`, so batch scans stay linear.
-  SegCursor c(segs_.begin(), segs_.size());
+bool Buffer::find_eol(Eol eol, SegCursor& c, size_t from, size_t* pos, size_t* eol_len) const noexcept {
+  // The cursor only moves forward, so batch scans stay linear.
   size_t in = c.seek(from);
   const Seg* segs = segs_.begin() + c.idx;
   size_t nseg = segs_.size() - c.idx;
@@ -508,14 +507,24 @@ bool Buffer::find_eol(Eol eol, size_t from, size_t* pos, size_t* eol_len) const 
     case Eol::Lf:
     case Eol::Nul:
     case Eol::Crlf: {
-      char ch = eol == Eol::Nul ? '\0' : '\n';
-      seg_find(segs, nseg, total, &ch, 1, in, total, &q);
-      if (q == npos) return false;
-      *eol_len = 1;
-      if (eol == Eol::Crlf && q > in && seg_byte_at(segs, nseg, q - 1) == '\r') {
-        --q;
-        *eol_len = 2;
+      // memchr straight over the segments: this is the per-line hot path.
+      const char ch = eol == Eol::Nul ? '\0' : '\n';
+      for (size_t i = 0, base = 0; i < nseg; base += segs[i].n, ++i, in = 0) {
+        const void* hit = std::memchr(segs[i].p + in, ch, segs[i].n - in);
+        if (!hit) continue;
+        size_t off = static_cast<size_t>(static_cast<const char*>(hit) - segs[i].p);
+        q = base + off;
+        *eol_len = 1;
+        if (eol == Eol::Crlf && c.base + q > from) {  // the byte before is ours: off > 0 or i > 0
+          char prev = off > 0 ? segs[i].p[off - 1] : segs[i - 1].p[segs[i - 1].n - 1];
+          if (prev == '\r') {
+            --q;
+            *eol_len = 2;
+          }
+        }
+        break;
       }
+      if (q == npos) return false;
       break;
     }
     case Eol::CrlfStrict:
@@ -543,7 +552,8 @@ bool Buffer::find_eol(Eol eol, size_t from, size_t* pos, size_t* eol_len) const 
 Status Buffer::take_line(Eol eol, size_t max_len, ViewRep** out) noexcept {
   if (Status st = check_mutable("take_line"); st != Status::Ok) return st;
   size_t pos = 0, elen = 0;
-  if (!find_eol(eol, 0, &pos, &elen)) {
+  SegCursor c(segs_.begin(), segs_.size());
+  if (!find_eol(eol, c, 0, &pos, &elen)) {
     size_t slack = (eol == Eol::Lf || eol == Eol::Nul) ? 0 : 1;  // a trailing CR may start the EOL
     if (max_len && len_ > max_len + slack)
       return fail(Status::Limit, "line longer than max_len %zu and no end of line yet", max_len);
@@ -584,12 +594,37 @@ Status Buffer::take_batch(size_t max_len, Record* recs, size_t max_recs, size_t*
 
 Status Buffer::take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n,
                           ViewRep** out) noexcept {
-  size_t slack = (eol == Eol::Lf || eol == Eol::Nul) ? 0 : 1;
+  if (eol == Eol::Lf || eol == Eol::Nul) {
+    // One-byte EOL: a bare memchr loop over local copies of the segment
+    // list (segs_ does not change until the batch is cut), resuming where
+    // the previous line ended. This is the per-line cost of a line parser.
+    const char ch = eol == Eol::Nul ? '\0' : '\n';
+    const Seg* segs = segs_.begin();
+    const size_t nseg = segs_.size();
+    size_t i = 0, base = 0;  // segment holding `from`, and its offset
+    return take_batch(
+        max_len, recs, max_recs, n, out,
+        [&](size_t from, size_t* pos, size_t* dlen) {
+          *dlen = 0;
+          for (; i < nseg; base += segs[i].n, ++i) {
+            size_t in = from > base ? from - base : 0;
+            if (in >= segs[i].n) continue;
+            if (const void* hit = std::memchr(segs[i].p + in, ch, segs[i].n - in)) {
+              *pos = base + static_cast<size_t>(static_cast<const char*>(hit) - segs[i].p);
+              *dlen = 1;
+              return true;
+            }
+          }
+          return false;
+        },
+        "take_lines");
+  }
+  SegCursor c(segs_.begin(), segs_.size());  // segs_ does not change until the batch is cut
   return take_batch(
       max_len, recs, max_recs, n, out,
       [&](size_t from, size_t* pos, size_t* dlen) {
-        *dlen = slack;
-        return find_eol(eol, from, pos, dlen);
+        *dlen = 1;  // slack for the too-long test: a trailing CR may start the EOL
+        return find_eol(eol, c, from, pos, dlen);
       },
       "take_lines");
 }

@@ -113,7 +113,8 @@ class Buffer {
   void push_written(Block* b, const char* p, size_t n) noexcept;
   // Finds the end of the next line at or after `from`: *pos is where the EOL
   // starts, *eol_len its length; false when no complete line is buffered.
-  bool find_eol(Eol eol, size_t from, size_t* pos, size_t* eol_len) const noexcept;
+  // `c` is a cursor over segs_ that a batch keeps from line to line.
+  bool find_eol(Eol eol, SegCursor& c, size_t from, size_t* pos, size_t* eol_len) const noexcept;
   // Shared by take_lines/take_records: `next` finds the next record end.
   template <typename Next>
   Status take_batch(size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out, Next next,

@@ -12,6 +12,8 @@ APT_PACKAGES=(
   valgrind luajit
 )
 PIP_PACKAGES=(cffi pytest wheel)
+# `scripts/setup.sh --bench` also installs what the benchmark report needs.
+if [ "${1:-}" = "--bench" ]; then PIP_PACKAGES+=(matplotlib); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

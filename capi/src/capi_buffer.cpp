@@ -19,11 +19,6 @@ Status check_eol(chunkbuf_eol eol, const char* fn) noexcept {
                                                           : fail(Status::Inval, "%s: unknown eol style %d", fn, e);
 }
 
-int hand_view(Status st, ViewRep* v, chunkbuf_view** out) noexcept {
-  if (st == Status::Ok) *out = hand_out(v);
-  return code(st);
-}
-
 int peek_uint(const chunkbuf_buffer* buf, size_t offset, size_t width, int order, uint64_t* out,
               const char* fn) noexcept {
   CB_TRY(live(buf, fn));

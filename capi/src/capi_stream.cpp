@@ -17,11 +17,6 @@ namespace {
 
 Status live(const chunkbuf_stream* s, const char* fn) noexcept { return check_tag(s, kStreamTag, fn); }
 
-int hand_view(Status st, ViewRep* v, chunkbuf_view** out) noexcept {
-  if (st == Status::Ok) *out = hand_out(v);
-  return code(st);
-}
-
 }  // namespace
 
 extern "C" {

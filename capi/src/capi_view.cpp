@@ -11,11 +11,6 @@ namespace {
 
 Status live(const chunkbuf_view* v, const char* fn) noexcept { return check_tag(v, kViewTag, fn); }
 
-int hand_view(Status st, ViewRep* v, chunkbuf_view** out) noexcept {
-  if (st == Status::Ok) *out = hand_out(v);
-  return code(st);
-}
-
 }  // namespace
 
 extern "C" {

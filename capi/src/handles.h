@@ -86,6 +86,11 @@ inline chunkbuf_view* hand_out(ViewRep* v) noexcept {
   v->handle_tag = kViewTag;
   return reinterpret_cast<chunkbuf_view*>(v);
 }
+// Returns st, handing v out through *out when st is Ok.
+inline int hand_view(Status st, ViewRep* v, chunkbuf_view** out) noexcept {
+  if (st == Status::Ok) *out = hand_out(v);
+  return code(st);
+}
 // The core pool behind a (possibly NULL = default) pool handle.
 Status pool_of(chunkbuf_pool* h, Pool** out, const char* fn) noexcept;
 

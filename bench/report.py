@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Runs the chunkbuf benchmark programs and prints the ratio table.
+
+Each program runs with --benchmark_repetitions (default 5) and its medians
+are paired: every chunkbuf case beside its alternative, as a ratio, checked
+against the targets of issue 8. The table is Markdown. With --chart (and
+matplotlib installed) the ratios are also drawn as a PNG bar chart.
+
+Never fails on a number: the exit status is non-zero only when a program
+cannot run or its output cannot be read.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+PROGRAMS = ["buffer_bench", "lines_bench", "find_bench", "pool_bench", "stream_bench"]
+
+# (workload, chunkbuf run, alternative run, alternative, metric, target)
+# metric "speed": ratio = alternative time / chunkbuf time (higher is better);
+# "time": chunkbuf time / alternative time (lower is better); any other
+# metric names a counter compared like "time". target: (">=" | "<=", x).
+PAIRS = [
+    ("append+drain, 4 KiB chunks", "append_chunkbuf/4096", "append_memcpy/4096", "memcpy (limit)", "speed", (">=", 0.8)),
+    ("append+drain, 4 KiB chunks", "append_chunkbuf/4096", "append_evbuffer/4096", "evbuffer_add/drain", "speed", None),
+    ("append+drain, 64 KiB chunks", "append_chunkbuf/65536", "append_memcpy/65536", "memcpy (limit)", "speed", None),
+    ("append+drain, 64 KiB chunks", "append_chunkbuf/65536", "append_evbuffer/65536", "evbuffer_add/drain", "speed", None),
+    ("append_ref+split_to, 4 KiB", "zerocopy_chunkbuf", "zerocopy_evbuffer", "evbuffer_add_reference+remove_buffer", "speed", None),
+    ("lines: take_line", "lines_chunkbuf_take_line", "lines_evbuffer_readln", "evbuffer_readln(LF)", "speed", (">=", 2.0)),
+    ("lines: take_lines (batch)", "lines_chunkbuf_take_lines", "lines_evbuffer_readln", "evbuffer_readln(LF)", "speed", (">=", 4.0)),
+    ("lines: take_line", "lines_chunkbuf_take_line", "lines_memchr", "memchr loop (limit)", "speed", None),
+    ("lines: take_lines (batch)", "lines_chunkbuf_take_lines", "lines_memchr", "memchr loop (limit)", "speed", None),
+    ("find, rare first byte", "find_chunkbuf/case:0", "find_contiguous/case:0", "memmem contiguous", "speed", (">=", 0.8)),
+    ("find, frequent first byte", "find_chunkbuf/case:1", "find_contiguous/case:1", "memmem contiguous", "speed", (">=", 0.8)),
+    ("find, straddling needle", "find_chunkbuf/case:2", "find_contiguous/case:2", "memmem contiguous", "speed", (">=", 0.8)),
+    ("find, one byte", "find_chunkbuf/case:3", "find_contiguous/case:3", "memchr contiguous", "speed", (">=", 0.8)),
+    ("find, rare first byte", "find_chunkbuf/case:0", "find_evbuffer/case:0", "evbuffer_search", "speed", None),
+    ("find, frequent first byte", "find_chunkbuf/case:1", "find_evbuffer/case:1", "evbuffer_search", "speed", None),
+    ("find, straddling needle", "find_chunkbuf/case:2", "find_evbuffer/case:2", "evbuffer_search", "speed", None),
+    ("pool 4 KiB, 1 thread", "pool_acquire_release/4096/threads:1", "pool_malloc_free/4096/threads:1", "malloc+free", "time", ("<=", 0.5)),
+    ("pool 4 KiB, 2 threads", "pool_acquire_release/4096/threads:2", "pool_malloc_free/4096/threads:2", "malloc+free", "time", ("<=", 0.5)),
+    ("pool 64 KiB, 1 thread", "pool_acquire_release/65536/threads:1", "pool_malloc_free/65536/threads:1", "malloc+free", "time", ("<=", 0.5)),
+    ("pool 64 KiB, 2 threads", "pool_acquire_release/65536/threads:2", "pool_malloc_free/65536/threads:2", "malloc+free", "time", ("<=", 0.5)),
+    ("stream hand-off, median round trip", "handoff_chunkbuf/real_time", "handoff_condvar/real_time", "mutex+condvar ping-pong", "p50_ns", ("<=", 1.3)),
+    ("stream hand-off, p99 round trip", "handoff_chunkbuf/real_time", "handoff_condvar/real_time", "mutex+condvar ping-pong", "p99_ns", None),
+    ("stream 64 KiB writes, 1 MiB high-water", "throughput_chunkbuf/1048576/real_time", "throughput_pipe/real_time", "pipe(2)", "speed", None),
+    ("stream 64 KiB writes, no high-water", "throughput_chunkbuf/0/real_time", "throughput_pipe/real_time", "pipe(2)", "speed", None),
+]
+
+UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def run_program(path, repetitions, min_time):
+    # Interleaving the repetitions at random spreads a shared machine's noise
+    # over every case instead of landing on whichever ran at a bad moment.
+    args = [path, f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
+            "--benchmark_enable_random_interleaving=true", "--benchmark_format=json"]
+    if min_time:
+        args.append(f"--benchmark_min_time={min_time}")
+    print(f"running {os.path.basename(path)} ...", file=sys.stderr, flush=True)
+    out = subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out)
+
+
+def medians(doc):
+    """run_name -> the median aggregate of that run."""
+    return {b["run_name"]: b for b in doc["benchmarks"] if b.get("aggregate_name") == "median"}
+
+
+def time_ns(b):
+    """Time per iteration: wall time where the benchmark asked for it (the
+    stream runs, whose threads wait on each other), else CPU time."""
+    t = b["real_time"] if "/real_time" in b["run_name"] else b["cpu_time"]
+    return t * UNIT_NS[b["time_unit"]]
+
+
+def describe(b, metric):
+    if metric not in ("speed", "time"):
+        return f"{b[metric] / 1e3:.1f} us"
+    if "items_per_second" in b:
+        return f"{b['items_per_second'] / 1e6:.1f} M/s"
+    if "bytes_per_second" in b:
+        return f"{b['bytes_per_second'] / 1e9:.2f} GB/s"
+    return f"{time_ns(b):.1f} ns"
+
+
+def ratio(cb, alt, metric):
+    if metric == "speed":
+        return time_ns(alt) / time_ns(cb)
+    if metric == "time":
+        return time_ns(cb) / time_ns(alt)
+    return cb[metric] / alt[metric]
+
+
+def build_rows(runs):
+    rows = []
+    for workload, cb_name, alt_name, alt_label, metric, target in PAIRS:
+        cb, alt = runs.get(cb_name), runs.get(alt_name)
+        if cb is None or alt is None:
+            print(f"{workload} vs {alt_label}: no result (not built, or the case failed)", file=sys.stderr)
+            continue
+        r = ratio(cb, alt, metric)
+        met = None
+        if target:
+            op, x = target
+            met = r >= x if op == ">=" else r <= x
+        rows.append(dict(workload=workload, alt=alt_label, cb=describe(cb, metric), altv=describe(alt, metric),
+                         ratio=r, target=target, met=met, lower_better=metric != "speed"))
+    return rows
+
+
+def print_table(rows, runs):
+    print("| workload | chunkbuf | alternative | alternative's | ratio | target | |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        kind = "time" if r["lower_better"] else "speed"
+        target = f"{r['target'][0]} {r['target'][1]}" if r["target"] else "-"
+        verdict = {None: "", True: "met", False: "**missed**"}[r["met"]]
+        print(f"| {r['workload']} | {r['cb']} | {r['alt']} | {r['altv']} | {r['ratio']:.2f}x {kind} | {target} | {verdict} |")
+    rss = runs.get("rss_streaming_1gib/iterations:1/real_time")
+    if rss:
+        print(f"\nstream, streaming mode, 1 GiB through with a 1 MiB high-water mark: "
+              f"peak RSS growth {rss['peak_rss_growth_MiB']:.1f} MiB, pool peak in use "
+              f"{rss['pool_peak_MiB']:.1f} MiB, {rss['bytes_per_second'] / 1e9:.2f} GB/s")
+    print("\nratio: 'speed' = alternative time / chunkbuf time (higher is better); "
+          "'time' = chunkbuf / alternative (lower is better). Medians of the repetitions.")
+
+
+def draw_chart(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"matplotlib is not installed: no chart written to {path}", file=sys.stderr)
+        return
+    labels = [f"{r['workload']}\nvs {r['alt']} ({'time' if r['lower_better'] else 'speed'})" for r in rows]
+    colors = ["#9e9e9e" if r["met"] is None else ("#2e7d32" if r["met"] else "#c62828") for r in rows]
+    fig, ax = plt.subplots(figsize=(11, 0.45 * len(rows) + 1.5))
+    y = list(range(len(rows)))[::-1]
+    ax.barh(y, [r["ratio"] for r in rows], color=colors)
+    for yi, r in zip(y, rows):
+        ax.text(r["ratio"] * 1.03, yi, f"{r['ratio']:.2f}x", va="center", fontsize=8)
+        if r["target"]:
+            ax.plot([r["target"][1]] * 2, [yi - 0.4, yi + 0.4], color="black", linewidth=2)
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="#555555", linewidth=0.8, linestyle=":")
+    ax.set_xlabel("ratio (log scale); black tick = issue 8 target; green met, red missed, grey no target")
+    ax.set_title("chunkbuf vs alternatives (medians)")
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=110)
+    print(f"chart written to {path}", file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bindir", required=True, help="directory holding the *_bench programs")
+    ap.add_argument("--repetitions", type=int, default=5)
+    ap.add_argument("--min-time", help="--benchmark_min_time for every program (seconds)")
+    ap.add_argument("--chart", help="write the PNG bar chart here")
+    ap.add_argument("--json-dir", help="keep each program's JSON output here")
+    a = ap.parse_args()
+    runs = {}
+    for name in PROGRAMS:
+        path = os.path.join(a.bindir, name)
+        if not os.path.exists(path):
+            print(f"{name} not built: skipped", file=sys.stderr)
+            continue
+        doc = run_program(path, a.repetitions, a.min_time)
+        if a.json_dir:
+            os.makedirs(a.json_dir, exist_ok=True)
+            with open(os.path.join(a.json_dir, name + ".json"), "w") as f:
+                json.dump(doc, f, indent=1)
+        runs.update(medians(doc))
+    rows = build_rows(runs)
+    print_table(rows, runs)
+    if a.chart:
+        draw_chart(rows, a.chart)
+
+
+if __name__ == "__main__":
+    main()
