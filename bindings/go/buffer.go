@@ -15,6 +15,10 @@ type BufferOptions struct {
 	MaxBytes int    // 0: unlimited; appends past it fail with ErrLimit
 	MinChunk int    // smallest block to allocate; 0: 4096
 	Tenant   uint32 // account blocks to this pool tenant; 0: none
+	// Linear selects the linear backend: the bytes stay contiguous in one
+	// growable block (compacted in place when no View shares it), and
+	// AppendRef/AppendView copy.
+	Linear bool
 }
 
 // Buffer is a growable chain of pool-memory segments: the byte stream being
@@ -51,6 +55,7 @@ func NewBuffer(opts BufferOptions) (*Buffer, error) {
 		max_bytes:   maxBytes,
 		min_chunk:   minChunk,
 		tenant:      C.uint32_t(opts.Tenant),
+		linear:      cbool(opts.Linear),
 	}
 	var h *C.chunkbuf_buffer
 	var msg *C.char

@@ -64,13 +64,14 @@ class Buffer:
 
     __slots__ = ("_h", "_pool", "__weakref__")
 
-    def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0):
+    def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0, linear=False):
         opts = ffi.new("chunkbuf_buffer_options *")
         opts.struct_size = ffi.sizeof("chunkbuf_buffer_options")
         opts.pool = pool.handle if pool is not None else ffi.NULL
         opts.max_bytes = size_arg(max_bytes, "max_bytes")
         opts.min_chunk = size_arg(min_chunk, "min_chunk")
         opts.tenant = size_arg(tenant, "tenant")
+        opts.linear = 1 if linear else 0
         out = ffi.new("chunkbuf_buffer **")
         check(lib.chunkbuf_buffer_new(opts, out))
         self._h = ffi.gc(out[0], lib.chunkbuf_buffer_free)

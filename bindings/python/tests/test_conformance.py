@@ -104,10 +104,11 @@ def run_step(buf, views, step):
     raise AssertionError("the binding cannot run op %r" % op)
 
 
+@pytest.mark.parametrize("linear", [False, True], ids=["segmented", "linear"])
 @pytest.mark.parametrize("case", list(cases()))
-def test_vector(case):
+def test_vector(case, linear):
     opts = case.get("buffer", {})
-    buf = chunkbuf.Buffer(max_bytes=opts.get("max_bytes", 0), min_chunk=opts.get("min_chunk", 0))
+    buf = chunkbuf.Buffer(max_bytes=opts.get("max_bytes", 0), min_chunk=opts.get("min_chunk", 0), linear=linear)
     views = {}
     for i, step in enumerate(case["steps"]):
         where = "step %d %r" % (i, step)
