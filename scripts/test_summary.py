@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints one closing line, 'chunkbuf: N passed, N failed', over meson test logs.
+"""Prints one closing line, 'chunkbuf: N passed, N failed', over meson test logs,
+and exits non-zero when anything failed or a log is missing.
 
 Each meson test counts once; a test that runs its own cases (GoogleTest,
 pytest, go test, the Lua runner) still counts as one here, its own output
@@ -27,3 +28,4 @@ line = f"chunkbuf: {passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"
 print(line)
+sys.exit(1 if failed else 0)
