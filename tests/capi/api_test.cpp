@@ -3,20 +3,10 @@
 
 #include <chunkbuf.h>
 
+#include "view_bytes.h"
+
 #include <cstring>
 #include <string>
-
-namespace {
-
-std::string bytes(const chunkbuf_view* v) {
-  size_t len = 0, copied = 0;
-  EXPECT_EQ(chunkbuf_view_len(v, &len), CHUNKBUF_OK);
-  std::string s(len, '\0');
-  EXPECT_EQ(chunkbuf_view_copy_out(v, 0, s.data(), len, &copied), CHUNKBUF_OK);
-  return s;
-}
-
-}  // namespace
 
 TEST(Api, PoolStatsAndTenantsThroughHandles) {
   chunkbuf_pool* pool = nullptr;
@@ -46,7 +36,7 @@ TEST(Api, PoolStatsAndTenantsThroughHandles) {
   EXPECT_EQ(tenant, 5u);
   chunkbuf_buffer_free(buf);
   chunkbuf_pool_free(pool);  // the view keeps the pool's memory alive
-  EXPECT_EQ(bytes(v), std::string(100, 'p'));
+  EXPECT_EQ(view_bytes(v), std::string(100, 'p'));
   chunkbuf_view_release(v);
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "view_bytes.h"
+
 using json = nlohmann::json;
 
 namespace {
@@ -45,14 +47,6 @@ chunkbuf_eol eol_of(const std::string& s) {
                                                         {"lf", CHUNKBUF_EOL_LF},
                                                         {"nul", CHUNKBUF_EOL_NUL}};
   return m.at(s);
-}
-
-std::string view_bytes(const chunkbuf_view* v) {
-  size_t len = 0, copied = 0;
-  EXPECT_EQ(chunkbuf_view_len(v, &len), CHUNKBUF_OK);
-  std::string s(len, '\0');
-  EXPECT_EQ(chunkbuf_view_copy_out(v, 0, s.data(), len, &copied), CHUNKBUF_OK);
-  return s;
 }
 
 size_t size_field(const json& step, const char* name, size_t dflt) {

@@ -3,20 +3,10 @@
 
 #include <chunkbuf.h>
 
+#include "view_bytes.h"
+
 #include <string>
 #include <vector>
-
-namespace {
-
-std::string bytes(const chunkbuf_view* v) {
-  size_t len = 0, copied = 0;
-  EXPECT_EQ(chunkbuf_view_len(v, &len), CHUNKBUF_OK);
-  std::string s(len, '\0');
-  EXPECT_EQ(chunkbuf_view_copy_out(v, 0, s.data(), len, &copied), CHUNKBUF_OK);
-  return s;
-}
-
-}  // namespace
 
 TEST(FramerApi, DelimiterFramerNeedMoreThenFrames) {
   struct iovec delims[2] = {{const_cast<char*>("\r\n"), 2}, {const_cast<char*>("\n"), 1}};
@@ -36,7 +26,7 @@ TEST(FramerApi, DelimiterFramerNeedMoreThenFrames) {
   size_t n = 0;
   ASSERT_EQ(chunkbuf_framer_next_batch(f, buf, 0, recs, 4, &n, &v), CHUNKBUF_OK);
   ASSERT_EQ(n, 2u);
-  std::string all = bytes(v);
+  std::string all = view_bytes(v);
   EXPECT_EQ(all.substr(recs[0].offset, recs[0].length), "PING");
   EXPECT_EQ(all.substr(recs[1].offset, recs[1].length), "PONG");
   chunkbuf_view_release(v);
@@ -74,7 +64,7 @@ TEST(FramerApi, LengthFramerRoundTripZeroCopy) {
   EXPECT_EQ(iov[1].iov_base, pdata);  // the payload was not copied
   chunkbuf_view* out = nullptr;
   ASSERT_EQ(chunkbuf_framer_next(f, wire, 0, &out), CHUNKBUF_OK);
-  EXPECT_EQ(bytes(out), "frame body");
+  EXPECT_EQ(view_bytes(out), "frame body");
   chunkbuf_view_release(out);
   EXPECT_EQ(chunkbuf_framer_next(f, wire, 0, &out), CHUNKBUF_ENEEDMORE);
   chunkbuf_view_release(payload);

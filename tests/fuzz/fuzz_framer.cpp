@@ -12,14 +12,6 @@
 
 namespace {
 
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "check failed at line %d: %s\n", __LINE__, #cond);       \
-      abort();                                                                 \
-    }                                                                          \
-  } while (0)
-
 const std::vector<std::vector<std::string>> kDelimSets = {
     {"\n"}, {"\r", "\n", "\r\n"}, {"ab", "abc", "b"}, {"--", "-->", ">"}, {std::string("\0\0", 2)}};
 

@@ -1,9 +1,23 @@
-// Reads typed values off a fuzzer's input; runs out gracefully.
+// Shared by the fuzz targets: a CHECK that aborts (so libFuzzer records
+// the input) and a reader of typed values off the input that runs out
+// gracefully.
 #pragma once
+
+#include <chunkbuf.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
+
+#define CHECK(cond)                                                                                    \
+  do {                                                                                                 \
+    if (!(cond)) {                                                                                     \
+      std::fprintf(stderr, "check failed at line %d: %s (%s)\n", __LINE__, #cond, chunkbuf_last_error()); \
+      std::abort();                                                                                    \
+    }                                                                                                  \
+  } while (0)
 
 class FuzzInput {
  public:

@@ -12,14 +12,6 @@
 
 namespace {
 
-#define CHECK(cond)                                                                      \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
-      fprintf(stderr, "check failed at line %d: %s (%s)\n", __LINE__, #cond, chunkbuf_last_error()); \
-      abort();                                                                           \
-    }                                                                                    \
-  } while (0)
-
 std::string take_view(chunkbuf_view* v) {
   size_t len = 0, n = 0;
   CHECK(chunkbuf_view_len(v, &len) == CHUNKBUF_OK);
