@@ -551,17 +551,60 @@ bool Buffer::find_eol(Eol eol, SegCursor& c, size_t from, size_t* pos, size_t* e
 
 Status Buffer::take_line(Eol eol, size_t max_len, ViewRep** out) noexcept {
   if (Status st = check_mutable("take_line"); st != Status::Ok) return st;
+  size_t from = 0;
+  if (!segs_.empty() && (eol == Eol::Lf || eol == Eol::Nul || eol == Eol::Crlf)) {
+    Seg& s = segs_[0];
+    const char* hit = static_cast<const char*>(std::memchr(s.p, eol == Eol::Nul ? '\0' : '\n', s.n));
+    if (hit) return take_line_in_first(eol, static_cast<size_t>(hit - s.p), max_len, out);
+    from = s.n - 1;  // resume the search at the last byte: it may be the CR of a CRLF
+  }
+  return take_line_from(eol, from, max_len, out);
+}
+
+Status Buffer::take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** out) noexcept {
   size_t pos = 0, elen = 0;
   SegCursor c(segs_.begin(), segs_.size());
-  if (!find_eol(eol, c, 0, &pos, &elen)) {
+  if (!find_eol(eol, c, from, &pos, &elen)) {
     size_t slack = (eol == Eol::Lf || eol == Eol::Nul) ? 0 : 1;  // a trailing CR may start the EOL
     if (max_len && len_ > max_len + slack)
       return fail(Status::Limit, "line longer than max_len %zu and no end of line yet", max_len);
-    return fail(Status::NeedMore, "no complete line in %zu buffered bytes", len_);
+    // Hit once per chunk by a line loop: a fixed message, no formatting.
+    return fail_text(Status::NeedMore, "no complete line buffered");
   }
   if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
   if (Status st = split_to(pos, out); st != Status::Ok) return st;
   return advance(elen);
+}
+
+Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** out) noexcept {
+  // The line's end of line is at lf inside the first segment (the usual
+  // case): cut the line and drop the EOL in one step, with no segment walk.
+  Seg& s = segs_[0];
+  size_t pos = lf, cut = lf + 1;
+  if (eol == Eol::Crlf && lf > 0 && s.p[lf - 1] == '\r') --pos;  // nothing precedes the first segment
+  if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
+  ViewRep* v = view_alloc(1);
+  if (!v) return fail(Status::NoMem, "out of memory for a view");
+  v->tenant = tenant_id_;
+  bool whole = cut == s.n;
+  if (pos > 0) {
+    if (!whole) s.b->retain();  // else the segment's reference moves to the view
+    v->segs()[0] = Seg{s.b, s.p, pos};
+    v->nseg = 1;
+    v->len = pos;
+  } else if (whole) {
+    s.b->release();
+  }
+  if (whole) {
+    segs_.pop_front(1);
+  } else {
+    s.p += cut;
+    s.n -= cut;
+  }
+  len_ -= cut;
+  on_emptied();
+  *out = v;
+  return Status::Ok;
 }
 
 template <typename Next>

@@ -120,6 +120,10 @@ class Buffer {
   Status take_batch(size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out, Next next,
                     const char* what) noexcept;
   void on_emptied() noexcept;
+  // take_line when its end of line is at offset lf of the first segment
+  // (the fast path), and when it is not (searching from byte `from`).
+  Status take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** out) noexcept;
+  __attribute__((noinline)) Status take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** out) noexcept;
 
   Pool* pool_ = nullptr;
   TenantRec* tenant_ = nullptr;

@@ -16,6 +16,12 @@ bool injected_failure();
 }  // namespace detail
 
 void* alloc(size_t n) noexcept;
+// For allocators that reuse memory without calling alloc (recycled view
+// reps): false when an injected failure says this allocation must fail, so
+// out-of-memory tests see every allocation point.
+inline bool reuse_allowed() noexcept {
+  return detail::g_fail_countdown.load(std::memory_order_relaxed) < 0 || !detail::injected_failure();
+}
 void free(void* p) noexcept;
 
 // Test hook: the (n+1)-th allocation from now on fails, and so do all later

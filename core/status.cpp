@@ -1,6 +1,7 @@
 #include "status.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace chunkbuf {
 namespace {
@@ -12,6 +13,14 @@ Status fail(Status st, const char* fmt, ...) {
   va_start(ap, fmt);
   std::vsnprintf(t_detail, sizeof t_detail, fmt, ap);
   va_end(ap);
+  return st;
+}
+
+Status fail_text(Status st, const char* msg) noexcept {
+  size_t n = std::strlen(msg);
+  if (n >= sizeof t_detail) n = sizeof t_detail - 1;
+  std::memcpy(t_detail, msg, n);
+  t_detail[n] = '\0';
   return st;
 }
 

@@ -30,6 +30,9 @@ inline constexpr size_t npos = static_cast<size_t>(-1);
 // Records a printf-style detail message for the calling thread and returns
 // `st`, so failures read `return fail(Status::Limit, "...", ...)`.
 Status fail(Status st, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+// The same with a fixed message (no formatting: for hot, expected failures
+// such as need-more-data in a parse loop).
+Status fail_text(Status st, const char* msg) noexcept;
 
 // The calling thread's last detail message ("" before any failure).
 const char* last_error_detail();

@@ -164,7 +164,7 @@ Status Stream::write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_
   Block* b = nullptr;
   Status st = v ? buf_.pool()->adopt(data, n, fn, ud, &b) : fail(Status::NoMem, "write_ref: out of memory");
   if (st != Status::Ok) {
-    mem::free(v);
+    if (v) view_release(v);
     if (fn) fn(ud);
     return st;
   }

@@ -25,7 +25,7 @@ class Quarantine {
   }
 
  private:
-  static constexpr size_t kSize = 4096;
+  static constexpr size_t kSize = 1024;
   void* ring_[kSize] = {};
   size_t pos_ = 0;
 };

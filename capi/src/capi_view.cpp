@@ -27,7 +27,7 @@ void chunkbuf_view_release(chunkbuf_view* view) {
   if (view_unref(v)) {
     v->handle_tag = kDeadTag;
     view_clear(v);
-    quarantine(v);
+    view_free(v);  // reused only 4096 view frees later: a stale handle reads kDeadTag
   }
 }
 

@@ -5,6 +5,7 @@
 // destroys the object, overwrites the tag with kDeadTag and parks the memory
 // in a per-thread quarantine ring instead of freeing it at once, so a stale
 // handle passed in later still reads a dead tag and gets CHUNKBUF_EHANDLE.
+// View reps get the same delay from the core (view_free).
 #pragma once
 
 #include <cstdint>

@@ -168,6 +168,28 @@ TEST(Misuse, FreedHandlesAreDetected) {
   chunkbuf_stream_free(h.stream);
 }
 
+// View reps are recycled, but only after 4096 more views were freed on the
+// thread: a stale view handle keeps reading the dead tag until then, even
+// while a line loop takes and releases views as fast as it can.
+TEST(Misuse, StaleViewStaysDetectedWhileViewsAreRecycled) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  chunkbuf_view* stale = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_append(buf, "x\n", 2), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_take_line(buf, CHUNKBUF_EOL_LF, 0, &stale), CHUNKBUF_OK);
+  chunkbuf_view_release(stale);
+  for (int i = 0; i < 4000; ++i) {
+    chunkbuf_view* v = nullptr;
+    ASSERT_EQ(chunkbuf_buffer_append(buf, "line\n", 5), CHUNKBUF_OK);
+    ASSERT_EQ(chunkbuf_buffer_take_line(buf, CHUNKBUF_EOL_LF, 0, &v), CHUNKBUF_OK);
+    ASSERT_NE(v, stale) << "a released view's memory came back after " << i << " views";
+    chunkbuf_view_release(v);
+    size_t n = 0;
+    ASSERT_EQ(chunkbuf_view_len(stale, &n), CHUNKBUF_EHANDLE);
+  }
+  chunkbuf_buffer_free(buf);
+}
+
 TEST(Misuse, WrongKindHandles) {
   chunkbuf_buffer* buf = nullptr;
   ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);

@@ -301,6 +301,50 @@ TEST(Buffer, TakeUntilAndTakeLine) {
   EXPECT_EQ(b.take_line(Eol::Crlf, 0, &v), Status::NeedMore);
 }
 
+// take_line against a model over random segmentations: the first-segment
+// fast path and the general path must agree, CRs and LFs on every side of a
+// segment boundary included.
+TEST(Buffer, TakeLineMatchesAModelOverRandomSegmentations) {
+  uint64_t x = 88172645463325252ull;
+  auto rnd = [&x](uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x % n;
+  };
+  for (Eol eol : {Eol::Lf, Eol::Crlf, Eol::Nul}) {
+    for (int round = 0; round < 200; ++round) {
+      std::string text;
+      for (size_t n = rnd(60); text.size() < n;) text += "ab\r\n\0"[rnd(5)];
+      std::vector<std::string> pieces;
+      for (size_t i = 0; i < text.size();) {
+        size_t k = 1 + rnd(6);
+        pieces.push_back(text.substr(i, k));
+        i += k;
+      }
+      Buffer b;
+      append_pieces(b, pieces);
+      std::string rest = text;
+      for (;;) {
+        const char ch = eol == Eol::Nul ? '\0' : '\n';
+        size_t at = rest.find(ch);
+        ViewRep* v = nullptr;
+        Status st = b.take_line(eol, 0, &v);
+        if (at == std::string::npos) {
+          ASSERT_EQ(st, Status::NeedMore);
+          break;
+        }
+        ASSERT_EQ(st, Status::Ok);
+        size_t len = (eol == Eol::Crlf && at > 0 && rest[at - 1] == '\r') ? at - 1 : at;
+        EXPECT_EQ(bytes_of(v), rest.substr(0, len));
+        view_release(v);
+        rest.erase(0, at + 1);
+        ASSERT_EQ(contents(b), rest);
+      }
+    }
+  }
+}
+
 TEST(Buffer, TakeLineLimitKeepsEveryByte) {
   Buffer b;
   ASSERT_EQ(b.append("abcdefgh", 8), Status::Ok);
