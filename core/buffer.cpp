@@ -610,9 +610,11 @@ Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** 
 template <typename Next>
 Status Buffer::take_batch(size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out, Next next,
                           const char* what) noexcept {
-  if (Status st = check_mutable(what); st != Status::Ok) return st;
+  if (out) {  // a take (a peek, out == nullptr, changes nothing)
+    if (Status st = check_mutable(what); st != Status::Ok) return st;
+    *out = nullptr;
+  }
   *n = 0;
-  *out = nullptr;
   size_t from = 0, count = 0;
   while (count < max_recs) {
     size_t pos = 0, dlen = 0;
@@ -630,7 +632,8 @@ Status Buffer::take_batch(size_t max_len, Record* recs, size_t max_recs, size_t*
     from = pos + dlen;
   }
   if (count == 0) return Status::Ok;
-  if (Status st = split_to(from, out); st != Status::Ok) return st;
+  if (out)
+    if (Status st = split_to(from, out); st != Status::Ok) return st;
   *n = count;
   return Status::Ok;
 }

@@ -90,9 +90,21 @@ class Buffer {
   Status split_to(size_t n, ViewRep** out) noexcept;
   Status take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept;
   Status take_line(Eol eol, size_t max_len, ViewRep** out) noexcept;
+  // Batch takes: up to max_recs complete records as one view plus their
+  // positions in it. With out == nullptr nothing is taken (a peek: the
+  // records then locate the lines from the buffer's first byte).
   Status take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out) noexcept;
   Status take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs, size_t* n,
                       ViewRep** out) noexcept;
+  // The batch takes without taking: records for the complete lines (or
+  // records) at the front, located from the buffer's first byte.
+  Status peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
+    return const_cast<Buffer*>(this)->take_lines(eol, max_len, recs, max_recs, n, nullptr);  // out null: no change
+  }
+  Status peek_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
+                      size_t* n) const noexcept {
+    return const_cast<Buffer*>(this)->take_records(delim, dlen, max_len, recs, max_recs, n, nullptr);
+  }
   Status write_to_fd(int fd, size_t max, size_t* nwritten) noexcept;
 
   // Drops every byte (and any open reservation).
@@ -115,7 +127,8 @@ class Buffer {
   // starts, *eol_len its length; false when no complete line is buffered.
   // `c` is a cursor over segs_ that a batch keeps from line to line.
   bool find_eol(Eol eol, SegCursor& c, size_t from, size_t* pos, size_t* eol_len) const noexcept;
-  // Shared by take_lines/take_records: `next` finds the next record end.
+  // Shared by take_lines/take_records: `next` finds the next record end;
+  // out == nullptr peeks.
   template <typename Next>
   Status take_batch(size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out, Next next,
                     const char* what) noexcept;

@@ -305,6 +305,18 @@ CHUNKBUF_API int chunkbuf_buffer_take_lines(chunkbuf_buffer *buf, chunkbuf_eol e
 CHUNKBUF_API int chunkbuf_buffer_take_records(chunkbuf_buffer *buf, const void *delim, size_t dlen, size_t max_len,
                                               chunkbuf_record *records, size_t max_records, size_t *n_records,
                                               chunkbuf_view **out);
+/* Peek: like take_lines / take_records, but nothing is consumed and no view
+ * is made. records[i].offset counts from the buffer's first byte; read the
+ * bytes with chunkbuf_buffer_peek or _copy_out, then consume what was used
+ * with chunkbuf_buffer_advance(offset + length + delim_length of the last
+ * record used). This is how a binding hands out lines one by one from a
+ * batch without losing any when its caller stops early. Allowed while a
+ * reservation is open. ELIMIT as for take_lines. */
+CHUNKBUF_API int chunkbuf_buffer_peek_lines(const chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len,
+                                            chunkbuf_record *records, size_t max_records, size_t *n_records);
+CHUNKBUF_API int chunkbuf_buffer_peek_records(const chunkbuf_buffer *buf, const void *delim, size_t dlen,
+                                              size_t max_len, chunkbuf_record *records, size_t max_records,
+                                              size_t *n_records);
 /* writev(2) up to max bytes (0: all) of the segments and consume what was
  * written. EAGAIN when the fd would block; EIO on other errors. */
 CHUNKBUF_API int chunkbuf_buffer_write_to_fd(chunkbuf_buffer *buf, int fd, size_t max, size_t *nwritten);

@@ -279,6 +279,32 @@ int chunkbuf_buffer_take_records(chunkbuf_buffer* buf, const void* delim, size_t
   return CHUNKBUF_OK;
 }
 
+int chunkbuf_buffer_peek_lines(const chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max_len,
+                               chunkbuf_record* records, size_t max_records, size_t* n_records) {
+  static const char* fn = "chunkbuf_buffer_peek_lines";
+  CB_TRY(live(buf, fn));
+  CB_TRY(check_eol(eol, fn));
+  CB_TRY(need_bytes(records, max_records, "records", fn));
+  CB_TRY(need(n_records, "n_records", fn));
+  size_t n = 0;
+  CB_TRY(buf->buf.peek_lines(static_cast<Eol>(eol), max_len, reinterpret_cast<Record*>(records), max_records, &n));
+  *n_records = n;
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_buffer_peek_records(const chunkbuf_buffer* buf, const void* delim, size_t dlen, size_t max_len,
+                                 chunkbuf_record* records, size_t max_records, size_t* n_records) {
+  static const char* fn = "chunkbuf_buffer_peek_records";
+  CB_TRY(live(buf, fn));
+  CB_TRY(need(delim, "delim", fn));
+  CB_TRY(need_bytes(records, max_records, "records", fn));
+  CB_TRY(need(n_records, "n_records", fn));
+  size_t n = 0;
+  CB_TRY(buf->buf.peek_records(delim, dlen, max_len, reinterpret_cast<Record*>(records), max_records, &n));
+  *n_records = n;
+  return CHUNKBUF_OK;
+}
+
 int chunkbuf_buffer_write_to_fd(chunkbuf_buffer* buf, int fd, size_t max, size_t* nwritten) {
   static const char* fn = "chunkbuf_buffer_write_to_fd";
   CB_TRY(live(buf, fn));

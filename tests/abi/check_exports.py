@@ -23,8 +23,12 @@ def header_functions(path):
 
 def map_functions(path):
     text = re.sub(r"/\*.*?\*/", "", open(path).read(), flags=re.S)
-    glob = re.search(r"global:(.*?)local:", text, re.S)
-    return {s.strip() for s in glob.group(1).split(";") if s.strip()}
+    funcs = set()
+    # every version node's global list (the first node ends at local:, the
+    # later ones at their closing brace)
+    for glob in re.finditer(r"global:(.*?)(?:local:|})", text, re.S):
+        funcs |= {s.strip() for s in glob.group(1).split(";") if s.strip()}
+    return funcs
 
 
 def dynamic_symbols(lib):

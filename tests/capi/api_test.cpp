@@ -141,3 +141,39 @@ TEST(Api, FreeCallbackRunsOnFailureToo) {
   chunkbuf_buffer_free(buf);
   EXPECT_EQ(calls, 2);
 }
+
+// The peek variants report what take_lines / take_records would take, from
+// the buffer's first byte, and change nothing; advancing by what was used
+// leaves the rest for the next batch.
+TEST(Api, PeekLinesAndRecordsConsumeNothing) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append(buf, "one\r\ntwo\nthree", 14), CHUNKBUF_OK);
+  chunkbuf_record rec[4];
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_buffer_peek_lines(buf, CHUNKBUF_EOL_CRLF, 0, rec, 4, &n), CHUNKBUF_OK);
+  ASSERT_EQ(n, 2u);
+  EXPECT_EQ(rec[0].offset, 0u);
+  EXPECT_EQ(rec[0].length, 3u);
+  EXPECT_EQ(rec[0].delim_length, 2u);
+  EXPECT_EQ(rec[1].offset, 5u);
+  EXPECT_EQ(rec[1].length, 3u);
+  EXPECT_EQ(rec[1].delim_length, 1u);
+  size_t len = 0;
+  ASSERT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 14u);
+  ASSERT_EQ(chunkbuf_buffer_peek_lines(buf, CHUNKBUF_EOL_LF, 0, rec, 1, &n), CHUNKBUF_OK);  // max_records
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(rec[0].length, 4u);  // LF only: the CR stays in the line
+  EXPECT_EQ(chunkbuf_buffer_peek_lines(buf, CHUNKBUF_EOL_LF, 2, rec, 4, &n), CHUNKBUF_ELIMIT);
+  ASSERT_EQ(chunkbuf_buffer_advance(buf, rec[0].offset + rec[0].length + rec[0].delim_length), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_peek_records(buf, "e", 1, 0, rec, 4, &n), CHUNKBUF_OK);
+  ASSERT_EQ(n, 2u);  // "two\nthr" | "" ("three": t,h,r,e,e)
+  EXPECT_EQ(rec[0].length, 7u);
+  EXPECT_EQ(rec[1].offset, 8u);
+  EXPECT_EQ(rec[1].length, 0u);
+  ASSERT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 9u);
+  chunkbuf_buffer_free(buf);
+}
+

@@ -68,6 +68,8 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_buffer_take_line(h.buf, CHUNKBUF_EOL_LF, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_lines(h.buf, CHUNKBUF_EOL_LF, 0, rec, 2, &sz, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_records(h.buf, "a", 1, 0, rec, 2, &sz, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_lines(h.buf, CHUNKBUF_EOL_LF, 0, rec, 2, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_records(h.buf, "a", 1, 0, rec, 2, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_write_to_fd(h.buf, 1, 1, &sz), E);
 
   EXPECT_EQ(chunkbuf_view_retain(h.view), E);
@@ -309,6 +311,7 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   size_t len = 0;
   EXPECT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);  // looking is allowed
   EXPECT_EQ(len, 9u);
+  EXPECT_EQ(chunkbuf_buffer_peek_lines(buf, CHUNKBUF_EOL_LF, 0, rec, 2, &n), CHUNKBUF_OK);
   ASSERT_EQ(chunkbuf_buffer_commit(buf, 0), CHUNKBUF_OK);
   EXPECT_EQ(chunkbuf_buffer_commit(buf, 0), E);
   EXPECT_EQ(chunkbuf_buffer_advance(buf, 5), CHUNKBUF_OK);
