@@ -12,6 +12,8 @@ cannot run or its output cannot be read.
 import argparse
 import json
 import os
+import re
+import statistics
 import subprocess
 import sys
 
@@ -47,6 +49,26 @@ PAIRS = [
     ("stream 64 KiB writes, 1 MiB high-water", "throughput_chunkbuf/1048576/real_time", "throughput_pipe/real_time", "pipe(2)", "speed", None),
     ("stream 64 KiB writes, no high-water", "throughput_chunkbuf/0/real_time", "throughput_pipe/real_time", "pipe(2)", "speed", None),
 ]
+
+# Language harnesses, compared the same way: (workload, chunkbuf case,
+# alternative case, alternative, target); every ratio is "speed" from the
+# medians of ns per op. Case names are "<harness>:<case>"; Go's are its
+# benchmark names (see bindings/go/bench_test.go).
+LANG_PAIRS = [
+    ("python: line iteration, whole data", "python:iter_chunkbuf_whole", "python:iter_bytesio_whole",
+     "io.BytesIO iteration", (">=", 2.0)),
+    ("python: line iteration, 4 KiB chunks", "python:lines_chunkbuf_chunked", "python:lines_split_idiom",
+     "per-chunk bytes.split idiom", (">=", 0.8)),
+    ("python: line iteration, 4 KiB chunks", "python:lines_chunkbuf_chunked", "python:lines_bytearray_find_del",
+     "bytearray find+del", None),
+    ("python: Stream.readline loop", "python:readline_stream", "python:readline_bytesio",
+     "io.BytesIO.readline loop", None),
+    ("python: Stream.readinto 64 KiB", "python:readinto_stream", "python:readinto_bytesio",
+     "io.BytesIO.readinto", None),
+]
+
+# The Go benchmarks the report runs (a -bench pattern).
+GO_BENCH = "."
 
 UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
@@ -110,6 +132,44 @@ def build_rows(runs):
     return rows
 
 
+def run_harness(cmd, env_extra):
+    """A language harness's results: "<harness>:<case>" -> median ns per op."""
+    print(f"running {' '.join(cmd)} ...", file=sys.stderr, flush=True)
+    env = dict(os.environ, **env_extra)
+    doc = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, env=env).stdout)
+    return {f"{doc['harness']}:{r['name']}": r for r in doc["results"]}
+
+
+def run_go(go, go_dir, count):
+    """`go test -bench` in the binding's folder: "go:<benchmark>" -> median ns per op."""
+    cmd = [go, "test", "-run", "^$", "-bench", GO_BENCH, "-count", str(count), "."]
+    print(f"running {' '.join(cmd)} in {go_dir} ...", file=sys.stderr, flush=True)
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, cwd=go_dir).stdout
+    samples = {}
+    for line in out.splitlines():
+        m = re.match(r"(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op", line)
+        if m:
+            samples.setdefault("go:" + m.group(1), []).append(float(m.group(2)))
+    return {name: {"ns_per_op": statistics.median(v), "runs": v, "op": "op"} for name, v in samples.items()}
+
+
+def build_lang_rows(results):
+    rows = []
+    for workload, cb_name, alt_name, alt_label, target in LANG_PAIRS:
+        cb, alt = results.get(cb_name), results.get(alt_name)
+        if cb is None or alt is None:
+            print(f"{workload} vs {alt_label}: no result (harness not run, or the case is missing)", file=sys.stderr)
+            continue
+        r = alt["ns_per_op"] / cb["ns_per_op"]
+        met = None
+        if target:
+            met = r >= target[1] if target[0] == ">=" else r <= target[1]
+        rows.append(dict(workload=workload, alt=alt_label, cb=f"{cb['ns_per_op']:.0f} ns/{cb['op']}",
+                         altv=f"{alt['ns_per_op']:.0f} ns/{alt['op']}", ratio=r, target=target, met=met,
+                         lower_better=False))
+    return rows
+
+
 def print_table(rows, runs):
     print("| workload | chunkbuf | alternative | alternative's | ratio | target | |")
     print("|---|---|---|---|---|---|---|")
@@ -163,7 +223,13 @@ def main():
     ap.add_argument("--min-time", help="--benchmark_min_time for every program (seconds)")
     ap.add_argument("--chart", help="write the PNG bar chart here")
     ap.add_argument("--json-dir", help="keep each program's JSON output here")
+    ap.add_argument("--python-path", help="PYTHONPATH holding the built chunkbuf package: runs the Python harness")
+    ap.add_argument("--lua-cpath", help="LUA_CPATH finding the built chunkbuf module: runs the Lua harness")
+    ap.add_argument("--lua", default="lua5.4", help="the Lua interpreter")
+    ap.add_argument("--go-dir", help="the Go binding's folder: runs its benchmarks (cgo environment from the caller)")
+    ap.add_argument("--go", default="go", help="the go command")
     a = ap.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
     runs = {}
     for name in PROGRAMS:
         path = os.path.join(a.bindir, name)
@@ -177,6 +243,18 @@ def main():
                 json.dump(doc, f, indent=1)
         runs.update(medians(doc))
     rows = build_rows(runs)
+    lang = {}
+    if a.python_path:
+        lang.update(run_harness([sys.executable, os.path.join(here, "python", "lines_bench.py")],
+                                {"PYTHONPATH": a.python_path}))
+    if a.lua_cpath:
+        lang.update(run_harness([a.lua, os.path.join(here, "lua", "lines_bench.lua")], {"LUA_CPATH": a.lua_cpath}))
+    if a.go_dir:
+        lang.update(run_go(a.go, a.go_dir, a.repetitions))
+    if a.json_dir and lang:
+        with open(os.path.join(a.json_dir, "languages.json"), "w") as f:
+            json.dump(lang, f, indent=1)
+    rows += build_lang_rows(lang)
     print_table(rows, runs)
     if a.chart:
         draw_chart(rows, a.chart)

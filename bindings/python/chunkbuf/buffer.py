@@ -1,5 +1,7 @@
 """Buffer: a growable chain of pooled segments, parsed and built in place."""
+import collections
 import io
+import itertools
 
 from ._ffi import NPOS, RELEASE_FN, check, error, ffi, lib, pin, pin_all, size_arg, unpin_unless_adopted
 from .view import View, data_arg, view_bytes
@@ -62,7 +64,7 @@ class Buffer:
     non-consuming copy) and iteration (consumes complete LF lines) work as
     expected. A failed call leaves every byte where it was."""
 
-    __slots__ = ("_h", "_pool", "__weakref__")
+    __slots__ = ("_h", "_pool", "_lent", "_scan", "__weakref__")
 
     def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0, linear=False):
         opts = ffi.new("chunkbuf_buffer_options *")
@@ -76,6 +78,8 @@ class Buffer:
         check(lib.chunkbuf_buffer_new(opts, out))
         self._h = ffi.gc(out[0], lib.chunkbuf_buffer_free)
         self._pool = pool
+        self._lent = None  # the batch `for line in buffer` is handing out
+        self._scan = None  # line iteration's C out-parameters, made once
         if data is not None:
             self.append(data)
 
@@ -86,6 +90,8 @@ class Buffer:
 
     def close(self):
         """Free the buffer now (views cut from it stay valid)."""
+        if self._lent is not None:
+            self._settle()
         if self._h:
             ffi.release(self._h)
         self._h = ffi.NULL
@@ -171,6 +177,8 @@ class Buffer:
     # -- inspect
 
     def __len__(self):
+        if self._lent is not None:
+            self._settle()
         out = ffi.new("size_t *")
         rc = lib.chunkbuf_buffer_len(self._h, out)
         if rc:
@@ -186,6 +194,8 @@ class Buffer:
         return self._find(lib.chunkbuf_buffer_rfind, needle, start, end)
 
     def _find(self, fn, needle, start, end):
+        if self._lent is not None:
+            self._settle()
         if isinstance(needle, int):
             needle = bytes((needle,))
         data = data_arg(needle)
@@ -200,6 +210,8 @@ class Buffer:
         return self.find(needle) >= 0
 
     def __eq__(self, other):
+        if self._lent is not None:
+            self._settle()
         if isinstance(other, (Buffer, View)):
             other = bytes(other)
         try:
@@ -214,6 +226,8 @@ class Buffer:
 
     def peek(self, n=-1, offset=0):
         """Up to n bytes from offset (n < 0: all), without consuming."""
+        if self._lent is not None:
+            self._settle()
         size = len(self)
         offset = size_arg(offset, "offset")
         if offset > size:
@@ -230,6 +244,8 @@ class Buffer:
     def copy_into(self, dst, offset=0):
         """Copy bytes from offset into the writable buffer dst without
         consuming; returns the count."""
+        if self._lent is not None:
+            self._settle()
         target = ffi.from_buffer(dst, require_writable=True)
         copied = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_copy_out(self._h, size_arg(offset, "offset"), target, len(target), copied))
@@ -237,12 +253,16 @@ class Buffer:
 
     @property
     def segment_count(self):
+        if self._lent is not None:
+            self._settle()
         out = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_segment_count(self._h, out))
         return out[0]
 
     def segment_lengths(self, n=-1):
         """Lengths of the segments holding the first n bytes (n < 0: all)."""
+        if self._lent is not None:
+            self._settle()
         count = max(self.segment_count, 1)
         iov = ffi.new("struct iovec[]", count)
         n_iov = ffi.new("size_t *")
@@ -253,11 +273,15 @@ class Buffer:
     def coalesce(self, n):
         """Make the first n bytes contiguous (copying only if they span
         segments) and return a copy of them."""
+        if self._lent is not None:
+            self._settle()
         ptr = ffi.new("const void **")
         check(lib.chunkbuf_buffer_coalesce(self._h, size_arg(n), ptr))
         return ffi.unpack(ffi.cast("const char *", ptr[0]), n) if n else b""
 
     def _peek_int(self, fn, ctype, offset, order):
+        if self._lent is not None:
+            self._settle()
         out = ffi.new(ctype)
         if order is None:
             check(fn(self._h, size_arg(offset, "offset"), out))
@@ -282,10 +306,14 @@ class Buffer:
 
     def advance(self, n):
         """Drop the first n bytes (RangeError if fewer are buffered)."""
+        if self._lent is not None:
+            self._settle()
         check(lib.chunkbuf_buffer_advance(self._h, size_arg(n)))
 
     def read(self, n=-1):
         """Consume and return up to n bytes (n < 0: all)."""
+        if self._lent is not None:
+            self._settle()
         n = len(self) if n is None or n < 0 else n
         if not n:
             return b""
@@ -296,6 +324,8 @@ class Buffer:
 
     def readinto(self, dst):
         """Consume bytes into the writable buffer dst; returns the count."""
+        if self._lent is not None:
+            self._settle()
         target = ffi.from_buffer(dst, require_writable=True)
         nread = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_read(self._h, target, len(target), nread))
@@ -303,6 +333,8 @@ class Buffer:
 
     def split_to(self, n):
         """Move the first n bytes into a new View (zero copy)."""
+        if self._lent is not None:
+            self._settle()
         out = ffi.new("chunkbuf_view **")
         check(lib.chunkbuf_buffer_split_to(self._h, size_arg(n), out))
         return View._adopt(out[0])
@@ -311,6 +343,8 @@ class Buffer:
         """The bytes before delim as a View, consuming them and delim
         (include=True keeps delim in the View). NeedMoreData when delim is
         absent, LimitError when it does not start within max_len bytes."""
+        if self._lent is not None:
+            self._settle()
         data = data_arg(delim)
         out = ffi.new("chunkbuf_view **")
         check(lib.chunkbuf_buffer_take_until(self._h, data, len(data), 1 if include else 0,
@@ -320,6 +354,8 @@ class Buffer:
     def take_line(self, eol="lf", max_len=0):
         """One line without its end-of-line bytes, as a View (NeedMoreData
         when no complete line is buffered)."""
+        if self._lent is not None:
+            self._settle()
         out = ffi.new("chunkbuf_view **")
         check(lib.chunkbuf_buffer_take_line(self._h, eol_arg(eol), size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
@@ -336,7 +372,33 @@ class Buffer:
         return self._take(lib.chunkbuf_buffer_take_records, (data, len(data), size_arg(max_len, "max_len")),
                           max_records)
 
+    def peek_lines(self, eol="lf", max_records=BATCH, max_len=0):
+        """The lines take_lines would return, consuming nothing."""
+        return self._peek_batch(lib.chunkbuf_buffer_peek_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
+                                max_records)
+
+    def peek_records(self, delim, max_records=BATCH, max_len=0):
+        """The records take_records would return, consuming nothing."""
+        data = data_arg(delim)
+        return self._peek_batch(lib.chunkbuf_buffer_peek_records, (data, len(data), size_arg(max_len, "max_len")),
+                                max_records)
+
+    def _peek_batch(self, fn, args, max_records):
+        if self._lent is not None:
+            self._settle()
+        max_records = size_arg(max_records, "max_records")
+        records = ffi.new("chunkbuf_record[]", max(max_records, 1))
+        n = ffi.new("size_t *")
+        check(fn(self._h, *args, records, max_records, n))
+        if not n[0]:
+            return []
+        last = records[n[0] - 1]
+        data = self.peek(last.offset + last.length + last.delim_length)
+        return [data[r.offset:r.offset + r.length] for r in records[0:n[0]]]
+
     def _take(self, fn, args, max_records):
+        if self._lent is not None:
+            self._settle()
         max_records = size_arg(max_records, "max_records")
         records = ffi.new("chunkbuf_record[]", max(max_records, 1))
         n = ffi.new("size_t *")
@@ -345,18 +407,64 @@ class Buffer:
         return split_records(out[0], records, n[0]) if n[0] else []
 
     def __iter__(self):
-        """Consume complete LF-terminated lines (each with its b"\\n")."""
-        records = ffi.new("chunkbuf_record[]", BATCH)
-        n = ffi.new("size_t *")
-        out = ffi.new("chunkbuf_view **")
-        while True:
-            check(lib.chunkbuf_buffer_take_lines(self._h, lib.CHUNKBUF_EOL_LF, 0, records, BATCH, n, out))
-            if not n[0]:
-                return
-            yield from split_lf_lines(out[0])
+        """Consume complete LF-terminated lines, each with its b"\\n".
+
+        Lines are found a batch at a time (one C call per up to 1024 lines)
+        but consumed one by one as they are handed out: leaving the loop
+        early, or calling another method of this buffer inside it, leaves
+        every line not handed out yet in the buffer."""
+        if self._lent is not None:
+            self._settle()
+        # chain hands out the lines of each batch at C speed; _line_batches
+        # runs once per batch
+        return itertools.chain.from_iterable(self._line_batches())
+
+    def _line_batches(self):
+        if self._scan is None:
+            self._scan = (ffi.new("chunkbuf_record[]", BATCH), ffi.new("size_t *"),
+                          ffi.new("struct iovec[]", 8), ffi.new("size_t *"))
+        records, n, iov, n_iov = self._scan
+        try:
+            while True:
+                check(lib.chunkbuf_buffer_peek_lines(self._h, lib.CHUNKBUF_EOL_LF, 0, records, BATCH, n))
+                if not n[0]:
+                    return
+                last = records[n[0] - 1]
+                end = last.offset + last.length + last.delim_length
+                # one copy, straight from the segments into the BytesIO that splits them
+                check(lib.chunkbuf_buffer_peek(self._h, end, iov, 8, n_iov))
+                if n_iov[0] == 1:
+                    data = ffi.buffer(iov[0].iov_base, end)
+                else:
+                    data = b"".join(ffi.buffer(iov[i].iov_base, iov[i].iov_len) for i in range(n_iov[0]))
+                    if len(data) < end:  # more than 8 segments
+                        data = self.peek(end)
+                lines = io.BytesIO(data).readlines()
+                it = iter(lines)
+                self._lent = (it, lines, end)
+                yield it
+                if self._lent is not None and self._lent[0] is it:  # every line was handed out
+                    self._lent = None
+                    check(lib.chunkbuf_buffer_advance(self._h, end))
+        finally:
+            if self._lent is not None:  # closed early: consume what was handed out
+                self._settle()
+
+    def _settle(self):
+        """Consumes the lines of the lent batch that were handed out and
+        drops the rest from the iterator (the next batch finds them again)."""
+        it, lines, end = self._lent
+        self._lent = None
+        rest = it.__length_hint__()
+        used = end - sum(map(len, lines[len(lines) - rest:])) if rest else end
+        collections.deque(it, maxlen=0)
+        if self._h:
+            check(lib.chunkbuf_buffer_advance(self._h, used))
 
     def write_to_fd(self, fd, max=0):  # noqa: A002 - the C name
         """writev up to max bytes (0: all) to fd, consuming what was written."""
+        if self._lent is not None:
+            self._settle()
         out = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_write_to_fd(self._h, fd, size_arg(max, "max"), out))
         return out[0]
