@@ -84,7 +84,15 @@ Status Stream::init(const StreamOptions& opts) noexcept {
   return Status::Ok;
 }
 
-void Stream::sync_ready() noexcept {
+int Stream::readiness_fd() const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  watched_ = true;
+  sync_ready();
+  return efd_;
+}
+
+void Stream::sync_ready() const noexcept {
+  if (!watched_) return;
   bool want = aborted_ || closed_ || unread() > 0;
   if (want == ready_) return;
   ready_ = want;

@@ -95,7 +95,9 @@ class Stream {
   // The absolute read position.
   uint64_t tell() const noexcept;
   // An eventfd that is readable exactly while data, EOF or abort is there.
-  int readiness_fd() const noexcept { return efd_; }
+  // The fd is kept in step only from the first call on: until someone asks
+  // for it, the hand-off path makes no eventfd system calls.
+  int readiness_fd() const noexcept;
 
  private:
   // The unread bytes are [skip, total) of the segment run segs[0..nseg).
@@ -133,8 +135,9 @@ class Stream {
   // Waits for ready(), then copies min(n, unread) bytes into dst.
   template <typename Ready>
   Status read_copy(void* dst, size_t n, int64_t timeout_ms, Ready ready, size_t* nread, const char* op) noexcept;
-  // Makes the eventfd's readability match the state (lock held).
-  void sync_ready() noexcept;
+  // Makes the eventfd's readability match the state, once it is watched
+  // (lock held).
+  void sync_ready() const noexcept;
 
   mutable std::mutex mu_;
   std::condition_variable readable_cv_;
@@ -143,7 +146,8 @@ class Stream {
   bool retain_ = false;
   bool closed_ = false;
   bool aborted_ = false;
-  bool ready_ = false;  // the eventfd is readable
+  mutable bool ready_ = false;  // the eventfd is readable
+  mutable bool watched_ = false;  // readiness_fd() was asked for: keep the fd in step
   int abort_code_ = 0;
   int efd_ = -1;
   uint32_t tenant_ = 0;

@@ -483,7 +483,9 @@ CHUNKBUF_API int chunkbuf_stream_tell(const chunkbuf_stream *s, uint64_t *pos);
 /* A file descriptor (eventfd) that is readable exactly while data or EOF
  * (or abort) is available to read: read1 and read_nonblock return at
  * once then (a line or n bytes may still be incomplete).
- * Owned by the stream; do not read, write or close it. */
+ * Owned by the stream; do not read, write or close it. The stream keeps the
+ * fd in step from the first call of this function on; until then it makes
+ * no eventfd system calls (the hand-off path stays free of them). */
 CHUNKBUF_API int chunkbuf_stream_readiness_fd(const chunkbuf_stream *s, int *fd);
 
 /* ----------------------------------------------------------------- framer

@@ -164,6 +164,27 @@ TEST(StreamSync, ReaderWantingMoreThanTheMarkIsNotDeadlocked) {
   writer.join();
 }
 
+// The eventfd is kept in step only once someone asked for it (the hand-off
+// path skips the system calls until then): asking later still finds it in
+// the stream's current state.
+TEST(StreamSync, ReadinessFdAskedForLateMatchesTheState) {
+  auto s = make_stream();
+  ASSERT_EQ(s->write("abc", 3, -1), Status::Ok);
+  int fd = s->readiness_fd();
+  EXPECT_TRUE(fd_readable(fd));
+  char buf[4];
+  size_t k = 0;
+  ASSERT_EQ(s->read(buf, 3, -1, &k), Status::Ok);
+  EXPECT_FALSE(fd_readable(fd));
+
+  auto quiet = make_stream();
+  ASSERT_EQ(quiet->write("x", 1, -1), Status::Ok);
+  ASSERT_EQ(quiet->read(buf, 1, -1, &k), Status::Ok);
+  EXPECT_FALSE(fd_readable(quiet->readiness_fd()));
+  ASSERT_EQ(quiet->close(), Status::Ok);
+  EXPECT_TRUE(fd_readable(quiet->readiness_fd()));
+}
+
 TEST(StreamSync, ReadinessFdTracksDataAndEof) {
   StreamOptions o;
   o.retain = true;
