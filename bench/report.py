@@ -65,6 +65,16 @@ LANG_PAIRS = [
      "io.BytesIO.readline loop", None),
     ("python: Stream.readinto 64 KiB", "python:readinto_stream", "python:readinto_bytesio",
      "io.BytesIO.readinto", None),
+    ("lua: buf:lines(), 4 KiB chunks", "lua:chunkbuf lines(), 4 KiB chunks", "lua:lua string.find+sub, 4 KiB chunks",
+     "string.find+sub loop", (">=", 1.0)),
+    ("lua: buf:read_lines(), 4 KiB chunks", "lua:chunkbuf read_lines, 4 KiB chunks",
+     "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", (">=", 1.0)),
+    ("lua: buf:read_line(), 4 KiB chunks", "lua:chunkbuf read_line, 4 KiB chunks",
+     "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", None),
+    ("lua: buf:take_line()+tostring, 4 KiB chunks", "lua:chunkbuf take_line+tostring, 4 KiB chunks",
+     "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", None),
+    ("lua: buf:lines(), 64 KiB chunks", "lua:chunkbuf lines(), 64 KiB chunks",
+     "lua:lua string.find+sub, 64 KiB chunks", "string.find+sub loop", (">=", 1.0)),
 ]
 
 # The Go benchmarks the report runs (a -bench pattern).
