@@ -225,10 +225,20 @@ Status Stream::abort_code(int* code) const noexcept {
 // ------------------------------------------------------------------ reader
 
 size_t Stream::Span::find_nl(SegCursor& c, size_t from, size_t end) const noexcept {
+  // memchr straight over the segments (the per-line cost of a readlines
+  // batch), leaving the cursor on the hit's segment: it only moves forward.
   size_t in = c.seek(skip + from);
-  size_t q = npos;
-  seg_find(segs + c.idx, nseg - c.idx, total - c.base, "\n", 1, in, skip + end - c.base, &q);  // m = 1: no table
-  return q == npos ? npos : q + c.base - skip;
+  const size_t stop = skip + end;
+  for (size_t i = c.idx, base = c.base; i < nseg && base < stop; base += segs[i].n, ++i, in = 0) {
+    size_t lim = std::min(segs[i].n, stop - base);
+    if (in >= lim) continue;
+    if (const void* hit = std::memchr(segs[i].p + in, '\n', lim - in)) {
+      c.idx = i;
+      c.base = base;
+      return base + static_cast<size_t>(static_cast<const char*>(hit) - segs[i].p) - skip;
+    }
+  }
+  return npos;
 }
 
 Stream::Span Stream::unread_span() const noexcept {
@@ -291,7 +301,10 @@ Status Stream::take(size_t k, ViewRep** out) noexcept {
   }
   pos_ += k;
   sync_ready();
-  if (high_water_ && k > 0) space_cv_.notify_all();
+  // Writers blocked at the high-water mark resume once readers brought the
+  // unread bytes down to half of it (or a reader waits for more): waking them
+  // on every read would cost a context switch per read for one chunk each.
+  if (high_water_ && k > 0 && unread() <= high_water_ / 2) space_cv_.notify_all();
   return Status::Ok;
 }
 

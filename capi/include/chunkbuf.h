@@ -405,7 +405,10 @@ typedef struct chunkbuf_stream_options {
   size_t high_water;       /* 0: none; else a write waits while this many
                               unread bytes are buffered, unless a reader
                               is waiting for more than is buffered (so a
-                              large read cannot deadlock) */
+                              large read cannot deadlock). Waiting writers
+                              are woken once reads bring the unread bytes
+                              down to high_water / 2, or when a reader
+                              waits for more. */
   size_t max_bytes;        /* 0: unlimited; else the most bytes held at
                               once (unread ones; retained: all written);
                               a write past it is ELIMIT */
