@@ -1,6 +1,6 @@
 package chunkbuf
 
-// #include <chunkbuf.h>
+// #include "cwrap.h"
 import "C"
 
 import "unsafe"
@@ -28,13 +28,24 @@ var (
 type Batch struct {
 	View    *View    // every record with its delimiter; nil when empty
 	Records []Record // where each record lies in View
-	data    []byte   // View.Bytes(), fetched once
+	data    []byte   // View.Bytes(), located by the batch call itself
 }
 
-// newBatch wraps the view (one reference) and records a batch call made.
-func newBatch(h *C.chunkbuf_view, recs []Record) Batch {
-	v := newView(h)
-	return Batch{View: v, Records: recs, data: v.Bytes()}
+// newBatch wraps the result of a batch call: the view (one reference), its
+// contiguous copy if it needed one, and res.n of recs.
+func newBatch(res *C.cbw_batch, recs []Record) Batch {
+	v := newView(res.view)
+	b := Batch{View: v, Records: recs[:res.n]}
+	if v == nil {
+		return b
+	}
+	if res.flat != nil {
+		v.r.flat.Store(&flatView{res.flat})
+	}
+	if res.len > 0 {
+		b.data = unsafe.Slice((*byte)(res.data), int(res.len))
+	}
+	return b
 }
 
 // Len returns the number of records.

@@ -4,151 +4,320 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"strings"
+	"os"
+	"strconv"
+	"syscall"
 	"testing"
+	"time"
 )
 
-// Benchmarks for the benchmark suite (not run by `go test` without
-// -bench): the same workload through chunkbuf and through the usual Go
-// alternative, so the ratios can be reported side by side.
+// The Go harness of issue 8: each benchmark runs one workload through
+// chunkbuf and through the Go standard library's alternative in the same
+// run, as sub-benchmarks named
 //
-//	go test -run '^$' -bench . -benchmem
+//	Benchmark<Workload>/<write size>/chunkbuf
+//	Benchmark<Workload>/<write size>/<alternative>
+//
+// so that they pair up by name (bench/report.py):
+//
+//	go test -run '^$' -bench 'Stream|Buffer' -count 5
+//
+// The workload is the one of bench/lines_bench.cpp: CHUNKBUF_BENCH_LINES_MIB
+// MiB (default 16) of 80-byte lines, 79 bytes of fixed pseudo-random text
+// and "\n". One op moves all of it, so with b.SetBytes MB/s is comparable
+// across cases; every reader counts the lines and bytes it got and fails
+// the benchmark unless they add up. Besides ns/op (wall clock) each case
+// reports cpu-ns/op, the CPU time of the whole process (every thread, user
+// and system) per op: on a shared machine it moves less than wall time,
+// and for the two-goroutine cases it shows the cost of the wake-ups.
+//
+//	BenchmarkStreamLines/{4KiB,64KiB}/{chunkbuf,bufio,bufio-64KiB}
+//	    A writer goroutine writes the data in 4 KiB or 64 KiB writes, then
+//	    closes; the reader takes every line. chunkbuf: Stream.Write, and
+//	    Stream.ReadLines (up to benchBatch lines a call) with Batch.Bytes
+//	    per line, on a stream with a benchHighWater high-water mark.
+//	    bufio: io.Pipe and bufio.Reader.ReadSlice('\n') over the
+//	    io.PipeReader, with bufio's default 4 KiB buffer (bufio.NewReader);
+//	    bufio-64KiB: the same with bufio.NewReaderSize(pr, 64 KiB).
+//	BenchmarkStreamRead/{4KiB,64KiB}/{chunkbuf,pipe}
+//	    The same writer; the reader reads bulk bytes into a 64 KiB slice
+//	    until EOF. chunkbuf: Stream.Read. pipe: io.PipeReader.Read (a
+//	    bufio.Reader hands reads of at least its size straight to the
+//	    pipe, so it is the same).
+//	BenchmarkBufferLines/4KiB/{chunkbuf,bytes.Buffer}
+//	    One goroutine: the data arrives in 4 KiB writes to a buffer, and
+//	    after each write every complete line is taken. chunkbuf:
+//	    Buffer.Write, Buffer.TakeLines (EOLLF, up to benchBatch lines a
+//	    call, until it returns none) and Batch.Bytes per line.
+//	    bytes.Buffer: Write, then bytes.IndexByte over Bytes() and Next per
+//	    line (no allocation; ReadBytes would allocate every line).
+//	BenchmarkBufferCopy/64KiB/{chunkbuf,bytes.Buffer}
+//	    One goroutine: each 64 KiB of the data is written to the buffer and
+//	    drained with io.Copy(io.Discard, buf) (the buffer's WriteTo).
 
-// benchLines is 64 KiB of text lines of 10..110 bytes.
-var benchLines = func() []byte {
-	var sb strings.Builder
-	for i := 0; sb.Len() < 64<<10; i++ {
-		sb.WriteString(strings.Repeat("x", 10+i%100))
-		sb.WriteByte('\n')
+const (
+	benchLine      = 80       // bytes per line, "\n" included
+	benchBatch     = 256      // records per batch call (as lines_bench.cpp)
+	benchReadSize  = 64 << 10 // bulk read slice
+	benchHighWater = 1 << 20  // as the 64 KiB writes of stream_bench.cpp
+)
+
+// benchData is the line workload, built once.
+var benchData = func() []byte {
+	mib := 16
+	if v, err := strconv.Atoi(os.Getenv("CHUNKBUF_BENCH_LINES_MIB")); err == nil && v > 0 {
+		mib = v
 	}
-	return []byte(sb.String())
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 "
+	p := make([]byte, (mib<<20)/benchLine*benchLine)
+	x := uint64(0x9E3779B97F4A7C15) // the xorshift of bench/common.h
+	for i := range p {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		p[i] = alphabet[x%uint64(len(alphabet))]
+	}
+	for i := benchLine - 1; i < len(p); i += benchLine {
+		p[i] = '\n'
+	}
+	return p
 }()
 
-// BenchmarkLinesBuffer splits lines out of an in-memory buffer.
-func BenchmarkLinesBuffer(b *testing.B) {
-	b.Run("chunkbuf.Buffer.TakeLines", func(b *testing.B) {
-		buf := newBuffer(b, BufferOptions{})
-		recs := make([]Record, 0, 256)
-		b.SetBytes(int64(len(benchLines)))
-		for b.Loop() {
-			if _, err := buf.Write(benchLines); err != nil {
-				b.Fatal(err)
-			}
-			for {
-				batch, err := buf.TakeLines(EOLLF, 0, recs)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if batch.Len() == 0 {
-					break
-				}
-				for i := range batch.Len() {
-					_ = batch.Bytes(i)
-				}
-				batch.Release()
-			}
-		}
-	})
-	b.Run("bytes.Buffer.ReadBytes", func(b *testing.B) {
-		var buf bytes.Buffer
-		b.SetBytes(int64(len(benchLines)))
-		for b.Loop() {
-			buf.Write(benchLines)
-			for {
-				if _, err := buf.ReadBytes('\n'); err != nil {
-					break
-				}
-			}
-		}
-	})
-	b.Run("bufio.Reader.ReadSlice", func(b *testing.B) {
-		r := bytes.NewReader(benchLines)
-		br := bufio.NewReader(r)
-		b.SetBytes(int64(len(benchLines)))
-		for b.Loop() {
-			r.Reset(benchLines)
-			br.Reset(r)
-			for {
-				if _, err := br.ReadSlice('\n'); err != nil {
-					break
-				}
-			}
-		}
-	})
+// benchWrites are the write sizes of the stream cases.
+var benchWrites = []struct {
+	name string
+	size int
+}{{"4KiB", 4 << 10}, {"64KiB", 64 << 10}}
+
+// measure runs op (one pass over benchData) for the benchmark's iterations
+// and reports the process's CPU time per op beside the wall time.
+func measure(b *testing.B, op func()) {
+	b.SetBytes(int64(len(benchData)))
+	start := cpuTime()
+	for b.Loop() {
+		op()
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }
 
-// BenchmarkLinesPipe moves lines from a writer goroutine to a reader.
-func BenchmarkLinesPipe(b *testing.B) {
-	const rounds = 16
-	b.Run("chunkbuf.Stream.ReadLines", func(b *testing.B) {
-		recs := make([]Record, 0, 256)
-		b.SetBytes(rounds * int64(len(benchLines)))
-		for b.Loop() {
-			s, err := NewStream(StreamOptions{HighWater: 256 << 10})
-			if err != nil {
-				b.Fatal(err)
-			}
-			go writeRounds(s, rounds)
-			for {
-				batch, err := s.ReadLines(recs)
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				batch.Release()
-			}
-			s.Release()
-		}
-	})
-	b.Run("io.Pipe+bufio.Reader", func(b *testing.B) {
-		b.SetBytes(rounds * int64(len(benchLines)))
-		for b.Loop() {
-			pr, pw := io.Pipe()
-			go writeRounds(pw, rounds)
-			br := bufio.NewReader(pr)
-			for {
-				if _, err := br.ReadSlice('\n'); err != nil {
-					break
-				}
-			}
-		}
-	})
+// cpuTime returns the CPU time the process has used (all threads, user
+// and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// writeRounds writes benchLines rounds times to w, then closes it.
-func writeRounds(w io.WriteCloser, rounds int) {
-	for range rounds {
-		if _, err := w.Write(benchLines); err != nil {
+// lineCount checks what a reader got: n lines holding bytes bytes (without
+// their "\n").
+func lineCount(b *testing.B, n, bytes int) {
+	if want := len(benchData) / benchLine; n != want || bytes != want*(benchLine-1) {
+		b.Fatalf("got %d lines of %d bytes, want %d of %d", n, bytes, want, want*(benchLine-1))
+	}
+}
+
+// chunks calls f with benchData cut into pieces of size.
+func chunks(size int, f func([]byte)) {
+	for off := 0; off < len(benchData); off += size {
+		f(benchData[off:min(off+size, len(benchData))])
+	}
+}
+
+// writeChunks writes benchData to w in pieces of size, then closes w (run
+// as the writer goroutine).
+func writeChunks(w io.WriteCloser, size int) {
+	for off := 0; off < len(benchData); off += size {
+		if _, err := w.Write(benchData[off:min(off+size, len(benchData))]); err != nil {
 			break
 		}
 	}
 	w.Close()
 }
 
-// BenchmarkCopy moves bytes with io.Copy from a filled source.
-func BenchmarkCopy(b *testing.B) {
-	b.Run("chunkbuf.Buffer", func(b *testing.B) {
-		src := newBuffer(b, BufferOptions{})
-		b.SetBytes(int64(len(benchLines)))
-		for b.Loop() {
-			if _, err := src.Write(benchLines); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.Copy(io.Discard, src); err != nil {
-				b.Fatal(err)
-			}
+func newBenchStream(b *testing.B) *Stream {
+	s, err := NewStream(StreamOptions{HighWater: benchHighWater})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkStreamLines: lines from a writer goroutine, Stream.ReadLines
+// against bufio.Reader.ReadSlice over io.Pipe.
+func BenchmarkStreamLines(b *testing.B) {
+	for _, w := range benchWrites {
+		b.Run(w.name+"/chunkbuf", func(b *testing.B) {
+			recs := make([]Record, 0, benchBatch)
+			measure(b, func() {
+				s := newBenchStream(b)
+				go writeChunks(s, w.size)
+				n, bytes := 0, 0
+				for {
+					batch, err := s.ReadLines(recs)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					for i := range batch.Len() {
+						bytes += len(batch.Bytes(i))
+					}
+					n += batch.Len()
+					batch.Release()
+				}
+				s.Release()
+				lineCount(b, n, bytes)
+			})
+		})
+		b.Run(w.name+"/bufio", func(b *testing.B) { pipeLines(b, w.size, 0) })
+		b.Run(w.name+"/bufio-64KiB", func(b *testing.B) { pipeLines(b, w.size, 64<<10) })
+	}
+}
+
+// pipeLines reads lines with bufio.Reader.ReadSlice over an io.Pipe written
+// in pieces of size; bufSize 0 is bufio's default.
+func pipeLines(b *testing.B, size, bufSize int) {
+	measure(b, func() {
+		pr, pw := io.Pipe()
+		go writeChunks(pw, size)
+		br := bufio.NewReader(pr)
+		if bufSize > 0 {
+			br = bufio.NewReaderSize(pr, bufSize)
 		}
-	})
-	b.Run("bytes.Buffer", func(b *testing.B) {
-		var src bytes.Buffer
-		b.SetBytes(int64(len(benchLines)))
-		for b.Loop() {
-			src.Write(benchLines)
-			if _, err := io.Copy(io.Discard, &src); err != nil {
+		n, bytes := 0, 0
+		for {
+			line, err := br.ReadSlice('\n')
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
 				b.Fatal(err)
 			}
+			bytes += len(line) - 1
+			n++
 		}
+		lineCount(b, n, bytes)
 	})
+}
+
+// BenchmarkStreamRead: bulk bytes from a writer goroutine, Stream.Read
+// against io.PipeReader.Read, into a 64 KiB slice.
+func BenchmarkStreamRead(b *testing.B) {
+	for _, w := range benchWrites {
+		b.Run(w.name+"/chunkbuf", func(b *testing.B) {
+			p := make([]byte, benchReadSize)
+			measure(b, func() {
+				s := newBenchStream(b)
+				go writeChunks(s, w.size)
+				readAll(b, s, p)
+				s.Release()
+			})
+		})
+		b.Run(w.name+"/pipe", func(b *testing.B) {
+			p := make([]byte, benchReadSize)
+			measure(b, func() {
+				pr, pw := io.Pipe()
+				go writeChunks(pw, w.size)
+				readAll(b, pr, p)
+			})
+		})
+	}
+}
+
+// readAll reads r to EOF through p and checks the byte count.
+func readAll(b *testing.B, r io.Reader, p []byte) {
+	total := 0
+	for {
+		n, err := r.Read(p)
+		total += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if total != len(benchData) {
+		b.Fatalf("read %d bytes, want %d", total, len(benchData))
+	}
+}
+
+// BenchmarkBufferLines: lines out of an in-memory buffer fed in 4 KiB
+// writes, Buffer.TakeLines against bytes.Buffer.
+func BenchmarkBufferLines(b *testing.B) {
+	const size = 4 << 10
+	b.Run("4KiB/chunkbuf", func(b *testing.B) {
+		buf := newBuffer(b, BufferOptions{})
+		recs := make([]Record, 0, benchBatch)
+		measure(b, func() {
+			n, bytes := 0, 0
+			chunks(size, func(p []byte) {
+				if _, err := buf.Write(p); err != nil {
+					b.Fatal(err)
+				}
+				for {
+					batch, err := buf.TakeLines(EOLLF, 0, recs)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if batch.Len() == 0 {
+						break
+					}
+					for i := range batch.Len() {
+						bytes += len(batch.Bytes(i))
+					}
+					n += batch.Len()
+					batch.Release()
+				}
+			})
+			lineCount(b, n, bytes)
+		})
+	})
+	b.Run("4KiB/bytes.Buffer", func(b *testing.B) {
+		var buf bytes.Buffer
+		measure(b, func() {
+			n, nbytes := 0, 0
+			chunks(size, func(p []byte) {
+				buf.Write(p)
+				for {
+					i := bytes.IndexByte(buf.Bytes(), '\n')
+					if i < 0 {
+						break
+					}
+					nbytes += len(buf.Next(i+1)) - 1
+					n++
+				}
+			})
+			lineCount(b, n, nbytes)
+		})
+	})
+}
+
+// BenchmarkBufferCopy: write 64 KiB, then io.Copy it out, Buffer against
+// bytes.Buffer.
+func BenchmarkBufferCopy(b *testing.B) {
+	const size = 64 << 10
+	run := func(b *testing.B, buf io.ReadWriter) {
+		measure(b, func() {
+			var total int64
+			chunks(size, func(p []byte) {
+				if _, err := buf.Write(p); err != nil {
+					b.Fatal(err)
+				}
+				n, err := io.Copy(io.Discard, buf)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += n
+			})
+			if total != int64(len(benchData)) {
+				b.Fatalf("copied %d bytes, want %d", total, len(benchData))
+			}
+		})
+	}
+	b.Run("64KiB/chunkbuf", func(b *testing.B) { run(b, newBuffer(b, BufferOptions{})) })
+	b.Run("64KiB/bytes.Buffer", func(b *testing.B) { run(b, new(bytes.Buffer)) })
 }

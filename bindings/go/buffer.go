@@ -125,8 +125,7 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	}
 	defer runtime.KeepAlive(b)
 	d, n := bytesArg(p)
-	var msg *C.char
-	if err := check(op, C.cbw_buffer_append(h, d, n, &msg), msg); err != nil {
+	if err := checkRes(op, C.cbw_buffer_append_v(h, d, n)); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -28,8 +28,7 @@ func (b *Buffer) Advance(n int) error {
 		return err
 	}
 	defer runtime.KeepAlive(b)
-	var msg *C.char
-	return check(op, C.cbw_buffer_advance(h, cn, &msg), msg)
+	return checkRes(op, C.cbw_buffer_advance_v(h, cn))
 }
 
 // Read copies up to len(p) bytes out and consumes them (io.Reader); io.EOF
@@ -45,15 +44,14 @@ func (b *Buffer) Read(p []byte) (int, error) {
 	}
 	defer runtime.KeepAlive(b)
 	d, n := bytesArg(p)
-	var got C.size_t
-	var msg *C.char
-	if err := check(op, C.cbw_buffer_read(h, d, n, &got, &msg), msg); err != nil {
+	r := C.cbw_buffer_read_v(h, d, n)
+	if err := checkRes(op, r); err != nil {
 		return 0, err
 	}
-	if got == 0 {
+	if r.n == 0 {
 		return 0, io.EOF
 	}
-	return int(got), nil
+	return int(r.n), nil
 }
 
 // SplitTo moves the first n bytes into a new view without copying.
@@ -126,13 +124,11 @@ func (b *Buffer) TakeLines(eol EOL, maxLen int, recs []Record) (Batch, error) {
 		return Batch{}, err
 	}
 	defer runtime.KeepAlive(b)
-	var n C.size_t
-	var out *C.chunkbuf_view
-	var msg *C.char
-	if err := check(op, C.cbw_buffer_take_lines(h, C.chunkbuf_eol(eol), max, r, mr, &n, &out, &msg), msg); err != nil {
+	res := C.cbw_buffer_take_lines_v(h, C.chunkbuf_eol(eol), max, r, mr)
+	if err := check(op, res.rc, res.err); err != nil {
 		return Batch{}, err
 	}
-	return newBatch(out, recs[:n]), nil
+	return newBatch(&res, recs), nil
 }
 
 // TakeRecords is [Buffer.TakeLines] with records separated by delim.
@@ -148,13 +144,11 @@ func (b *Buffer) TakeRecords(delim []byte, maxLen int, recs []Record) (Batch, er
 	}
 	defer runtime.KeepAlive(b)
 	d, dl := bytesArg(delim)
-	var n C.size_t
-	var out *C.chunkbuf_view
-	var msg *C.char
-	if err := check(op, C.cbw_buffer_take_records(h, d, dl, max, r, mr, &n, &out, &msg), msg); err != nil {
+	res := C.cbw_buffer_take_records_v(h, d, dl, max, r, mr)
+	if err := check(op, res.rc, res.err); err != nil {
 		return Batch{}, err
 	}
-	return newBatch(out, recs[:n]), nil
+	return newBatch(&res, recs), nil
 }
 
 // sized returns the handle and n checked as a size_t.

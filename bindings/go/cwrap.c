@@ -4,14 +4,20 @@
 #include "_cgo_export.h"
 #include "cwrap.h"
 
+/* A malloc'd copy of the calling thread's detail message when rc is a
+ * failure, else NULL. */
+static char *detail(int rc) {
+  if (rc >= 0) return NULL;
+  const char *m = chunkbuf_last_error();
+  size_t n = strlen(m) + 1;
+  char *err = malloc(n);
+  if (err) memcpy(err, m, n);
+  return err;
+}
+
 /* On failure, hands the calling thread's detail message to *err. */
 static int keep(int rc, char **err) {
-  if (rc < 0) {
-    const char *m = chunkbuf_last_error();
-    size_t n = strlen(m) + 1;
-    *err = malloc(n);
-    if (*err) memcpy(*err, m, n);
-  }
+  if (rc < 0) *err = detail(rc);
   return rc;
 }
 
@@ -26,4 +32,112 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
 
 int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, int64_t t, char **err) {
   return keep(chunkbuf_stream_write_ref(s, d, n, chunkbufGoUnpin, (void *)pin, t), err);
+}
+
+/* -- by-value helpers */
+
+static cbw_res res(int rc, size_t n, void *p) {
+  cbw_res r = {rc, detail(rc), n, p};
+  return r;
+}
+
+cbw_res cbw_stream_write_v(chunkbuf_stream *s, const unsigned char *d, size_t n, int64_t t) {
+  return res(chunkbuf_stream_write(s, d, n, t), 0, NULL);
+}
+
+cbw_res cbw_stream_read_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t) {
+  size_t got = 0;
+  int rc = chunkbuf_stream_read(s, d, n, t, &got);
+  return res(rc, got, NULL);
+}
+
+cbw_res cbw_stream_read1_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t) {
+  size_t got = 0;
+  int rc = chunkbuf_stream_read1(s, d, n, t, &got);
+  return res(rc, got, NULL);
+}
+
+cbw_res cbw_stream_read_nonblock_v(chunkbuf_stream *s, unsigned char *d, size_t n) {
+  size_t got = 0;
+  int rc = chunkbuf_stream_read_nonblock(s, d, n, &got);
+  return res(rc, got, NULL);
+}
+
+/* A view result: p = the view, n = its length. */
+static cbw_res view_res(int rc, chunkbuf_view *v) {
+  size_t n = 0;
+  if (rc >= 0) chunkbuf_view_len(v, &n);
+  return res(rc, n, v);
+}
+
+cbw_res cbw_stream_read_view_v(chunkbuf_stream *s, size_t n, int64_t t) {
+  chunkbuf_view *v = NULL;
+  int rc = chunkbuf_stream_read_view(s, n, t, &v);
+  return view_res(rc, v);
+}
+
+cbw_res cbw_stream_readline_v(chunkbuf_stream *s, size_t max, int64_t t) {
+  chunkbuf_view *v = NULL;
+  int rc = chunkbuf_stream_readline(s, max, t, &v);
+  return view_res(rc, v);
+}
+
+cbw_res cbw_buffer_append_v(chunkbuf_buffer *b, const unsigned char *d, size_t n) {
+  return res(chunkbuf_buffer_append(b, d, n), 0, NULL);
+}
+
+cbw_res cbw_buffer_read_v(chunkbuf_buffer *b, unsigned char *d, size_t n) {
+  size_t got = 0;
+  int rc = chunkbuf_buffer_read(b, d, n, &got);
+  return res(rc, got, NULL);
+}
+
+cbw_res cbw_buffer_advance_v(chunkbuf_buffer *b, size_t n) { return res(chunkbuf_buffer_advance(b, n), 0, NULL); }
+
+/* A batch result with the view's bytes located (see cbw_batch). */
+static cbw_batch batch(int rc, size_t n, chunkbuf_view *v) {
+  cbw_batch r;
+  memset(&r, 0, sizeof r);
+  r.rc = rc;
+  r.err = detail(rc);
+  r.n = n;
+  r.view = v;
+  if (rc < 0 || !v || n == 0) return r;
+  size_t count = 0;
+  chunkbuf_view_segment_count(v, &count);
+  if (count <= 1) {
+    chunkbuf_view_data(v, &r.data, &r.len);
+  } else if (chunkbuf_view_contiguous(v, &r.flat) == CHUNKBUF_OK) {
+    chunkbuf_view_data(r.flat, &r.data, &r.len);
+  }
+  return r;
+}
+
+cbw_batch cbw_stream_readlines_v(chunkbuf_stream *s, chunkbuf_record *r, size_t mr, int64_t t) {
+  size_t n = 0;
+  chunkbuf_view *v = NULL;
+  int rc = chunkbuf_stream_readlines(s, r, mr, t, &n, &v);
+  return batch(rc, n, v);
+}
+
+cbw_batch cbw_buffer_take_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr) {
+  size_t n = 0;
+  chunkbuf_view *v = NULL;
+  int rc = chunkbuf_buffer_take_lines(b, eol, max, r, mr, &n, &v);
+  return batch(rc, n, v);
+}
+
+cbw_batch cbw_buffer_take_records_v(chunkbuf_buffer *b, const unsigned char *d, size_t dl, size_t max,
+                                    chunkbuf_record *r, size_t mr) {
+  size_t n = 0;
+  chunkbuf_view *v = NULL;
+  int rc = chunkbuf_buffer_take_records(b, d, dl, max, r, mr, &n, &v);
+  return batch(rc, n, v);
+}
+
+cbw_batch cbw_framer_next_batch_v(chunkbuf_framer *f, chunkbuf_buffer *b, int fin, chunkbuf_record *r, size_t mr) {
+  size_t n = 0;
+  chunkbuf_view *v = NULL;
+  int rc = chunkbuf_framer_next_batch(f, b, fin, r, mr, &n, &v);
+  return batch(rc, n, v);
 }

@@ -16,4 +16,57 @@
 int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t n, uintptr_t pin, char **err);
 int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, int64_t t, char **err);
 
+/* By-value helpers for the hot paths. They return their results instead
+ * of writing them through pointers: cgo moves every Go variable whose
+ * address is passed to C to the heap (unless the helper is marked
+ * noescape+nocallback, see hints.go, which these cannot be: reads, takes
+ * and advances may drop the last reference to pinned Go memory and so call
+ * chunkbufGoUnpin, and the C API promises no less of the others), so each
+ * out-parameter of a CBW helper costs an allocation per call. They
+ * also fold the calls that always follow (a view's length, a batch view's
+ * bytes) into the same crossing. Like the CBW helpers they copy the detail
+ * message of a failure in the call that failed. */
+
+/* A status, the detail message on failure (malloc'd; the caller frees it;
+ * NULL on success), and the call's results. */
+typedef struct cbw_res {
+  int rc;
+  char *err;
+  size_t n; /* a count (bytes read), or the length of the view in p */
+  void *p;  /* a view handle */
+} cbw_res;
+
+cbw_res cbw_stream_write_v(chunkbuf_stream *s, const unsigned char *d, size_t n, int64_t t);
+cbw_res cbw_stream_read_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t);
+cbw_res cbw_stream_read1_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t);
+cbw_res cbw_stream_read_nonblock_v(chunkbuf_stream *s, unsigned char *d, size_t n);
+/* p = the view, n = its length. */
+cbw_res cbw_stream_read_view_v(chunkbuf_stream *s, size_t n, int64_t t);
+cbw_res cbw_stream_readline_v(chunkbuf_stream *s, size_t max, int64_t t);
+
+cbw_res cbw_buffer_append_v(chunkbuf_buffer *b, const unsigned char *d, size_t n);
+cbw_res cbw_buffer_read_v(chunkbuf_buffer *b, unsigned char *d, size_t n);
+cbw_res cbw_buffer_advance_v(chunkbuf_buffer *b, size_t n);
+
+/* A batch call's result, with the batch view's bytes made contiguous in
+ * the same crossing (Batch.Bytes slices them): data, len are the view's
+ * bytes when it has one segment; otherwise flat is its contiguous copy
+ * (one new reference) and data, len are flat's bytes (NULL, 0 when out of
+ * memory for it). */
+typedef struct cbw_batch {
+  int rc;
+  char *err;
+  size_t n;            /* records taken */
+  chunkbuf_view *view; /* the batch view (NULL when n = 0) */
+  chunkbuf_view *flat;
+  const void *data;
+  size_t len;
+} cbw_batch;
+
+cbw_batch cbw_stream_readlines_v(chunkbuf_stream *s, chunkbuf_record *r, size_t mr, int64_t t);
+cbw_batch cbw_buffer_take_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr);
+cbw_batch cbw_buffer_take_records_v(chunkbuf_buffer *b, const unsigned char *d, size_t dl, size_t max,
+                                    chunkbuf_record *r, size_t mr);
+cbw_batch cbw_framer_next_batch_v(chunkbuf_framer *f, chunkbuf_buffer *b, int fin, chunkbuf_record *r, size_t mr);
+
 #endif

@@ -5,7 +5,12 @@
  * which calls chunkbuf_<name> and, on failure, copies chunkbuf_last_error()
  * into *err (malloc'd; the caller frees it) before returning: the message is
  * read on the same OS thread in the same cgo call, so a goroutine moving to
- * another thread cannot pick up a stale or foreign message. */
+ * another thread cannot pick up a stale or foreign message.
+ *
+ * The calls on the hot paths (stream reads and writes, buffer appends,
+ * reads and advances, the batch calls) are not listed here: cwrap.h has
+ * by-value helpers for them, which return their results instead of
+ * writing them through pointers to Go variables. */
 
 /* pool and kinds */
 CBW(pool_new, (o, out), const chunkbuf_pool_options *o, chunkbuf_pool **out)
@@ -19,7 +24,6 @@ CBW(kind_name, (kind, name), uint32_t kind, const char **name)
 /* buffer */
 CBW(buffer_new, (o, out), const chunkbuf_buffer_options *o, chunkbuf_buffer **out)
 CBW(buffer_len, (b, n), const chunkbuf_buffer *b, size_t *n)
-CBW(buffer_append, (b, d, n), chunkbuf_buffer *b, const unsigned char *d, size_t n)
 CBW(buffer_append_view, (b, v), chunkbuf_buffer *b, const chunkbuf_view *v)
 CBW(buffer_reserve, (b, n, iov, max, cnt), chunkbuf_buffer *b, size_t n, struct iovec *iov, size_t max, size_t *cnt)
 CBW(buffer_commit, (b, n), chunkbuf_buffer *b, size_t n)
@@ -35,13 +39,9 @@ CBW(buffer_peek_u8, (b, off, v), const chunkbuf_buffer *b, size_t off, uint8_t *
 CBW(buffer_peek_u16, (b, off, o, v), const chunkbuf_buffer *b, size_t off, int o, uint16_t *v)
 CBW(buffer_peek_u32, (b, off, o, v), const chunkbuf_buffer *b, size_t off, int o, uint32_t *v)
 CBW(buffer_peek_u64, (b, off, o, v), const chunkbuf_buffer *b, size_t off, int o, uint64_t *v)
-CBW(buffer_advance, (b, n), chunkbuf_buffer *b, size_t n)
-CBW(buffer_read, (b, d, n, r), chunkbuf_buffer *b, unsigned char *d, size_t n, size_t *r)
 CBW(buffer_split_to, (b, n, out), chunkbuf_buffer *b, size_t n, chunkbuf_view **out)
 CBW(buffer_take_until, (b, d, dl, inc, max, out), chunkbuf_buffer *b, const unsigned char *d, size_t dl, int inc, size_t max, chunkbuf_view **out)
 CBW(buffer_take_line, (b, eol, max, out), chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_view **out)
-CBW(buffer_take_lines, (b, eol, max, r, mr, nr, out), chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr, size_t *nr, chunkbuf_view **out)
-CBW(buffer_take_records, (b, d, dl, max, r, mr, nr, out), chunkbuf_buffer *b, const unsigned char *d, size_t dl, size_t max, chunkbuf_record *r, size_t mr, size_t *nr, chunkbuf_view **out)
 CBW(buffer_write_to_fd, (b, fd, max, n), chunkbuf_buffer *b, int fd, size_t max, size_t *n)
 
 /* view */
@@ -66,17 +66,10 @@ CBW(view_sha256, (v, d), const chunkbuf_view *v, uint8_t *d)
 
 /* stream */
 CBW(stream_new, (o, out), const chunkbuf_stream_options *o, chunkbuf_stream **out)
-CBW(stream_write, (s, d, n, t), chunkbuf_stream *s, const unsigned char *d, size_t n, int64_t t)
 CBW(stream_write_view, (s, v, t), chunkbuf_stream *s, const chunkbuf_view *v, int64_t t)
 CBW(stream_close, (s), chunkbuf_stream *s)
 CBW(stream_abort, (s, c), chunkbuf_stream *s, int c)
 CBW(stream_abort_code, (s, c), const chunkbuf_stream *s, int *c)
-CBW(stream_read, (s, d, n, t, r), chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t, size_t *r)
-CBW(stream_read1, (s, d, n, t, r), chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t, size_t *r)
-CBW(stream_read_nonblock, (s, d, n, r), chunkbuf_stream *s, unsigned char *d, size_t n, size_t *r)
-CBW(stream_read_view, (s, n, t, out), chunkbuf_stream *s, size_t n, int64_t t, chunkbuf_view **out)
-CBW(stream_readline, (s, max, t, out), chunkbuf_stream *s, size_t max, int64_t t, chunkbuf_view **out)
-CBW(stream_readlines, (s, r, mr, t, nr, out), chunkbuf_stream *s, chunkbuf_record *r, size_t mr, int64_t t, size_t *nr, chunkbuf_view **out)
 CBW(stream_readable_amount, (s, n), const chunkbuf_stream *s, size_t *n)
 CBW(stream_at_eof, (s, eof), const chunkbuf_stream *s, int *eof)
 CBW(stream_find, (s, nd, nl, st, e, pos), const chunkbuf_stream *s, const unsigned char *nd, size_t nl, size_t st, size_t e, size_t *pos)
@@ -88,5 +81,4 @@ CBW(stream_readiness_fd, (s, fd), const chunkbuf_stream *s, int *fd)
 CBW(framer_new_delimiter, (o, out), const chunkbuf_delimiter_framer_options *o, chunkbuf_framer **out)
 CBW(framer_new_length, (o, out), const chunkbuf_length_framer_options *o, chunkbuf_framer **out)
 CBW(framer_next, (f, b, fin, out), chunkbuf_framer *f, chunkbuf_buffer *b, int fin, chunkbuf_view **out)
-CBW(framer_next_batch, (f, b, fin, r, mr, nr, out), chunkbuf_framer *f, chunkbuf_buffer *b, int fin, chunkbuf_record *r, size_t mr, size_t *nr, chunkbuf_view **out)
 CBW(framer_encode, (f, b, v), const chunkbuf_framer *f, chunkbuf_buffer *b, const chunkbuf_view *v)

@@ -1,7 +1,6 @@
 package chunkbuf
 
-// #include <stdlib.h>
-// #include <chunkbuf.h>
+// #include "cwrap.h"
 import "C"
 
 import (
@@ -72,6 +71,9 @@ func check(op string, rc C.int, msg *C.char) error {
 	}
 	return e
 }
+
+// checkRes is check for the by-value helpers' results.
+func checkRes(op string, r C.cbw_res) error { return check(op, r.rc, r.err) }
 
 // misuse reports a mistake the binding catches before calling C.
 func misuse(op string, code Errno, format string, args ...any) error {

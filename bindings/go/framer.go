@@ -171,13 +171,11 @@ func (f *Framer) NextBatch(b *Buffer, final bool, recs []Record) (Batch, error) 
 	}
 	defer runtime.KeepAlive(f)
 	defer runtime.KeepAlive(b)
-	var n C.size_t
-	var out *C.chunkbuf_view
-	var msg *C.char
-	if err := check(op, C.cbw_framer_next_batch(fh, bh, cbool(final), r, mr, &n, &out, &msg), msg); err != nil {
+	res := C.cbw_framer_next_batch_v(fh, bh, cbool(final), r, mr)
+	if err := check(op, res.rc, res.err); err != nil {
 		return Batch{}, err
 	}
-	return newBatch(out, recs[:n]), nil
+	return newBatch(&res, recs), nil
 }
 
 // Encode appends payload to out framed for this framer: the length prefix

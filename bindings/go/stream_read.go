@@ -36,15 +36,14 @@ func (s *Stream) read1(op string, p []byte, timeout int64) (int, error) {
 		return 0, nil
 	}
 	d, n := bytesArg(p)
-	var got C.size_t
-	var msg *C.char
-	if err := check(op, C.cbw_stream_read1(h, d, n, C.int64_t(timeout), &got, &msg), msg); err != nil {
+	r := C.cbw_stream_read1_v(h, d, n, C.int64_t(timeout))
+	if err := checkRes(op, r); err != nil {
 		return 0, err
 	}
-	if got == 0 {
+	if r.n == 0 {
 		return 0, io.EOF
 	}
-	return int(got), nil
+	return int(r.n), nil
 }
 
 // ReadFull waits until len(p) bytes are unread or EOF and copies them out
@@ -62,18 +61,18 @@ func (s *Stream) ReadFull(p []byte) (int, error) {
 		return 0, nil
 	}
 	d, n := bytesArg(p)
-	var got C.size_t
-	var msg *C.char
-	if err := check(op, C.cbw_stream_read(h, d, n, -1, &got, &msg), msg); err != nil {
+	r := C.cbw_stream_read_v(h, d, n, -1)
+	if err := checkRes(op, r); err != nil {
 		return 0, err
 	}
-	switch {
+	switch got := int(r.n); {
 	case got == 0:
 		return 0, io.EOF
-	case int(got) < len(p):
-		return int(got), io.ErrUnexpectedEOF
+	case got < len(p):
+		return got, io.ErrUnexpectedEOF
+	default:
+		return got, nil
 	}
-	return int(got), nil
 }
 
 // ReadNonblock copies what is unread now, up to len(p), without waiting:
@@ -89,15 +88,14 @@ func (s *Stream) ReadNonblock(p []byte) (int, error) {
 		return 0, nil
 	}
 	d, n := bytesArg(p)
-	var got C.size_t
-	var msg *C.char
-	if err := check(op, C.cbw_stream_read_nonblock(h, d, n, &got, &msg), msg); err != nil {
+	r := C.cbw_stream_read_nonblock_v(h, d, n)
+	if err := checkRes(op, r); err != nil {
 		return 0, err
 	}
-	if got == 0 {
+	if r.n == 0 {
 		return 0, io.EOF
 	}
-	return int(got), nil
+	return int(r.n), nil
 }
 
 // ReadView waits until n bytes are unread or EOF and hands them out as a
@@ -110,8 +108,8 @@ func (s *Stream) readView(op string, n int, timeout int64) (*View, error) {
 	if n >= 0 {
 		cn = C.size_t(n)
 	}
-	return s.viewCall(op, func(h *C.chunkbuf_stream, out **C.chunkbuf_view, msg **C.char) C.int {
-		return C.cbw_stream_read_view(h, cn, C.int64_t(timeout), out, msg)
+	return s.viewCall(op, func(h *C.chunkbuf_stream) C.cbw_res {
+		return C.cbw_stream_read_view_v(h, cn, C.int64_t(timeout))
 	}, n != 0)
 }
 
@@ -131,31 +129,30 @@ func (s *Stream) readLine(op string, max int, timeout int64) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.viewCall(op, func(h *C.chunkbuf_stream, out **C.chunkbuf_view, msg **C.char) C.int {
-		return C.cbw_stream_readline(h, cmax, C.int64_t(timeout), out, msg)
+	return s.viewCall(op, func(h *C.chunkbuf_stream) C.cbw_res {
+		return C.cbw_stream_readline_v(h, cmax, C.int64_t(timeout))
 	}, true)
 }
 
-// viewCall runs a stream call that hands out a view. With emptyIsEOF an
-// empty view means end of file and becomes io.EOF.
-func (s *Stream) viewCall(op string, call func(*C.chunkbuf_stream, **C.chunkbuf_view, **C.char) C.int,
-	emptyIsEOF bool) (*View, error) {
+// viewCall runs a stream call that hands out a view (the result's p, with
+// its length in n). With emptyIsEOF an empty view means end of file and
+// becomes io.EOF.
+func (s *Stream) viewCall(op string, call func(*C.chunkbuf_stream) C.cbw_res, emptyIsEOF bool) (*View, error) {
 	h, err := s.acquire(op)
 	if err != nil {
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	var out *C.chunkbuf_view
-	var msg *C.char
-	if err := check(op, call(h, &out, &msg), msg); err != nil {
+	r := call(h)
+	if err := checkRes(op, r); err != nil {
 		return nil, err
 	}
-	v := newView(out)
-	if emptyIsEOF && v.Len() == 0 {
-		v.Release()
+	out := (*C.chunkbuf_view)(r.p)
+	if emptyIsEOF && r.n == 0 {
+		C.chunkbuf_view_release(out)
 		return nil, io.EOF
 	}
-	return v, nil
+	return newView(out), nil
 }
 
 // ReadLines waits for at least one complete line (or EOF), then takes up
@@ -180,17 +177,15 @@ func (s *Stream) readLines(op string, recs []Record, timeout int64) (Batch, erro
 		return Batch{}, err
 	}
 	defer s.mu.RUnlock()
-	var n C.size_t
-	var out *C.chunkbuf_view
-	var msg *C.char
-	if err := check(op, C.cbw_stream_readlines(h, r, mr, C.int64_t(timeout), &n, &out, &msg), msg); err != nil {
+	res := C.cbw_stream_readlines_v(h, r, mr, C.int64_t(timeout))
+	if err := check(op, res.rc, res.err); err != nil {
 		return Batch{}, err
 	}
-	if n == 0 {
-		C.chunkbuf_view_release(out)
+	if res.n == 0 {
+		C.chunkbuf_view_release(res.view)
 		return Batch{}, io.EOF
 	}
-	return newBatch(out, recs[:n]), nil
+	return newBatch(&res, recs), nil
 }
 
 // WriteTo writes the stream's bytes to w until EOF (io.WriterTo), handing

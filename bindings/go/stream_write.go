@@ -32,8 +32,7 @@ func (s *Stream) write(op string, p []byte, timeout int64) (int, error) {
 	}
 	defer s.mu.RUnlock()
 	d, n := bytesArg(p)
-	var msg *C.char
-	if err := check(op, C.cbw_stream_write(h, d, n, C.int64_t(timeout), &msg), msg); err != nil {
+	if err := checkRes(op, C.cbw_stream_write_v(h, d, n, C.int64_t(timeout))); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -33,6 +33,106 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
   return chunkbuf_buffer_copy_out(b, offset, out->data, want, &out->len);
 }
 
+/* ---- lines as Lua strings: read_line, read_lines, lines() */
+
+/* Pushes the next line (without its end of line) as a Lua string and
+ * consumes exactly that line, as take_line would; returns 1. Returns 0
+ * (nothing pushed, nothing consumed) when no complete line is buffered;
+ * raises on an error (a line longer than max_len, ...).
+ *
+ * For "lf", "crlf" and "nul" the end of line is found in place: peek
+ * describes the buffer's first segments without copying, memchr finds the
+ * end, the line is pushed straight from the segment (assembled only when
+ * it straddles segments) and advance consumes it. No view is made and
+ * nothing is allocated but the Lua string. The rules are take_line's:
+ * "crlf" is LF with an optional CR before it, max_len bounds the line
+ * without its end of line. Everything else (the other styles, a line
+ * over more than the peeked segments, max_len errors) goes through
+ * take_line itself. */
+#define CB_LINE_PEEK_IOV 8
+static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
+  chunkbuf_view **slot;
+  int rc, pushed;
+  if (eol == CHUNKBUF_EOL_LF || eol == CHUNKBUF_EOL_CRLF || eol == CHUNKBUF_EOL_NUL) {
+    struct iovec iov[CB_LINE_PEEK_IOV];
+    size_t n = 0, i, base = 0;
+    const char ch = eol == CHUNKBUF_EOL_NUL ? '\0' : '\n';
+    rc = chunkbuf_buffer_peek(b, SIZE_MAX, iov, CB_LINE_PEEK_IOV, &n);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    for (i = 0; i < n; base += iov[i].iov_len, ++i) {
+      const char *p = (const char *)iov[i].iov_base;
+      const char *hit = (const char *)memchr(p, ch, iov[i].iov_len);
+      cb_seg_cursor c = {iov, 0, 0, 0};
+      size_t pos, elen = 1;
+      if (!hit) continue;
+      pos = base + (size_t)(hit - p);
+      if (eol == CHUNKBUF_EOL_CRLF && pos > 0) {
+        char prev;
+        if (hit > p) {
+          prev = hit[-1];
+        } else { /* the last byte of the previous non-empty segment */
+          size_t j = i;
+          while (iov[j - 1].iov_len == 0) --j;
+          prev = ((const char *)iov[j - 1].iov_base)[iov[j - 1].iov_len - 1];
+        }
+        if (prev == '\r') {
+          --pos;
+          elen = 2;
+        }
+      }
+      if (max_len && pos > max_len) break; /* take_line raises the limit error */
+      c.n = n;
+      cb_push_span(L, &c, 0, pos);
+      rc = chunkbuf_buffer_advance(b, pos + elen);
+      if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
+        lua_pop(L, 1);
+        cb_push_error(L, rc);
+        return lua_error(L);
+      }
+      return 1;
+    }
+    /* No end of line in the whole buffer: without max_len, there is no
+     * error to report either. */
+    if (i == n && n < CB_LINE_PEEK_IOV && max_len == 0) return 0;
+  }
+  slot = cb_guard_get(L, &pushed);
+  rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
+  if (rc == CHUNKBUF_ENEEDMORE) {
+    lua_pop(L, pushed);
+    return 0;
+  }
+  if (rc != CHUNKBUF_OK) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  cb_push_view_string(L, *slot);
+  cb_guard_release(slot);
+  if (pushed) lua_remove(L, -2);
+  return 1;
+}
+
+/* The iterator of Buffer:lines(): upvalues are the Buffer object and its
+ * options. Each call takes one line (see cb_buffer_push_line), so leaving
+ * the loop early leaves every line not handed out in the buffer; nil (the
+ * end of the loop) when no complete line is left. */
+typedef struct cb_lines_options {
+  chunkbuf_eol eol;
+  size_t max_len;
+} cb_lines_options;
+
+static int cb_buffer_lines_next(lua_State *L) {
+  swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
+  const cb_lines_options *o = (const cb_lines_options *)lua_touserdata(L, lua_upvalueindex(2));
+  if (!u->ptr) {
+    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
+    return lua_error(L);
+  }
+  return cb_buffer_push_line(L, (cb_Buffer *)u->ptr, o->eol, o->max_len);
+}
+
 /* Same bytes in both buffers, compared a block at a time. */
 static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
   char x[4096], y[4096];
@@ -159,15 +259,49 @@ typedef struct {} cb_Buffer;
   cb_status take_line(chunkbuf_eol eol, size_t max_len, cb_View **OUT) {
     return chunkbuf_buffer_take_line($self, eol, max_len, OUT);
   }
-  cb_status take_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, cb_records *OUT) {
-    int rc = cb_records_alloc(OUT, max_records);
-    if (rc != CHUNKBUF_OK) return rc;
-    return chunkbuf_buffer_take_lines($self, eol, max_len, OUT->recs, max_records, &OUT->n, &OUT->batch);
+  /* Up to max_records (default 256) lines or records: a table of Views. */
+  cb_pushed take_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
+    cb_batch bt;
+    int rc;
+    cb_batch_begin(L, &bt, max_records);
+    rc = chunkbuf_buffer_take_lines($self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
+    return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
-  cb_status take_records(const void *delim, size_t dlen, size_t max_records, size_t max_len, cb_records *OUT) {
-    int rc = cb_records_alloc(OUT, max_records);
-    if (rc != CHUNKBUF_OK) return rc;
-    return chunkbuf_buffer_take_records($self, delim, dlen, max_len, OUT->recs, max_records, &OUT->n, &OUT->batch);
+  cb_pushed take_records(const void *delim, size_t dlen, size_t max_records, size_t max_len, lua_State *L) {
+    cb_batch bt;
+    int rc;
+    cb_batch_begin(L, &bt, max_records);
+    rc = chunkbuf_buffer_take_records($self, delim, dlen, max_len, bt.recs, max_records, &bt.n, bt.slot);
+    return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
+  }
+  /* Lines as Lua strings, without their end of line; eol and max_len as
+   * for take_line. read_line: one line, or nil, "needmore". */
+  cb_pushed read_line(chunkbuf_eol eol, size_t max_len, lua_State *L) {
+    if (cb_buffer_push_line(L, $self, eol, max_len)) return 1;
+    lua_pushnil(L);
+    lua_pushliteral(L, "needmore");
+    return 2;
+  }
+  /* Up to max_records (default 256) lines at once, as a table of strings
+   * (empty when no line is complete). */
+  cb_pushed read_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
+    cb_batch bt;
+    int rc;
+    cb_batch_begin(L, &bt, max_records);
+    rc = chunkbuf_buffer_take_lines($self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
+    return cb_batch_end(L, &bt, rc, CB_AS_STRINGS, NULL);
+  }
+  /* for line in buf:lines([eol [, max_len]]) do ... end: every complete
+   * line, each consumed as it is handed out (a break leaves the rest). */
+  cb_pushed lines(chunkbuf_eol eol, size_t max_len, lua_State *L) {
+    cb_lines_options *o;
+    (void)$self; /* the iterator holds the Lua object (argument 1) instead */
+    lua_pushvalue(L, 1);
+    o = (cb_lines_options *)lua_newuserdatauv(L, sizeof *o, 0);
+    o->eol = eol;
+    o->max_len = max_len;
+    lua_pushcclosure(L, cb_buffer_lines_next, 2);
+    return 1;
   }
   /* Writes up to max bytes (default all) to a file descriptor. */
   cb_status write_to_fd(int fd, size_t max, size_t *OUT) { return chunkbuf_buffer_write_to_fd($self, fd, max, OUT); }

@@ -88,10 +88,12 @@ typedef struct {} cb_Framer;
    * final: the input has ended, so the trailing bytes may form a frame. */
   cb_status next(cb_Buffer *buf, cb_flag final, cb_View **OUT) { return chunkbuf_framer_next($self, buf, final, OUT); }
   /* Up to max_records (default 256) complete frames: a table of Views. */
-  cb_status next_batch(cb_Buffer *buf, cb_flag final, size_t max_records, cb_records *OUT) {
-    int rc = cb_records_alloc(OUT, max_records);
-    if (rc != CHUNKBUF_OK) return rc;
-    return chunkbuf_framer_next_batch($self, buf, final, OUT->recs, max_records, &OUT->n, &OUT->batch);
+  cb_pushed next_batch(cb_Buffer *buf, cb_flag final, size_t max_records, lua_State *L) {
+    cb_batch bt;
+    int rc;
+    cb_batch_begin(L, &bt, max_records);
+    rc = chunkbuf_framer_next_batch($self, buf, final, bt.recs, max_records, &bt.n, bt.slot);
+    return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
   /* Appends payload (a View) to out, framed: length prefix or delimiter. */
   cb_status encode(cb_Buffer *out, const cb_View *payload) { return chunkbuf_framer_encode($self, out, payload); }

@@ -87,22 +87,6 @@ typedef int cb_keep_eol;
 %typemap(in) cb_keep_eol
   %{ { static const char *const names_[] = {"l", "L", NULL}; $1 = luaL_checkoption(L, $input, "l", names_); } %}
 
-/* Batch reads from a stream: a table of strings, "\n" included. */
-typedef cb_records cb_line_strings;
-%typemap(in, numinputs=0) cb_line_strings *OUT (cb_line_strings temp = {NULL, NULL, 0}) %{ $1 = &temp; %}
-%typemap(argout) cb_line_strings *OUT
-  %{ { size_t i_;
-       lua_createtable(L, (int)$1->n, 0);
-       SWIG_arg++;
-       for (i_ = 0; i_ < $1->n; ++i_) {
-         cb_bytes line_ = {NULL, 0};
-         int rc_ = cb_view_bytes($1->batch, $1->recs[i_].offset, $1->recs[i_].length + $1->recs[i_].delim_length, &line_);
-         if (rc_ != CHUNKBUF_OK) { free(line_.data); cb_push_error(L, rc_); SWIG_fail; }
-         lua_pushlstring(L, line_.data, line_.len);
-         free(line_.data);
-         lua_rawseti(L, -2, (lua_Integer)i_ + 1);
-       } } %}
-%typemap(freearg) cb_line_strings *OUT %{ chunkbuf_view_release($1->batch); free($1->recs); %}
 
 CB_OBJECT(cb_Stream, "Stream")
 
@@ -182,11 +166,13 @@ typedef struct {} cb_Stream;
     return rc == CHUNKBUF_OK ? cb_stream_view_bytes(line, 0, OUT) : rc;
   }
   /* Up to max_records (default 256) complete lines at once, as a table. */
-  cb_status readlines(size_t max_records, int64_t timeout_ms, cb_line_strings *OUT) {
-    int rc = cb_records_alloc(OUT, max_records);
-    if (rc != CHUNKBUF_OK) return rc;
-    rc = chunkbuf_stream_readlines($self, OUT->recs, max_records, timeout_ms, &OUT->n, &OUT->batch);
-    return rc == CHUNKBUF_OK && OUT->n == 0 ? CB_EOF : rc;
+  cb_pushed readlines(size_t max_records, int64_t timeout_ms, lua_State *L) {
+    cb_batch bt;
+    int rc;
+    cb_batch_begin(L, &bt, max_records);
+    rc = chunkbuf_stream_readlines($self, bt.recs, max_records, timeout_ms, &bt.n, bt.slot);
+    if (rc == CHUNKBUF_OK && bt.n == 0) rc = CB_EOF;
+    return cb_batch_end(L, &bt, rc, CB_AS_STRINGS_WITH_DELIM, NULL);
   }
   /* for line in stream:lines([fmt [, timeout]]) do ... end */
   cb_pushed lines(cb_keep_eol fmt, int64_t timeout_ms, lua_State *L) {

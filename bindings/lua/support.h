@@ -5,6 +5,7 @@
 #define CHUNKBUF_LUA_SUPPORT_H
 
 #include <chunkbuf.h>
+#include <limits.h>
 #include <stdio.h> /* SEEK_* */
 #include <stdlib.h>
 #include <string.h>
@@ -93,10 +94,29 @@ static const char *cb_class_of(lua_State *L, int idx) {
   return name;
 }
 
+/* Whether the value at idx has the class metatable of `type`, as recorded
+ * under the key `type` in the registry when the module was loaded
+ * (cb_register_class). This is the hot path of every method call: two
+ * lookups and a pointer compare, where the general check below interns a
+ * string and compares type names with strcmp. */
+static int cb_has_class_metatable(lua_State *L, int idx, swig_type_info *type) {
+  int same = 0;
+  if (lua_getmetatable(L, idx)) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, type);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+  }
+  return same;
+}
+
 /* The handle behind the value at idx when it is an object of the class of
  * `type`, else NULL; *is_object tells a freed object from another value. */
 static void *cb_object_handle(lua_State *L, int idx, swig_type_info *type, int *is_object) {
   void *p = NULL;
+  if (cb_has_class_metatable(L, idx, type)) {
+    *is_object = 1;
+    return ((swig_lua_userdata *)lua_touserdata(L, idx))->ptr;
+  }
   *is_object = cb_class_of(L, idx) != NULL && SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, type, 0));
   return p;
 }
@@ -130,6 +150,23 @@ static void *cb_check_object(lua_State *L, int idx, swig_type_info *type, const 
 static void *cb_test_object(lua_State *L, int idx, swig_type_info *type) {
   int is_object;
   return cb_object_handle(L, idx, type, &is_object);
+}
+
+/* A new object of the class of `type` on the stack, holding ptr (NULL
+ * until a C call fills u->ptr; __gc releases it only then): a userdata with
+ * the class metatable from the registry (SWIG looks it up by class name). */
+static swig_lua_userdata *cb_new_object(lua_State *L, void *ptr, swig_type_info *type, int own) {
+  swig_lua_userdata *u = (swig_lua_userdata *)lua_newuserdatauv(L, sizeof *u, 0);
+  u->ptr = ptr;
+  u->type = type;
+  u->own = own;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, type) == LUA_TTABLE) {
+    lua_setmetatable(L, -2);
+  } else {
+    lua_pop(L, 1);
+    SWIG_Lua_AddMetatable(L, type);
+  }
+  return u;
 }
 
 /* SWIG checks the argument count first; say it the Lua way. func_name is
@@ -238,23 +275,245 @@ typedef struct cb_match {
   size_t len;
 } cb_match;
 
-/* The result of a batch take: one view holding n records. */
-typedef struct cb_records {
-  chunkbuf_view *batch;
-  chunkbuf_record *recs;
-  size_t n;
-} cb_records;
-typedef cb_records cb_line_strings;
+/* The most records one batch call returns: the max_records typemap cuts
+ * larger counts to this, which bounds the records array (1.5 MiB) and
+ * keeps its size from overflowing. */
+#define CB_MAX_RECORDS ((size_t)1 << 16)
 
-static int cb_records_alloc(cb_records *r, size_t max_records) {
-  r->recs = (chunkbuf_record *)malloc((max_records ? max_records : 1) * sizeof *r->recs);
-  return r->recs ? CHUNKBUF_OK : CB_ENOMEM;
+/* ---- Lua strings straight from chunkbuf memory. A line is pushed with one
+ * lua_pushlstring from the segment that holds it; only a line that
+ * straddles segments is assembled (in a luaL_Buffer). No malloc, no
+ * intermediate copy. */
+
+/* A forward-only cursor over the segments of a view or a buffer: iov[idx]
+ * starts at byte `base` of the whole. */
+typedef struct cb_seg_cursor {
+  const struct iovec *iov;
+  size_t n;
+  size_t idx;
+  size_t base;
+} cb_seg_cursor;
+
+/* Pushes bytes [off, off + len) as one Lua string. Offsets must not go
+ * backwards between calls on the same cursor. */
+static void cb_push_span(lua_State *L, cb_seg_cursor *c, size_t off, size_t len) {
+  const struct iovec *iov = c->iov;
+  size_t in, done = 0, i;
+  luaL_Buffer b;
+  char *p;
+  if (len == 0) {
+    lua_pushliteral(L, "");
+    return;
+  }
+  while (c->idx < c->n && c->base + iov[c->idx].iov_len <= off) c->base += iov[c->idx++].iov_len;
+  if (c->idx >= c->n || off < c->base) luaL_error(L, "chunkbuf.state: a record lies outside its segments");
+  in = off - c->base;
+  if (in + len <= iov[c->idx].iov_len) {
+    lua_pushlstring(L, (const char *)iov[c->idx].iov_base + in, len);
+    return;
+  }
+  p = luaL_buffinitsize(L, &b, len);
+  for (i = c->idx; done < len; ++i, in = 0) {
+    size_t take;
+    if (i >= c->n) luaL_error(L, "chunkbuf.state: a record lies outside its segments");
+    take = iov[i].iov_len - in < len - done ? iov[i].iov_len - in : len - done;
+    memcpy(p + done, (const char *)iov[i].iov_base + in, take);
+    done += take;
+  }
+  luaL_pushresultsize(&b, len);
+}
+
+/* The segments of a view as iovecs: in `local` (nlocal entries) when they
+ * fit, else in a userdata pushed on the stack (*pushed = 1; the caller
+ * removes it). Raises on a C error. */
+static const struct iovec *cb_view_iov(lua_State *L, const chunkbuf_view *v, struct iovec *local, size_t nlocal,
+                                       size_t *n, int *pushed) {
+  struct iovec *iov = local;
+  size_t count = 0;
+  int rc = chunkbuf_view_segment_count(v, &count);
+  *pushed = 0;
+  if (rc == CHUNKBUF_OK && count > nlocal) {
+    iov = (struct iovec *)lua_newuserdatauv(L, count * sizeof *iov, 0);
+    *pushed = 1;
+  }
+  if (rc == CHUNKBUF_OK) rc = chunkbuf_view_segments(v, 0, iov, count, n);
+  if (rc != CHUNKBUF_OK) {
+    cb_push_error(L, rc);
+    lua_error(L);
+  }
+  return iov;
+}
+
+/* Pushes a table of the n records of a batch view as Lua strings, each
+ * with its delimiter when keep_delim. */
+static void cb_push_record_strings(lua_State *L, const chunkbuf_view *batch, const chunkbuf_record *recs, size_t n,
+                                   int keep_delim) {
+  struct iovec local[32];
+  cb_seg_cursor c = {local, 0, 0, 0};
+  int pushed = 0;
+  size_t i;
+  if (n > 0) c.iov = cb_view_iov(L, batch, local, sizeof local / sizeof *local, &c.n, &pushed);
+  lua_createtable(L, n < INT_MAX ? (int)n : INT_MAX, 0);
+  for (i = 0; i < n; ++i) {
+    cb_push_span(L, &c, recs[i].offset, recs[i].length + (keep_delim ? recs[i].delim_length : 0));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  if (pushed) lua_remove(L, -2);
+}
+
+/* Pushes all the bytes of a view as one Lua string. */
+static void cb_push_view_string(lua_State *L, const chunkbuf_view *v) {
+  struct iovec local[8];
+  cb_seg_cursor c = {local, 0, 0, 0};
+  int pushed = 0;
+  size_t len = 0;
+  chunkbuf_view_len(v, &len);
+  if (len > 0) c.iov = cb_view_iov(L, v, local, sizeof local / sizeof *local, &c.n, &pushed);
+  cb_push_span(L, &c, 0, len);
+  if (pushed) lua_remove(L, -2);
+}
+
+/* A view owned by the Lua state while C code turns it into strings: a
+ * userdata slot whose __gc releases what it holds, so a Lua error (out of
+ * memory in lua_pushlstring, say) cannot leak the view. Get the slot
+ * before the C call that fills it, and release it (cb_guard_release)
+ * once the strings are pushed. One slot per Lua state is kept in the
+ * registry and reused; a call that finds it busy (a finalizer that runs
+ * during an allocation and itself reads lines) gets a fresh one, left on
+ * the stack (*pushed = 1; the caller removes it). */
+static int cb_guard_gc(lua_State *L) {
+  chunkbuf_view **slot = (chunkbuf_view **)lua_touserdata(L, 1);
+  if (slot && *slot) {
+    chunkbuf_view_release(*slot);
+    *slot = NULL;
+  }
+  return 0;
+}
+
+static const char cb_guard_key = 0; /* its address is the registry key */
+
+static chunkbuf_view **cb_guard_new(lua_State *L) {
+  chunkbuf_view **slot = (chunkbuf_view **)lua_newuserdatauv(L, sizeof *slot, 0);
+  *slot = NULL;
+  if (luaL_newmetatable(L, "chunkbuf.view_guard")) {
+    lua_pushcfunction(L, cb_guard_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return slot;
+}
+
+static chunkbuf_view **cb_guard_get(lua_State *L, int *pushed) {
+  chunkbuf_view **slot;
+  *pushed = 0;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &cb_guard_key) == LUA_TUSERDATA) {
+    slot = (chunkbuf_view **)lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (*slot == NULL) return slot;
+  } else {
+    lua_pop(L, 1);
+    slot = cb_guard_new(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &cb_guard_key);
+    return slot;
+  }
+  *pushed = 1;
+  return cb_guard_new(L);
+}
+
+static void cb_guard_release(chunkbuf_view **slot) {
+  chunkbuf_view_release(*slot);
+  *slot = NULL;
+}
+
+/* Pushes a table of the n records of a batch view as Views (zero-copy
+ * slices). Each userdata exists before the slice that fills it. */
+static void cb_push_record_views(lua_State *L, const chunkbuf_view *batch, const chunkbuf_record *recs, size_t n,
+                                 swig_type_info *view_type) {
+  size_t i;
+  lua_createtable(L, n < INT_MAX ? (int)n : INT_MAX, 0);
+  for (i = 0; i < n; ++i) {
+    swig_lua_userdata *u = cb_new_object(L, NULL, view_type, 1);
+    chunkbuf_view *v = NULL;
+    int rc = chunkbuf_view_slice(batch, recs[i].offset, recs[i].offset + recs[i].length, &v);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      lua_error(L);
+    }
+    u->ptr = v;
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* A batch call (take_lines, take_records, next_batch, readlines, read_lines):
+ *
+ *   cb_batch bt;
+ *   cb_batch_begin(L, &bt, max_records);
+ *   rc = chunkbuf_..._take_lines(..., bt.recs, max_records, &bt.n, bt.slot);
+ *   return cb_batch_end(L, &bt, rc, CB_AS_STRINGS, NULL);
+ *
+ * The records go to the C stack (up to CB_BATCH_LOCAL of them) or to a
+ * userdata, the batch view to a guard slot: nothing is malloc'd and
+ * nothing leaks when pushing the results raises. */
+#define CB_BATCH_LOCAL 256
+typedef struct cb_batch {
+  chunkbuf_record local[CB_BATCH_LOCAL];
+  chunkbuf_record *recs;
+  chunkbuf_view **slot;
+  size_t n;
+  int pushed; /* values cb_batch_begin left on the stack */
+} cb_batch;
+
+enum { CB_AS_VIEWS, CB_AS_STRINGS, CB_AS_STRINGS_WITH_DELIM };
+
+static void cb_batch_begin(lua_State *L, cb_batch *bt, size_t max_records) {
+  int fresh = 0;
+  bt->n = 0;
+  bt->pushed = 0;
+  bt->recs = bt->local;
+  if (max_records > CB_BATCH_LOCAL) { /* <= CB_MAX_RECORDS: the typemap cuts it */
+    bt->recs = (chunkbuf_record *)lua_newuserdatauv(L, max_records * sizeof *bt->recs, 0);
+    bt->pushed++;
+  }
+  bt->slot = cb_guard_get(L, &fresh);
+  bt->pushed += fresh;
+}
+
+/* Ends a batch call with the C status rc: pushes the table and returns 1,
+ * or nil plus the reason for a soft status (returns 2), or raises. */
+static int cb_batch_end(lua_State *L, cb_batch *bt, int rc, int as, swig_type_info *view_type) {
+  int nres = 1, i;
+  if (rc != CHUNKBUF_OK) {
+    cb_guard_release(bt->slot);
+    if (!cb_is_soft(rc)) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    lua_pushnil(L);
+    lua_pushstring(L, cb_code_name(rc));
+    nres = 2;
+  } else {
+    if (as == CB_AS_VIEWS) cb_push_record_views(L, *bt->slot, bt->recs, bt->n, view_type);
+    else cb_push_record_strings(L, *bt->slot, bt->recs, bt->n, as == CB_AS_STRINGS_WITH_DELIM);
+    cb_guard_release(bt->slot);
+  }
+  for (i = 0; i < bt->pushed; ++i) lua_remove(L, -(nres + 1));
+  return nres;
 }
 
 static chunkbuf_eol cb_check_eol(lua_State *L, int idx) {
   static const char *const names[] = {"any", "crlf", "crlf_strict", "lf", "nul", NULL};
   static const chunkbuf_eol styles[] = {CHUNKBUF_EOL_ANY, CHUNKBUF_EOL_CRLF, CHUNKBUF_EOL_CRLF_STRICT,
                                         CHUNKBUF_EOL_LF, CHUNKBUF_EOL_NUL};
+  /* The common names without luaL_checkoption's strcmp loop (this is on
+   * the per-line path of read_line and take_line); anything else, and
+   * the error message, from luaL_checkoption. */
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t n = 0;
+    const char *s = lua_tolstring(L, idx, &n);
+    if (n == 2 && memcmp(s, "lf", 2) == 0) return CHUNKBUF_EOL_LF;
+    if (n == 4 && memcmp(s, "crlf", 4) == 0) return CHUNKBUF_EOL_CRLF;
+    if (n == 3 && memcmp(s, "nul", 3) == 0) return CHUNKBUF_EOL_NUL;
+  }
   return styles[luaL_checkoption(L, idx, "crlf", names)];
 }
 

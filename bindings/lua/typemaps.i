@@ -19,11 +19,11 @@ typedef int cb_done;
 /* Constructors return NULL after pushing their error message. */
 %typemap(out) CTYPE *
   %{ if (!$1) SWIG_fail;
-     SWIG_NewPointerObj(L, $1, $descriptor(CTYPE *), $owner); SWIG_arg++; %}
+     cb_new_object(L, $1, $descriptor(CTYPE *), $owner); SWIG_arg++; %}
 /* A new object handed to Lua, which releases it in __gc. */
 %typemap(in, numinputs=0) CTYPE **OUT (CTYPE *temp = NULL) %{ $1 = &temp; %}
 %typemap(argout) CTYPE **OUT
-  %{ if (*$1) SWIG_NewPointerObj(L, *$1, $descriptor(CTYPE *), 1); else lua_pushnil(L); SWIG_arg++; %}
+  %{ if (*$1) cb_new_object(L, *$1, $descriptor(CTYPE *), 1); else lua_pushnil(L); SWIG_arg++; %}
 %enddef
 
 /* The second argument Lua passes to __len (the object again). */
@@ -54,7 +54,12 @@ typedef int cb_pushed;
  * limit" / "the default" to the C API). */
 %typemap(default) size_t max_len, size_t max %{ $1 = 0; %}
 %typemap(default) size_t max_records %{ $1 = 256; %}
-%typemap(in) size_t max_len, size_t max, size_t max_records %{ if (!lua_isnil(L, $input)) $1 = cb_check_size(L, $input); %}
+%typemap(in) size_t max_len, size_t max %{ if (!lua_isnil(L, $input)) $1 = cb_check_size(L, $input); %}
+/* "Up to" a count: more than CB_MAX_RECORDS per call is cut to it, which
+ * also keeps the size of the records array from overflowing. */
+%typemap(in) size_t max_records
+  %{ if (!lua_isnil(L, $input)) $1 = cb_check_size(L, $input);
+     if ($1 > CB_MAX_RECORDS) $1 = CB_MAX_RECORDS; %}
 %typemap(in) uint32_t %{ $1 = cb_check_u32(L, $input); %}
 %typemap(in) int %{ $1 = (int)luaL_checkinteger(L, $input);
                     luaL_argcheck(L, (lua_Integer)$1 == lua_tointeger(L, $input), $input, "integer out of range"); %}
@@ -110,18 +115,3 @@ typedef int cb_order;
 %typemap(argout) cb_match *OUT
   %{ if ($1->pos == CHUNKBUF_NPOS) { lua_pushnil(L); SWIG_arg++; }
      else { lua_pushinteger(L, (lua_Integer)$1->pos + 1); lua_pushinteger(L, (lua_Integer)($1->pos + $1->len)); SWIG_arg += 2; } %}
-
-/* Batch takes: a table of views, each a zero-copy slice of the batch. */
-%typemap(in, numinputs=0) cb_records *OUT (cb_records temp = {NULL, NULL, 0}) %{ $1 = &temp; %}
-%typemap(argout) cb_records *OUT
-  %{ { size_t i_;
-       lua_createtable(L, (int)$1->n, 0);
-       SWIG_arg++;
-       for (i_ = 0; i_ < $1->n; ++i_) {
-         cb_View *line_ = NULL;
-         int rc_ = chunkbuf_view_slice($1->batch, $1->recs[i_].offset, $1->recs[i_].offset + $1->recs[i_].length, &line_);
-         if (rc_ != CHUNKBUF_OK) { cb_push_error(L, rc_); SWIG_fail; }
-         SWIG_NewPointerObj(L, line_, $descriptor(cb_View *), 1);
-         lua_rawseti(L, -2, (lua_Integer)i_ + 1);
-       } } %}
-%typemap(freearg) cb_records *OUT %{ chunkbuf_view_release($1->batch); free($1->recs); %}

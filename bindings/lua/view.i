@@ -51,7 +51,11 @@ typedef struct {} cb_View;
 
   size_t len() { return cb_view_len($self); }
   size_t __len(cb_ignored) { return cb_view_len($self); }
-  cb_status __tostring(cb_bytes *OUT) { return cb_view_bytes($self, 0, cb_view_len($self), OUT); }
+  /* tostring(view): the bytes, pushed straight from the view's segments. */
+  cb_pushed __tostring(lua_State *L) {
+    cb_push_view_string(L, $self);
+    return 1;
+  }
   cb_flag __eq(const cb_View *OTHER) {
     int equal = 0;
     return OTHER && chunkbuf_view_equals_view($self, OTHER, &equal) == CHUNKBUF_OK && equal;

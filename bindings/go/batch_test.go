@@ -1,0 +1,141 @@
+package chunkbuf
+
+import (
+	"bytes"
+	"io"
+	"testing"
+)
+
+// recordStrings returns the records of b as strings.
+func recordStrings(b Batch) []string {
+	var out []string
+	for i := range b.Len() {
+		out = append(out, string(b.Bytes(i)))
+	}
+	return out
+}
+
+func wantRecords(t *testing.T, b Batch, want ...string) {
+	t.Helper()
+	got := recordStrings(b)
+	if len(got) != len(want) {
+		t.Fatalf("records %q, want %q", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("records %q, want %q", got, want)
+		}
+	}
+}
+
+// TestBatchOverSeveralSegments takes batches whose view spans two adopted
+// segments, with a record crossing between them: the batch call makes the
+// view's bytes contiguous in the same call into C.
+func TestBatchOverSeveralSegments(t *testing.T) {
+	b := newBuffer(t, BufferOptions{})
+	must(t, b.AppendRef([]byte("ab\ncd")))
+	must(t, b.AppendRef([]byte("ef\ngh\nij")))
+	batch, err := b.TakeLines(EOLLF, 0, make([]Record, 0, 8))
+	must(t, err)
+	wantRecords(t, batch, "ab", "cdef", "gh")
+	if segs, err := batch.View.Segments(); err != nil || len(segs) != 2 {
+		t.Fatalf("batch view of %d segments (%v), want 2", len(segs), err)
+	}
+	if got := string(batch.View.Bytes()); got != "ab\ncdef\ngh\n" {
+		t.Fatalf("View.Bytes = %q", got)
+	}
+	batch.Release()
+	if batch.Bytes(1) != nil || batch.View.Bytes() != nil {
+		t.Fatal("Bytes after Release")
+	}
+
+	// The rest, with a delimiter of two bytes that crosses segments.
+	must(t, b.AppendRef([]byte("|")))
+	must(t, b.AppendRef([]byte("|kl||")))
+	batch, err = b.TakeRecords([]byte("||"), 0, make([]Record, 0, 8))
+	must(t, err)
+	wantRecords(t, batch, "ij", "kl")
+	batch.Release()
+
+	// One segment: no copy, the records alias the buffer's block.
+	_, err = b.WriteString("one\ntwo\n")
+	must(t, err)
+	batch, err = b.TakeLines(EOLLF, 0, make([]Record, 0, 8))
+	must(t, err)
+	wantRecords(t, batch, "one", "two")
+	if batch.View.r.flat.Load() != nil {
+		t.Fatal("a contiguous copy of a one-segment batch")
+	}
+	batch.Release()
+}
+
+func TestStreamReadLinesOverSeveralSegments(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	must(t, s.WriteRef([]byte("ab\ncd")))
+	must(t, s.WriteRef([]byte("ef\ngh")))
+	must(t, s.Close())
+	recs := make([]Record, 0, 8)
+	batch, err := s.ReadLines(recs)
+	must(t, err)
+	wantRecords(t, batch, "ab", "cdef", "gh")
+	if batch.Records[2].DelimLength != 0 {
+		t.Fatalf("last record %+v", batch.Records[2])
+	}
+	batch.Release()
+	if _, err := s.ReadLines(recs); err != io.EOF {
+		t.Fatalf("ReadLines at EOF: %v", err)
+	}
+}
+
+func TestFramerBatchOverSeveralSegments(t *testing.T) {
+	f, err := NewLengthFramer(LengthFramerOptions{LengthWidth: 1, Strip: 1})
+	must(t, err)
+	defer f.Close()
+	b := newBuffer(t, BufferOptions{})
+	must(t, b.AppendRef([]byte("\x03ab")))
+	must(t, b.AppendRef([]byte("c\x02de")))
+	batch, err := f.NextBatch(b, false, make([]Record, 0, 8))
+	must(t, err)
+	wantRecords(t, batch, "abc", "de")
+	batch.Release()
+}
+
+// TestHotPathsDoNotAllocate: stream writes and reads, buffer writes, reads
+// and advances return their results by value (no Go variable escapes to
+// the heap for C to write into).
+func TestHotPathsDoNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	p := bytes.Repeat([]byte("x"), 1000)
+	q := make([]byte, 1000)
+	s := newStream(t, StreamOptions{})
+	if n := testing.AllocsPerRun(100, func() {
+		s.Write(p)
+		s.Read(q)
+		s.WriteString("y\n")
+		s.ReadFull(q[:2])
+		s.Write(p)
+		s.ReadNonblock(q)
+	}); n != 0 {
+		t.Errorf("Stream Write/Read: %v allocations", n)
+	}
+	b := newBuffer(t, BufferOptions{})
+	if n := testing.AllocsPerRun(100, func() {
+		b.Write(p)
+		b.Read(q[:500])
+		b.Advance(500)
+	}); n != 0 {
+		t.Errorf("Buffer Write/Read/Advance: %v allocations", n)
+	}
+	recs := make([]Record, 0, 4)
+	if n := testing.AllocsPerRun(100, func() {
+		b.Write(p[:10])
+		if batch, _ := b.TakeLines(EOLLF, 0, recs); batch.Len() != 0 {
+			t.Fatal("a line without LF")
+		}
+		b.Advance(10)
+	}); n != 0 {
+		t.Errorf("Buffer.TakeLines finding nothing: %v allocations", n)
+	}
+}
