@@ -110,7 +110,12 @@ typedef void (*chunkbuf_free_fn)(void *user_data);
  *
  * Blocks come in CHUNKBUF_POOL_CLASSES size classes of 4 KiB << i
  * (4 KiB .. 1 MiB). Larger requests are allocated directly and counted as
- * direct allocations. Each class keeps a bounded cache of free blocks.
+ * direct allocations. Each class keeps a bounded cache of free blocks, and
+ * each thread using the pool a small cache of its own (at most 16 blocks
+ * and 256 KiB per class; none for 512 KiB and 1 MiB blocks). A thread's
+ * cache goes back to the pool when the thread exits, and is emptied by
+ * chunkbuf_pool_trim and when the pool is freed, even while that thread
+ * runs. Blocks of a buffer with a tenant bypass the per-thread caches.
  * A pool is thread-safe; acquire and release take no global lock.
  * A pool lives until its handle is freed and the last block it handed out
  * is released, so buffers and views may outlive the pool handle.
@@ -121,7 +126,8 @@ typedef void (*chunkbuf_free_fn)(void *user_data);
 
 typedef struct chunkbuf_pool_options {
   size_t struct_size;
-  /* Bytes each class may keep cached; 0 = default (4 MiB). */
+  /* Bytes each class may keep in the shared cache (per-thread caches hold
+   * at most 1/8 of it more per thread); 0 = default (4 MiB). */
   size_t max_cached_bytes_per_class;
 } chunkbuf_pool_options;
 #define CHUNKBUF_POOL_OPTIONS_INIT {sizeof(chunkbuf_pool_options), 0}
@@ -132,13 +138,19 @@ typedef struct chunkbuf_pool_stats {
   uint64_t releases;           /* blocks given back (all kinds) */
   uint64_t hits[CHUNKBUF_POOL_CLASSES];   /* acquisitions served by the cache */
   uint64_t misses[CHUNKBUF_POOL_CLASSES]; /* acquisitions that allocated */
-  uint64_t cached_blocks[CHUNKBUF_POOL_CLASSES]; /* free blocks in cache now */
+  uint64_t cached_blocks[CHUNKBUF_POOL_CLASSES]; /* free blocks in the caches
+                                                    (shared and per-thread) now */
   uint64_t direct_allocations; /* oversize blocks allocated directly */
   uint64_t bytes_in_use;       /* capacity of blocks handed out, not released */
-  uint64_t peak_bytes_in_use;  /* high-water mark of bytes_in_use */
+  uint64_t peak_bytes_in_use;  /* high-water mark of bytes_in_use plus what the
+                                  per-thread caches held at that moment: never
+                                  below the true peak, above it by at most
+                                  those caches */
   uint64_t bytes_cached;       /* capacity of blocks held in the caches */
   uint64_t external_blocks;    /* live blocks adopted by reference */
 } chunkbuf_pool_stats;
+/* The counters are exact when no block is acquired or released while they
+ * are read; meanwhile they are a momentary estimate. */
 #define CHUNKBUF_POOL_STATS_INIT {sizeof(chunkbuf_pool_stats), 0, 0, {0}, {0}, {0}, 0, 0, 0, 0, 0}
 
 /* Create a pool. opts may be NULL for defaults. */
