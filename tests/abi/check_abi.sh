@@ -11,7 +11,10 @@ if ! command -v abidiff >/dev/null 2>&1; then
   echo "abidiff not found (apt-get install abigail-tools)" >&2
   exit 1
 fi
-abidiff --no-added-syms "$baseline" "$lib"
+# Only types of the public header count (the baseline was written the same
+# way): the handles are opaque, so what lies behind them may change freely.
+headers=$(dirname "$0")/../../capi/include
+abidiff --no-added-syms --hd2 "$headers" "$baseline" "$lib"
 rc=$?
 if [ $((rc & 3)) -ne 0 ]; then echo "abidiff failed to run (status $rc)" >&2; exit 1; fi
 if [ "$rc" -ne 0 ]; then
