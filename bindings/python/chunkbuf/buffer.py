@@ -434,7 +434,7 @@ class Buffer:
                 # one copy, straight from the segments into the BytesIO that splits them
                 check(lib.chunkbuf_buffer_peek(self._h, end, iov, 8, n_iov))
                 if n_iov[0] == 1:
-                    data = ffi.buffer(iov[0].iov_base, end)
+                    data = ffi.buffer(iov[0].iov_base, iov[0].iov_len)  # == end: one segment holds the batch
                 else:
                     data = b"".join(ffi.buffer(iov[i].iov_base, iov[i].iov_len) for i in range(n_iov[0]))
                     if len(data) < end:  # more than 8 segments
