@@ -140,6 +140,14 @@ def ratio(cb, alt, metric):
     return cb[metric] / alt[metric]
 
 
+def verdict(r, target):
+    """True/False when ratio r meets/misses target (op, x); None without one."""
+    if not target:
+        return None
+    op, x = target
+    return r >= x if op == ">=" else r <= x
+
+
 def build_rows(runs):
     rows = []
     for workload, cb_name, alt_name, alt_label, metric, target in PAIRS:
@@ -148,10 +156,7 @@ def build_rows(runs):
             print(f"{workload} vs {alt_label}: no result (not built, or the case failed)", file=sys.stderr)
             continue
         r = ratio(cb, alt, metric)
-        met = None
-        if target:
-            op, x = target
-            met = r >= x if op == ">=" else r <= x
+        met = verdict(r, target)
         rows.append(dict(workload=workload, alt=alt_label, cb=describe(cb, metric), altv=describe(alt, metric),
                          ratio=r, target=target, met=met, lower_better=metric != "speed"))
     return rows
@@ -189,9 +194,7 @@ def build_lang_rows(results):
             print(f"{workload} vs {alt_label}: no result (harness not run, or the case is missing)", file=sys.stderr)
             continue
         r = alt["ns_per_op"] / cb["ns_per_op"]
-        met = None
-        if target:
-            met = r >= target[1] if target[0] == ">=" else r <= target[1]
+        met = verdict(r, target)
         rows.append(dict(workload=workload, alt=alt_label, cb=f"{cb['ns_per_op']:.0f} ns/{cb['op']}",
                          altv=f"{alt['ns_per_op']:.0f} ns/{alt['op']}", ratio=r, target=target, met=met,
                          lower_better=False))

@@ -27,6 +27,18 @@ func (s *Stream) ReadByte() (byte, error) {
 }
 
 func (s *Stream) read1(op string, p []byte, timeout int64) (int, error) {
+	got, err := s.copyOut(op, p, func(h *C.chunkbuf_stream, d *C.uchar, n C.size_t) C.cbw_res {
+		return C.cbw_stream_read1_v(h, d, n, C.int64_t(timeout))
+	})
+	if err == nil && got == 0 && len(p) > 0 {
+		return 0, io.EOF
+	}
+	return got, err
+}
+
+// copyOut runs one copying read into p under the read lock (nothing for
+// an empty p) and returns the byte count C reported.
+func (s *Stream) copyOut(op string, p []byte, call func(*C.chunkbuf_stream, *C.uchar, C.size_t) C.cbw_res) (int, error) {
 	h, err := s.acquire(op)
 	if err != nil {
 		return 0, err
@@ -36,12 +48,9 @@ func (s *Stream) read1(op string, p []byte, timeout int64) (int, error) {
 		return 0, nil
 	}
 	d, n := bytesArg(p)
-	r := C.cbw_stream_read1_v(h, d, n, C.int64_t(timeout))
+	r := call(h, d, n)
 	if err := checkRes(op, r); err != nil {
 		return 0, err
-	}
-	if r.n == 0 {
-		return 0, io.EOF
 	}
 	return int(r.n), nil
 }
@@ -51,21 +60,12 @@ func (s *Stream) read1(op string, p []byte, timeout int64) (int, error) {
 // returns io.EOF when nothing was read and io.ErrUnexpectedEOF when some
 // was, as io.ReadFull does.
 func (s *Stream) ReadFull(p []byte) (int, error) {
-	const op = "Stream.ReadFull"
-	h, err := s.acquire(op)
-	if err != nil {
-		return 0, err
-	}
-	defer s.mu.RUnlock()
-	if len(p) == 0 {
-		return 0, nil
-	}
-	d, n := bytesArg(p)
-	r := C.cbw_stream_read_v(h, d, n, -1)
-	if err := checkRes(op, r); err != nil {
-		return 0, err
-	}
-	switch got := int(r.n); {
+	got, err := s.copyOut("Stream.ReadFull", p, func(h *C.chunkbuf_stream, d *C.uchar, n C.size_t) C.cbw_res {
+		return C.cbw_stream_read_v(h, d, n, -1)
+	})
+	switch {
+	case err != nil || len(p) == 0:
+		return got, err
 	case got == 0:
 		return 0, io.EOF
 	case got < len(p):
@@ -78,24 +78,13 @@ func (s *Stream) ReadFull(p []byte) (int, error) {
 // ReadNonblock copies what is unread now, up to len(p), without waiting:
 // [ErrAgain] when nothing is unread yet, io.EOF at end of file.
 func (s *Stream) ReadNonblock(p []byte) (int, error) {
-	const op = "Stream.ReadNonblock"
-	h, err := s.acquire(op)
-	if err != nil {
-		return 0, err
-	}
-	defer s.mu.RUnlock()
-	if len(p) == 0 {
-		return 0, nil
-	}
-	d, n := bytesArg(p)
-	r := C.cbw_stream_read_nonblock_v(h, d, n)
-	if err := checkRes(op, r); err != nil {
-		return 0, err
-	}
-	if r.n == 0 {
+	got, err := s.copyOut("Stream.ReadNonblock", p, func(h *C.chunkbuf_stream, d *C.uchar, n C.size_t) C.cbw_res {
+		return C.cbw_stream_read_nonblock_v(h, d, n)
+	})
+	if err == nil && got == 0 && len(p) > 0 {
 		return 0, io.EOF
 	}
-	return int(r.n), nil
+	return got, err
 }
 
 // ReadView waits until n bytes are unread or EOF and hands them out as a

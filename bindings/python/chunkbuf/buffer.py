@@ -422,7 +422,7 @@ class Buffer:
     def _line_batches(self):
         if self._scan is None:
             self._scan = (ffi.new("chunkbuf_record[]", BATCH), ffi.new("size_t *"),
-                          ffi.new("struct iovec[]", 8), ffi.new("size_t *"))
+                          ffi.new("struct iovec[1]"), ffi.new("size_t *"))
         records, n, iov, n_iov = self._scan
         try:
             while True:
@@ -432,13 +432,11 @@ class Buffer:
                 last = records[n[0] - 1]
                 end = last.offset + last.length + last.delim_length
                 # one copy, straight from the segments into the BytesIO that splits them
-                check(lib.chunkbuf_buffer_peek(self._h, end, iov, 8, n_iov))
-                if n_iov[0] == 1:
-                    data = ffi.buffer(iov[0].iov_base, iov[0].iov_len)  # == end: one segment holds the batch
+                check(lib.chunkbuf_buffer_peek(self._h, end, iov, 1, n_iov))
+                if iov[0].iov_len == end:  # one segment holds the batch: copy it from there
+                    data = ffi.buffer(iov[0].iov_base, end)
                 else:
-                    data = b"".join(ffi.buffer(iov[i].iov_base, iov[i].iov_len) for i in range(n_iov[0]))
-                    if len(data) < end:  # more than 8 segments
-                        data = self.peek(end)
+                    data = self.peek(end)
                 lines = io.BytesIO(data).readlines()
                 it = iter(lines)
                 self._lent = (it, lines, end)

@@ -40,6 +40,16 @@ def test_leaving_line_iteration_early_keeps_every_line_not_handed_out():
     assert b == b"tail"
 
 
+def test_line_iteration_over_many_segments():
+    text = b"".join(b"line %d\n" % i for i in range(300))
+    b = chunkbuf.Buffer()
+    for i in range(0, len(text), 7):  # lines straddle the 7-byte segments
+        b.append_ref(text[i:i + 7])
+    assert b.segment_count > 1
+    assert list(b) == text.splitlines(keepends=True)
+    assert len(b) == 0
+
+
 def test_methods_called_inside_line_iteration_see_the_consumed_state():
     b = chunkbuf.Buffer(b"HEAD 4\nbody1\nnext\n")
     got = []
