@@ -44,6 +44,7 @@ const char* tag_name(uint32_t tag) noexcept {
     case kStreamTag: return "chunkbuf_stream";
     case kFramerTag: return "chunkbuf_framer";
     case kRingTag: return "chunkbuf_ring";
+    case kCancelTag: return "chunkbuf_cancel";
     case kDeadTag: return "freed handle";
     default: return "unknown object";
   }

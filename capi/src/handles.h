@@ -24,6 +24,7 @@ inline constexpr uint32_t kViewTag = 0x43425631;    // "CBV1"
 inline constexpr uint32_t kStreamTag = 0x43425331;  // "CBS1"
 inline constexpr uint32_t kFramerTag = 0x43424631;  // "CBF1"
 inline constexpr uint32_t kRingTag = 0x43425231;    // "CBR1"
+inline constexpr uint32_t kCancelTag = 0x43425831;  // "CBX1"
 inline constexpr uint32_t kDeadTag = 0xDEADC0DE;
 
 // Parks freed handle memory; the oldest entry is really freed once the
