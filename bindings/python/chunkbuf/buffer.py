@@ -168,14 +168,18 @@ class Buffer:
         check(lib.chunkbuf_buffer_commit(self._h, written))
         return written
 
-    def reserve(self, n):
+    def reserve(self, n, *, replace=False):
         """Two-phase zero-copy write, the shape asyncio's BufferedProtocol
         needs (get_buffer / buffer_updated): a writable memoryview of at
         least n contiguous bytes of pool memory at the end of the buffer.
         Fill it, then commit(count). Only one reservation may be open
-        (StateError); anything that changes the buffer meanwhile raises
-        StateError. The memoryview is released by commit(), so using it
-        afterwards raises ValueError instead of writing into the buffer."""
+        (StateError), and anything that changes the buffer meanwhile raises
+        StateError. replace=True first cancels a reservation this method
+        left open (asyncio calls get_buffer again, without buffer_updated,
+        after a read that would block). commit() releases the memoryview,
+        so a late write raises ValueError instead of changing the buffer."""
+        if replace and self._reserved is not None:
+            self.commit(0)
         iov = ffi.new("struct iovec[1]")
         n_iov = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
