@@ -2698,24 +2698,25 @@ SWIG_Lua_dostring(lua_State *L, const char *str) {
 #define SWIGTYPE_p_cb_Stream swig_types[4]
 #define SWIGTYPE_p_cb_View swig_types[5]
 #define SWIGTYPE_p_cb_bytes swig_types[6]
-#define SWIGTYPE_p_cb_match swig_types[7]
-#define SWIGTYPE_p_chunkbuf_buffer_options swig_types[8]
-#define SWIGTYPE_p_chunkbuf_delimiter_framer_options swig_types[9]
-#define SWIGTYPE_p_chunkbuf_eol swig_types[10]
-#define SWIGTYPE_p_chunkbuf_length_framer_options swig_types[11]
-#define SWIGTYPE_p_chunkbuf_pool_options swig_types[12]
-#define SWIGTYPE_p_chunkbuf_pool_stats swig_types[13]
-#define SWIGTYPE_p_chunkbuf_stream_options swig_types[14]
-#define SWIGTYPE_p_int swig_types[15]
-#define SWIGTYPE_p_int64_t swig_types[16]
-#define SWIGTYPE_p_lua_State swig_types[17]
-#define SWIGTYPE_p_p_cb_View swig_types[18]
-#define SWIGTYPE_p_p_char swig_types[19]
-#define SWIGTYPE_p_size_t swig_types[20]
-#define SWIGTYPE_p_uint32_t swig_types[21]
-#define SWIGTYPE_p_uint64_t swig_types[22]
-static swig_type_info *swig_types[24];
-static swig_module_info swig_module = {swig_types, 23, 0, 0, 0, 0};
+#define SWIGTYPE_p_cb_commit_arg swig_types[7]
+#define SWIGTYPE_p_cb_match swig_types[8]
+#define SWIGTYPE_p_chunkbuf_buffer_options swig_types[9]
+#define SWIGTYPE_p_chunkbuf_delimiter_framer_options swig_types[10]
+#define SWIGTYPE_p_chunkbuf_eol swig_types[11]
+#define SWIGTYPE_p_chunkbuf_length_framer_options swig_types[12]
+#define SWIGTYPE_p_chunkbuf_pool_options swig_types[13]
+#define SWIGTYPE_p_chunkbuf_pool_stats swig_types[14]
+#define SWIGTYPE_p_chunkbuf_stream_options swig_types[15]
+#define SWIGTYPE_p_int swig_types[16]
+#define SWIGTYPE_p_int64_t swig_types[17]
+#define SWIGTYPE_p_lua_State swig_types[18]
+#define SWIGTYPE_p_p_cb_View swig_types[19]
+#define SWIGTYPE_p_p_char swig_types[20]
+#define SWIGTYPE_p_size_t swig_types[21]
+#define SWIGTYPE_p_uint32_t swig_types[22]
+#define SWIGTYPE_p_uint64_t swig_types[23]
+static swig_type_info *swig_types[25];
+static swig_module_info swig_module = {swig_types, 24, 0, 0, 0, 0};
 #define SWIG_TypeQuery(name) SWIG_TypeQueryModule(&swig_module, &swig_module, name)
 #define SWIG_MangledTypeQuery(name) SWIG_MangledTypeQueryModule(&swig_module, &swig_module, name)
 
@@ -3021,6 +3022,76 @@ static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
   return 1;
 }
 
+/* ---- two-phase writes: reserve(n), then commit(s)
+ *
+ * The open reservation's span is kept beside the Buffer object, in a
+ * registry table with weak keys (object -> iovec userdata), so commit can
+ * copy the string into it; the entry goes with the object. */
+static const char cb_reservations_key = 0;
+
+static void cb_push_reservations(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &cb_reservations_key) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &cb_reservations_key);
+}
+
+/* The span reserve() recorded for the Buffer at index 1, or NULL. */
+static struct iovec *cb_reservation(lua_State *L) {
+  struct iovec *iov;
+  cb_push_reservations(L);
+  lua_pushvalue(L, 1);
+  lua_rawget(L, -2);
+  iov = (struct iovec *)lua_touserdata(L, -1);
+  lua_pop(L, 2);
+  return iov;
+}
+
+static void cb_set_reservation(lua_State *L, const struct iovec *span) {
+  cb_push_reservations(L);
+  lua_pushvalue(L, 1);
+  if (span) {
+    struct iovec *iov = (struct iovec *)lua_newuserdatauv(L, sizeof *iov, 0);
+    *iov = *span;
+  } else {
+    lua_pushnil(L);
+  }
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+/* What commit() takes: a string to write into the reservation, or a
+ * count (0 cancels). */
+typedef struct cb_commit_arg {
+  const char *data; /* NULL for a count */
+  size_t len;
+} cb_commit_arg;
+
+/* Pushes the records a peek located, each as a string copied from the
+ * buffer (nothing consumed); returns 1 (the table). */
+static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkbuf_record *recs, size_t n) {
+  size_t i;
+  if (rc != CHUNKBUF_OK) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; ++i) {
+    luaL_Buffer lb;
+    size_t copied = 0;
+    char *p = luaL_buffinitsize(L, &lb, recs[i].length);
+    chunkbuf_buffer_copy_out(b, recs[i].offset, p, recs[i].length, &copied);
+    luaL_pushresultsize(&lb, copied);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
 SWIGINTERN cb_Buffer *new_cb_Buffer(chunkbuf_buffer_options const *OPTIONS,lua_State *L){
     cb_Buffer *b = NULL;
     int rc = chunkbuf_buffer_new(OPTIONS, &b);
@@ -3045,6 +3116,34 @@ SWIGINTERN cb_status cb_Buffer_append_ref(cb_Buffer *self,void const *data,size_
   }
 SWIGINTERN cb_status cb_Buffer_append_view(cb_Buffer *self,cb_View const *view){ return chunkbuf_buffer_append_view(self, view); }
 SWIGINTERN cb_status cb_Buffer_read_from_fd(cb_Buffer *self,int fd,size_t max,size_t *OUT){ return chunkbuf_buffer_read_from_fd(self, fd, max, OUT); }
+SWIGINTERN cb_pushed cb_Buffer_reserve(cb_Buffer *self,size_t n,lua_State *L){
+    struct iovec iov = {NULL, 0};
+    size_t n_iov = 0;
+    int rc = chunkbuf_buffer_reserve(self, n, &iov, 1, &n_iov);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    cb_set_reservation(L, &iov);
+    lua_pushinteger(L, (lua_Integer)iov.iov_len);
+    return 1;
+  }
+SWIGINTERN cb_pushed cb_Buffer_commit(cb_Buffer *self,cb_commit_arg arg,lua_State *L){
+    struct iovec *span = cb_reservation(L);
+    int rc;
+    if (arg.data == NULL && arg.len > 0 && span && arg.len <= span->iov_len) {
+      lua_pushliteral(L, "chunkbuf.inval: commit(n) with a count only cancels (0); pass the bytes as a string");
+      return lua_error(L);
+    }
+    if (arg.data && span && arg.len <= span->iov_len) memcpy(span->iov_base, arg.data, arg.len);
+    rc = chunkbuf_buffer_commit(self, arg.len);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    cb_set_reservation(L, NULL);
+    return 0;
+  }
 SWIGINTERN cb_status cb_Buffer_find(cb_Buffer *self,void const *needle,size_t nlen,cb_first first,cb_last last,cb_match *OUT){
     OUT->len = nlen;
     return chunkbuf_buffer_find(self, needle, nlen, first, last, &OUT->pos);
@@ -3086,6 +3185,18 @@ SWIGINTERN cb_status cb_Buffer_peek_u32(cb_Buffer *self,cb_first pos,cb_order or
   }
 SWIGINTERN cb_status cb_Buffer_peek_u64(cb_Buffer *self,cb_first pos,cb_order order,uint64_t *OUT){
     return chunkbuf_buffer_peek_u64(self, pos, order, OUT);
+  }
+SWIGINTERN cb_pushed cb_Buffer_peek_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
+    size_t n = 0;
+    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
+    int rc = chunkbuf_buffer_peek_lines(self, eol, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, self, rc, recs, n);
+  }
+SWIGINTERN cb_pushed cb_Buffer_peek_records(cb_Buffer *self,void const *delim,size_t dlen,size_t max_records,size_t max_len,lua_State *L){
+    size_t n = 0;
+    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
+    int rc = chunkbuf_buffer_peek_records(self, delim, dlen, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, self, rc, recs, n);
   }
 SWIGINTERN cb_status cb_Buffer_advance(cb_Buffer *self,size_t n){ return chunkbuf_buffer_advance(self, n); }
 SWIGINTERN cb_status cb_Buffer_read(cb_Buffer *self,size_t n,cb_bytes *OUT){
@@ -3337,7 +3448,10 @@ static int cb_option_order(lua_State *L, int idx) {
   return order[0] == 'b' ? CHUNKBUF_BE : CHUNKBUF_LE;
 }
 
+/* strip defaults to the whole header (length_offset + length_width), so
+ * LengthFramer{length_width = 2} hands out bare payloads like the default. */
 static void cb_check_length_options(lua_State *L, int idx, chunkbuf_length_framer_options *o) {
+  int strip_given = 0;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
   lua_pushnil(L);
@@ -3349,11 +3463,15 @@ static void cb_check_length_options(lua_State *L, int idx, chunkbuf_length_frame
     else if (strcmp(key, "length_adjust") == 0) {
       if (!lua_isinteger(L, -1)) luaL_argerror(L, idx, "option 'length_adjust' must be an integer");
       o->length_adjust = (int64_t)lua_tointeger(L, -1);
-    } else if (strcmp(key, "strip") == 0) o->strip = cb_option_size(L, idx, key);
+    } else if (strcmp(key, "strip") == 0) {
+      o->strip = cb_option_size(L, idx, key);
+      strip_given = 1;
+    }
     else if (strcmp(key, "max_frame") == 0) o->max_frame = cb_option_size(L, idx, key);
     else cb_unknown_option(L, idx, key);
     lua_pop(L, 1);
   }
+  if (!strip_given) o->strip = o->length_offset + o->length_width;
 }
 
 SWIGINTERN void delete_cb_Framer(cb_Framer *self){ chunkbuf_framer_free(self); }
@@ -3383,7 +3501,8 @@ static cb_Framer *DelimiterFramer(const chunkbuf_delimiter_framer_options *OPTIO
   return f;
 }
 /* chunkbuf.LengthFramer{length_offset = 0, length_width = 4, order = "be",
- * length_adjust = 0, strip = 4, max_frame = 0} (the defaults shown). */
+ * length_adjust = 0, strip = length_offset + length_width, max_frame = 0}
+ * (the defaults shown). */
 static cb_Framer *LengthFramer(const chunkbuf_length_framer_options *OPTIONS, lua_State *L) {
   cb_Framer *f = NULL;
   int rc = chunkbuf_framer_new_length(OPTIONS, &f);
@@ -4602,6 +4721,55 @@ static int _wrap_Buffer_read_from_fd(lua_State* L) {
 }
 
 
+static int _wrap_Buffer_reserve(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  lua_State *arg3 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg3 = L;
+  SWIG_check_num_args("cb_Buffer::reserve",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  result = (cb_pushed)cb_Buffer_reserve(arg1,arg2,arg3);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_commit(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_commit_arg arg2 ;
+  lua_State *arg3 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg3 = L;
+  SWIG_check_num_args("cb_Buffer::commit",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    (&arg2)->data = NULL;
+    (&arg2)->len = cb_check_size(L, 2);
+  } else {
+    (&arg2)->data = luaL_checklstring(L, 2, &(&arg2)->len);
+  }
+  
+  result = (cb_pushed)cb_Buffer_commit(arg1,arg2,arg3);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Buffer_find(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -4977,6 +5145,74 @@ static int _wrap_Buffer_peek_u64(lua_State* L) {
   if (cb_is_soft(result)) {
     lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
   } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_peek_lines(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  chunkbuf_eol arg2 ;
+  size_t arg3 ;
+  size_t arg4 ;
+  lua_State *arg5 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = CHUNKBUF_EOL_CRLF; 
+  arg3 = 256; 
+  arg4 = 0; 
+  arg5 = L;
+  SWIG_check_num_args("cb_Buffer::peek_lines",1,4)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_eol(L, 2); 
+  }
+  if(lua_gettop(L)>=3){
+    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3);
+    if (arg3 > CB_MAX_RECORDS) arg3 = CB_MAX_RECORDS; 
+  }
+  if(lua_gettop(L)>=4){
+    if (!lua_isnil(L, 4)) arg4 = cb_check_size(L, 4); 
+  }
+  result = (cb_pushed)cb_Buffer_peek_lines(arg1,arg2,arg3,arg4,arg5);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_peek_records(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  void *arg2 = (void *) 0 ;
+  size_t arg3 ;
+  size_t arg4 ;
+  size_t arg5 ;
+  lua_State *arg6 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg4 = 256; 
+  arg5 = 0; 
+  arg6 = L;
+  SWIG_check_num_args("cb_Buffer::peek_records",2,4)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = (void *)cb_check_bytes(L, 2, &arg3); 
+  if(lua_gettop(L)>=3){
+    if (!lua_isnil(L, 3)) arg4 = cb_check_size(L, 3);
+    if (arg4 > CB_MAX_RECORDS) arg4 = CB_MAX_RECORDS; 
+  }
+  if(lua_gettop(L)>=4){
+    if (!lua_isnil(L, 4)) arg5 = cb_check_size(L, 4); 
+  }
+  result = (cb_pushed)cb_Buffer_peek_records(arg1,(void const *)arg2,arg3,arg4,arg5,arg6);
+  SWIG_arg += result; 
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -5364,6 +5600,8 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "append_ref", _wrap_Buffer_append_ref},
     { "append_view", _wrap_Buffer_append_view},
     { "read_from_fd", _wrap_Buffer_read_from_fd},
+    { "reserve", _wrap_Buffer_reserve},
+    { "commit", _wrap_Buffer_commit},
     { "find", _wrap_Buffer_find},
     { "rfind", _wrap_Buffer_rfind},
     { "peek", _wrap_Buffer_peek},
@@ -5374,6 +5612,8 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "peek_u16", _wrap_Buffer_peek_u16},
     { "peek_u32", _wrap_Buffer_peek_u32},
     { "peek_u64", _wrap_Buffer_peek_u64},
+    { "peek_lines", _wrap_Buffer_peek_lines},
+    { "peek_records", _wrap_Buffer_peek_records},
     { "advance", _wrap_Buffer_advance},
     { "read", _wrap_Buffer_read},
     { "split_to", _wrap_Buffer_split_to},
@@ -6784,6 +7024,7 @@ static swig_type_info _swigt__p_cb_Ring = {"_p_cb_Ring", "cb_Ring *", 0, 0, (voi
 static swig_type_info _swigt__p_cb_Stream = {"_p_cb_Stream", "cb_Stream *", 0, 0, (void*)&_wrap_class_Stream, 0};
 static swig_type_info _swigt__p_cb_View = {"_p_cb_View", "cb_View *", 0, 0, (void*)&_wrap_class_View, 0};
 static swig_type_info _swigt__p_cb_bytes = {"_p_cb_bytes", "cb_bytes *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_cb_commit_arg = {"_p_cb_commit_arg", "cb_commit_arg *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_cb_match = {"_p_cb_match", "cb_match *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_buffer_options = {"_p_chunkbuf_buffer_options", "chunkbuf_buffer_options *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_delimiter_framer_options = {"_p_chunkbuf_delimiter_framer_options", "chunkbuf_delimiter_framer_options *", 0, 0, (void*)0, 0};
@@ -6809,6 +7050,7 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_cb_Stream,
   &_swigt__p_cb_View,
   &_swigt__p_cb_bytes,
+  &_swigt__p_cb_commit_arg,
   &_swigt__p_cb_match,
   &_swigt__p_chunkbuf_buffer_options,
   &_swigt__p_chunkbuf_delimiter_framer_options,
@@ -6834,6 +7076,7 @@ static swig_cast_info _swigc__p_cb_Ring[] = {  {&_swigt__p_cb_Ring, 0, 0, 0},{0,
 static swig_cast_info _swigc__p_cb_Stream[] = {  {&_swigt__p_cb_Stream, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_cb_View[] = {  {&_swigt__p_cb_View, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_cb_bytes[] = {  {&_swigt__p_cb_bytes, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_cb_commit_arg[] = {  {&_swigt__p_cb_commit_arg, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_cb_match[] = {  {&_swigt__p_cb_match, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_buffer_options[] = {  {&_swigt__p_chunkbuf_buffer_options, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_delimiter_framer_options[] = {  {&_swigt__p_chunkbuf_delimiter_framer_options, 0, 0, 0},{0, 0, 0, 0}};
@@ -6859,6 +7102,7 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_cb_Stream,
   _swigc__p_cb_View,
   _swigc__p_cb_bytes,
+  _swigc__p_cb_commit_arg,
   _swigc__p_cb_match,
   _swigc__p_chunkbuf_buffer_options,
   _swigc__p_chunkbuf_delimiter_framer_options,
