@@ -2,7 +2,8 @@
 --   luarocks --lua-version 5.4 make rockspecs/chunkbuf-0.1.0-1.rockspec
 -- builds bindings/lua/Makefile: the engine is compiled into the module, so
 -- the machine needs a C/C++20 compiler and Lua 5.4's headers, not
--- libchunkbuf and not SWIG.
+-- libchunkbuf and not SWIG (OpenSSL's libcrypto, found by pkg-config, adds
+-- SHA-256 of views).
 rockspec_format = "3.0"
 package = "chunkbuf"
 version = "0.1.0-1"
