@@ -3513,7 +3513,7 @@ static cb_Framer *LengthFramer(const chunkbuf_length_framer_options *OPTIONS, lu
 
 static size_t cb_ring_available(const cb_Ring *r) {
   size_t n = 0;
-  chunkbuf_ring_available(r, &n);
+  chunkbuf_ring_readable_amount(r, &n);
   return n;
 }
 
@@ -3540,7 +3540,7 @@ SWIGINTERN cb_status cb_Ring_peek(cb_Ring *self,size_t n,cb_bytes *OUT){
   }
 SWIGINTERN size_t cb_Ring_available(cb_Ring *self){ return cb_ring_available(self); }
 SWIGINTERN size_t cb_Ring___len(cb_Ring *self,cb_ignored){ return cb_ring_available(self); }
-SWIGINTERN cb_status cb_Ring_remaining(cb_Ring *self,size_t *OUT){ return chunkbuf_ring_remaining(self, OUT); }
+SWIGINTERN cb_status cb_Ring_remaining(cb_Ring *self,size_t *OUT){ return chunkbuf_ring_writable_amount(self, OUT); }
 SWIGINTERN cb_status cb_Ring_capacity(cb_Ring *self,size_t *OUT){ return chunkbuf_ring_capacity(self, OUT); }
 SWIGINTERN cb_flag cb_Ring___eq(cb_Ring *self,cb_Ring const *OTHER){ return self == OTHER; }
 SWIGINTERN cb_pushed cb_Ring___tostring(cb_Ring *self,lua_State *L){
@@ -3550,7 +3550,7 @@ SWIGINTERN cb_pushed cb_Ring___tostring(cb_Ring *self,lua_State *L){
     return 1;
   }
 
-/* "0.1.0" */
+/* "0.2.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
 
 
@@ -7452,10 +7452,14 @@ const char* SWIG_LUACODE=
 
 void SWIG_init_user(lua_State* L)
 {
-  /* Refuse a library other than the one this module was built against. */
-  if (chunkbuf_version() != CHUNKBUF_VERSION_NUMBER)
-  luaL_error(L, "chunkbuf: module built for library version %d, but version %d is loaded",
-    (int)CHUNKBUF_VERSION_NUMBER, (int)chunkbuf_version());
+  /* Refuse a library older than the header this module was built against,
+       or of another major version (a newer minor only adds functions). One
+       that lacks a function the module uses never gets here: require fails
+       in the dynamic linker ("version `CHUNKBUF_1.2' not found"). */
+  if (chunkbuf_version() / 10000 != CHUNKBUF_VERSION_NUMBER / 10000 || chunkbuf_version() < CHUNKBUF_VERSION_NUMBER)
+  luaL_error(L, "chunkbuf: module built for library version %d, but version %d is loaded; it needs the "
+    "same major version, at least %d",
+    (int)CHUNKBUF_VERSION_NUMBER, (int)chunkbuf_version(), (int)CHUNKBUF_VERSION_NUMBER);
   {
     static const char *const classes[] = {
       "Pool", "Buffer", "View", "Stream", "Framer", "Ring"
