@@ -3,7 +3,7 @@
 
 Each program runs with --benchmark_repetitions (default 5) and its medians
 are paired: every chunkbuf case beside its alternative, as a ratio, checked
-against the targets of issue 8. The table is Markdown. With --chart (and
+against the project's targets. The table is Markdown. With --chart (and
 matplotlib installed) the ratios are also drawn as a PNG bar chart.
 
 Never fails on a number: the exit status is non-zero only when a program
@@ -239,7 +239,7 @@ def draw_chart(rows, path):
     ax.set_yticklabels(labels, fontsize=7)
     ax.set_xscale("log")
     ax.axvline(1.0, color="#555555", linewidth=0.8, linestyle=":")
-    ax.set_xlabel("ratio (log scale); black tick = issue 8 target; green met, red missed, grey no target")
+    ax.set_xlabel("ratio (log scale); black tick = target; green met, red missed, grey no target")
     ax.set_title("chunkbuf vs alternatives (medians)")
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
