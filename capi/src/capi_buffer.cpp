@@ -58,8 +58,14 @@ int chunkbuf_buffer_new(const chunkbuf_buffer_options* opts, chunkbuf_buffer** o
 
 void chunkbuf_buffer_free(chunkbuf_buffer* buf) {
   if (!buf || live(buf, "chunkbuf_buffer_free") != Status::Ok) return;
+  // The reserved spans are the caller's to write until commit: freeing
+  // under them would leave them dangling, so the free is refused.
+  if (buf->buf.reserved()) {
+    fail(Status::State, "chunkbuf_buffer_free: a reservation is open (commit it, or commit 0 to abandon it, first)");
+    return;
+  }
+  buf->tag = kDeadTag;  // first: a free callback run by the destructor may pass buf in again
   buf->buf.~Buffer();
-  buf->tag = kDeadTag;
   quarantine(buf);
 }
 

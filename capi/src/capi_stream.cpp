@@ -47,8 +47,8 @@ int chunkbuf_stream_new(const chunkbuf_stream_options* opts, chunkbuf_stream** o
 
 void chunkbuf_stream_free(chunkbuf_stream* s) {
   if (!s || live(s, "chunkbuf_stream_free") != Status::Ok) return;
+  s->tag = kDeadTag;  // first: a free callback run by the destructor may pass s in again
   s->s.~Stream();
-  s->tag = kDeadTag;
   quarantine(s);
 }
 
