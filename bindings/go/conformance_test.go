@@ -177,7 +177,7 @@ func (r *runner) eol() EOL {
 
 // keep stores v under the step's "as" name, or releases it.
 func (r *runner) keep(v *View) []byte {
-	out := v.Copy()
+	out, _ := v.Copy()
 	if r.has("as") {
 		r.views[r.str("as")] = v
 	} else {
@@ -336,7 +336,7 @@ func (r *runner) run(op string) (any, error) {
 	case "take_records":
 		return batchStrings(b.TakeRecords(r.bytes("delim"), r.int("max_len", 0), make([]Record, 0, r.int("max_records", 0))))
 	case "view_bytes":
-		return r.view("view").Copy(), nil
+		return r.view("view").Copy()
 	case "view_len":
 		return r.view("view").Len(), nil
 	case "view_slice":
