@@ -294,6 +294,31 @@ class Buffer:
         check(lib.chunkbuf_buffer_append(h, filled, len(filled)))
         self._h = h
 
+    def reserve(self, n, *, replace=False):
+        """Two-phase zero-copy write, the shape asyncio's BufferedProtocol
+        needs (get_buffer / buffer_updated): a writable memoryview of at
+        least n contiguous bytes of pool memory at the end of the buffer.
+        Fill it, then commit(count). Only one reservation may be open
+        (StateError), and anything that changes the buffer meanwhile raises
+        StateError. replace=True first cancels a reservation this method
+        left open (asyncio calls get_buffer again, without buffer_updated,
+        after a read that would block). commit() releases the memoryview,
+        so a late write raises ValueError instead of changing the buffer;
+        a slice of it kept past commit never sees the buffer's bytes (they
+        are copied instead, see fill)."""
+        if replace and self._loan is not None:
+            self.commit(0)
+        return self._lend(n)
+
+    def commit(self, n):
+        """Make the first n reserved bytes part of the buffer and close the
+        reservation (0 cancels it). StateError without a reservation,
+        RangeError past what was reserved (the reservation stays open)."""
+        n = size_arg(n)
+        if self._loan is None or n > self._loan.length:
+            check(lib.chunkbuf_buffer_commit(self._h, n))  # the C call names the error
+        self._end_loan(n)
+
     def read_from_fd(self, fd, max=0):  # noqa: A002 - the C name
         """readv up to max bytes (0: up to 64 KiB) from fd straight into pool
         memory. Returns the count; 0 at end of file."""
