@@ -339,12 +339,14 @@ class Buffer:
 
     def find(self, needle, start=0, end=None):
         """Position of the first needle lying within [start, end), or -1.
-        start and end are read as in bytes.find (negative: from the end)."""
+        start and end are read as in bytes.find (negative: from the end);
+        RangeError for a start past the end, unless the needle is empty."""
         return self._find(lib.chunkbuf_buffer_find, needle, start, end)
 
     def rfind(self, needle, start=0, end=None):
         """Position of the last needle lying within [start, end), or -1.
-        start and end are read as in bytes.rfind (negative: from the end)."""
+        start and end are read as in bytes.rfind (negative: from the end);
+        RangeError for a start past the end, unless the needle is empty."""
         return self._find(lib.chunkbuf_buffer_rfind, needle, start, end)
 
     def _find(self, fn, needle, start, end):
@@ -355,10 +357,12 @@ class Buffer:
         data = data_arg(needle)
         size = len(self)
         start, end = _bounds(start, end, size)
-        if start > end:
-            return -1
         if not len(data):  # as bytes.find / rfind: the empty needle is at either bound
+            if start > end:
+                return -1
             return start if fn is lib.chunkbuf_buffer_find else end
+        if start > end and start <= size:
+            return -1  # (a start past the end is the C call's RangeError)
         pos = ffi.new("size_t *")
         check(fn(self._h, data, len(data), start, end, pos))
         return -1 if pos[0] == NPOS else pos[0]
