@@ -95,3 +95,6 @@ CBW(ring_peek, (r, d, n, got), const chunkbuf_ring *r, unsigned char *d, size_t 
 CBW(ring_available, (r, n), const chunkbuf_ring *r, size_t *n)
 CBW(ring_remaining, (r, n), const chunkbuf_ring *r, size_t *n)
 CBW(ring_capacity, (r, n), const chunkbuf_ring *r, size_t *n)
+
+/* debugging */
+CBW(debug_track, (on), int on)
