@@ -748,6 +748,7 @@ func init() {
 		},
 		"view_kind":    func(r *runner) (any, error) { return r.view("view").Kind().String(), nil },
 		"view_tenant":  func(r *runner) (any, error) { return int(r.view("view").Tenant()), nil },
+		"view_clone":   func(r *runner) (any, error) { return r.keep(r.view("view").Clone()) },
 		"view_sharers": func(r *runner) (any, error) { return r.view("view").Sharers(), nil },
 		"view_sha256": func(r *runner) (any, error) {
 			d, err := r.view("view").SHA256()

@@ -542,6 +542,13 @@ const std::map<std::string, Op>& ops() {
          *r = t;
          return rc;
        }},
+      {"view_clone",
+       [](Ctx& c, const json& s, json* r) {
+         chunkbuf_view* v = c.view(s);
+         int rc = chunkbuf_view_retain(v);
+         if (rc == CHUNKBUF_OK) c.keep(s, v, r);
+         return rc;
+       }},
       {"view_sharers",
        [](Ctx& c, const json& s, json* r) {
          size_t n = 0;

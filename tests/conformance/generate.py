@@ -490,6 +490,15 @@ def view_file():
         step("view_release", None, view="a"), step("view_sharers", 2, view="v"),
         step("view_release", None, view="b"), step("view_sharers", 1, view="v"),
         step("view_from_bytes", b"", data=b"", **{"as": "e"}), step("view_sharers", 0, view="e")]})
+    cases.append({"name": "a clone is one more live sharer", "steps": [
+        step("view_from_bytes", b"abc", data=b"abc", **{"as": "v"}),
+        step("view_clone", b"abc", view="v", **{"as": "c"}),
+        step("view_sharers", 2, view="v"), step("view_sharers", 2, view="c"),
+        step("view_slice", b"b", view="c", start=1, end=2, **{"as": "s"}),
+        step("view_sharers", 3, view="v"),
+        step("view_release", None, view="c"), step("view_sharers", 2, view="v"),
+        step("view_bytes", b"abc", view="v"), step("view_release", None, view="s"),
+        step("view_sharers", 1, view="v")]})
     for payload in (b"", b"abc", bytes(range(256)) * 3):
         digest = hashlib.sha256(payload).digest()
         cuts = [1, 64, 65, 300] if len(payload) > 300 else []

@@ -119,7 +119,11 @@ TEST(View, SharersCountsHoldersOfTheFirstBlock) {
   View v = split(b, 3);
   // The view's segment and the buffer's write block and remaining segment.
   EXPECT_EQ(view_sharers(v.get()), 3u);
-  View copy = v;  // a clone shares the rep, not the segments
+  {
+    View copy = v;  // a clone is one more live sharer
+    EXPECT_EQ(view_sharers(v.get()), 4u);
+    EXPECT_EQ(view_sharers(copy.get()), 4u);
+  }
   EXPECT_EQ(view_sharers(v.get()), 3u);
   ViewRep* s = nullptr;
   ASSERT_EQ(view_slice(v.get(), 0, 1, &s), Status::Ok);

@@ -157,6 +157,7 @@ function ops.view_retag(c, s)
 end
 function ops.view_kind(c, s) return chunkbuf.kind_name(c.views[s.view]:kind()) end
 function ops.view_tenant(c, s) return c.views[s.view]:tenant() end
+function ops.view_clone(c, s) return keep(c, s.as, c.views[s.view]:clone()) end
 function ops.view_sharers(c, s) return c.views[s.view]:sharers() end
 function ops.view_sha256(c, s) return c.views[s.view]:sha256() end
 function ops.view_release(c, s)

@@ -227,6 +227,7 @@ OPS = {
     "view_retag": view_retag,
     "view_kind": lambda c, s: chunkbuf.kind_name(c.view(s).kind).encode(),
     "view_tenant": lambda c, s: c.view(s).tenant,
+    "view_clone": lambda c, s: c.keep(s, c.view(s).clone()),
     "view_sharers": lambda c, s: c.view(s).sharers,
     "view_sha256": lambda c, s: c.view(s).sha256(),
     "view_release": view_release,
