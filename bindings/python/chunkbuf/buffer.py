@@ -12,6 +12,9 @@ EOL = {"any": lib.CHUNKBUF_EOL_ANY, "crlf": lib.CHUNKBUF_EOL_CRLF,
 ORDER = {"be": lib.CHUNKBUF_BE, "big": lib.CHUNKBUF_BE,
          "le": lib.CHUNKBUF_LE, "little": lib.CHUNKBUF_LE}
 BATCH = 1024  # records per batch call
+# The default end of line of take_line/take_lines/peek_lines in every
+# binding: LF with an optional CR before it, so "a\r\n" and "a\n" both give "a".
+DEFAULT_EOL = "crlf"
 _RECORD_SIZE = ffi.sizeof("chunkbuf_record")
 _SIZE_T_CODE = {4: "I", 8: "Q"}[ffi.sizeof("size_t")]
 assert _RECORD_SIZE == 3 * ffi.sizeof("size_t")
@@ -379,16 +382,17 @@ class Buffer:
                                              size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
-    def take_line(self, eol="lf", max_len=0):
+    def take_line(self, eol=DEFAULT_EOL, max_len=0):
         """One line without its end-of-line bytes, as a View (NeedMoreData
-        when no complete line is buffered)."""
+        when no complete line is buffered). eol: "crlf" (the default: LF
+        with an optional CR before it), "lf", "crlf_strict", "any", "nul"."""
         if self._lent is not None:
             self._settle()
         out = ffi.new("chunkbuf_view **")
         check(lib.chunkbuf_buffer_take_line(self._h, eol_arg(eol), size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
-    def take_lines(self, eol="lf", max_records=BATCH, max_len=0):
+    def take_lines(self, eol=DEFAULT_EOL, max_records=BATCH, max_len=0):
         """Up to max_records complete lines (without end-of-line bytes) as
         a list of bytes, in one C call; [] when none is complete."""
         return self._take(lib.chunkbuf_buffer_take_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
@@ -400,7 +404,7 @@ class Buffer:
         return self._take(lib.chunkbuf_buffer_take_records, (data, len(data), size_arg(max_len, "max_len")),
                           max_records)
 
-    def peek_lines(self, eol="lf", max_records=BATCH, max_len=0):
+    def peek_lines(self, eol=DEFAULT_EOL, max_records=BATCH, max_len=0):
         """The lines take_lines would return, consuming nothing."""
         return self._peek_batch(lib.chunkbuf_buffer_peek_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
                                 max_records)
