@@ -92,8 +92,8 @@ CBW(ring_new, (c, out), size_t c, chunkbuf_ring **out)
 CBW(ring_write, (r, d, n, w), chunkbuf_ring *r, const unsigned char *d, size_t n, size_t *w)
 CBW(ring_read, (r, d, n, got), chunkbuf_ring *r, unsigned char *d, size_t n, size_t *got)
 CBW(ring_peek, (r, d, n, got), const chunkbuf_ring *r, unsigned char *d, size_t n, size_t *got)
-CBW(ring_available, (r, n), const chunkbuf_ring *r, size_t *n)
-CBW(ring_remaining, (r, n), const chunkbuf_ring *r, size_t *n)
+CBW(ring_readable_amount, (r, n), const chunkbuf_ring *r, size_t *n)
+CBW(ring_writable_amount, (r, n), const chunkbuf_ring *r, size_t *n)
 CBW(ring_capacity, (r, n), const chunkbuf_ring *r, size_t *n)
 
 /* debugging */

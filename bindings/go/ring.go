@@ -123,14 +123,14 @@ func (r *Ring) count(op string, fn func(*C.chunkbuf_ring, *C.size_t, **C.char) C
 // Len returns the bytes waiting to be read (0 once closed).
 func (r *Ring) Len() int {
 	return r.count("Ring.Len", func(h *C.chunkbuf_ring, n *C.size_t, m **C.char) C.int {
-		return C.cbw_ring_available(h, n, m)
+		return C.cbw_ring_readable_amount(h, n, m)
 	})
 }
 
 // Remaining returns the bytes that would fit now (0 once closed).
 func (r *Ring) Remaining() int {
 	return r.count("Ring.Remaining", func(h *C.chunkbuf_ring, n *C.size_t, m **C.char) C.int {
-		return C.cbw_ring_remaining(h, n, m)
+		return C.cbw_ring_writable_amount(h, n, m)
 	})
 }
 

@@ -622,9 +622,9 @@ const std::map<std::string, Op>& ops() {
       {"ring_read", [](Ctx& c, const json& s, json* r) { return ring_copy(chunkbuf_ring_read, c.ring, s, r); }},
       {"ring_peek", [](Ctx& c, const json& s, json* r) { return ring_copy(chunkbuf_ring_peek, c.ring, s, r); }},
       {"ring_available",
-       [](Ctx& c, const json&, json* r) { return ring_size(chunkbuf_ring_available, c.ring, r); }},
+       [](Ctx& c, const json&, json* r) { return ring_size(chunkbuf_ring_readable_amount, c.ring, r); }},
       {"ring_remaining",
-       [](Ctx& c, const json&, json* r) { return ring_size(chunkbuf_ring_remaining, c.ring, r); }},
+       [](Ctx& c, const json&, json* r) { return ring_size(chunkbuf_ring_writable_amount, c.ring, r); }},
       {"ring_capacity", [](Ctx& c, const json&, json* r) { return ring_size(chunkbuf_ring_capacity, c.ring, r); }},
       // ---- pool
       {"pool_stats",
