@@ -382,8 +382,9 @@ CHUNKBUF_API int chunkbuf_view_kind(const chunkbuf_view *view, uint32_t *kind);
  * unregistered kind). The original keeps its kind. */
 CHUNKBUF_API int chunkbuf_view_retag(const chunkbuf_view *view, uint32_t kind, chunkbuf_view **out);
 CHUNKBUF_API int chunkbuf_view_tenant(const chunkbuf_view *view, uint32_t *tenant);
-/* References currently held on the view's first block (by views, buffers
- * and streams); 0 for an empty view. */
+/* Live sharers of the view's first block: the references held on it by
+ * views, buffers and streams, with each extra reference to this view
+ * (chunkbuf_view_retain) counted as one more; 0 for an empty view. */
 CHUNKBUF_API int chunkbuf_view_sharers(const chunkbuf_view *view, size_t *sharers);
 /* SHA-256 of the visible bytes, without coalescing. ENOTSUP when built
  * without a crypto library (see chunkbuf_features). */
