@@ -1,11 +1,10 @@
 """Stream: a thread-safe byte stream that reads like a binary file."""
 import io
-import math
 import os
 import threading
 
 from ._errors import AbortedError, ClosedError
-from ._ffi import NPOS, RELEASE_FN, _pinned, error, ffi, lib, pin, size_arg, unpin_unless_adopted
+from ._ffi import NPOS, RELEASE_FN, _pinned, error, ffi, lib, pin, size_arg, timeout_ms, unpin_unless_adopted
 from .aio import AsyncReaderMixin
 from .buffer import BATCH, split_lf_lines
 from .view import View, data_arg, view_bytes
@@ -90,10 +89,9 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         slices so signals are handled; returns when it did not time out."""
         if timeout is _DEFAULT:
             timeout = self.timeout
-        if timeout is not None:
-            if timeout < 0:
-                raise ValueError("timeout must not be negative")
-            self._raise_if(call(math.ceil(timeout * 1000)))
+        ms = timeout_ms(timeout)  # inf and None: no timeout
+        if ms is not None:
+            self._raise_if(call(ms))
             return
         while True:
             rc = call(_SLICE_MS)
