@@ -3220,6 +3220,25 @@ SWIGINTERN cb_pushed cb_Buffer_peek_records(cb_Buffer *self,void const *delim,si
     return cb_push_peeked(L, self, rc, recs, n);
   }
 SWIGINTERN cb_status cb_Buffer_advance(cb_Buffer *self,size_t n){ return chunkbuf_buffer_advance(self, n); }
+SWIGINTERN cb_status cb_Buffer_read_uint(cb_Buffer *self,size_t width,cb_order order,uint64_t *OUT){
+    return chunkbuf_buffer_read_uint(self, width, order, OUT);
+  }
+SWIGINTERN cb_status cb_Buffer_read_u8(cb_Buffer *self,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 1, CHUNKBUF_BE, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_u16(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 2, order, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_u32(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 4, order, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_u64(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 8, order, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_bytes(cb_Buffer *self,size_t n,cb_bytes *OUT){
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    OUT->len = n;
+    return chunkbuf_buffer_read_exact(self, OUT->data, n);
+  }
+SWIGINTERN cb_status cb_Buffer_peek_exact(cb_Buffer *self,size_t n,cb_bytes *OUT){
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    OUT->len = n;
+    return chunkbuf_buffer_peek_exact(self, OUT->data, n);
+  }
 SWIGINTERN cb_status cb_Buffer_read(cb_Buffer *self,size_t n,cb_bytes *OUT){
     size_t len = cb_buffer_len(self), want = n < len ? n : len;
     OUT->data = (char *)malloc(want ? want : 1);
@@ -5390,6 +5409,222 @@ static int _wrap_Buffer_advance(lua_State* L) {
 }
 
 
+static int _wrap_Buffer_read_uint(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_order arg3 ;
+  uint64_t *arg4 = (uint64_t *) 0 ;
+  uint64_t temp4 = 0 ;
+  cb_status result;
+  
+  arg3 = CHUNKBUF_BE; 
+  arg4 = &temp4; 
+  SWIG_check_num_args("cb_Buffer::read_uint",2,3)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  if(lua_gettop(L)>=3){
+    arg3 = cb_check_order(L, 3); 
+  }
+  result = (cb_status)cb_Buffer_read_uint(arg1,arg2,arg3,arg4);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg4); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u8(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  uint64_t *arg2 = (uint64_t *) 0 ;
+  uint64_t temp2 = 0 ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  SWIG_check_num_args("cb_Buffer::read_u8",1,1)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  result = (cb_status)cb_Buffer_read_u8(arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg2); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u16(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_order arg2 ;
+  uint64_t *arg3 = (uint64_t *) 0 ;
+  uint64_t temp3 = 0 ;
+  cb_status result;
+  
+  arg2 = CHUNKBUF_BE; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_u16",1,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_order(L, 2); 
+  }
+  result = (cb_status)cb_Buffer_read_u16(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg3); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u32(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_order arg2 ;
+  uint64_t *arg3 = (uint64_t *) 0 ;
+  uint64_t temp3 = 0 ;
+  cb_status result;
+  
+  arg2 = CHUNKBUF_BE; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_u32",1,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_order(L, 2); 
+  }
+  result = (cb_status)cb_Buffer_read_u32(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg3); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u64(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_order arg2 ;
+  uint64_t *arg3 = (uint64_t *) 0 ;
+  uint64_t temp3 = 0 ;
+  cb_status result;
+  
+  arg2 = CHUNKBUF_BE; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_u64",1,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_order(L, 2); 
+  }
+  result = (cb_status)cb_Buffer_read_u64(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg3); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_bytes(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_bytes *arg3 = (cb_bytes *) 0 ;
+  cb_bytes temp3 = {
+    NULL, 0
+  } ;
+  cb_status result;
+  
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_bytes",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  result = (cb_status)cb_Buffer_read_bytes(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushlstring(L, arg3->data ? arg3->data : "", arg3->len); SWIG_arg++; 
+  free(arg3->data); 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  free(arg3->data); 
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_peek_exact(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_bytes *arg3 = (cb_bytes *) 0 ;
+  cb_bytes temp3 = {
+    NULL, 0
+  } ;
+  cb_status result;
+  
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::peek_exact",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  result = (cb_status)cb_Buffer_peek_exact(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushlstring(L, arg3->data ? arg3->data : "", arg3->len); SWIG_arg++; 
+  free(arg3->data); 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  free(arg3->data); 
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Buffer_read(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -5760,6 +5995,13 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "peek_lines", _wrap_Buffer_peek_lines},
     { "peek_records", _wrap_Buffer_peek_records},
     { "advance", _wrap_Buffer_advance},
+    { "read_uint", _wrap_Buffer_read_uint},
+    { "read_u8", _wrap_Buffer_read_u8},
+    { "read_u16", _wrap_Buffer_read_u16},
+    { "read_u32", _wrap_Buffer_read_u32},
+    { "read_u64", _wrap_Buffer_read_u64},
+    { "read_bytes", _wrap_Buffer_read_bytes},
+    { "peek_exact", _wrap_Buffer_peek_exact},
     { "read", _wrap_Buffer_read},
     { "split_to", _wrap_Buffer_split_to},
     { "take_until", _wrap_Buffer_take_until},

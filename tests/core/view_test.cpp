@@ -96,6 +96,11 @@ TEST(View, KindsAndRetag) {
   EXPECT_EQ(kind_register("", &pcm2), Status::Inval);
   EXPECT_EQ(kind_register("has space", &pcm2), Status::Inval);
   EXPECT_EQ(kind_name(99999, &name), Status::Inval);
+  // axon's kinds are built in with fixed ids
+  EXPECT_EQ(pcm, kKindPcm16);
+  EXPECT_EQ(jpeg, kKindJpeg);
+  ASSERT_EQ(kind_name(kKindMulaw8, &name), Status::Ok);
+  EXPECT_STREQ(name, "mulaw8");
 
   Buffer b;
   ASSERT_EQ(b.append("samples", 7), Status::Ok);

@@ -468,6 +468,56 @@ class Buffer:
 
     # -- consume
 
+    # consuming binary readers: each takes exactly what it reads, or raises
+    # NeedMoreData and takes nothing
+
+    def read_uint(self, width, order="be"):
+        """A width-byte (1, 2, 4, 8) unsigned integer from the front, consumed."""
+        if self._lent is not None:
+            self._settle()
+        out = ffi.new("uint64_t *")
+        check(lib.chunkbuf_buffer_read_uint(self._h, size_arg(width, "width"), order_arg(order), out))
+        return out[0]
+
+    def read_u8(self):
+        return self.read_uint(1)
+
+    def read_u16_be(self):
+        return self.read_uint(2, "be")
+
+    def read_u16_le(self):
+        return self.read_uint(2, "le")
+
+    def read_u32_be(self):
+        return self.read_uint(4, "be")
+
+    def read_u32_le(self):
+        return self.read_uint(4, "le")
+
+    def read_u64_be(self):
+        return self.read_uint(8, "be")
+
+    def read_u64_le(self):
+        return self.read_uint(8, "le")
+
+    def read_bytes(self, n):
+        """Exactly n bytes from the front, consumed (NeedMoreData when fewer
+        are buffered; nothing consumed then)."""
+        return self._exact(lib.chunkbuf_buffer_read_exact, n)
+
+    def peek_exact(self, n):
+        """Exactly n bytes from the front, not consumed (NeedMoreData when
+        fewer are buffered)."""
+        return self._exact(lib.chunkbuf_buffer_peek_exact, n)
+
+    def _exact(self, fn, n):
+        if self._lent is not None:
+            self._settle()
+        n = size_arg(n)
+        out = ffi.new("char[]", max(n, 1))
+        check(fn(self._h, out, n))
+        return ffi.unpack(out, n)
+
     def advance(self, n):
         """Drop the first n bytes (RangeError if fewer are buffered)."""
         if self._lent is not None:
