@@ -2836,6 +2836,19 @@ SWIGINTERN cb_status cb_View_peek(cb_View *self,size_t n,cb_first first,cb_bytes
     return cb_view_bytes(self, first, first > len ? 0 : (n < len - first ? n : len - first), OUT);
   }
 SWIGINTERN cb_status cb_View_segment_count(cb_View *self,size_t *OUT){ return chunkbuf_view_segment_count(self, OUT); }
+SWIGINTERN cb_pushed cb_View_segments(cb_View *self,lua_State *L){
+    size_t count = 0, i;
+    chunkbuf_view_segment_count(self, &count);
+    lua_createtable(L, (int)count, 0);
+    for (i = 0; i < count; ++i) {
+      struct iovec iov;
+      size_t n = 0;
+      if (chunkbuf_view_segments(self, i, &iov, 1, &n) != CHUNKBUF_OK || n != 1) break;
+      lua_pushlstring(L, (const char *)iov.iov_base, iov.iov_len);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+  }
 SWIGINTERN cb_status cb_View_contiguous(cb_View *self,cb_View **OUT){ return chunkbuf_view_contiguous(self, OUT); }
 SWIGINTERN cb_status cb_View_kind(cb_View *self,uint32_t *OUT){ return chunkbuf_view_kind(self, OUT); }
 SWIGINTERN cb_status cb_View_retag(cb_View *self,uint32_t kind,cb_View **OUT){ return chunkbuf_view_retag(self, kind, OUT); }
@@ -4300,6 +4313,25 @@ static int _wrap_View_segment_count(lua_State* L) {
 }
 
 
+static int _wrap_View_segments(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_View *arg1 = (cb_View *) 0 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = L;
+  SWIG_check_num_args("cb_View::segments",1,1)
+  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
+  result = (cb_pushed)cb_View_segments(arg1,arg2);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_View_contiguous(lua_State* L) {
   int SWIG_arg = 0;
   cb_View *arg1 = (cb_View *) 0 ;
@@ -4514,6 +4546,7 @@ static swig_lua_method swig_View_methods[]= {
     { "equals", _wrap_View_equals},
     { "peek", _wrap_View_peek},
     { "segment_count", _wrap_View_segment_count},
+    { "segments", _wrap_View_segments},
     { "contiguous", _wrap_View_contiguous},
     { "kind", _wrap_View_kind},
     { "retag", _wrap_View_retag},
