@@ -40,77 +40,50 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * (nothing pushed, nothing consumed) when no complete line is buffered;
  * raises on an error (a line longer than max_len, ...).
  *
- * For "lf", "crlf" and "nul" the end of line is found in place: peek
- * describes the buffer's first segments without copying, memchr finds the
- * end, the line is pushed straight from the segment (assembled only when
- * it straddles segments) and advance consumes it. No view is made and
- * nothing is allocated but the Lua string. The rules are take_line's:
- * "crlf" is LF with an optional CR before it, max_len bounds the line
- * without its end of line. Everything else (the other styles, a line
- * over more than the peeked segments, max_len errors) goes through
- * take_line itself. */
+ * The line is found by the C API's scanner (peek_lines, one record, which
+ * consumes nothing), pushed straight from the segment that holds it
+ * (assembled only when it straddles segments; see cb_push_span) and then
+ * consumed with advance. No view is made and nothing is allocated but the
+ * Lua string; if pushing it raises, nothing was consumed. */
 #define CB_LINE_PEEK_IOV 8
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
-  chunkbuf_view **slot;
-  int rc, pushed;
-  if (eol == CHUNKBUF_EOL_LF || eol == CHUNKBUF_EOL_CRLF || eol == CHUNKBUF_EOL_NUL) {
-    struct iovec iov[CB_LINE_PEEK_IOV];
-    size_t n = 0, i, base = 0;
-    const char ch = eol == CHUNKBUF_EOL_NUL ? '\0' : '\n';
-    rc = chunkbuf_buffer_peek(b, SIZE_MAX, iov, CB_LINE_PEEK_IOV, &n);
-    if (rc != CHUNKBUF_OK) {
-      cb_push_error(L, rc);
-      return lua_error(L);
-    }
-    for (i = 0; i < n; base += iov[i].iov_len, ++i) {
-      const char *p = (const char *)iov[i].iov_base;
-      const char *hit = (const char *)memchr(p, ch, iov[i].iov_len);
-      cb_seg_cursor c = {iov, 0, 0, 0};
-      size_t pos, elen = 1;
-      if (!hit) continue;
-      pos = base + (size_t)(hit - p);
-      if (eol == CHUNKBUF_EOL_CRLF && pos > 0) {
-        char prev;
-        if (hit > p) {
-          prev = hit[-1];
-        } else { /* the last byte of the previous non-empty segment */
-          size_t j = i;
-          while (iov[j - 1].iov_len == 0) --j;
-          prev = ((const char *)iov[j - 1].iov_base)[iov[j - 1].iov_len - 1];
-        }
-        if (prev == '\r') {
-          --pos;
-          elen = 2;
-        }
-      }
-      if (max_len && pos > max_len) break; /* take_line raises the limit error */
-      c.n = n;
-      cb_push_span(L, &c, 0, pos);
-      rc = chunkbuf_buffer_advance(b, pos + elen);
-      if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-        lua_pop(L, 1);
-        cb_push_error(L, rc);
-        return lua_error(L);
-      }
-      return 1;
-    }
-    /* No end of line in the whole buffer: without max_len, there is no
-     * error to report either. */
-    if (i == n && n < CB_LINE_PEEK_IOV && max_len == 0) return 0;
-  }
-  slot = cb_guard_get(L, &pushed);
-  rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
-  if (rc == CHUNKBUF_ENEEDMORE) {
-    lua_pop(L, pushed);
-    return 0;
-  }
+  chunkbuf_record rec;
+  struct iovec local[CB_LINE_PEEK_IOV];
+  const struct iovec *iov = local;
+  cb_seg_cursor c = {local, 0, 0, 0};
+  size_t n = 0, end;
+  int rc = chunkbuf_buffer_peek_lines(b, eol, max_len, &rec, 1, &n);
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
-  cb_push_view_string(L, *slot);
-  cb_guard_release(slot);
-  if (pushed) lua_remove(L, -2);
+  if (n == 0) return 0;
+  end = rec.offset + rec.length;
+  if (end > 0) {
+    rc = chunkbuf_buffer_peek(b, end, local, CB_LINE_PEEK_IOV, &c.n);
+    if (rc == CHUNKBUF_OK && c.n == CB_LINE_PEEK_IOV) { /* a line over more segments: describe them all */
+      size_t count = 0;
+      rc = chunkbuf_buffer_segment_count(b, &count);
+      if (rc == CHUNKBUF_OK && count > CB_LINE_PEEK_IOV) {
+        struct iovec *all = (struct iovec *)lua_newuserdatauv(L, count * sizeof *all, 0);
+        rc = chunkbuf_buffer_peek(b, end, all, count, &c.n);
+        iov = all;
+      }
+    }
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    c.iov = iov;
+  }
+  cb_push_span(L, &c, rec.offset, rec.length);
+  if (iov != local) lua_remove(L, -2);
+  rc = chunkbuf_buffer_advance(b, end + rec.delim_length);
+  if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
+    lua_pop(L, 1);
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
   return 1;
 }
 
