@@ -152,6 +152,8 @@ class Buffer:
         fn(memoryview) to fill them (e.g. sock.recv_into) and commit the
         count it returns. The memoryview is released afterwards; fn must not
         keep it or slices of it."""
+        if self._lent is not None:
+            self._settle()
         iov = ffi.new("struct iovec[1]")
         n_iov = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
@@ -411,8 +413,11 @@ class Buffer:
 
         Lines are found a batch at a time (one C call per up to 1024 lines)
         but consumed one by one as they are handed out: leaving the loop
-        early, or calling another method of this buffer inside it, leaves
-        every line not handed out yet in the buffer."""
+        early, calling another method of this buffer inside it, or
+        interleaving two iterations leaves every line not handed out yet
+        in the buffer, and hands out no line twice. Iterating while a
+        reservation is open (inside fill) raises StateError before any line
+        is handed out."""
         if self._lent is not None:
             self._settle()
         # chain hands out the lines of each batch at C speed; _line_batches
@@ -426,6 +431,11 @@ class Buffer:
         records, n, iov, n_iov = self._scan
         try:
             while True:
+                if self._lent is not None:  # another iteration's batch: settle it first
+                    self._settle()
+                # peeking is allowed during a reservation but consuming is
+                # not: fail now, before a line is handed out
+                check(lib.chunkbuf_buffer_advance(self._h, 0))
                 check(lib.chunkbuf_buffer_peek_lines(self._h, lib.CHUNKBUF_EOL_LF, 0, records, BATCH, n))
                 if not n[0]:
                     return
