@@ -28,11 +28,26 @@ def test_every_header_function_is_callable():
     assert missing == []
 
 
+# Header functions the package does not call, and why.
+NOT_WRAPPED = {
+    # chunkbuf_stream_read_into (min = n, 1 or 0) and peek + consume do these
+    # reads with a wait that a signal can end and an error struct
+    "chunkbuf_stream_read": "read_into with min = n",
+    "chunkbuf_stream_read1": "read_into with min = 1",
+    "chunkbuf_stream_read_nonblock": "read_into with min = 0",
+    "chunkbuf_stream_read_view": "peek + consume",
+    "chunkbuf_stream_readline": "peek + consume",
+    "chunkbuf_stream_readlines": "peek + consume",
+    "chunkbuf_stream_free": "the same as chunkbuf_stream_release, which the Stream calls",
+    "chunkbuf_cancel_fired": "the binding's tokens are fired and reset by the binding itself",
+}
+
+
 def test_every_header_function_is_wrapped():
     package = pathlib.Path(chunkbuf.__file__).parent
     source = "".join(p.read_text() for p in package.glob("*.py"))
     unused = sorted(n for n in header_functions() if not re.search(r"\blib\.%s\b" % n, source))
-    assert unused == []
+    assert unused == sorted(n for n in NOT_WRAPPED if n in header_functions())
 
 
 def test_built_cdef_is_what_the_header_generates_now():
