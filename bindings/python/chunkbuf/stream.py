@@ -19,7 +19,8 @@ from .view import View, data_arg, view_bytes
 
 _DEFAULT = object()
 _CHUNK = 64 * 1024       # read1() / read_nonblock() without a size
-_LINE_PEEK = 256 * 1024  # bytes one line batch looks at (more for a longer line)
+_LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer line)
+_LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
 _ESTATE = lib.CHUNKBUF_ESTATE
 _NULL_ERR = ffi.cast("chunkbuf_error *", 0)
 
@@ -253,15 +254,14 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
 
     # -- reader side: lines
 
-    def _line_batch(self, size, timeout, c):
+    def _line_batch(self, size, timeout, c, window=_LINE_PEEK):
         """(bytes, cut): unread bytes that hold at least one whole line or
         the rest before EOF (waiting for that), and where the complete lines
         in them end (cut == len(bytes) at EOF). size >= 0 ends a line after
         size bytes. Nothing is consumed; c.handout describes bytes."""
         least = 1
         while True:
-            most = _LINE_PEEK if size < 0 else size
-            most = max(most, least)
+            most = max(window if size < 0 else min(size, window), least)
             try:
                 v = self._peek(least, most, timeout, c)
             except WouldBlockError as e:
@@ -276,7 +276,10 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
                 return data, cut
             if len(data) < least or len(data) == size:  # EOF, or a line cut at size bytes
                 return data, len(data)
-            least = len(data) + 1  # a partial line: wait for more of it
+            if len(data) < most:
+                least = len(data) + 1  # a partial line: wait for more of it
+            else:
+                window *= 2  # a long line: look further
 
     def readline(self, size=-1, timeout=_DEFAULT):
         """One line including b"\\n" (at most size bytes); b"" at EOF."""
@@ -285,7 +288,7 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
             return b""
         c = call()
         while True:
-            data, cut = self._line_batch(size, timeout, c)
+            data, cut = self._line_batch(size, timeout, c, _LINE_PEEK1)
             end = data.find(b"\n", 0, cut) + 1 or cut
             rc = lib.chunkbuf_stream_consume(self._h, c.handout, end, c.error)
             if rc == 0:
