@@ -353,16 +353,18 @@ class Buffer:
                                              size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
-    def take_line(self, eol="lf", max_len=0):
+    def take_line(self, eol="crlf", max_len=0):
         """One line without its end-of-line bytes, as a View (NeedMoreData
-        when no complete line is buffered)."""
+        when no complete line is buffered). The default end of line,
+        "crlf", is LF with an optional CR before it (b"a\\r\\n" and b"a\\n"
+        both give b"a"), in every binding."""
         if self._lent is not None:
             self._settle()
         out = ffi.new("chunkbuf_view **")
         check(lib.chunkbuf_buffer_take_line(self._h, eol_arg(eol), size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
-    def take_lines(self, eol="lf", max_records=BATCH, max_len=0):
+    def take_lines(self, eol="crlf", max_records=BATCH, max_len=0):
         """Up to max_records complete lines (without end-of-line bytes) as
         a list of bytes, in one C call; [] when none is complete."""
         return self._take(lib.chunkbuf_buffer_take_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
@@ -374,7 +376,7 @@ class Buffer:
         return self._take(lib.chunkbuf_buffer_take_records, (data, len(data), size_arg(max_len, "max_len")),
                           max_records)
 
-    def peek_lines(self, eol="lf", max_records=BATCH, max_len=0):
+    def peek_lines(self, eol="crlf", max_records=BATCH, max_len=0):
         """The lines take_lines would return, consuming nothing."""
         return self._peek_batch(lib.chunkbuf_buffer_peek_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
                                 max_records)
