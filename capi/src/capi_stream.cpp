@@ -1,21 +1,76 @@
-// chunkbuf_stream_* entry points: validate, translate, call the core.
+// chunkbuf_stream_* and chunkbuf_cancel_* entry points: validate,
+// translate, call the core.
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <new>
 
-#include "core/mem.h"
-#include "core/stream.h"
 #include "handles.h"
-
-struct chunkbuf_stream {
-  uint32_t tag;
-  chunkbuf::Stream s;
-};
 
 using namespace chunkbuf;
 using namespace chunkbuf::capi;
 
 namespace {
 
-Status live(const chunkbuf_stream* s, const char* fn) noexcept { return check_tag(s, kStreamTag, fn); }
+#define CB_TRY_STATUS(expr)                                  \
+  do {                                                       \
+    ::chunkbuf::Status cb_st_ = (expr);                      \
+    if (cb_st_ != ::chunkbuf::Status::Ok) return cb_st_;     \
+  } while (0)
+
+Status live(const chunkbuf_stream* s, const char* fn) noexcept { return check<StreamKind>(s, fn); }
+
+
+// Fills a caller's error struct with code and the thread's detail message
+// (as much of the struct as its struct_size covers), and returns code.
+int report(int rc, chunkbuf_error* e) noexcept {
+  if (!e || e->struct_size < offsetof(chunkbuf_error, code) + sizeof e->code) return rc;
+  e->code = rc;
+  if (e->struct_size <= offsetof(chunkbuf_error, message)) return rc;
+  size_t room = std::min(e->struct_size, sizeof(chunkbuf_error)) - offsetof(chunkbuf_error, message);
+  const char* msg = rc == CHUNKBUF_OK ? "" : last_error_detail();
+  size_t n = std::min(std::strlen(msg), room - 1);
+  std::memcpy(e->message, msg, n);
+  e->message[n] = '\0';
+  return rc;
+}
+
+// One call's chunkbuf_wait, read field by field (an older, smaller struct
+// gets defaults for what it lacks), holding a reference on its cancel token
+// until the call returns.
+class CallWait {
+ public:
+  CallWait() = default;
+  CallWait(const CallWait&) = delete;
+  CallWait& operator=(const CallWait&) = delete;
+  ~CallWait() {
+    if (c_ && c_->obj.release()) retire<CancelKind>(c_);
+  }
+  Status read(const chunkbuf_wait* in, const char* fn) noexcept {
+    if (!in) return Status::Ok;
+    size_t n = in->struct_size;
+    if (n < sizeof(size_t) || n > sizeof(chunkbuf_wait))
+      return fail(Status::Version, "%s: chunkbuf_wait struct_size %zu, this library knows up to %zu (use "
+                  "CHUNKBUF_WAIT_INIT)", fn, n, sizeof(chunkbuf_wait));
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    std::memcpy(&w, in, n);
+    err_ = n >= offsetof(chunkbuf_wait, error) + sizeof w.error ? w.error : nullptr;
+    wait.timeout_ms = w.timeout_ms;
+    if (w.cancel) {
+      CB_TRY_STATUS(check<CancelKind>(w.cancel, fn));
+      c_ = w.cancel;
+      c_->obj.retain();
+      wait.cancel = &c_->obj;
+    }
+    return Status::Ok;
+  }
+  chunkbuf_error* error() const noexcept { return err_; }
+  Wait wait;
+
+ private:
+  chunkbuf_cancel* c_ = nullptr;
+  chunkbuf_error* err_ = nullptr;
+};
 
 }  // namespace
 
@@ -24,21 +79,20 @@ extern "C" {
 int chunkbuf_stream_new(const chunkbuf_stream_options* opts, chunkbuf_stream** out) {
   static const char* fn = "chunkbuf_stream_new";
   CB_TRY(need(out, "out", fn));
-  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
-  CB_TRY(read_options(opts, &o, chunkbuf_stream_options CHUNKBUF_STREAM_OPTIONS_INIT, fn));
+  chunkbuf_stream_options o;
+  CB_TRY(read_options(opts, &o, chunkbuf_stream_options CHUNKBUF_STREAM_OPTIONS_INIT, kStreamOptionsSize01, fn));
   StreamOptions so;
   CB_TRY(pool_of(o.pool, &so.pool, fn));
   so.content_length = o.content_length;
   so.retain = o.retain != 0;
   so.high_water = o.high_water;
+  so.low_water = o.low_water;
   so.max_bytes = o.max_bytes;
   so.tenant = o.tenant;
-  void* m = mem::alloc(sizeof(chunkbuf_stream));
-  if (!m) return code(fail(Status::NoMem, "%s: out of memory", fn));
-  auto* h = new (m) chunkbuf_stream{kStreamTag, {}};
-  if (Status st = h->s.init(so); st != Status::Ok) {
-    h->~chunkbuf_stream();
-    mem::free(m);
+  chunkbuf_stream* h = nullptr;
+  CB_TRY(make<StreamKind>(&h, fn));
+  if (Status st = h->obj.init(so); st != Status::Ok) {
+    retire<StreamKind>(h);
     return code(st);
   }
   *out = h;
@@ -47,45 +101,133 @@ int chunkbuf_stream_new(const chunkbuf_stream_options* opts, chunkbuf_stream** o
 
 void chunkbuf_stream_free(chunkbuf_stream* s) {
   if (!s || live(s, "chunkbuf_stream_free") != Status::Ok) return;
-  s->s.~Stream();
-  s->tag = kDeadTag;
-  quarantine(s);
+  if (s->obj.release()) retire<StreamKind>(s);
+}
+
+int chunkbuf_stream_retain(chunkbuf_stream* s) {
+  CB_TRY(live(s, "chunkbuf_stream_retain"));
+  s->obj.retain();
+  return CHUNKBUF_OK;
+}
+
+void chunkbuf_stream_release(chunkbuf_stream* s) {
+  if (!s || live(s, "chunkbuf_stream_release") != Status::Ok) return;
+  if (s->obj.release()) retire<StreamKind>(s);
+}
+
+int chunkbuf_stream_waiting(const chunkbuf_stream* s, size_t* readers, size_t* writers) {
+  CB_TRY(live(s, "chunkbuf_stream_waiting"));
+  s->obj.waiting(readers, writers);
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_cancel_new(chunkbuf_cancel** out) {
+  CB_TRY(need(out, "out", "chunkbuf_cancel_new"));
+  return code(make<CancelKind>(out, "chunkbuf_cancel_new"));
+}
+
+void chunkbuf_cancel_free(chunkbuf_cancel* c) {
+  if (!c || check<CancelKind>(c, "chunkbuf_cancel_free") != Status::Ok) return;
+  if (c->obj.release()) retire<CancelKind>(c);
+}
+
+int chunkbuf_cancel_fire(chunkbuf_cancel* c) {
+  CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_fire"));
+  c->obj.fire();
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_cancel_reset(chunkbuf_cancel* c) {
+  CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_reset"));
+  c->obj.reset();
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_cancel_fired(const chunkbuf_cancel* c, int* fired) {
+  CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_fired"));
+  CB_TRY(need(fired, "fired", "chunkbuf_cancel_fired"));
+  *fired = c->obj.fired() ? 1 : 0;
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_stream_read_into(chunkbuf_stream* s, void* dst, size_t n, size_t min, const chunkbuf_wait* w,
+                              size_t* nread) {
+  static const char* fn = "chunkbuf_stream_read_into";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need_bytes(dst, n, "dst", fn);
+  if (st == Status::Ok) st = need(nread, "nread", fn);
+  if (st == Status::Ok) st = s->obj.read_into(dst, n, min, cw.wait, nread);
+  return report(code(st), cw.error());
+}
+
+int chunkbuf_stream_peek(chunkbuf_stream* s, size_t min, size_t max, const chunkbuf_wait* w, chunkbuf_view** out,
+                         chunkbuf_handout* h) {
+  static const char* fn = "chunkbuf_stream_peek";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need(out, "out", fn);
+  if (st == Status::Ok) st = need(h, "h", fn);
+  Slot<ViewKind> slot;
+  if (st == Status::Ok) st = slot.reserve(fn);
+  ViewRep* v = nullptr;
+  Handout ho;
+  if (st == Status::Ok) st = s->obj.peek(min, max, cw.wait, &v, &ho);
+  if (st == Status::Ok) {
+    hand_out(slot, v, out);
+    *h = chunkbuf_handout{ho.position, ho.length};
+  }
+  return report(code(st), cw.error());
+}
+
+int chunkbuf_stream_consume(chunkbuf_stream* s, chunkbuf_handout* h, size_t n, chunkbuf_error* err) {
+  static const char* fn = "chunkbuf_stream_consume";
+  Status st = live(s, fn);
+  if (st == Status::Ok) st = need(h, "h", fn);
+  if (st == Status::Ok) {
+    Handout ho{h->position, h->length};
+    st = s->obj.consume(&ho, n);
+    if (st == Status::Ok) *h = chunkbuf_handout{ho.position, ho.length};
+  }
+  return report(code(st), err);
 }
 
 int chunkbuf_stream_write(chunkbuf_stream* s, const void* data, size_t len, int64_t timeout_ms) {
   CB_TRY(live(s, "chunkbuf_stream_write"));
   CB_TRY(need_bytes(data, len, "data", "chunkbuf_stream_write"));
-  return code(s->s.write(data, len, timeout_ms));
+  return code(s->obj.write(data, len, timeout_ms));
 }
 
 int chunkbuf_stream_write_ref(chunkbuf_stream* s, const void* data, size_t len, chunkbuf_free_fn free_fn,
                               void* user_data, int64_t timeout_ms) {
   CB_TRY(live(s, "chunkbuf_stream_write_ref"));
   CB_TRY(need_bytes(data, len, "data", "chunkbuf_stream_write_ref"));
-  return code(s->s.write_ref(data, len, free_fn, user_data, timeout_ms));
+  return code(s->obj.write_ref(data, len, free_fn, user_data, timeout_ms));
 }
 
 int chunkbuf_stream_write_view(chunkbuf_stream* s, const chunkbuf_view* view, int64_t timeout_ms) {
   CB_TRY(live(s, "chunkbuf_stream_write_view"));
-  CB_TRY(check_tag(view, kViewTag, "chunkbuf_stream_write_view"));
-  return code(s->s.write_view(rep(view), timeout_ms));
+  CB_TRY(check<ViewKind>(view, "chunkbuf_stream_write_view"));
+  return code(s->obj.write_view(rep(view), timeout_ms));
 }
 
 int chunkbuf_stream_close(chunkbuf_stream* s) {
   CB_TRY(live(s, "chunkbuf_stream_close"));
-  return code(s->s.close());
+  return code(s->obj.close());
 }
 
 int chunkbuf_stream_abort(chunkbuf_stream* s, int code) {
   CB_TRY(live(s, "chunkbuf_stream_abort"));
-  s->s.abort(code);
+  s->obj.abort(code);
   return CHUNKBUF_OK;
 }
 
 int chunkbuf_stream_abort_code(const chunkbuf_stream* s, int* code) {
   CB_TRY(live(s, "chunkbuf_stream_abort_code"));
   CB_TRY(need(code, "code", "chunkbuf_stream_abort_code"));
-  return capi::code(s->s.abort_code(code));
+  return capi::code(s->obj.abort_code(code));
 }
 
 int chunkbuf_stream_read(chunkbuf_stream* s, void* dst, size_t n, int64_t timeout_ms, size_t* nread) {
@@ -93,7 +235,7 @@ int chunkbuf_stream_read(chunkbuf_stream* s, void* dst, size_t n, int64_t timeou
   CB_TRY(live(s, fn));
   CB_TRY(need_bytes(dst, n, "dst", fn));
   CB_TRY(need(nread, "nread", fn));
-  return code(s->s.read(dst, n, timeout_ms, nread));
+  return code(s->obj.read(dst, n, timeout_ms, nread));
 }
 
 int chunkbuf_stream_read1(chunkbuf_stream* s, void* dst, size_t n, int64_t timeout_ms, size_t* nread) {
@@ -101,7 +243,7 @@ int chunkbuf_stream_read1(chunkbuf_stream* s, void* dst, size_t n, int64_t timeo
   CB_TRY(live(s, fn));
   CB_TRY(need_bytes(dst, n, "dst", fn));
   CB_TRY(need(nread, "nread", fn));
-  return code(s->s.read1(dst, n, timeout_ms, nread));
+  return code(s->obj.read1(dst, n, timeout_ms, nread));
 }
 
 int chunkbuf_stream_read_nonblock(chunkbuf_stream* s, void* dst, size_t n, size_t* nread) {
@@ -109,23 +251,27 @@ int chunkbuf_stream_read_nonblock(chunkbuf_stream* s, void* dst, size_t n, size_
   CB_TRY(live(s, fn));
   CB_TRY(need_bytes(dst, n, "dst", fn));
   CB_TRY(need(nread, "nread", fn));
-  return code(s->s.read_nonblock(dst, n, nread));
+  return code(s->obj.read_nonblock(dst, n, nread));
 }
 
 int chunkbuf_stream_read_view(chunkbuf_stream* s, size_t n, int64_t timeout_ms, chunkbuf_view** out) {
   CB_TRY(live(s, "chunkbuf_stream_read_view"));
   CB_TRY(need(out, "out", "chunkbuf_stream_read_view"));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve("chunkbuf_stream_read_view"));
   ViewRep* v = nullptr;
-  Status st = s->s.read_view(n, timeout_ms, &v);
-  return hand_view(st, v, out);
+  Status st = s->obj.read_view(n, timeout_ms, &v);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_stream_readline(chunkbuf_stream* s, size_t max, int64_t timeout_ms, chunkbuf_view** out) {
   CB_TRY(live(s, "chunkbuf_stream_readline"));
   CB_TRY(need(out, "out", "chunkbuf_stream_readline"));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve("chunkbuf_stream_readline"));
   ViewRep* v = nullptr;
-  Status st = s->s.readline(max, timeout_ms, &v);
-  return hand_view(st, v, out);
+  Status st = s->obj.readline(max, timeout_ms, &v);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_stream_readlines(chunkbuf_stream* s, chunkbuf_record* records, size_t max_records,
@@ -135,27 +281,28 @@ int chunkbuf_stream_readlines(chunkbuf_stream* s, chunkbuf_record* records, size
   CB_TRY(need(records, "records", fn));
   CB_TRY(need(n_records, "n_records", fn));
   CB_TRY(need(out, "out", fn));
-  static_assert(sizeof(chunkbuf_record) == sizeof(Record));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
   size_t n = 0;
-  Status st = s->s.readlines(reinterpret_cast<Record*>(records), max_records, timeout_ms, &n, &v);
+  Status st = s->obj.readlines(reinterpret_cast<Record*>(records), max_records, timeout_ms, &n, &v);
   if (st != Status::Ok) return code(st);
   *n_records = n;
-  *out = v ? hand_out(v) : nullptr;
+  hand_out(slot, v, out);
   return CHUNKBUF_OK;
 }
 
 int chunkbuf_stream_readable_amount(const chunkbuf_stream* s, size_t* n) {
   CB_TRY(live(s, "chunkbuf_stream_readable_amount"));
   CB_TRY(need(n, "n", "chunkbuf_stream_readable_amount"));
-  *n = s->s.readable_amount();
+  *n = s->obj.readable_amount();
   return CHUNKBUF_OK;
 }
 
 int chunkbuf_stream_at_eof(const chunkbuf_stream* s, int* eof) {
   CB_TRY(live(s, "chunkbuf_stream_at_eof"));
   CB_TRY(need(eof, "eof", "chunkbuf_stream_at_eof"));
-  *eof = s->s.at_eof() ? 1 : 0;
+  *eof = s->obj.at_eof() ? 1 : 0;
   return CHUNKBUF_OK;
 }
 
@@ -165,25 +312,25 @@ int chunkbuf_stream_find(const chunkbuf_stream* s, const void* needle, size_t nl
   CB_TRY(live(s, fn));
   CB_TRY(need(needle, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
-  return code(s->s.find(needle, nlen, start, end, pos));
+  return code(s->obj.find(needle, nlen, start, end, pos));
 }
 
 int chunkbuf_stream_seek(chunkbuf_stream* s, int64_t offset, int whence, uint64_t* pos) {
   CB_TRY(live(s, "chunkbuf_stream_seek"));
-  return code(s->s.seek(offset, whence, pos));
+  return code(s->obj.seek(offset, whence, pos));
 }
 
 int chunkbuf_stream_tell(const chunkbuf_stream* s, uint64_t* pos) {
   CB_TRY(live(s, "chunkbuf_stream_tell"));
   CB_TRY(need(pos, "pos", "chunkbuf_stream_tell"));
-  *pos = s->s.tell();
+  *pos = s->obj.tell();
   return CHUNKBUF_OK;
 }
 
 int chunkbuf_stream_readiness_fd(const chunkbuf_stream* s, int* fd) {
   CB_TRY(live(s, "chunkbuf_stream_readiness_fd"));
   CB_TRY(need(fd, "fd", "chunkbuf_stream_readiness_fd"));
-  *fd = s->s.readiness_fd();
+  *fd = s->obj.readiness_fd();
   return CHUNKBUF_OK;
 }
 
