@@ -97,6 +97,11 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         """The chunkbuf_stream * (valid while this object is)."""
         return self._h
 
+    @property
+    def name(self):
+        """What io.TextIOWrapper shows as the file name (a Stream has no path)."""
+        return "<chunkbuf.Stream>"
+
     # -- waits and errors
 
     def _ms(self, timeout):
