@@ -2914,77 +2914,50 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * (nothing pushed, nothing consumed) when no complete line is buffered;
  * raises on an error (a line longer than max_len, ...).
  *
- * For "lf", "crlf" and "nul" the end of line is found in place: peek
- * describes the buffer's first segments without copying, memchr finds the
- * end, the line is pushed straight from the segment (assembled only when
- * it straddles segments) and advance consumes it. No view is made and
- * nothing is allocated but the Lua string. The rules are take_line's:
- * "crlf" is LF with an optional CR before it, max_len bounds the line
- * without its end of line. Everything else (the other styles, a line
- * over more than the peeked segments, max_len errors) goes through
- * take_line itself. */
+ * The line is found by the C API's scanner (peek_lines, one record, which
+ * consumes nothing), pushed straight from the segment that holds it
+ * (assembled only when it straddles segments; see cb_push_span) and then
+ * consumed with advance. No view is made and nothing is allocated but the
+ * Lua string; if pushing it raises, nothing was consumed. */
 #define CB_LINE_PEEK_IOV 8
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
-  chunkbuf_view **slot;
-  int rc, pushed;
-  if (eol == CHUNKBUF_EOL_LF || eol == CHUNKBUF_EOL_CRLF || eol == CHUNKBUF_EOL_NUL) {
-    struct iovec iov[CB_LINE_PEEK_IOV];
-    size_t n = 0, i, base = 0;
-    const char ch = eol == CHUNKBUF_EOL_NUL ? '\0' : '\n';
-    rc = chunkbuf_buffer_peek(b, SIZE_MAX, iov, CB_LINE_PEEK_IOV, &n);
-    if (rc != CHUNKBUF_OK) {
-      cb_push_error(L, rc);
-      return lua_error(L);
-    }
-    for (i = 0; i < n; base += iov[i].iov_len, ++i) {
-      const char *p = (const char *)iov[i].iov_base;
-      const char *hit = (const char *)memchr(p, ch, iov[i].iov_len);
-      cb_seg_cursor c = {iov, 0, 0, 0};
-      size_t pos, elen = 1;
-      if (!hit) continue;
-      pos = base + (size_t)(hit - p);
-      if (eol == CHUNKBUF_EOL_CRLF && pos > 0) {
-        char prev;
-        if (hit > p) {
-          prev = hit[-1];
-        } else { /* the last byte of the previous non-empty segment */
-          size_t j = i;
-          while (iov[j - 1].iov_len == 0) --j;
-          prev = ((const char *)iov[j - 1].iov_base)[iov[j - 1].iov_len - 1];
-        }
-        if (prev == '\r') {
-          --pos;
-          elen = 2;
-        }
-      }
-      if (max_len && pos > max_len) break; /* take_line raises the limit error */
-      c.n = n;
-      cb_push_span(L, &c, 0, pos);
-      rc = chunkbuf_buffer_advance(b, pos + elen);
-      if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-        lua_pop(L, 1);
-        cb_push_error(L, rc);
-        return lua_error(L);
-      }
-      return 1;
-    }
-    /* No end of line in the whole buffer: without max_len, there is no
-     * error to report either. */
-    if (i == n && n < CB_LINE_PEEK_IOV && max_len == 0) return 0;
-  }
-  slot = cb_guard_get(L, &pushed);
-  rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
-  if (rc == CHUNKBUF_ENEEDMORE) {
-    lua_pop(L, pushed);
-    return 0;
-  }
+  chunkbuf_record rec;
+  struct iovec local[CB_LINE_PEEK_IOV];
+  const struct iovec *iov = local;
+  cb_seg_cursor c = {local, 0, 0, 0};
+  size_t n = 0, end;
+  int rc = chunkbuf_buffer_peek_lines(b, eol, max_len, &rec, 1, &n);
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
-  cb_push_view_string(L, *slot);
-  cb_guard_release(slot);
-  if (pushed) lua_remove(L, -2);
+  if (n == 0) return 0;
+  end = rec.offset + rec.length;
+  if (end > 0) {
+    rc = chunkbuf_buffer_peek(b, end, local, CB_LINE_PEEK_IOV, &c.n);
+    if (rc == CHUNKBUF_OK && c.n == CB_LINE_PEEK_IOV) { /* a line over more segments: describe them all */
+      size_t count = 0;
+      rc = chunkbuf_buffer_segment_count(b, &count);
+      if (rc == CHUNKBUF_OK && count > CB_LINE_PEEK_IOV) {
+        struct iovec *all = (struct iovec *)lua_newuserdatauv(L, count * sizeof *all, 0);
+        rc = chunkbuf_buffer_peek(b, end, all, count, &c.n);
+        iov = all;
+      }
+    }
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    c.iov = iov;
+  }
+  cb_push_span(L, &c, rec.offset, rec.length);
+  if (iov != local) lua_remove(L, -2);
+  rc = chunkbuf_buffer_advance(b, end + rec.delim_length);
+  if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
+    lua_pop(L, 1);
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
   return 1;
 }
 
@@ -3552,6 +3525,18 @@ SWIGINTERN cb_pushed cb_Ring___tostring(cb_Ring *self,lua_State *L){
 
 /* "0.2.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
+
+
+/* chunkbuf.default_timeout([seconds]) -> the previous value: how long a
+ * blocking Stream call given no timeout waits (math.huge: forever; the
+ * default is 30 seconds). */
+static int cb_default_timeout(lua_State *L) {
+  int64_t previous = cb_default_timeout_ms;
+  if (!lua_isnone(L, 1)) cb_default_timeout_ms = lua_isnil(L, 1) ? CB_DEFAULT_TIMEOUT_MS : cb_timeout_ms(L, 1);
+  if (previous < 0) lua_pushnumber(L, HUGE_VAL);
+  else lua_pushnumber(L, (lua_Number)previous / 1000.0);
+  return 1;
+}
 
 
 /* chunkbuf.features() -> {sha256 = true|false} */
@@ -5708,7 +5693,7 @@ static int _wrap_Stream_write(lua_State* L) {
   int64_t arg4 ;
   cb_done result;
   
-  arg4 = -1; 
+  arg4 = cb_default_timeout_ms; 
   SWIG_check_num_args("cb_Stream::write",2,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
   arg2 = (void *)cb_check_bytes(L, 2, &arg3); 
@@ -5738,7 +5723,7 @@ static int _wrap_Stream_write_view(lua_State* L) {
   int64_t arg3 ;
   cb_done result;
   
-  arg3 = -1; 
+  arg3 = cb_default_timeout_ms; 
   SWIG_check_num_args("cb_Stream::write_view",2,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
   arg2 = (cb_View *)cb_check_object(L, 2, SWIGTYPE_p_cb_View, "View", 0); 
@@ -5841,7 +5826,7 @@ static int _wrap_Stream_read(lua_State* L) {
   } ;
   cb_status result;
   
-  arg3 = -1; 
+  arg3 = cb_default_timeout_ms; 
   arg4 = &temp4; 
   SWIG_check_num_args("cb_Stream::read",2,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
@@ -5878,7 +5863,7 @@ static int _wrap_Stream_read1(lua_State* L) {
   } ;
   cb_status result;
   
-  arg3 = -1; 
+  arg3 = cb_default_timeout_ms; 
   arg4 = &temp4; 
   SWIG_check_num_args("cb_Stream::read1",2,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
@@ -5946,7 +5931,7 @@ static int _wrap_Stream_read_view(lua_State* L) {
   cb_status result;
   
   arg2 = CHUNKBUF_NPOS; 
-  arg3 = -1; 
+  arg3 = cb_default_timeout_ms; 
   arg4 = &temp4; 
   SWIG_check_num_args("cb_Stream::read_view",1,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
@@ -5984,7 +5969,7 @@ static int _wrap_Stream_readline(lua_State* L) {
   cb_status result;
   
   arg2 = 0; 
-  arg3 = -1; 
+  arg3 = cb_default_timeout_ms; 
   arg4 = &temp4; 
   SWIG_check_num_args("cb_Stream::readline",1,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
@@ -6021,7 +6006,7 @@ static int _wrap_Stream_readlines(lua_State* L) {
   cb_pushed result;
   
   arg2 = 256; 
-  arg3 = -1; 
+  arg3 = cb_default_timeout_ms; 
   arg4 = L;
   SWIG_check_num_args("cb_Stream::readlines",1,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
@@ -6051,7 +6036,7 @@ static int _wrap_Stream_lines(lua_State* L) {
   cb_pushed result;
   
   arg2 = 0; 
-  arg3 = -1; 
+  arg3 = cb_default_timeout_ms; 
   arg4 = L;
   SWIG_check_num_args("cb_Stream::lines",1,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
@@ -6987,6 +6972,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "DelimiterFramer", _wrap_DelimiterFramer},
     { "LengthFramer", _wrap_LengthFramer},
     { "version", _wrap_version},
+    { "default_timeout",cb_default_timeout},
     { "features",cb_features},
     {0,0}
 };
