@@ -97,11 +97,11 @@ def test_methods_called_inside_line_iteration_see_the_consumed_state():
 
 def test_peek_lines_and_records_consume_nothing():
     b = chunkbuf.Buffer(b"a\r\nbb\ncc")
-    assert b.peek_lines("crlf") == [b"a", b"bb"]
+    assert b.peek_lines() == [b"a", b"bb"]  # "crlf", the default
     assert b.peek_lines("lf", max_records=1) == [b"a\r"]
     assert b.peek_records(b"b") == [b"a\r\n", b""]
     with pytest.raises(chunkbuf.LimitError):
-        b.peek_lines(max_len=1)
+        b.peek_lines("lf", max_len=1)
     assert b == b"a\r\nbb\ncc"
 
 
