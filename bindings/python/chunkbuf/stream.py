@@ -117,8 +117,9 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
 
     def write(self, data, timeout=_DEFAULT):
         """Copy data in (all or nothing); returns len(data)."""
-        buf = ffi.from_buffer(data)
-        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
+        buf = data if type(data) is bytes else ffi.from_buffer(data)  # cffi passes bytes as they are
+        ms = -1 if timeout is _DEFAULT and self.timeout is None else self._ms(timeout)
+        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), ms)
         if rc:
             raise error(rc)
         return len(buf)
