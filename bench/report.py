@@ -327,6 +327,7 @@ def main():
     if a.go_dir:
         lang.update(run_go(a.go, a.go_dir, a.repetitions))
     if a.json_dir and lang:
+        os.makedirs(a.json_dir, exist_ok=True)
         with open(os.path.join(a.json_dir, "languages.json"), "w") as f:
             json.dump(lang, f, indent=1)
     rows += build_lang_rows(lang) + build_absolute_rows(lang)
