@@ -49,12 +49,6 @@ def split_records(h, records, n):
     return [data[start:start + length] for start, length in zip(fields[0::3], fields[1::3])]
 
 
-def split_lf_lines(h):
-    """A batch of complete "\n"-terminated lines (the last may lack it at
-    EOF) as bytes with their "\n": one copy, then split in C by BytesIO."""
-    return io.BytesIO(_taken(h)).readlines()
-
-
 class Buffer:
     """A growable byte buffer made of pooled segments (one owner at a time).
 
