@@ -112,7 +112,7 @@ LANG_PAIRS = [
 # as (op, value in that metric's unit), unit shown).
 LANG_ABSOLUTE = [
     ("go: ReadContext returns after cancel(), median of 100", "go:BenchmarkStreamCancel/chunkbuf", "median-ns",
-     ("<", 1e6), "ns"),
+     "cancel() to return", ("<", 1e6), "ns"),
 ]
 
 # The Go benchmarks the report runs (a -bench pattern).

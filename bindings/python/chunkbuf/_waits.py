@@ -54,7 +54,7 @@ class Call:
         self.nread = ffi.new("size_t *")
         self.view = ffi.new("chunkbuf_view **")
         self.handout = ffi.new("chunkbuf_handout *")
-        self.ptr = ffi.new("void **")
+        self.ptr = ffi.new("const void **")
 
     def exception(self, rc, stream=None):
         """The exception for status rc, with the detail the call reported."""
