@@ -41,49 +41,48 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * raises on an error (a line longer than max_len, ...).
  *
  * The line is found by the C API's scanner (peek_lines, one record, which
- * consumes nothing), pushed straight from the segment that holds it
- * (assembled only when it straddles segments; see cb_push_span) and then
- * consumed with advance. No view is made and nothing is allocated but the
- * Lua string; if pushing it raises, nothing was consumed. */
-#define CB_LINE_PEEK_IOV 8
+ * consumes nothing). A line of up to CB_LINE_STACK bytes is copied to the
+ * C stack and consumed with advance, and only then is the Lua string made:
+ * no Lua allocation happens while the buffer's state is relied on, since an
+ * allocation can run a collection whose finalizers may consume from or
+ * free this very buffer. A longer line goes through take_line, which hands
+ * it out as a view the finalizers cannot touch. */
+#define CB_LINE_STACK 512
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
   chunkbuf_record rec;
-  struct iovec local[CB_LINE_PEEK_IOV];
-  const struct iovec *iov = local;
-  cb_seg_cursor c = {local, 0, 0, 0};
-  size_t n = 0, end;
-  int rc = chunkbuf_buffer_peek_lines(b, eol, max_len, &rec, 1, &n);
+  chunkbuf_view **slot;
+  size_t n = 0;
+  int rc = chunkbuf_buffer_peek_lines(b, eol, max_len, &rec, 1, &n), pushed;
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
   if (n == 0) return 0;
-  end = rec.offset + rec.length;
-  if (end > 0) {
-    rc = chunkbuf_buffer_peek(b, end, local, CB_LINE_PEEK_IOV, &c.n);
-    if (rc == CHUNKBUF_OK && c.n == CB_LINE_PEEK_IOV) { /* a line over more segments: describe them all */
-      size_t count = 0;
-      rc = chunkbuf_buffer_segment_count(b, &count);
-      if (rc == CHUNKBUF_OK && count > CB_LINE_PEEK_IOV) {
-        struct iovec *all = (struct iovec *)lua_newuserdatauv(L, count * sizeof *all, 0);
-        rc = chunkbuf_buffer_peek(b, end, all, count, &c.n);
-        iov = all;
-      }
-    }
-    if (rc != CHUNKBUF_OK) {
+  if (rec.length <= CB_LINE_STACK) {
+    char line[CB_LINE_STACK];
+    size_t copied = 0;
+    rc = chunkbuf_buffer_copy_out(b, rec.offset, line, rec.length, &copied);
+    if (rc == CHUNKBUF_OK) rc = chunkbuf_buffer_advance(b, rec.offset + rec.length + rec.delim_length);
+    if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
       cb_push_error(L, rc);
       return lua_error(L);
     }
-    c.iov = iov;
+    lua_pushlstring(L, line, copied);
+    return 1;
   }
-  cb_push_span(L, &c, rec.offset, rec.length);
-  if (iov != local) lua_remove(L, -2);
-  rc = chunkbuf_buffer_advance(b, end + rec.delim_length);
-  if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-    lua_pop(L, 1);
+  slot = cb_guard_get(L, &pushed);
+  rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
+  if (rc == CHUNKBUF_ENEEDMORE) {
+    lua_pop(L, pushed);
+    return 0;
+  }
+  if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
+  cb_push_view_string(L, *slot);
+  cb_guard_release(slot);
+  if (pushed) lua_remove(L, -2);
   return 1;
 }
 
@@ -221,8 +220,16 @@ typedef struct {} cb_Buffer;
     if (rc != CHUNKBUF_OK) cb_push_error(L, rc);
     return b;
   }
-  ~cb_Buffer() { chunkbuf_buffer_free($self); }
-  void free() { chunkbuf_buffer_free($self); }
+  /* Lua never holds a reservation's memory (commit copies a string in),
+   * so freeing abandons an open one: chunkbuf refuses to free under it. */
+  ~cb_Buffer() {
+    chunkbuf_buffer_commit($self, 0);
+    chunkbuf_buffer_free($self);
+  }
+  void free() {
+    chunkbuf_buffer_commit($self, 0);
+    chunkbuf_buffer_free($self);
+  }
 
   size_t len() { return cb_buffer_len($self); }
   size_t __len(cb_ignored) { return cb_buffer_len($self); }

@@ -31,10 +31,12 @@ _MAIN = threading.main_thread().ident
 def timeout_ms(timeout):
     """Seconds (None or inf: forever) as the C API's milliseconds (-1:
     forever, 0: do not wait)."""
-    if timeout is None or timeout == math.inf:
+    if timeout is None:
         return -1
     if not timeout >= 0:  # also NaN
         raise ValueError("timeout must be None or >= 0 seconds, got %r" % (timeout,))
+    if timeout * 1000 >= 2**62:  # inf, or longer than C's int64 counts
+        return -1
     return math.ceil(timeout * 1000)
 
 
