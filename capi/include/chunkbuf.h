@@ -302,11 +302,15 @@ CHUNKBUF_API int chunkbuf_pool_set_tenant_quota(chunkbuf_pool *pool, uint32_t te
 CHUNKBUF_API int chunkbuf_pool_tenant_usage(chunkbuf_pool *pool, uint32_t tenant, size_t *live);
 
 /* ------------------------------------------------------------- content kinds
- * A view carries a content-kind tag. Kind 0 is "raw". New kinds are
- * registered by name at run time; registering a known name returns its id.
- * Any thread.
+ * A view carries a content-kind tag. Kind 0 is "raw"; "pcm16", "mulaw8"
+ * and "jpeg" are built in with the fixed ids below (since 0.2). New kinds
+ * are registered by name at run time; registering a known name returns
+ * its id. Any thread.
  */
 #define CHUNKBUF_KIND_RAW 0u
+#define CHUNKBUF_KIND_PCM16 1u  /* 16-bit PCM audio. Since 0.2. */
+#define CHUNKBUF_KIND_MULAW8 2u /* 8-bit mu-law audio. Since 0.2. */
+#define CHUNKBUF_KIND_JPEG 3u   /* a JPEG image. Since 0.2. */
 /* *kind = the id of name (1..63 bytes), registering it on first use.
  * Returns: OK; EINVAL (empty or too long name); ELIMIT (no ids left);
  * ENOMEM. Since 0.1. */
@@ -469,6 +473,23 @@ CHUNKBUF_API int chunkbuf_buffer_peek_u64(const chunkbuf_buffer *buf, size_t off
 /* Drops the first n bytes. Returns: OK; ERANGE (n > len; nothing dropped);
  * ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_advance(chunkbuf_buffer *buf, size_t n);
+/* Consuming binary readers: each takes exactly what it reads from the
+ * front, or, when fewer bytes are buffered, fails with ENEEDMORE and takes
+ * nothing (retry after the next append). Thread rules as for any buffer
+ * call; free_fn: may run one, of bytes it drops, on the calling thread. */
+/* Reads a width-byte (1, 2, 4 or 8) unsigned integer in order (CHUNKBUF_BE
+ * or CHUNKBUF_LE) and consumes it.
+ * Returns: OK; ENEEDMORE (fewer than width bytes); EINVAL (width, order);
+ * ESTATE. Out: *out written on success only. Since 0.2. */
+CHUNKBUF_API int chunkbuf_buffer_read_uint(chunkbuf_buffer *buf, size_t width, int order, uint64_t *out);
+/* Copies exactly n bytes into dst and consumes them.
+ * Returns: OK; ENEEDMORE (fewer than n bytes; nothing copied); ESTATE.
+ * Since 0.2. */
+CHUNKBUF_API int chunkbuf_buffer_read_exact(chunkbuf_buffer *buf, void *dst, size_t n);
+/* Copies exactly n bytes into dst without consuming them (allowed while a
+ * reservation is open; never runs a free_fn).
+ * Returns: OK; ENEEDMORE (fewer than n bytes; nothing copied). Since 0.2. */
+CHUNKBUF_API int chunkbuf_buffer_peek_exact(const chunkbuf_buffer *buf, void *dst, size_t n);
 /* Copies up to n bytes out and consumes them; *nread = min(n, len).
  * Returns: OK; ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_read(chunkbuf_buffer *buf, void *dst, size_t n, size_t *nread);
@@ -599,9 +620,10 @@ CHUNKBUF_API int chunkbuf_view_retag(const chunkbuf_view *view, uint32_t kind, c
 /* *tenant = the pool tenant the view's bytes are accounted to (0: none).
  * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_tenant(const chunkbuf_view *view, uint32_t *tenant);
-/* *sharers = the references currently held on the view's first block (by
- * views, buffers and streams); 0 for an empty view. A momentary count.
- * Returns: OK. Since 0.1. */
+/* *sharers = the live sharers of the view's first block: the references
+ * held on it by views, buffers and streams, with each extra reference to
+ * this view (chunkbuf_view_retain) counted as one more; 0 for an empty
+ * view. A momentary count. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_sharers(const chunkbuf_view *view, size_t *sharers);
 /* SHA-256 of the visible bytes, without coalescing.
  * Returns: OK; ENOTSUP (built without a crypto library: see

@@ -105,6 +105,14 @@ def test_peek_lines_and_records_consume_nothing():
     assert b == b"a\r\nbb\ncc"
 
 
+def test_default_end_of_line_is_lf_with_optional_cr():
+    """The same default in every binding: "a\r\n" and "a\n" both give a."""
+    b = chunkbuf.Buffer(b"a\r\nb\nc\r\nd\n")
+    assert bytes(b.take_line()) == b"a"
+    assert b.peek_lines() == [b"b", b"c", b"d"]
+    assert b.take_lines() == [b"b", b"c", b"d"]
+
+
 def test_find_rfind_across_segments():
     b = chunkbuf.Buffer()
     for part in (b"xxab", b"c", b"dexx"):
