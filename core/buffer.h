@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "pool.h"
+#include "scan.h"
 #include "segment.h"
 #include "status.h"
 #include "view.h"
@@ -32,7 +33,6 @@ struct BufferOptions {
   bool linear = false;
 };
 
-enum class Eol { Any = 0, Crlf = 1, CrlfStrict = 2, Lf = 3, Nul = 4 };
 enum class Order { Big = 0, Little = 1 };
 
 struct Record {
@@ -90,22 +90,19 @@ class Buffer {
   Status read(void* dst, size_t n, size_t* nread) noexcept;
   Status split_to(size_t n, ViewRep** out) noexcept;
   Status take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept;
+  // One line, without its end of line, as a view of one segment: a line
+  // that straddles segments is copied once (coalesced) first.
   Status take_line(Eol eol, size_t max_len, ViewRep** out) noexcept;
   // Batch takes: up to max_recs complete records as one view plus their
-  // positions in it. With out == nullptr nothing is taken (a peek: the
-  // records then locate the lines from the buffer's first byte).
+  // positions in it.
   Status take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out) noexcept;
   Status take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs, size_t* n,
                       ViewRep** out) noexcept;
   // The batch takes without taking: records for the complete lines (or
   // records) at the front, located from the buffer's first byte.
-  Status peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
-    return const_cast<Buffer*>(this)->take_lines(eol, max_len, recs, max_recs, n, nullptr);  // out null: no change
-  }
+  Status peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept;
   Status peek_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
-                      size_t* n) const noexcept {
-    return const_cast<Buffer*>(this)->take_records(delim, dlen, max_len, recs, max_recs, n, nullptr);
-  }
+                      size_t* n) const noexcept;
   Status write_to_fd(int fd, size_t max, size_t* nwritten) noexcept;
 
   // Drops every byte (and any open reservation).
@@ -127,21 +124,25 @@ class Buffer {
   // Next block size for a write needing `need` more bytes.
   size_t next_block_size(size_t need) const noexcept;
   Status new_block(size_t need, Block** out) noexcept;
-  // Linear backend: makes the write block's tail hold n more bytes while
-  // the readable bytes stay one segment at the start of that block.
+  // Linear backend (buffer_linear.cpp): makes the write block's tail hold n
+  // more bytes while the readable bytes stay one segment at the start of
+  // that block; linear_prepare also secures the segment slot.
   Status make_linear_room(size_t n) noexcept;
+  Status linear_prepare(size_t n) noexcept;
+  // Copies adopted memory / a framed view in (the linear backend adopts
+  // nothing).
+  Status linear_copy_in(const struct iovec* iov, size_t cnt, size_t total) noexcept;
+  Status linear_append_framed(const Seg& head, const ViewRep* v, const Seg& tail) noexcept;
   // Copies n bytes from segs into the (prepared) write block tail.
   void copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept;
   // Adds [p, p+n) of the write block as bytes of the buffer.
   void push_written(Block* b, const char* p, size_t n) noexcept;
-  // Finds the end of the next line at or after `from`: *pos is where the EOL
-  // starts, *eol_len its length; false when no complete line is buffered.
-  // `c` is a cursor over segs_ that a batch keeps from line to line.
-  bool find_eol(Eol eol, SegCursor& c, size_t from, size_t* pos, size_t* eol_len) const noexcept;
-  // Shared by take_lines/take_records: `next` finds the next record end;
-  // out == nullptr peeks.
-  template <typename Next>
-  Status take_batch(size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out, Next next,
+  // The records at the front found by sc (one cursor for the batch): *n of
+  // them, spanning *end bytes. Changes nothing.
+  Status scan_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n, size_t* end,
+                    const char* what) const noexcept;
+  // scan_batch, then cuts those bytes into one view.
+  Status take_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out,
                     const char* what) noexcept;
   void on_emptied() noexcept;
   // take_line when its end of line is at offset lf of the first segment

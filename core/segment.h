@@ -69,22 +69,4 @@ class SegArray {
   size_t head_ = 0, tail_ = 0, cap_ = 0;
 };
 
-// Locates byte offsets within a run of segments. Moving forward from the
-// last position is O(segments skipped), so sequential scans stay linear.
-struct SegCursor {
-  const Seg* segs;
-  size_t nseg;
-  size_t idx = 0;   // current segment
-  size_t base = 0;  // absolute offset of segs[idx]
-
-  SegCursor(const Seg* s, size_t n) noexcept : segs(s), nseg(n) {}
-  // Positions the cursor on the segment containing `off` (or one past the
-  // last segment when off == total). Returns the offset inside it.
-  size_t seek(size_t off) noexcept {
-    if (off < base) idx = 0, base = 0;
-    while (idx < nseg && off >= base + segs[idx].n) base += segs[idx++].n;
-    return off - base;
-  }
-};
-
 }  // namespace chunkbuf

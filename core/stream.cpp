@@ -265,40 +265,23 @@ Status Stream::abort_code(int* code) const noexcept {
 
 // ------------------------------------------------------------------ reader
 
-size_t Stream::Span::find_nl(SegCursor& c, size_t from, size_t end) const noexcept {
-  // memchr straight over the segments (the per-line cost of a readlines
-  // batch), leaving the cursor on the hit's segment: it only moves forward.
-  size_t in = c.seek(skip + from);
-  const size_t stop = skip + end;
-  for (size_t i = c.idx, base = c.base; i < nseg && base < stop; base += segs[i].n, ++i, in = 0) {
-    size_t lim = std::min(segs[i].n, stop - base);
-    if (in >= lim) continue;
-    if (const void* hit = std::memchr(segs[i].p + in, '\n', lim - in)) {
-      c.idx = i;
-      c.base = base;
-      return base + static_cast<size_t>(static_cast<const char*>(hit) - segs[i].p) - skip;
-    }
-  }
-  return npos;
-}
-
 Stream::Span Stream::unread_span() const noexcept {
   const Seg* segs = buf_.segs();
   size_t nseg = buf_.segment_count();
   if (!retain_) return Span{segs, nseg, 0, buf_.size()};
   SegCursor c(segs, nseg);
-  c.idx = cur_idx_;
-  c.base = cur_base_;
-  size_t in = c.seek(static_cast<size_t>(pos_ - base_));
-  if (c.idx == nseg && nseg > 0) {
+  c.resume(cur_idx_, cur_base_);
+  c.seek(static_cast<size_t>(pos_ - base_));
+  size_t idx = static_cast<size_t>(c.segment() - segs), base = c.segment_base(), in = c.offset_in_segment();
+  if (idx == nseg && nseg > 0) {
     // Stay on the last segment: later writes may extend it in place.
-    --c.idx;
-    c.base -= segs[c.idx].n;
-    in = segs[c.idx].n;
+    --idx;
+    base -= segs[idx].n;
+    in = segs[idx].n;
   }
-  cur_idx_ = c.idx;
-  cur_base_ = c.base;
-  return Span{segs + c.idx, nseg - c.idx, in, buf_.size() - c.base};
+  cur_idx_ = idx;
+  cur_base_ = base;
+  return Span{segs + idx, nseg - idx, in, buf_.size() - base};
 }
 
 Status Stream::interrupted(const Wait& w, const char* op) const noexcept {
@@ -444,20 +427,35 @@ Status Stream::read_view(size_t n, int64_t timeout_ms, ViewRep** out) noexcept {
   return take(std::min(n, unread()), out);
 }
 
+bool Stream::find_line(const RecordScanner& sc, LineScan& ls, size_t limit, size_t* pos, size_t* dlen) const noexcept {
+  if (ls.at != pos_) ls = LineScan{pos_, 0};
+  if (ls.scanned >= limit && limit > 0) return false;
+  Span sp = unread_span();
+  SegCursor c(sp.segs, sp.nseg);
+  // Resume a little before where the last look stopped: an end of line may
+  // have begun in its last bytes (the CR of a CRLF).
+  c.seek(sp.skip + (ls.scanned > sc.slack() ? ls.scanned - sc.slack() : 0));
+  bool found = false;
+  size_t p = 0, d = 0;
+  // Line ends never fail: their searches need no tables.
+  (void)sc.next(c, sp.skip, sp.skip + limit, &found, &p, &d);
+  if (!found) {
+    ls.scanned = std::max(ls.scanned, limit);
+    return false;
+  }
+  *pos = p - sp.skip;
+  *dlen = d;
+  return true;
+}
+
 size_t Stream::line_end(size_t max, LineScan& sc, bool* has_nl) const noexcept {
   size_t un = unread();
-  if (sc.at != pos_) sc = LineScan{pos_, 0};
   size_t limit = max ? std::min(un, max) : un;
   *has_nl = false;
-  if (sc.scanned < limit) {
-    Span sp = unread_span();
-    SegCursor c(sp.segs, sp.nseg);
-    size_t q = sp.find_nl(c, sc.scanned, limit);
-    if (q != npos) {
-      *has_nl = true;
-      return q + 1;
-    }
-    sc.scanned = limit;
+  size_t q = 0, d = 0;
+  if (find_line(RecordScanner::lines(Eol::Lf), sc, limit, &q, &d)) {
+    *has_nl = true;
+    return q + 1;
   }
   if (max && un >= max) return max;
   return closed_ ? un : npos;
@@ -493,17 +491,22 @@ Status Stream::readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size
   size_t count = 0, from = len, un = unread();
   recs[count++] = Record{0, nl ? len - 1 : len, nl ? size_t{1} : 0};
   if (nl) {
+    const RecordScanner lf = RecordScanner::lines(Eol::Lf);
     Span sp = unread_span();
     SegCursor c(sp.segs, sp.nseg);
     while (count < max_recs && from < un) {
-      size_t q = sp.find_nl(c, from, un);
-      if (q == npos) {
+      c.seek(sp.skip + from);
+      bool found = false;
+      size_t q = 0, d = 0;
+      (void)lf.next(c, sp.skip + from, sp.skip + un, &found, &q, &d);
+      if (!found) {
         if (closed_) {  // the last line may lack "\n"
           recs[count++] = Record{from, un - from, 0};
           from = un;
         }
         break;
       }
+      q -= sp.skip;
       recs[count++] = Record{from, q - from, 1};
       from = q + 1;
     }
@@ -511,6 +514,141 @@ Status Stream::readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size
   if (Status st2 = take(from, out); st2 != Status::Ok) return st2;
   *n = count;
   return Status::Ok;
+}
+
+Status Stream::contiguous_lines(Line* lines, size_t n, size_t end, ViewRep** out) const noexcept {
+  Span sp = unread_span();
+  SegCursor c(sp.segs, sp.nseg);
+  size_t copy_bytes = 0, straddlers = 0;
+  for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
+    c.seek(sp.skip + off);
+    if (c.chunk().n < lines[i].length) {
+      copy_bytes += lines[i].length;
+      ++straddlers;
+    }
+  }
+  Block* blk = nullptr;
+  if (copy_bytes > 0)
+    if (Status st = buf_.pool()->acquire(copy_bytes, nullptr, &blk); st != Status::Ok) return st;
+  ViewRep* v = view_alloc(sp.nseg + 2 * straddlers);
+  if (!v) {
+    if (blk) blk->release();
+    return fail(Status::NoMem, "out of memory for a view of %zu lines", n);
+  }
+  v->tenant = tenant_;
+  // Zero-copy pieces for unread bytes [from, to).
+  auto share = [&](size_t from, size_t to) {
+    c.seek(sp.skip + from);
+    while (from < to) {
+      const Seg& s = c.segment()[0];
+      SegCursor::Chunk k = c.chunk();
+      size_t take = std::min(k.n, to - from);
+      s.b->retain();
+      view_push(v, Seg{s.b, k.p, take});
+      c.advance(take);
+      from += take;
+    }
+  };
+  size_t done = 0, used = 0;
+  for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
+    const size_t len = lines[i].length;
+    c.seek(sp.skip + off);
+    SegCursor::Chunk k = c.chunk();
+    lines[i].data = k.p;
+    if (k.n >= len) continue;
+    // This line straddles blocks: its bytes go into the copy block, and the
+    // view shows the copy in their place.
+    share(done, off);
+    char* dst = blk->data + used;
+    seg_copy(sp.segs, sp.nseg, sp.skip + off, dst, len);
+    blk->retain();
+    view_push(v, Seg{blk, dst, len});
+    lines[i].data = dst;
+    used += len;
+    done = off + len;
+  }
+  share(done, end);
+  if (blk) blk->release();  // the view holds its own references
+  *out = v;
+  return Status::Ok;
+}
+
+Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n,
+                     ViewRep** out, Handout* h, bool take_them, const char* op) noexcept {
+  if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
+  if (max_lines == 0) return fail(Status::Inval, "%s needs room for at least one line", op);
+  if (static_cast<unsigned>(eol) > static_cast<unsigned>(Eol::Nul))
+    return fail(Status::Inval, "%s: unknown end-of-line style %d", op, static_cast<int>(eol));
+  const RecordScanner sc = RecordScanner::lines(eol);
+  ViewRep* dropped = nullptr;
+  Status result = Status::Ok;
+  {
+    CancelScope scope(w.cancel, this);
+    std::unique_lock<std::mutex> lk(mu_);
+    LineScan ls;
+    bool too_long = false;
+    Status st = wait_readable(
+        lk, w,
+        [&] {
+          size_t q = 0, d = 0, un = unread();
+          if (find_line(sc, ls, un, &q, &d)) {
+            too_long = max_len && q > max_len;
+            return true;
+          }
+          too_long = max_len && un > max_len + sc.slack();
+          return too_long || closed_;
+        },
+        op);
+    if (st != Status::Ok) return st;
+    if (too_long) return fail(Status::Limit, "%s: line longer than max_len %zu", op, max_len);
+    // The lines: complete ones, then at EOF a last one without an end.
+    const size_t un = unread();
+    Span sp = unread_span();
+    SegCursor c(sp.segs, sp.nseg);
+    size_t count = 0, from = 0;
+    while (count < max_lines && from < un) {
+      c.seek(sp.skip + from);
+      bool found = false;
+      size_t q = 0, d = 0;
+      (void)sc.next(c, sp.skip + from, sp.skip + un, &found, &q, &d);
+      if (!found) {
+        if (closed_ && (!max_len || un - from <= max_len)) {
+          lines[count++] = Line{nullptr, un - from, 0};
+          from = un;
+        }
+        break;
+      }
+      q -= sp.skip;
+      if (max_len && q - from > max_len) break;  // the first one was checked above
+      lines[count++] = Line{nullptr, q - from, d};
+      from = q + d;
+    }
+    ViewRep* v = nullptr;
+    if (Status st2 = contiguous_lines(lines, count, from, &v); st2 != Status::Ok) return st2;
+    if (take_them && from > 0) {
+      // Consume what was handed out; the view keeps the bytes alive.
+      result = take(from, &dropped);
+      if (result != Status::Ok) {
+        view_release(v);
+        return result;
+      }
+    }
+    if (h) *h = Handout{pos_ - (take_them ? from : 0), from};
+    *out = v;
+    *n = count;
+  }
+  if (dropped) view_release(dropped);  // may run a free callback: not under the lock
+  return Status::Ok;
+}
+
+Status Stream::peek_lines(Eol eol, size_t max_len, Line* lines_out, size_t max_lines, const Wait& w, size_t* n,
+                          ViewRep** out, Handout* h) noexcept {
+  return lines(eol, max_len, lines_out, max_lines, w, n, out, h, false, "peek_lines");
+}
+
+Status Stream::read_lines(Eol eol, size_t max_len, Line* lines_out, size_t max_lines, const Wait& w, size_t* n,
+                          ViewRep** out) noexcept {
+  return lines(eol, max_len, lines_out, max_lines, w, n, out, nullptr, true, "read_lines");
 }
 
 size_t Stream::readable_amount() const noexcept {

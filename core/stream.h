@@ -20,7 +20,9 @@
 
 #include "buffer.h"
 #include "cancel.h"
+#include "cursor.h"
 #include "pool.h"
+#include "scan.h"
 #include "segment.h"
 #include "status.h"
 #include "view.h"
@@ -52,6 +54,15 @@ struct Wait {
 struct Handout {
   uint64_t position = 0;
   size_t length = 0;
+};
+
+// One line of a line hand-out: always contiguous (a line that straddles
+// blocks is copied once), followed by eol_length end-of-line bytes in the
+// stream (0 for a last line at EOF that has none).
+struct Line {
+  const char* data;
+  size_t length;
+  size_t eol_length;
 };
 
 // Every timeout_ms below: -1 waits forever, 0 fails with Again instead of
@@ -129,6 +140,20 @@ class Stream {
   // n > h->length). h then describes the rest of the hand-out.
   Status consume(Handout* h, size_t n) noexcept;
 
+  // Waits until a complete line (style eol) or EOF is unread, then hands
+  // out up to max_lines lines from the read position without consuming
+  // them: lines[i] points into *out, a view that holds exactly the bytes
+  // handed out (lines and their ends of line), and *h covers them; consume
+  // a line with consume(h, length + eol_length). At EOF the last line may
+  // lack an end of line; *n = 0 (and *out is empty) once nothing is left.
+  // Limit when the first line is longer than max_len (0: unlimited),
+  // nothing consumed.
+  Status peek_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n,
+                    ViewRep** out, Handout* h) noexcept;
+  // The same, consuming the lines handed out.
+  Status read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n,
+                    ViewRep** out) noexcept;
+
   // Unread bytes now (0 after abort).
   size_t readable_amount() const noexcept;
   // EOF was signalled and nothing is unread (false after abort).
@@ -153,12 +178,9 @@ class Stream {
     size_t nseg;
     size_t skip;
     size_t total;
-    // First "\n" in [from, end) of the unread bytes; npos when absent. The
-    // cursor (over segs) only moves forward, so batch scans stay linear.
-    size_t find_nl(SegCursor& c, size_t from, size_t end) const noexcept;
   };
-  // Remembers how far a reader has looked for "\n", so waiting for a long
-  // line rescans only the bytes that arrived since.
+  // Remembers how far a reader has looked for an end of line, so waiting
+  // for a long line rescans only the bytes that arrived since.
   struct LineScan {
     uint64_t at = UINT64_MAX;  // read position the scan started from
     size_t scanned = 0;        // unread bytes known to hold no "\n"
@@ -179,8 +201,21 @@ class Stream {
   void wrote(size_t n) noexcept;
   // Moves the next k unread bytes into a view (lock held).
   Status take(size_t k, ViewRep** out) noexcept;
+  // The first end of line (style sc) within the first `limit` unread bytes,
+  // resuming where ls says an earlier look at this read position stopped:
+  // *pos where it starts, *dlen its length.
+  bool find_line(const RecordScanner& sc, LineScan& ls, size_t limit, size_t* pos, size_t* dlen) const noexcept;
   // Length of the next line (with its "\n") if one can be taken now.
   size_t line_end(size_t max, LineScan& sc, bool* has_nl) const noexcept;
+  // Waits for a line (or EOF) and hands lines out as peek_lines says;
+  // consumes them when take is set.
+  Status lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n, ViewRep** out,
+               Handout* h, bool take, const char* op) noexcept;
+  // A view of the first `end` unread bytes, which are the n lines (lengths
+  // and eol_lengths given, back to back), in which each line lies in one
+  // segment (lines that straddle segments are copied into one new block);
+  // sets lines[i].data to where each line's bytes are.
+  Status contiguous_lines(Line* lines, size_t n, size_t end, ViewRep** out) const noexcept;
   // Waits for ready(), then copies min(n, unread) bytes into dst.
   template <typename Ready>
   Status read_copy(void* dst, size_t n, const Wait& w, Ready ready, size_t* nread, const char* op) noexcept;

@@ -887,6 +887,41 @@ CHUNKBUF_API int chunkbuf_stream_peek(chunkbuf_stream *s, size_t min, size_t max
  * lock). err may be NULL. Since 0.2. */
 CHUNKBUF_API int chunkbuf_stream_consume(chunkbuf_stream *s, chunkbuf_handout *h, size_t n, chunkbuf_error *err);
 
+/* One line of a line hand-out. data points at length contiguous bytes: a
+ * line that straddles pool blocks is copied once, every other line points
+ * into the stream's own blocks. eol_length end-of-line bytes follow the
+ * line in the stream (they are not part of data; 0 for a last line at EOF
+ * that has none). Since 0.2. */
+typedef struct chunkbuf_line {
+  const void *data;
+  size_t length;
+  size_t eol_length;
+} chunkbuf_line;
+
+/* Wait (per w; NULL: forever) until a complete line ending in eol (the same
+ * styles as chunkbuf_buffer_take_line) or EOF is unread, then hand out up
+ * to max_lines (>= 1, else EINVAL) lines from the read position without
+ * consuming them: lines[0..*n_lines) locate them, and *out is a new view
+ * the caller releases that holds exactly the bytes handed out (the lines
+ * and their ends of line); every lines[i].data stays valid while *out is
+ * alive, whatever other readers do. *h covers those bytes: consume line i
+ * with chunkbuf_stream_consume(s, h, length + eol_length, ...), in order.
+ * At EOF the last line may lack an end of line; *n_lines = 0 (and *out is
+ * an empty view) once nothing is left. ELIMIT when the first line is
+ * longer than max_len (0: unlimited), nothing consumed; EINVAL for an
+ * unknown eol; otherwise errors as chunkbuf_stream_read_into. Runs no
+ * free_fn. Any number of threads. Since 0.2. */
+CHUNKBUF_API int chunkbuf_stream_peek_lines(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_len,
+                                            chunkbuf_line *lines, size_t max_lines, const chunkbuf_wait *w,
+                                            size_t *n_lines, chunkbuf_view **out, chunkbuf_handout *h);
+/* chunkbuf_stream_peek_lines that also consumes the lines it hands out (for
+ * a caller that uses them all: a batch, readlines). The bytes consumed are
+ * released after the stream's lock is dropped, which may run write_ref
+ * free_fn callbacks on this thread. Since 0.2. */
+CHUNKBUF_API int chunkbuf_stream_read_lines(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_len,
+                                            chunkbuf_line *lines, size_t max_lines, const chunkbuf_wait *w,
+                                            size_t *n_lines, chunkbuf_view **out);
+
 /* ----------------------------------------------------------------- framer
  * Framers cut messages out of a buffer as zero-copy views. A framer holds
  * only its configuration: it may serve any number of buffers, one call at a

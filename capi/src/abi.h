@@ -46,6 +46,12 @@ static_assert(static_cast<int>(Status::Version) == CHUNKBUF_EVERSION);
 static_assert(static_cast<int>(Status::Canceled) == CHUNKBUF_ECANCELED);
 static_assert(npos == CHUNKBUF_NPOS);
 
+// Line arrays of the stream hand-outs are reinterpreted too.
+static_assert(sizeof(Line) == sizeof(chunkbuf_line));
+static_assert(offsetof(Line, data) == offsetof(chunkbuf_line, data));
+static_assert(offsetof(Line, length) == offsetof(chunkbuf_line, length));
+static_assert(offsetof(Line, eol_length) == offsetof(chunkbuf_line, eol_length));
+
 // End-of-line styles and byte orders are cast across.
 static_assert(static_cast<int>(Eol::Any) == CHUNKBUF_EOL_ANY);
 static_assert(static_cast<int>(Eol::Crlf) == CHUNKBUF_EOL_CRLF);

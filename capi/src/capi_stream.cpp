@@ -182,6 +182,54 @@ int chunkbuf_stream_peek(chunkbuf_stream* s, size_t min, size_t max, const chunk
   return report(code(st), cw.error());
 }
 
+}  // extern "C"
+
+namespace {
+
+int stream_lines(chunkbuf_stream* s, chunkbuf_eol eol, size_t max_len, chunkbuf_line* lines, size_t max_lines,
+                 const chunkbuf_wait* w, size_t* n_lines, chunkbuf_view** out, chunkbuf_handout* h, bool peek,
+                 const char* fn) noexcept {
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need(lines, "lines", fn);
+  if (st == Status::Ok) st = need(n_lines, "n_lines", fn);
+  if (st == Status::Ok) st = need(out, "out", fn);
+  if (st == Status::Ok && peek) st = need(h, "h", fn);
+  Slot<ViewKind> slot;
+  if (st == Status::Ok) st = slot.reserve(fn);
+  ViewRep* v = nullptr;
+  Handout ho;
+  size_t n = 0;
+  if (st == Status::Ok) {
+    Line* ls = reinterpret_cast<Line*>(lines);
+    Eol e = static_cast<Eol>(eol);
+    st = peek ? s->obj.peek_lines(e, max_len, ls, max_lines, cw.wait, &n, &v, &ho)
+              : s->obj.read_lines(e, max_len, ls, max_lines, cw.wait, &n, &v);
+  }
+  if (st == Status::Ok) {
+    hand_out(slot, v, out);
+    *n_lines = n;
+    if (peek) *h = chunkbuf_handout{ho.position, ho.length};
+  }
+  return report(code(st), cw.error());
+}
+
+}  // namespace
+
+extern "C" {
+
+int chunkbuf_stream_peek_lines(chunkbuf_stream* s, chunkbuf_eol eol, size_t max_len, chunkbuf_line* lines,
+                               size_t max_lines, const chunkbuf_wait* w, size_t* n_lines, chunkbuf_view** out,
+                               chunkbuf_handout* h) {
+  return stream_lines(s, eol, max_len, lines, max_lines, w, n_lines, out, h, true, "chunkbuf_stream_peek_lines");
+}
+
+int chunkbuf_stream_read_lines(chunkbuf_stream* s, chunkbuf_eol eol, size_t max_len, chunkbuf_line* lines,
+                               size_t max_lines, const chunkbuf_wait* w, size_t* n_lines, chunkbuf_view** out) {
+  return stream_lines(s, eol, max_len, lines, max_lines, w, n_lines, out, nullptr, false, "chunkbuf_stream_read_lines");
+}
+
 int chunkbuf_stream_consume(chunkbuf_stream* s, chunkbuf_handout* h, size_t n, chunkbuf_error* err) {
   static const char* fn = "chunkbuf_stream_consume";
   Status st = live(s, fn);

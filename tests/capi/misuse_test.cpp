@@ -141,6 +141,9 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(err.code, E);  // the error struct is filled for handle errors too
   EXPECT_EQ(chunkbuf_stream_peek(h.stream, 1, 1, &w, &v, &ho), E);
   EXPECT_EQ(chunkbuf_stream_consume(h.stream, &ho, 1, &err), E);
+  chunkbuf_line ln[1];
+  EXPECT_EQ(chunkbuf_stream_peek_lines(h.stream, CHUNKBUF_EOL_LF, 0, ln, 1, &w, &sz, &v, &ho), E);
+  EXPECT_EQ(chunkbuf_stream_read_lines(h.stream, CHUNKBUF_EOL_LF, 0, ln, 1, &w, &sz, &v), E);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -227,6 +230,12 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, nullptr, &h), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, &v, nullptr), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_consume(s, nullptr, 0, nullptr), CHUNKBUF_EINVAL);
+  chunkbuf_line ln[2];
+  EXPECT_EQ(chunkbuf_stream_peek_lines(s, CHUNKBUF_EOL_LF, 0, nullptr, 2, nullptr, &n, &v, &h), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_peek_lines(s, CHUNKBUF_EOL_LF, 0, ln, 0, nullptr, &n, &v, &h), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_peek_lines(s, CHUNKBUF_EOL_LF, 0, ln, 2, nullptr, &n, &v, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_lines(s, static_cast<chunkbuf_eol>(9), 0, ln, 2, nullptr, &n, &v), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_lines(s, CHUNKBUF_EOL_LF, 0, ln, 2, nullptr, nullptr, &v), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_waiting(s, nullptr, nullptr), CHUNKBUF_OK);  // both optional
   ASSERT_EQ(chunkbuf_stream_write(s, "ab", 2, -1), CHUNKBUF_OK);
   h = {5, 2};  // a hand-out this stream never made

@@ -43,6 +43,8 @@ NOT_WRAPPED = {
     "chunkbuf_stream_readlines": "peek + consume",
     "chunkbuf_stream_free": "the same as chunkbuf_stream_release, which the Stream calls",
     "chunkbuf_cancel_fired": "the binding's tokens are fired and reset by the binding itself",
+    "chunkbuf_stream_peek_lines": "not yet: the Stream finds lines in peeked bytes; to move onto the engine's line hand-out",
+    "chunkbuf_stream_read_lines": "not yet: the Stream finds lines in peeked bytes; to move onto the engine's line hand-out",
 }
 
 

@@ -1,23 +1,20 @@
+// Buffer, the segmented chain: blocks, appends, reservations, inspection
+// and consumption. The linear backend is in buffer_linear.cpp, line and
+// record parsing in buffer_lines.cpp, fd I/O in buffer_fd.cpp.
 #include "buffer.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 
 #include "release_scope.h"
 #include "search.h"
-#include "sigpipe.h"
 
 namespace chunkbuf {
 namespace {
 
 constexpr size_t kMaxGrow = 64 * 1024;
-constexpr size_t kDefaultFdRead = 64 * 1024;
-constexpr size_t kMaxIov = IOV_MAX < 1024 ? IOV_MAX : 1024;
 
 }  // namespace
 
@@ -121,10 +118,8 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   if (n == 0) return Status::Ok;
   if (Status st = check_room(n, "append"); st != Status::Ok) return st;
   const char* src = static_cast<const char*>(data);
-  if (linear_) {
-    if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
-    if (Status st = make_linear_room(n); st != Status::Ok) return st;
-  }
+  if (linear_)
+    if (Status st = linear_prepare(n); st != Status::Ok) return st;
   size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
   if (n <= space) {
     if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
@@ -153,35 +148,6 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   return Status::Ok;
 }
 
-Status Buffer::make_linear_room(size_t n) noexcept {
-  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
-  if (space >= n) return Status::Ok;
-  size_t need = len_ + n;
-  uint32_t own_refs = 1 + (segs_.empty() ? 0 : 1);  // write block + its one segment
-  if (wblock_ && wblock_->capacity >= need && wblock_->refs.load(std::memory_order_acquire) == own_refs) {
-    // Nobody else sees the block: slide the readable bytes to its start.
-    if (!segs_.empty()) {
-      std::memmove(wblock_->data, segs_[0].p, len_);
-      segs_[0].p = wblock_->data;
-    }
-    wpos_ = len_;
-    return Status::Ok;
-  }
-  size_t want = std::max(need, wblock_ ? wblock_->capacity * 2 : min_chunk_);
-  Block* nb = nullptr;
-  if (Status st = pool_->acquire(want, tenant_, &nb); st != Status::Ok) return st;
-  if (!segs_.empty()) {
-    std::memcpy(nb->data, segs_[0].p, len_);
-    segs_[0].b->release();
-    nb->retain();
-    segs_[0] = Seg{nb, nb->data, len_};
-  }
-  if (wblock_) wblock_->release();
-  wblock_ = nb;
-  wpos_ = len_;
-  return Status::Ok;
-}
-
 void Buffer::copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept {
   char* dst = wblock_->data + wpos_;
   seg_copy(segs, nseg, 0, dst, n);
@@ -206,14 +172,7 @@ Status Buffer::append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void*
   Status st = check_mutable("append_ref");
   if (st == Status::Ok) st = check_room(total, "append_ref");
   if (linear_) {  // the linear backend copies: adopted memory goes back at once
-    if (st == Status::Ok && total > 0 && !segs_.reserve_back(1))
-      st = fail(Status::NoMem, "out of memory growing the segment list");
-    if (st == Status::Ok) st = make_linear_room(total);
-    for (size_t i = 0; st == Status::Ok && i < cnt; ++i) {
-      if (!iov[i].iov_len) continue;
-      Seg piece{nullptr, static_cast<const char*>(iov[i].iov_base), iov[i].iov_len};
-      copy_into_tail(&piece, 1, piece.n);
-    }
+    if (st == Status::Ok) st = linear_copy_in(iov, cnt, total);
     if (fn) fn(ud);
     return st;
   }
@@ -254,14 +213,7 @@ Status Buffer::append_framed(const void* head, size_t hn, const ViewRep* v, cons
   if (Status st = check_room(hn + vlen + tn, "append_view"); st != Status::Ok) return st;
   Seg head_seg{nullptr, static_cast<const char*>(head), hn};
   Seg tail_seg{nullptr, static_cast<const char*>(tail), tn};
-  if (linear_) {
-    if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
-    if (Status st = make_linear_room(hn + vlen + tn); st != Status::Ok) return st;
-    if (hn) copy_into_tail(&head_seg, 1, hn);
-    if (vlen) copy_into_tail(v->segs(), v->nseg, vlen);
-    if (tn) copy_into_tail(&tail_seg, 1, tn);
-    return Status::Ok;
-  }
+  if (linear_) return linear_append_framed(head_seg, v, tail_seg);
   if (v && segs_.size() + v->nseg > segment_budget()) {  // see append_refv
     if (Status st = make_tail_room(hn + vlen + tn); st != Status::Ok) return st;
     if (hn) copy_into_tail(&head_seg, 1, hn);
@@ -353,37 +305,6 @@ Status Buffer::commit(size_t n) noexcept {
   reserved_ = false;
   len_ += n;
   on_emptied();
-  return Status::Ok;
-}
-
-Status Buffer::read_from_fd(int fd, size_t max, size_t* nread) noexcept {
-  if (Status st = check_mutable("read_from_fd"); st != Status::Ok) return st;
-  if (max == 0) max = kDefaultFdRead;
-  if (max_bytes_) {
-    size_t room = max_bytes_ - std::min(len_, max_bytes_);
-    if (room == 0) return fail(Status::Limit, "buffer is at max_bytes %zu", max_bytes_);
-    max = std::min(max, room);
-  }
-  struct iovec iov[2];
-  size_t cnt = 0;
-  if (Status st = reserve(max, iov, 2, &cnt); st != Status::Ok) return st;
-  size_t left = max;
-  for (size_t i = 0; i < cnt; ++i) {
-    iov[i].iov_len = std::min(iov[i].iov_len, left);
-    left -= iov[i].iov_len;
-  }
-  ssize_t r;
-  do {
-    r = ::readv(fd, iov, static_cast<int>(cnt));
-  } while (r < 0 && errno == EINTR);
-  if (r < 0) {
-    int e = errno;
-    commit(0);
-    if (e == EAGAIN || e == EWOULDBLOCK) return fail(Status::Again, "readv on fd %d would block", fd);
-    return fail(Status::Io, "readv on fd %d: %s", fd, std::strerror(e));
-  }
-  commit(static_cast<size_t>(r));
-  *nread = static_cast<size_t>(r);
   return Status::Ok;
 }
 
@@ -525,242 +446,6 @@ Status Buffer::split_to(size_t n, ViewRep** out) noexcept {
   on_emptied();
   *out = v;
   return Status::Ok;
-}
-
-Status Buffer::take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept {
-  if (Status st = check_mutable("take_until"); st != Status::Ok) return st;
-  if (dlen == 0) return fail(Status::Inval, "take_until needs a delimiter of at least one byte");
-  size_t end = max_len ? std::min(len_, max_len + dlen) : len_;
-  size_t pos = npos;
-  if (Status st = find(delim, dlen, 0, end, &pos); st != Status::Ok) return st;
-  if (pos == npos) {
-    if (max_len && len_ >= max_len + dlen)
-      return fail(Status::Limit, "no delimiter within the first %zu bytes", max_len);
-    return fail(Status::NeedMore, "delimiter not found in %zu buffered bytes", len_);
-  }
-  if (Status st = split_to(include ? pos + dlen : pos, out); st != Status::Ok) return st;
-  return include ? Status::Ok : advance(dlen);
-}
-
-bool Buffer::find_eol(Eol eol, SegCursor& c, size_t from, size_t* pos, size_t* eol_len) const noexcept {
-  // The cursor only moves forward, so batch scans stay linear.
-  size_t in = c.seek(from);
-  const Seg* segs = segs_.begin() + c.idx;
-  size_t nseg = segs_.size() - c.idx;
-  size_t total = len_ - c.base;
-  size_t q = npos;
-  switch (eol) {
-    case Eol::Lf:
-    case Eol::Nul:
-    case Eol::Crlf: {
-      // memchr straight over the segments: this is the per-line hot path.
-      const char ch = eol == Eol::Nul ? '\0' : '\n';
-      for (size_t i = 0, base = 0; i < nseg; base += segs[i].n, ++i, in = 0) {
-        const void* hit = std::memchr(segs[i].p + in, ch, segs[i].n - in);
-        if (!hit) continue;
-        size_t off = static_cast<size_t>(static_cast<const char*>(hit) - segs[i].p);
-        q = base + off;
-        *eol_len = 1;
-        if (eol == Eol::Crlf && c.base + q > from) {  // the byte before is ours: off > 0 or i > 0
-          char prev = off > 0 ? segs[i].p[off - 1] : segs[i - 1].p[segs[i - 1].n - 1];
-          if (prev == '\r') {
-            --q;
-            *eol_len = 2;
-          }
-        }
-        break;
-      }
-      if (q == npos) return false;
-      break;
-    }
-    case Eol::CrlfStrict:
-      seg_find(segs, nseg, total, "\r\n", 2, in, total, &q);  // cannot fail: m = 2 uses no table
-      if (q == npos) return false;
-      *eol_len = 2;
-      break;
-    case Eol::Any: {
-      q = seg_find_first_of(segs, nseg, total, "\r\n", 2, in, total);
-      if (q == npos) return false;
-      size_t k = 1;
-      while (q + k < total) {
-        char ch = seg_byte_at(segs, nseg, q + k);
-        if (ch != '\r' && ch != '\n') break;
-        ++k;
-      }
-      *eol_len = k;
-      break;
-    }
-  }
-  *pos = q + c.base;
-  return true;
-}
-
-Status Buffer::take_line(Eol eol, size_t max_len, ViewRep** out) noexcept {
-  if (Status st = check_mutable("take_line"); st != Status::Ok) return st;
-  size_t from = 0;
-  if (!segs_.empty() && (eol == Eol::Lf || eol == Eol::Nul || eol == Eol::Crlf)) {
-    Seg& s = segs_[0];
-    const char* hit = static_cast<const char*>(std::memchr(s.p, eol == Eol::Nul ? '\0' : '\n', s.n));
-    if (hit) return take_line_in_first(eol, static_cast<size_t>(hit - s.p), max_len, out);
-    from = s.n - 1;  // resume the search at the last byte: it may be the CR of a CRLF
-  }
-  return take_line_from(eol, from, max_len, out);
-}
-
-Status Buffer::take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** out) noexcept {
-  size_t pos = 0, elen = 0;
-  SegCursor c(segs_.begin(), segs_.size());
-  if (!find_eol(eol, c, from, &pos, &elen)) {
-    size_t slack = (eol == Eol::Lf || eol == Eol::Nul) ? 0 : 1;  // a trailing CR may start the EOL
-    if (max_len && len_ > max_len + slack)
-      return fail(Status::Limit, "line longer than max_len %zu and no end of line yet", max_len);
-    // Hit once per chunk by a line loop: a fixed message, no formatting.
-    return fail_text(Status::NeedMore, "no complete line buffered");
-  }
-  if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
-  if (Status st = split_to(pos, out); st != Status::Ok) return st;
-  return advance(elen);
-}
-
-Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** out) noexcept {
-  // The line's end of line is at lf inside the first segment (the usual
-  // case): cut the line and drop the EOL in one step, with no segment walk.
-  Seg& s = segs_[0];
-  size_t pos = lf, cut = lf + 1;
-  if (eol == Eol::Crlf && lf > 0 && s.p[lf - 1] == '\r') --pos;  // nothing precedes the first segment
-  if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
-  ViewRep* v = view_alloc(1);
-  if (!v) return fail(Status::NoMem, "out of memory for a view");
-  v->tenant = tenant_id_;
-  bool whole = cut == s.n;
-  Block* drop = nullptr;  // released last: its free callback may free this buffer
-  if (pos > 0) {
-    if (!whole) s.b->retain();  // else the segment's reference moves to the view
-    v->segs()[0] = Seg{s.b, s.p, pos};
-    v->nseg = 1;
-    v->len = pos;
-  } else if (whole) {
-    drop = s.b;
-  }
-  if (whole) {
-    segs_.pop_front(1);
-  } else {
-    s.p += cut;
-    s.n -= cut;
-  }
-  len_ -= cut;
-  on_emptied();
-  *out = v;
-  if (drop) drop->release();
-  return Status::Ok;
-}
-
-template <typename Next>
-Status Buffer::take_batch(size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out, Next next,
-                          const char* what) noexcept {
-  if (out) {  // a take (a peek, out == nullptr, changes nothing)
-    if (Status st = check_mutable(what); st != Status::Ok) return st;
-    *out = nullptr;
-  }
-  *n = 0;
-  size_t from = 0, count = 0;
-  while (count < max_recs) {
-    size_t pos = 0, dlen = 0;
-    if (!next(from, &pos, &dlen)) {
-      if (count == 0 && max_len && len_ - from > max_len + dlen)
-        return fail(Status::Limit, "%s: record longer than max_len %zu and no delimiter yet", what, max_len);
-      break;
-    }
-    if (max_len && pos - from > max_len) {
-      if (count == 0)
-        return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", what, pos - from, max_len);
-      break;
-    }
-    recs[count++] = Record{from, pos - from, dlen};
-    from = pos + dlen;
-  }
-  if (count == 0) return Status::Ok;
-  if (out)
-    if (Status st = split_to(from, out); st != Status::Ok) return st;
-  *n = count;
-  return Status::Ok;
-}
-
-Status Buffer::take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n,
-                          ViewRep** out) noexcept {
-  if (eol == Eol::Lf || eol == Eol::Nul) {
-    // One-byte EOL: a bare memchr loop over local copies of the segment
-    // list (segs_ does not change until the batch is cut), resuming where
-    // the previous line ended. This is the per-line cost of a line parser.
-    const char ch = eol == Eol::Nul ? '\0' : '\n';
-    const Seg* segs = segs_.begin();
-    const size_t nseg = segs_.size();
-    size_t i = 0, base = 0;  // segment holding `from`, and its offset
-    return take_batch(
-        max_len, recs, max_recs, n, out,
-        [&](size_t from, size_t* pos, size_t* dlen) {
-          *dlen = 0;
-          for (; i < nseg; base += segs[i].n, ++i) {
-            size_t in = from > base ? from - base : 0;
-            if (in >= segs[i].n) continue;
-            if (const void* hit = std::memchr(segs[i].p + in, ch, segs[i].n - in)) {
-              *pos = base + static_cast<size_t>(static_cast<const char*>(hit) - segs[i].p);
-              *dlen = 1;
-              return true;
-            }
-          }
-          return false;
-        },
-        "take_lines");
-  }
-  SegCursor c(segs_.begin(), segs_.size());  // segs_ does not change until the batch is cut
-  return take_batch(
-      max_len, recs, max_recs, n, out,
-      [&](size_t from, size_t* pos, size_t* dlen) {
-        *dlen = 1;  // slack for the too-long test: a trailing CR may start the EOL
-        return find_eol(eol, c, from, pos, dlen);
-      },
-      "take_lines");
-}
-
-Status Buffer::take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
-                            size_t* n, ViewRep** out) noexcept {
-  if (dlen == 0) return fail(Status::Inval, "take_records needs a delimiter of at least one byte");
-  Status search = Status::Ok;
-  Status st = take_batch(
-      max_len, recs, max_recs, n, out,
-      [&](size_t from, size_t* pos, size_t* dl) {
-        *dl = dlen - 1;  // slack used for the too-long test when not found
-        SegCursor c(segs_.begin(), segs_.size());
-        size_t in = c.seek(from);
-        size_t q = npos;
-        search = seg_find(segs_.begin() + c.idx, segs_.size() - c.idx, len_ - c.base,
-                          static_cast<const char*>(delim), dlen, in, len_ - c.base, &q);
-        if (search != Status::Ok || q == npos) return false;
-        *pos = q + c.base;
-        *dl = dlen;
-        return true;
-      },
-      "take_records");
-  // A failed search ends the batch; records taken before it are returned.
-  return (st == Status::Ok && *n == 0 && search != Status::Ok) ? search : st;
-}
-
-Status Buffer::write_to_fd(int fd, size_t max, size_t* nwritten) noexcept {
-  if (Status st = check_mutable("write_to_fd"); st != Status::Ok) return st;
-  if (max == 0 || max > len_) max = len_;
-  *nwritten = 0;
-  if (max == 0) return Status::Ok;
-  struct iovec iov[kMaxIov];
-  size_t cnt = peek(max, iov, kMaxIov);
-  ssize_t r = writev_nosigpipe(fd, iov, static_cast<int>(cnt));  // EPIPE, never SIGPIPE
-  if (r < 0) {
-    int e = errno;
-    if (e == EAGAIN || e == EWOULDBLOCK) return fail(Status::Again, "writev on fd %d would block", fd);
-    return fail(Status::Io, "writev on fd %d: %s", fd, std::strerror(e));
-  }
-  *nwritten = static_cast<size_t>(r);
-  return advance(static_cast<size_t>(r));
 }
 
 }  // namespace chunkbuf

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "mem.h"
+#include "cursor.h"
 #include "search.h"
 
 namespace chunkbuf {
@@ -97,17 +98,17 @@ Status DelimiterFramer::scan(const Buffer& buf, size_t from, bool final, FrameSp
   SegCursor c(buf.segs(), buf.segment_count());
   for (size_t q = from;;) {
     c.seek(q);
-    const Seg* segs = buf.segs() + c.idx;
-    size_t nseg = buf.segment_count() - c.idx, base = c.base, sub = len - base;
+    const Seg* segs = c.segment();
+    size_t nseg = c.segments_left(), base = c.segment_base(), sub = len - base;
     size_t hit = seg_find_first_of(segs, nseg, sub, firsts_, nfirsts_, q - base, sub);
     size_t cand = hit == npos ? npos : hit + base;
     if (cand == npos) break;
     if (max_frame_ && cand - from > max_frame_)
       return fail(Status::Limit, "frame of more than %zu bytes exceeds max_frame %zu", cand - from, max_frame_);
     c.seek(cand);
-    segs = buf.segs() + c.idx;
-    nseg = buf.segment_count() - c.idx;
-    size_t at = cand - c.base, avail = len - cand;
+    segs = c.segment();
+    nseg = c.segments_left();
+    size_t at = c.offset_in_segment(), avail = len - cand;
     char lead = seg_byte_at(segs, nseg, at);
     size_t best = 0;
     bool partial = false;

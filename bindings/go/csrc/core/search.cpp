@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "cursor.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -202,11 +204,13 @@ Status kmp_find(const Seg* segs, size_t nseg, const char* needle, size_t m, size
   if (!f) return fail(Status::NoMem, "out of memory for a %zu-byte needle table", m);
   kmp_table(needle, m, f);
   SegCursor c(segs, nseg);
-  size_t in = c.seek(start);
-  size_t abs = start, q = 0, steps = 0;
-  for (size_t i = c.idx; i < nseg && abs < end; ++i, in = 0) {
-    const char* p = segs[i].p + in;
-    size_t len = std::min(segs[i].n - in, end - abs);
+  c.seek(start);
+  size_t q = 0, steps = 0;
+  while (!c.at_end() && c.pos() < end) {
+    const size_t abs = c.pos();
+    const SegCursor::Chunk k = c.chunk();
+    const char* p = k.p;
+    const size_t len = std::min(k.n, end - abs);
     for (size_t j = 0; j < len; ++j) {
       if (q == 0 && p[j] != needle[0]) {
         const void* hit = std::memchr(p + j + 1, needle[0], len - j - 1);
@@ -222,7 +226,7 @@ Status kmp_find(const Seg* segs, size_t nseg, const char* needle, size_t m, size
         return Status::Ok;
       }
     }
-    abs += len;
+    c.advance(len);
   }
   st.kmp_steps += steps;
   return Status::Ok;
@@ -249,11 +253,12 @@ Status pair_find(const Seg* segs, size_t nseg, const char* needle, size_t m, siz
     return kmp_find(segs, nseg, needle, m, at + 1, end, pos, st);
   };
   SegCursor c(segs, nseg);
-  size_t in = c.seek(start);
-  size_t abs = start;
-  for (size_t i = c.idx; i < nseg && abs < end; ++i, in = 0) {
-    const char* p = segs[i].p + in;
-    size_t len = std::min(segs[i].n - in, end - abs);
+  c.seek(start);
+  while (!c.at_end() && c.pos() < end) {
+    const size_t abs = c.pos();
+    const SegCursor::Chunk piece = c.chunk();
+    const char* p = piece.p;
+    const size_t len = std::min(piece.n, end - abs);
     if (len >= m) {
       const size_t n = len - m + 1;  // starts with the whole needle inside this piece
       size_t s = pair_scan(p, n, pr, [&](size_t o) { return budget.stop(p + o, abs + o); });
@@ -264,21 +269,22 @@ Status pair_find(const Seg* segs, size_t nseg, const char* needle, size_t m, siz
       // Starts straddling the boundary lie in the last m - 1 bytes here. A
       // segment shorter than that could put a needle across three or more:
       // streaming KMP from the first of those starts on.
-      if (segs[i + 1].n < after) return kmp_find(segs, nseg, needle, m, abs + len - std::min(len, m - 1), end, pos, st);
+      const Seg& next = c.segment()[1];
+      if (next.n < after) return kmp_find(segs, nseg, needle, m, abs + len - std::min(len, m - 1), end, pos, st);
       // Else scan a copy of the bytes around the boundary, widened to 32
       // starts so that the vector step applies: starts seen twice hold no
       // match, the scan above returned otherwise.
       const size_t k = std::min(len, std::max(m - 1, size_t{32}));
       char* w = window.get();
       std::memcpy(w, p + len - k, k);
-      std::memcpy(w + k, segs[i + 1].p, after);
+      std::memcpy(w + k, next.p, after);
       if (k + after >= m) {
         const size_t base = abs + len - k, n = k + after - m + 1;
         size_t s = pair_scan(w, n, pr, [&](size_t o) { return budget.stop(w + o, base + o); });
         if (s < n) return finish(base + s);
       }
     }
-    abs += len;
+    c.advance(len);
   }
   return Status::Ok;
 }
@@ -287,31 +293,35 @@ Status pair_find(const Seg* segs, size_t nseg, const char* needle, size_t m, siz
 
 char seg_byte_at(const Seg* segs, size_t nseg, size_t off) noexcept {
   SegCursor c(segs, nseg);
-  size_t in = c.seek(off);
-  return segs[c.idx].p[in];
+  c.seek(off);
+  return c.chunk().p[0];
 }
 
 void seg_copy(const Seg* segs, size_t nseg, size_t off, void* dst, size_t n) noexcept {
   SegCursor c(segs, nseg);
-  size_t in = c.seek(off);
+  c.seek(off);
   char* d = static_cast<char*>(dst);
-  for (size_t i = c.idx; n > 0 && i < nseg; ++i, in = 0) {
-    size_t k = std::min(segs[i].n - in, n);
-    std::memcpy(d, segs[i].p + in, k);
-    d += k;
-    n -= k;
+  while (n > 0 && !c.at_end()) {
+    const SegCursor::Chunk k = c.chunk();
+    const size_t take = std::min(k.n, n);
+    std::memcpy(d, k.p, take);
+    d += take;
+    n -= take;
+    c.advance(take);
   }
 }
 
 bool seg_equal(const Seg* segs, size_t nseg, size_t off, const void* data, size_t n) noexcept {
   SegCursor c(segs, nseg);
-  size_t in = c.seek(off);
+  c.seek(off);
   const char* d = static_cast<const char*>(data);
-  for (size_t i = c.idx; n > 0 && i < nseg; ++i, in = 0) {
-    size_t k = std::min(segs[i].n - in, n);
-    if (std::memcmp(d, segs[i].p + in, k) != 0) return false;
-    d += k;
-    n -= k;
+  while (n > 0 && !c.at_end()) {
+    const SegCursor::Chunk k = c.chunk();
+    const size_t take = std::min(k.n, n);
+    if (std::memcmp(d, k.p, take) != 0) return false;
+    d += take;
+    n -= take;
+    c.advance(take);
   }
   return n == 0;
 }
@@ -326,16 +336,15 @@ Status seg_find(const Seg* segs, size_t nseg, size_t total, const char* needle, 
     // nothing to find
   } else if (m == 1) {
     SegCursor c(segs, nseg);
-    size_t in = c.seek(start);
-    size_t abs = start;
-    for (size_t i = c.idx; i < nseg && abs < end; ++i, in = 0) {
-      const char* p = segs[i].p + in;
-      size_t len = std::min(segs[i].n - in, end - abs);
-      if (const void* hit = std::memchr(p, needle[0], len)) {
-        *pos = abs + static_cast<size_t>(static_cast<const char*>(hit) - p);
+    c.seek(start);
+    while (!c.at_end() && c.pos() < end) {
+      const SegCursor::Chunk k = c.chunk();
+      const size_t len = std::min(k.n, end - c.pos());
+      if (const void* hit = std::memchr(k.p, needle[0], len)) {
+        *pos = c.pos() + static_cast<size_t>(static_cast<const char*>(hit) - k.p);
         break;
       }
-      abs += len;
+      c.advance(len);
     }
   } else {
     r = pair_find(segs, nseg, needle, m, start, end, pos, st);
@@ -365,9 +374,10 @@ Status seg_rfind(const Seg* segs, size_t nseg, size_t total, const char* needle,
   kmp_table(rn, m, f);
 
   SegCursor c(segs, nseg);
-  size_t in_end = c.seek(end - 1) + 1;  // bytes of the last piece to scan
-  size_t i = c.idx;
-  size_t base = c.base;  // absolute offset of segs[i]
+  c.seek(end - 1);
+  size_t in_end = c.offset_in_segment() + 1;  // bytes of the last piece to scan
+  size_t i = static_cast<size_t>(c.segment() - segs);
+  size_t base = c.segment_base();  // absolute offset of segs[i]
   size_t q = 0;
   for (;;) {
     size_t lo = start > base ? start - base : 0;  // scan piece [lo, in_end)
@@ -399,18 +409,17 @@ size_t seg_find_first_of(const Seg* segs, size_t nseg, size_t total, const char*
   end = std::min(end, total);
   if (start >= end || nset == 0) return npos;
   SegCursor c(segs, nseg);
-  size_t in = c.seek(start);
-  size_t abs = start;
-  for (size_t i = c.idx; i < nseg && abs < end; ++i, in = 0) {
-    const char* p = segs[i].p + in;
-    size_t len = std::min(segs[i].n - in, end - abs);
+  c.seek(start);
+  while (!c.at_end() && c.pos() < end) {
+    const SegCursor::Chunk k = c.chunk();
+    const size_t len = std::min(k.n, end - c.pos());
     size_t first = len;  // each memchr only scans up to the best hit so far
-    for (size_t k = 0; k < nset && first > 0; ++k) {
-      if (const void* hit = std::memchr(p, set[k], first))
-        first = static_cast<size_t>(static_cast<const char*>(hit) - p);
+    for (size_t j = 0; j < nset && first > 0; ++j) {
+      if (const void* hit = std::memchr(k.p, set[j], first))
+        first = static_cast<size_t>(static_cast<const char*>(hit) - k.p);
     }
-    if (first < len) return abs + first;
-    abs += len;
+    if (first < len) return c.pos() + first;
+    c.advance(len);
   }
   return npos;
 }

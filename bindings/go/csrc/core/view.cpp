@@ -1,5 +1,7 @@
 #include "view.h"
 
+#include "cursor.h"
+
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -75,22 +77,23 @@ Status view_from_bytes(Pool* pool, const void* data, size_t len, ViewRep** out) 
 
 Status view_of_segs(const Seg* segs, size_t nseg, size_t start, size_t end, ViewRep** out) noexcept {
   SegCursor c(segs, nseg);
-  size_t in = c.seek(start);
-  size_t first = c.idx;
-  size_t last = first;
+  c.seek(start);
+  size_t pieces = 0;
   if (end > start) {
     SegCursor e(segs, nseg);
     e.seek(end - 1);
-    last = e.idx + 1;
+    pieces = static_cast<size_t>(e.segment() - c.segment()) + 1;
   }
-  ViewRep* r = view_alloc(last - first);
+  ViewRep* r = view_alloc(pieces);
   if (!r) return fail(Status::NoMem, "out of memory for a view");
-  size_t left = end - start;
-  for (size_t i = first; left > 0; ++i, in = 0) {
-    size_t k = std::min(segs[i].n - in, left);
-    segs[i].b->retain();
-    view_push(r, Seg{segs[i].b, segs[i].p + in, k});
-    left -= k;
+  for (size_t left = end - start; left > 0;) {
+    const Seg& s = c.segment()[0];
+    const SegCursor::Chunk k = c.chunk();
+    const size_t take = std::min(k.n, left);
+    s.b->retain();
+    view_push(r, Seg{s.b, k.p, take});
+    left -= take;
+    c.advance(take);
   }
   *out = r;
   return Status::Ok;

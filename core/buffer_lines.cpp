@@ -1,0 +1,167 @@
+// Buffer line and record parsing: take_until, take_line, and the batch
+// takes and peeks. Where a line or record ends is RecordScanner's business
+// (scan.h); this file only cuts.
+#include <algorithm>
+#include <cstring>
+
+#include "buffer.h"
+#include "cursor.h"
+#include "scan.h"
+
+namespace chunkbuf {
+
+Status Buffer::take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept {
+  if (Status st = check_mutable("take_until"); st != Status::Ok) return st;
+  if (dlen == 0) return fail(Status::Inval, "take_until needs a delimiter of at least one byte");
+  size_t end = max_len ? std::min(len_, max_len + dlen) : len_;
+  size_t pos = npos;
+  if (Status st = find(delim, dlen, 0, end, &pos); st != Status::Ok) return st;
+  if (pos == npos) {
+    if (max_len && len_ >= max_len + dlen)
+      return fail(Status::Limit, "no delimiter within the first %zu bytes", max_len);
+    return fail(Status::NeedMore, "delimiter not found in %zu buffered bytes", len_);
+  }
+  if (Status st = split_to(include ? pos + dlen : pos, out); st != Status::Ok) return st;
+  return include ? Status::Ok : advance(dlen);
+}
+
+Status Buffer::take_line(Eol eol, size_t max_len, ViewRep** out) noexcept {
+  if (Status st = check_mutable("take_line"); st != Status::Ok) return st;
+  size_t from = 0;
+  if (!segs_.empty() && (eol == Eol::Lf || eol == Eol::Nul || eol == Eol::Crlf)) {
+    Seg& s = segs_[0];
+    const char* hit = static_cast<const char*>(std::memchr(s.p, eol == Eol::Nul ? '\0' : '\n', s.n));
+    if (hit) return take_line_in_first(eol, static_cast<size_t>(hit - s.p), max_len, out);
+    from = s.n - 1;  // resume the search at the last byte: it may be the CR of a CRLF
+  }
+  return take_line_from(eol, from, max_len, out);
+}
+
+Status Buffer::take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** out) noexcept {
+  const RecordScanner sc = RecordScanner::lines(eol);
+  SegCursor c(segs_.begin(), segs_.size());
+  c.seek(from);
+  bool found = false;
+  size_t pos = 0, elen = 0;
+  if (Status st = sc.next(c, 0, len_, &found, &pos, &elen); st != Status::Ok) return st;
+  if (!found) {
+    if (max_len && len_ > max_len + sc.slack())
+      return fail(Status::Limit, "line longer than max_len %zu and no end of line yet", max_len);
+    // Hit once per chunk by a line loop: a fixed message, no formatting.
+    return fail_text(Status::NeedMore, "no complete line buffered");
+  }
+  if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
+  // A line handed out is one contiguous segment: only a line that straddles
+  // segments is copied (once), so view_data never refuses it.
+  if (pos > segs_[0].n) {
+    const void* joined = nullptr;
+    if (Status st = coalesce(pos, &joined); st != Status::Ok) return st;
+  }
+  if (Status st = split_to(pos, out); st != Status::Ok) return st;
+  return advance(elen);
+}
+
+Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** out) noexcept {
+  // The line's end of line is at lf inside the first segment (the usual
+  // case): cut the line and drop the EOL in one step, with no segment walk.
+  Seg& s = segs_[0];
+  size_t pos = lf, cut = lf + 1;
+  if (eol == Eol::Crlf && lf > 0 && s.p[lf - 1] == '\r') --pos;  // nothing precedes the first segment
+  if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
+  ViewRep* v = view_alloc(1);
+  if (!v) return fail(Status::NoMem, "out of memory for a view");
+  v->tenant = tenant_id_;
+  bool whole = cut == s.n;
+  Block* drop = nullptr;  // released last: its free callback may free this buffer
+  if (pos > 0) {
+    if (!whole) s.b->retain();  // else the segment's reference moves to the view
+    v->segs()[0] = Seg{s.b, s.p, pos};
+    v->nseg = 1;
+    v->len = pos;
+  } else if (whole) {
+    drop = s.b;
+  }
+  if (whole) {
+    segs_.pop_front(1);
+  } else {
+    s.p += cut;
+    s.n -= cut;
+  }
+  len_ -= cut;
+  on_emptied();
+  *out = v;
+  if (drop) drop->release();
+  return Status::Ok;
+}
+
+Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n,
+                          size_t* end, const char* what) const noexcept {
+  *n = 0;
+  *end = 0;
+  SegCursor c(segs_.begin(), segs_.size());  // one cursor for the whole batch
+  size_t from = 0, count = 0;
+  while (count < max_recs) {
+    bool found = false;
+    size_t pos = 0, dlen = 0;
+    if (Status st = sc.next(c, from, len_, &found, &pos, &dlen); st != Status::Ok) {
+      if (count == 0) return st;
+      break;  // records found before a failed search are returned
+    }
+    if (!found) {
+      if (count == 0 && max_len && len_ - from > max_len + sc.slack())
+        return fail(Status::Limit, "%s: record longer than max_len %zu and no delimiter yet", what, max_len);
+      break;
+    }
+    if (max_len && pos - from > max_len) {
+      if (count == 0)
+        return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", what, pos - from, max_len);
+      break;
+    }
+    recs[count++] = Record{from, pos - from, dlen};
+    from = pos + dlen;
+    c.seek(from);
+  }
+  *n = count;
+  *end = from;
+  return Status::Ok;
+}
+
+Status Buffer::take_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n,
+                          ViewRep** out, const char* what) noexcept {
+  if (Status st = check_mutable(what); st != Status::Ok) return st;
+  *out = nullptr;
+  size_t count = 0, end = 0;
+  if (Status st = scan_batch(sc, max_len, recs, max_recs, &count, &end, what); st != Status::Ok) return st;
+  *n = 0;
+  if (count == 0) return Status::Ok;
+  if (Status st = split_to(end, out); st != Status::Ok) return st;
+  *n = count;
+  return Status::Ok;
+}
+
+Status Buffer::take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n,
+                          ViewRep** out) noexcept {
+  return take_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, out, "take_lines");
+}
+
+Status Buffer::peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
+  size_t end = 0;
+  return scan_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, &end, "peek_lines");
+}
+
+Status Buffer::take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
+                            size_t* n, ViewRep** out) noexcept {
+  if (dlen == 0) return fail(Status::Inval, "take_records needs a delimiter of at least one byte");
+  return take_batch(RecordScanner::delimited(static_cast<const char*>(delim), dlen), max_len, recs, max_recs, n, out,
+                    "take_records");
+}
+
+Status Buffer::peek_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
+                            size_t* n) const noexcept {
+  if (dlen == 0) return fail(Status::Inval, "peek_records needs a delimiter of at least one byte");
+  size_t end = 0;
+  return scan_batch(RecordScanner::delimited(static_cast<const char*>(delim), dlen), max_len, recs, max_recs, n,
+                    &end, "peek_records");
+}
+
+}  // namespace chunkbuf

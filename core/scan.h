@@ -1,0 +1,55 @@
+// RecordScanner: the one place that knows where a line or a record ends.
+// Buffer take_line/take_lines/take_records and their peeks, and Stream line
+// reads, all ask it, over a SegCursor that a batch keeps from record to
+// record (so a batch is linear in the bytes scanned, whatever the segment
+// count).
+#pragma once
+
+#include <cstddef>
+
+#include "cursor.h"
+#include "status.h"
+
+namespace chunkbuf {
+
+enum class Eol { Any = 0, Crlf = 1, CrlfStrict = 2, Lf = 3, Nul = 4 };
+
+class RecordScanner {
+ public:
+  // Lines ending in an end-of-line of style eol (as evbuffer_eol_style):
+  //   Any         any run of CR and LF bytes
+  //   Crlf        LF, with a CR before it counted in when the line has one
+  //   CrlfStrict  exactly CR LF
+  //   Lf / Nul    exactly one LF / NUL byte
+  static RecordScanner lines(Eol eol) noexcept { return RecordScanner(eol, nullptr, 0); }
+  // Records ending in the n (>= 1) bytes of delim (not copied: it must
+  // outlive the scanner).
+  static RecordScanner delimited(const char* delim, size_t n) noexcept {
+    return RecordScanner(Eol::Lf, delim, n);
+  }
+
+  // Finds the end of the record that starts at `start`, looking at bytes
+  // [c.pos(), total) of the run (c.pos() >= start; a caller that resumes a
+  // scan puts the cursor up to slack() bytes before where it stopped).
+  // Found: *found = true, *pos = absolute offset where the delimiter starts
+  // (>= start), *dlen = its length, and the cursor is at or before *pos.
+  // Fails only with NoMem (a long delimiter's search tables).
+  Status next(SegCursor& c, size_t start, size_t total, bool* found, size_t* pos, size_t* dlen) const noexcept;
+
+  // How many trailing bytes may be the first part of a delimiter still
+  // arriving: 0 for one-byte ends, 1 for the CR of a CRLF, n - 1 for an
+  // n-byte delimiter.
+  size_t slack() const noexcept { return slack_; }
+
+ private:
+  RecordScanner(Eol eol, const char* delim, size_t n) noexcept;
+  // One-byte ends (LF, NUL, and the LF of CRLF): memchr over the chunks.
+  bool next_byte(SegCursor& c, size_t start, size_t total, size_t* pos, size_t* dlen) const noexcept;
+
+  Eol eol_;
+  const char* delim_;  // delimited records; nullptr for lines
+  size_t dn_;
+  size_t slack_;
+};
+
+}  // namespace chunkbuf

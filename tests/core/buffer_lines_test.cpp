@@ -1,0 +1,90 @@
+// take_line hands out one contiguous segment even when the line straddles
+// blocks (copied once, only then), and the scanner's batch calls keep one
+// cursor: the same answers as take_line over every segmentation.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/buffer.h"
+
+namespace chunkbuf {
+namespace {
+
+std::string bytes_of(ViewRep* v) {
+  std::string s(v->len, '\0');
+  view_copy_out(v, 0, s.data(), s.size());
+  return s;
+}
+
+TEST(BufferLines, AStraddlingLineComesOutContiguous) {
+  Buffer b;
+  const char* parts[] = {"ab", "cd\nef", "gh", "ij\r", "\nk\n"};
+  for (const char* p : parts) ASSERT_EQ(b.append_ref(p, std::strlen(p), nullptr, nullptr), Status::Ok);
+  ASSERT_GE(b.segment_count(), 5u);
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.take_line(Eol::Crlf, 0, &v), Status::Ok);
+  EXPECT_EQ(bytes_of(v), "abcd");
+  EXPECT_EQ(v->nseg, 1u);  // copied once: pointer + length works
+  view_release(v);
+  ASSERT_EQ(b.take_line(Eol::Crlf, 0, &v), Status::Ok);
+  EXPECT_EQ(bytes_of(v), "efghij");  // CR in one block, LF in the next
+  EXPECT_EQ(v->nseg, 1u);
+  view_release(v);
+  ASSERT_EQ(b.take_line(Eol::Crlf, 0, &v), Status::Ok);
+  EXPECT_EQ(bytes_of(v), "k");
+  EXPECT_EQ(v->segs()[0].p, parts[4] + 1);  // a line inside one block is not copied
+  view_release(v);
+  EXPECT_EQ(b.size(), 0u);
+}
+
+TEST(BufferLines, BatchesAndPeeksAgreeWithTakeLineOverEverySegmentation) {
+  const std::string text = "x\r\ny\n\nzz\r\r\nw\0v\r\nlast";
+  const std::string data(text.data(), 23);
+  for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul})
+    for (size_t cut = 1; cut <= data.size(); ++cut) {
+      Buffer one, many, peek;
+      for (size_t off = 0; off < data.size(); off += cut) {
+        size_t k = std::min(cut, data.size() - off);
+        ASSERT_EQ(one.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+        ASSERT_EQ(many.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+        ASSERT_EQ(peek.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+      }
+      std::vector<std::string> want;
+      for (ViewRep* v = nullptr; one.take_line(eol, 0, &v) == Status::Ok;) {
+        want.push_back(bytes_of(v));
+        view_release(v);
+      }
+      Record recs[32];
+      size_t n = 0;
+      ASSERT_EQ(peek.peek_lines(eol, 0, recs, 32, &n), Status::Ok);
+      ASSERT_EQ(n, want.size()) << "eol " << static_cast<int>(eol) << " cut " << cut;
+      ViewRep* v = nullptr;
+      ASSERT_EQ(many.take_lines(eol, 0, recs, 32, &n, &v), Status::Ok);
+      ASSERT_EQ(n, want.size());
+      std::string all = n ? bytes_of(v) : "";
+      for (size_t i = 0; i < n; ++i) EXPECT_EQ(all.substr(recs[i].offset, recs[i].length), want[i]);
+      if (v) view_release(v);
+      EXPECT_EQ(many.size(), one.size());
+    }
+}
+
+TEST(BufferLines, TakeRecordsKeepsOneCursorAcrossManySegments) {
+  Buffer b;
+  std::string data;
+  for (int i = 0; i < 2000; ++i) data += "r" + std::to_string(i) + "<>";
+  for (size_t off = 0; off < data.size(); off += 3)
+    ASSERT_EQ(b.append_ref(data.data() + off, std::min<size_t>(3, data.size() - off), nullptr, nullptr),
+              Status::Ok);
+  std::vector<Record> recs(4000);
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.take_records("<>", 2, 0, recs.data(), recs.size(), &n, &v), Status::Ok);
+  ASSERT_EQ(n, 2000u);
+  std::string all = bytes_of(v);
+  for (size_t i = 0; i < n; ++i) ASSERT_EQ(all.substr(recs[i].offset, recs[i].length), "r" + std::to_string(i));
+  view_release(v);
+}
+
+}  // namespace
+}  // namespace chunkbuf

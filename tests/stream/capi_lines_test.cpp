@@ -1,0 +1,75 @@
+// chunkbuf_stream_peek_lines / chunkbuf_stream_read_lines through the C API:
+// pointer + length access to every line, also one that straddles blocks.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "chunkbuf.h"
+
+namespace {
+
+TEST(StreamLinesCapi, PeekConsumeAndReadLinesWithCrlf) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  const std::string text = "GET / HTTP/1.1\r\nHost: x\r\n\r\nbody";
+  for (size_t off = 0; off < text.size(); off += 6)  // by reference: lines straddle blocks
+    ASSERT_EQ(chunkbuf_stream_write_ref(s, text.data() + off, std::min<size_t>(6, text.size() - off), nullptr,
+                                        nullptr, -1),
+              CHUNKBUF_OK);
+  chunkbuf_line lines[8];
+  size_t n = 0;
+  chunkbuf_view* v = nullptr;
+  chunkbuf_handout h;
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.error = &err;
+  ASSERT_EQ(chunkbuf_stream_peek_lines(s, CHUNKBUF_EOL_CRLF, 0, lines, 8, &w, &n, &v, &h), CHUNKBUF_OK);
+  ASSERT_EQ(n, 3u);
+  EXPECT_EQ(std::string(static_cast<const char*>(lines[0].data), lines[0].length), "GET / HTTP/1.1");
+  EXPECT_EQ(std::string(static_cast<const char*>(lines[1].data), lines[1].length), "Host: x");
+  EXPECT_EQ(lines[2].length, 0u);
+  EXPECT_EQ(h.length, 27u);
+  ASSERT_EQ(chunkbuf_stream_consume(s, &h, lines[0].length + lines[0].eol_length, &err), CHUNKBUF_OK);
+  chunkbuf_view_release(v);
+  ASSERT_EQ(chunkbuf_stream_read_lines(s, CHUNKBUF_EOL_CRLF, 0, lines, 8, &w, &n, &v), CHUNKBUF_OK);
+  ASSERT_EQ(n, 2u);
+  EXPECT_EQ(std::string(static_cast<const char*>(lines[0].data), lines[0].length), "Host: x");
+  chunkbuf_view_release(v);
+  size_t left = 0;
+  ASSERT_EQ(chunkbuf_stream_readable_amount(s, &left), CHUNKBUF_OK);
+  EXPECT_EQ(left, 4u);  // "body" waits for its end of line or EOF
+  w.timeout_ms = 0;
+  EXPECT_EQ(chunkbuf_stream_read_lines(s, CHUNKBUF_EOL_CRLF, 0, lines, 8, &w, &n, &v), CHUNKBUF_EAGAIN);
+  EXPECT_EQ(err.code, CHUNKBUF_EAGAIN);
+  ASSERT_EQ(chunkbuf_stream_close(s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_read_lines(s, CHUNKBUF_EOL_CRLF, 0, lines, 8, &w, &n, &v), CHUNKBUF_OK);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(std::string(static_cast<const char*>(lines[0].data), lines[0].length), "body");
+  EXPECT_EQ(lines[0].eol_length, 0u);
+  chunkbuf_view_release(v);
+  chunkbuf_stream_free(s);
+}
+
+// The README's C loop over take_line: a line straddling two appended
+// blocks is handed out contiguous, so chunkbuf_view_data never refuses it.
+TEST(StreamLinesCapi, BufferTakeLineIsAlwaysContiguous) {
+  chunkbuf_buffer* b = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &b), CHUNKBUF_OK);
+  static const char a[] = "first li", c[] = "ne\nsecond\n";
+  ASSERT_EQ(chunkbuf_buffer_append_ref(b, a, sizeof a - 1, nullptr, nullptr), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append_ref(b, c, sizeof c - 1, nullptr, nullptr), CHUNKBUF_OK);
+  std::vector<std::string> got;
+  chunkbuf_view* line = nullptr;
+  while (chunkbuf_buffer_take_line(b, CHUNKBUF_EOL_LF, 0, &line) == CHUNKBUF_OK) {
+    const void* p = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(chunkbuf_view_data(line, &p, &n), CHUNKBUF_OK);
+    got.emplace_back(static_cast<const char*>(p), n);
+    chunkbuf_view_release(line);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"first line", "second"}));
+  chunkbuf_buffer_free(b);
+}
+
+}  // namespace

@@ -1,0 +1,235 @@
+// Stream line hand-outs (peek_lines / read_lines): the Buffer's end-of-line
+// styles, contiguous lines whatever the block boundaries, consume line by
+// line, limits, EOF, cancel, and concurrent readers.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/buffer.h"
+#include "stream_util.h"
+
+namespace chunkbuf::test {
+namespace {
+
+struct Got {
+  std::vector<std::string> lines;
+  std::vector<size_t> eols;
+  size_t bytes = 0;  // handed out, ends of line included
+};
+
+// peek_lines once, checking each line against the view that holds it.
+Got peek_all(Stream& s, Eol eol, size_t max_lines, Handout* h, ViewRep** hold, size_t max_len = 0) {
+  std::vector<Line> ls(max_lines);
+  size_t n = 0;
+  Got g;
+  EXPECT_EQ(s.peek_lines(eol, max_len, ls.data(), max_lines, Wait{0, nullptr}, &n, hold, h), Status::Ok);
+  for (size_t i = 0; i < n; ++i) {
+    g.lines.emplace_back(ls[i].data, ls[i].length);
+    g.eols.push_back(ls[i].eol_length);
+    g.bytes += ls[i].length + ls[i].eol_length;
+  }
+  return g;
+}
+
+// Writes `text` in pieces of `cut` bytes, each its own write (so a line can
+// straddle blocks when writes go by reference: text must then outlive the
+// stream's use of it).
+void write_cut(Stream& s, const std::string& text, size_t cut, bool by_ref) {
+  for (size_t off = 0; off < text.size(); off += cut) {
+    size_t k = std::min(cut, text.size() - off);
+    if (by_ref)
+      ASSERT_EQ(s.write_ref(text.data() + off, k, nullptr, nullptr, -1), Status::Ok);
+    else
+      ASSERT_EQ(s.write(text.data() + off, k, -1), Status::Ok);
+  }
+}
+
+TEST(StreamLines, EveryEndOfLineStyleMatchesTheBuffer) {
+  const std::string text = "a\r\nb\nc\r\r\nd\0e\n\r\nf\r\n";
+  const std::string bytes(text.data(), 20);
+  for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul}) {
+    auto s = make_stream();
+    write_cut(*s, bytes, 3, true);
+    Buffer b;
+    ASSERT_EQ(b.append(bytes.data(), bytes.size()), Status::Ok);
+    Handout h;
+    ViewRep* hold = nullptr;
+    Got g = peek_all(*s, eol, 64, &h, &hold);
+    std::vector<std::string> want;
+    for (;;) {
+      ViewRep* v = nullptr;
+      if (b.take_line(eol, 0, &v) != Status::Ok) break;
+      want.push_back(drain(v));
+    }
+    EXPECT_EQ(g.lines, want) << "eol style " << static_cast<int>(eol);
+    EXPECT_EQ(h.length, bytes.size() - b.size());
+    EXPECT_EQ(hold->len, h.length);
+    view_release(hold);
+    EXPECT_EQ(s->readable_amount(), bytes.size());  // a peek consumes nothing
+  }
+}
+
+TEST(StreamLines, LinesStraddlingBlocksAreCopiedOnlyThen) {
+  // Written by reference in 5-byte pieces: every block is one piece (the
+  // text outlives the stream).
+  const std::string text = "ab\ncdefgh\nij\nklmnopqrstu\n";
+  auto s = make_stream();
+  write_cut(*s, text, 5, true);
+  Handout h;
+  ViewRep* hold = nullptr;
+  std::vector<Line> ls(8);
+  size_t n = 0;
+  ASSERT_EQ(s->peek_lines(Eol::Lf, 0, ls.data(), 8, Wait{}, &n, &hold, &h), Status::Ok);
+  ASSERT_EQ(n, 4u);
+  EXPECT_EQ(std::string(ls[0].data, ls[0].length), "ab");
+  EXPECT_EQ(std::string(ls[1].data, ls[1].length), "cdefgh");
+  EXPECT_EQ(std::string(ls[2].data, ls[2].length), "ij");
+  EXPECT_EQ(std::string(ls[3].data, ls[3].length), "klmnopqrstu");
+  // "ab" lies in the first block: handed out in place, not copied.
+  const Seg* first = hold->segs();
+  EXPECT_EQ(ls[0].data, first[0].p);
+  // The view holds the same bytes in the same order.
+  std::string all(hold->len, '\0');
+  view_copy_out(hold, 0, all.data(), all.size());
+  EXPECT_EQ(all, "ab\ncdefgh\nij\nklmnopqrstu\n");
+  view_release(hold);
+}
+
+TEST(StreamLines, ConsumeLineByLineAndStopEarly) {
+  auto s = make_stream();
+  write_cut(*s, "one\r\ntwo\r\nthree\r\npartial", 4, false);
+  Handout h;
+  ViewRep* hold = nullptr;
+  Got g = peek_all(*s, Eol::Crlf, 8, &h, &hold);
+  ASSERT_EQ(g.lines, (std::vector<std::string>{"one", "two", "three"}));
+  EXPECT_EQ(g.eols, (std::vector<size_t>{2, 2, 2}));
+  ASSERT_EQ(s->consume(&h, 3 + 2), Status::Ok);  // hand out "one" only
+  view_release(hold);
+  hold = nullptr;
+  g = peek_all(*s, Eol::Crlf, 8, &h, &hold);  // the rest is still there
+  EXPECT_EQ(g.lines, (std::vector<std::string>{"two", "three"}));
+  view_release(hold);
+  // read_lines consumes what it hands out.
+  std::vector<Line> ls(1);
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(s->read_lines(Eol::Crlf, 0, ls.data(), 1, Wait{}, &n, &v), Status::Ok);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(std::string(ls[0].data, ls[0].length), "two");
+  view_release(v);
+  EXPECT_EQ(s->readable_amount(), std::string("three\r\npartial").size());
+}
+
+TEST(StreamLines, EofHandsOutTheLastLineWithoutAnEnd) {
+  auto s = make_stream();
+  write_cut(*s, "x\nlast", 2, false);
+  ASSERT_EQ(s->close(), Status::Ok);
+  std::vector<Line> ls(4);
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(s->read_lines(Eol::Lf, 0, ls.data(), 4, Wait{}, &n, &v), Status::Ok);
+  ASSERT_EQ(n, 2u);
+  EXPECT_EQ(std::string(ls[1].data, ls[1].length), "last");
+  EXPECT_EQ(ls[1].eol_length, 0u);
+  view_release(v);
+  ASSERT_EQ(s->read_lines(Eol::Lf, 0, ls.data(), 4, Wait{}, &n, &v), Status::Ok);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(v->len, 0u);
+  view_release(v);
+}
+
+TEST(StreamLines, LimitsWaitsAndBadArguments) {
+  auto s = make_stream();
+  std::vector<Line> ls(2);
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  Handout h;
+  EXPECT_EQ(s->peek_lines(Eol::Lf, 0, ls.data(), 2, Wait{0, nullptr}, &n, &v, &h), Status::Again);
+  EXPECT_EQ(s->peek_lines(Eol::Lf, 0, ls.data(), 0, Wait{}, &n, &v, &h), Status::Inval);
+  EXPECT_EQ(s->peek_lines(static_cast<Eol>(9), 0, ls.data(), 2, Wait{}, &n, &v, &h), Status::Inval);
+  ASSERT_EQ(s->write("0123456789", 10, -1), Status::Ok);
+  EXPECT_EQ(s->read_lines(Eol::Lf, 4, ls.data(), 2, Wait{}, &n, &v), Status::Limit);  // no end within 4
+  ASSERT_EQ(s->write("\nab\n", 4, -1), Status::Ok);
+  EXPECT_EQ(s->read_lines(Eol::Lf, 4, ls.data(), 2, Wait{}, &n, &v), Status::Limit);
+  EXPECT_EQ(s->readable_amount(), 14u);  // nothing consumed
+  ASSERT_EQ(s->read_lines(Eol::Lf, 10, ls.data(), 2, Wait{}, &n, &v), Status::Ok);
+  EXPECT_EQ(n, 2u);
+  view_release(v);
+  // A reader waits for the line to complete, a byte at a time.
+  std::thread w([&] {
+    for (char c : std::string("slow\r\n")) s->write(&c, 1, -1);
+  });
+  ASSERT_EQ(s->read_lines(Eol::CrlfStrict, 0, ls.data(), 2, Wait{}, &n, &v), Status::Ok);
+  w.join();
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(std::string(ls[0].data, ls[0].length), "slow");
+  EXPECT_EQ(ls[0].eol_length, 2u);
+  view_release(v);
+}
+
+TEST(StreamLines, CancelWakesALineWait) {
+  auto s = make_stream();
+  ASSERT_EQ(s->write("no end yet", 10, -1), Status::Ok);
+  Cancel c;
+  Status st = Status::Ok;
+  std::thread t([&] {
+    std::vector<Line> ls(1);
+    size_t n = 0;
+    ViewRep* v = nullptr;
+    Handout h;
+    st = s->peek_lines(Eol::Any, 0, ls.data(), 1, Wait{-1, &c}, &n, &v, &h);
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  for (size_t r = 0; r == 0 && ms_since(t0) < 10000; std::this_thread::yield()) s->waiting(&r, nullptr);
+  c.fire();
+  t.join();
+  EXPECT_EQ(st, Status::Canceled);
+  EXPECT_EQ(s->readable_amount(), 10u);
+}
+
+// Eight readers take lines with read_lines while a writer sends numbered
+// lines in odd-sized pieces: each line arrives whole, exactly once.
+TEST(StreamLines, EightReadersGetWholeLinesExactlyOnce) {
+  auto s = make_stream();
+  constexpr int kReaders = 8, kLines = 20000;
+  std::vector<std::vector<int>> got(kReaders);
+  std::vector<int> bad(kReaders, 0);
+  std::vector<std::thread> ts;
+  for (int r = 0; r < kReaders; ++r)
+    ts.emplace_back([&, r] {
+      std::vector<Line> ls(16);
+      for (;;) {
+        size_t n = 0;
+        ViewRep* v = nullptr;
+        if (s->read_lines(Eol::Lf, 0, ls.data(), 16, Wait{}, &n, &v) != Status::Ok) {
+          ++bad[r];
+          return;
+        }
+        for (size_t i = 0; i < n; ++i) {
+          std::string line(ls[i].data, ls[i].length);
+          if (line.size() < 2 || line[0] != 'L') ++bad[r];
+          else got[r].push_back(std::stoi(line.substr(1)));
+        }
+        view_release(v);
+        if (n == 0) return;  // EOF
+      }
+    });
+  std::string text;
+  for (int i = 0; i < kLines; ++i) text += "L" + std::to_string(i) + "\n";
+  write_cut(*s, text, 7, false);
+  ASSERT_EQ(s->close(), Status::Ok);
+  for (auto& t : ts) t.join();
+  std::vector<int> seen(kLines, 0);
+  for (int r = 0; r < kReaders; ++r) {
+    EXPECT_EQ(bad[r], 0);
+    for (size_t i = 1; i < got[r].size(); ++i) EXPECT_LT(got[r][i - 1], got[r][i]);
+    for (int x : got[r]) ++seen[x];
+  }
+  for (int i = 0; i < kLines; ++i) ASSERT_EQ(seen[i], 1) << i;
+}
+
+}  // namespace
+}  // namespace chunkbuf::test
