@@ -10,10 +10,11 @@ APT_PACKAGES=(
   libevent-dev libbenchmark-dev
   clang libclang-rt-14-dev abigail-tools
   valgrind luajit
+  python3-dev curl
 )
-PIP_PACKAGES=(cffi pytest wheel)
+PIP_PACKAGES=(cffi pytest wheel flask werkzeug)
 # `scripts/setup.sh --bench` also installs what the benchmark report needs.
-if [ "${1:-}" = "--bench" ]; then PIP_PACKAGES+=(matplotlib); fi
+if [ "${1:-}" = "--bench" ]; then PIP_PACKAGES+=(matplotlib gunicorn); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -31,6 +31,7 @@
 %include "view.i"
 %include "buffer.i"
 %include "stream.i"
+%include "handoff.i"
 %include "framer.i"
 %include "ring.i"
 

@@ -5,7 +5,8 @@ import os
 import threading
 
 from ._errors import AbortedError, ClosedError
-from ._ffi import NPOS, RELEASE_FN, _pinned, error, ffi, lib, pin, size_arg, unpin_unless_adopted
+from ._ffi import (NPOS, RELEASE_FN, _pinned, check, error, ffi, handle_arg, lib, pin, size_arg,
+                   unpin_unless_adopted)
 from .aio import AsyncReaderMixin
 from .buffer import BATCH, split_lf_lines
 from .view import View, data_arg, view_bytes
@@ -58,6 +59,25 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         self._head = b""
         self._head_lock = threading.RLock()
         self.timeout = timeout
+
+    @classmethod
+    def from_handle(cls, handle, *, timeout=None):
+        """Wrap a chunkbuf_stream * that a host (C, Go, Lua, ...) made: a
+        cffi pointer or its integer address. No copy: this object takes its
+        own reference (chunkbuf_stream_retain) and releases it when
+        collected, so the stream lives until every holder has let go."""
+        ptr = handle_arg(handle, "chunkbuf_stream *")
+        check(lib.chunkbuf_stream_retain(ptr))
+        self = cls.__new__(cls)
+        self._h = ffi.gc(ptr, lib.chunkbuf_stream_release)
+        self._pool = None
+        # Retained streams accept a seek to where they are; streaming ones
+        # refuse any seek (StateError).
+        self._retain = lib.chunkbuf_stream_seek(ptr, 0, os.SEEK_CUR, ffi.NULL) == 0
+        self._head = b""
+        self._head_lock = threading.RLock()
+        self.timeout = timeout
+        return self
 
     @property
     def handle(self):
