@@ -5,7 +5,6 @@
                     (which checks both the server and the app). Flask reads
                     with read() and no size, which the validator forbids but
                     wsgi.input_terminated allows, so it runs unwrapped.
-    apps:bench_app  the benchmark's app (the same under gunicorn)
 """
 import hashlib
 import json
@@ -148,16 +147,3 @@ def app(environ, start_response):
         return _flask(environ, start_response)
     return _validated(environ, start_response)
 
-
-def bench_app(environ, start_response):
-    """The benchmark's application: reads the body in 1 MiB pieces and
-    answers its length (the same code under gunicorn)."""
-    stream, n = environ["wsgi.input"], 0
-    while True:
-        chunk = stream.read(1 << 20)
-        if not chunk:
-            break
-        n += len(chunk)
-    body = str(n).encode()
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]
