@@ -10,7 +10,11 @@
 
 /* A light userdata argument (a host's pointer); nil or anything else is an
  * argument error. */
-%typemap(in) void *LIGHTUSERDATA
+typedef void *cb_host_pointer;
+%runtime %{
+typedef void *cb_host_pointer; /* before the classes' code, which uses it */
+%}
+%typemap(in) cb_host_pointer
   %{ luaL_argcheck(L, lua_islightuserdata(L, $input), $input, "a light userdata (the host's pointer) expected");
      $1 = lua_touserdata(L, $input);
      luaL_argcheck(L, $1 != NULL, $input, "NULL pointer"); %}
@@ -20,7 +24,7 @@
 
 %extend cb_Stream {
   /* chunkbuf.Stream.from_handle(lud): the host's stream, shared. */
-  static cb_Stream *from_handle(void *LIGHTUSERDATA, lua_State *L) {
+  static cb_Stream *from_handle(cb_host_pointer LIGHTUSERDATA, lua_State *L) {
     int rc = chunkbuf_stream_retain((cb_Stream *)LIGHTUSERDATA);
     if (rc != CHUNKBUF_OK) {
       cb_push_error(L, rc);
@@ -38,7 +42,7 @@
 
 %extend cb_View {
   /* chunkbuf.View.from_handle(lud): the host's view, shared. */
-  static cb_View *from_handle(void *LIGHTUSERDATA, lua_State *L) {
+  static cb_View *from_handle(cb_host_pointer LIGHTUSERDATA, lua_State *L) {
     int rc = chunkbuf_view_retain((cb_View *)LIGHTUSERDATA);
     if (rc != CHUNKBUF_OK) {
       cb_push_error(L, rc);

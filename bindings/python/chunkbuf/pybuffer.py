@@ -19,7 +19,7 @@ its own.
 """
 import os
 
-from ._errors import RangeError, WouldBlockError
+from ._errors import ClosedError, RangeError, WouldBlockError
 from ._ffi import NPOS, check, error, ffi, lib, size_arg
 from .stream import Stream
 from .view import Exporter, _readonly_memory, data_arg
@@ -35,11 +35,12 @@ class PyBuffer(Exporter):
     preallocates the body in one block and closes the stream after that many
     bytes. Not writable from Python."""
 
-    __slots__ = ("_s", "content_length", "__weakref__")
+    __slots__ = ("_s", "_closed", "content_length", "__weakref__")
 
     def __init__(self, content_length=None, *, high_water=0, max_bytes=0, pool=None, timeout=None):
         self._s = Stream(content_length, retain=True, high_water=high_water, max_bytes=max_bytes,
                          pool=pool, timeout=timeout)
+        self._closed = False
         self.content_length = content_length
 
     @classmethod
@@ -50,6 +51,7 @@ class PyBuffer(Exporter):
         needs a stream created with retain."""
         buf = cls.__new__(cls)
         buf._s = Stream.from_handle(handle, timeout=timeout)
+        buf._closed = False
         buf.content_length = None
         return buf
 
@@ -79,16 +81,17 @@ class PyBuffer(Exporter):
     def read(self, size=-1):
         """Up to size bytes: what is there now, waiting (without the GIL)
         only while nothing is; size < 0 reads until EOF. b"" at EOF."""
+        self._check_open()
         if size is None or size < 0:
             return self._s.read(-1)
         if size == 0:
-            self._s._check_open()
             return b""
         return self._s.read1(size)
 
     def read_nonblock(self, size=-1):
         """What is there now, up to size bytes (size < 0: all of it), never
         waiting; b"" when nothing is there (and at EOF)."""
+        self._check_open()
         try:
             return self._s.read_nonblock(size)
         except WouldBlockError:
@@ -105,11 +108,13 @@ class PyBuffer(Exporter):
     def readline(self, size=-1):
         """One line including b"\\n" (at most size bytes), waiting for it;
         the rest before EOF may lack b"\\n"; b"" at EOF."""
+        self._check_open()
         return self._s.readline(-1 if size is None else size)
 
     def readlines(self, hint=-1):
         """Lines until EOF, or until their total length reaches hint bytes
         (hint <= 0: no limit); what follows stays unread."""
+        self._check_open()
         lines, total = [], 0
         while hint is None or hint <= 0 or total < hint:  # one line per pass, bounded by EOF
             line = self._s.readline()
@@ -123,7 +128,7 @@ class PyBuffer(Exporter):
         return self
 
     def __next__(self):
-        line = self._s.readline()
+        line = self.readline()
         if not line:
             raise StopIteration
         return line
@@ -133,6 +138,7 @@ class PyBuffer(Exporter):
     def seek(self, offset, whence=os.SEEK_SET):
         """Move within the bytes written so far (SEEK_END only after EOF);
         returns the new position."""
+        self._check_open()
         return self._s.seek(offset, whence)
 
     def tell(self):
@@ -162,7 +168,7 @@ class PyBuffer(Exporter):
         copy when they lie in one block, as a body preallocated with
         content_length does; one copy into pool memory otherwise). It stays
         valid until released, whatever is read or written meanwhile."""
-        self._s._check_open()
+        self._check_open()
         out = ffi.new("chunkbuf_view **")
         handout = ffi.new("chunkbuf_handout *")
         check(lib.chunkbuf_stream_peek(self._s.handle, 0, NPOS, ffi.NULL, out, handout))
@@ -198,12 +204,18 @@ class PyBuffer(Exporter):
 
     @property
     def closed(self):
-        return self._s.closed
+        return self._closed
 
     def close(self):
         """Close this reader: later reads raise ValueError, and the writer's
-        next write fails as closed (py_buffer's close)."""
-        self._s.close()
+        next write fails as closed (py_buffer's close). Idempotent."""
+        if not self._closed:
+            self._closed = True
+            lib.chunkbuf_stream_close(self._s.handle)
+
+    def _check_open(self):
+        if self._closed:
+            raise ClosedError("I/O operation on a closed PyBuffer")
 
     def __len__(self):
         return self._s.readable_amount()

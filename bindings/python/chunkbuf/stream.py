@@ -428,9 +428,18 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def close(self):
         """Close this object and signal EOF; the C stream is freed when the
         object is collected, so other threads never race with the free."""
-        if not self.closed:
+        if not self.closed and not self._collected:
             lib.chunkbuf_stream_close(self._h)
         super().close()
+
+    # A Stream may share its C stream with a host or other wrappers: being
+    # collected drops this object's reference but is no EOF for the others
+    # (io.IOBase.__del__ calls close()). Only an explicit close() signals it.
+    _collected = False
+
+    def __del__(self):
+        self._collected = True
+        super().__del__()
 
     def __repr__(self):
         state = "closed" if self.closed else "unread=%d" % self.readable_amount()

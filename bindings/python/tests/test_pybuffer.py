@@ -169,7 +169,8 @@ def test_memoryview_of_several_segments_and_of_nothing():
         w.write(c)
     with memoryview(buf) as mv:
         assert mv.nbytes == 210000 and bytes(mv) == b"".join(chunks)
-    buf.read()
+    w.write_eof()
+    assert buf.read() == b"".join(chunks)
     with memoryview(buf) as mv:
         assert mv.nbytes == 0
 
