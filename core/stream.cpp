@@ -61,6 +61,8 @@ Stream::~Stream() {
 }
 
 Status Stream::init(const StreamOptions& opts) noexcept {
+  if (opts.low_water && opts.low_water >= opts.high_water)
+    return fail(Status::Inval, "low_water %zu must be below high_water %zu", opts.low_water, opts.high_water);
   BufferOptions bo;
   bo.pool = opts.pool;
   bo.max_bytes = opts.max_bytes;
@@ -78,6 +80,7 @@ Status Stream::init(const StreamOptions& opts) noexcept {
   retain_ = opts.retain;
   tenant_ = opts.tenant;
   high_water_ = opts.high_water;
+  low_water_ = opts.low_water ? opts.low_water : opts.high_water / 2;
   content_length_ = opts.content_length;
   closed_ = content_length_ == 0;
   sync_ready();
@@ -302,9 +305,10 @@ Status Stream::take(size_t k, ViewRep** out) noexcept {
   pos_ += k;
   sync_ready();
   // Writers blocked at the high-water mark resume once readers brought the
-  // unread bytes down to half of it (or a reader waits for more): waking them
-  // on every read would cost a context switch per read for one chunk each.
-  if (high_water_ && k > 0 && unread() <= high_water_ / 2) space_cv_.notify_all();
+  // unread bytes down to the low-water mark (or a reader waits for more):
+  // waking them on every read would cost a context switch per read for one
+  // chunk each.
+  if (high_water_ && k > 0 && unread() <= low_water_) space_cv_.notify_all();
   return Status::Ok;
 }
 

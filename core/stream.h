@@ -32,6 +32,8 @@ struct StreamOptions {
   uint64_t content_length = kUnknownLength;  // else the EOF point
   bool retain = false;                       // keep read bytes for seek/tell
   size_t high_water = 0;                     // 0: writes never wait
+  size_t low_water = 0;                      // wake waiting writers at this many unread
+                                             // bytes (< high_water); 0: high_water / 2
   size_t max_bytes = 0;                      // bytes held at once; 0: unlimited
   uint32_t tenant = 0;
 };
@@ -152,6 +154,7 @@ class Stream {
   int efd_ = -1;
   uint32_t tenant_ = 0;
   size_t high_water_ = 0;
+  size_t low_water_ = 0;
   uint64_t content_length_ = kUnknownLength;
   uint64_t written_ = 0;
   uint64_t pos_ = 0;

@@ -15,96 +15,26 @@
 
 namespace chunkbuf {
 
-namespace {
-
-// The view reps this thread freed, oldest first. A rep's memory is reused
-// (small reps, by view_alloc) or given back to the heap only after kDelay
-// more reps were freed after it: meanwhile a stale C handle to it still
-// reads the dead tag. Trivially destructible, so it stays usable while
-// other thread_local destructors still free views at thread exit; RingDrain
-// empties it then and closes it.
-struct RetiredReps {
-  static constexpr size_t kDelay = 4096;  // a power of two
-  ViewRep* ring[kDelay];
-  size_t pos;    // the oldest
-  size_t count;
-  bool closed;
-};
-thread_local RetiredReps t_retired;
-
-struct RingDrain {
-  bool armed = false;
-  ~RingDrain() {
-    RetiredReps& r = t_retired;
-    r.closed = true;
-    for (; r.count; --r.count, r.pos = (r.pos + 1) % RetiredReps::kDelay) mem::free(r.ring[r.pos]);
-  }
-};
-thread_local RingDrain t_ring_drain;
-
-}  // namespace
-
 ViewRep* view_alloc(size_t nseg) noexcept {
   if (nseg > (SIZE_MAX - sizeof(ViewRep)) / sizeof(Seg)) return nullptr;
-  size_t cap = nseg <= kSmallViewSegs ? kSmallViewSegs : nseg;
-  void* m = nullptr;
-  RetiredReps& r = t_retired;
-  if (cap == kSmallViewSegs && r.count == RetiredReps::kDelay && r.ring[r.pos]->cap == kSmallViewSegs) {
-    if (!mem::reuse_allowed()) return nullptr;
-    m = r.ring[r.pos];
-    r.pos = (r.pos + 1) % RetiredReps::kDelay;
-    --r.count;
-  } else {
-    m = mem::alloc(sizeof(ViewRep) + cap * sizeof(Seg));
-    if (!m) return nullptr;
-  }
+  void* m = mem::alloc(sizeof(ViewRep) + nseg * sizeof(Seg));
+  if (!m) return nullptr;
   ViewRep* v = new (m) ViewRep{};
-  v->cap = cap;
   v->refs.store(1, std::memory_order_relaxed);
   leaks::on_view_created(v);
   return v;
 }
 
-void view_free(ViewRep* v) noexcept {
-  if (!v) return;
-  RetiredReps& r = t_retired;
-  if (r.closed) {
-    mem::free(v);
-    return;
-  }
-  if (r.count < RetiredReps::kDelay) {
-    if (r.count == 0) t_ring_drain.armed = true;  // registers the drain at thread exit
-    r.ring[(r.pos + r.count++) % RetiredReps::kDelay] = v;
-    return;
-  }
-  ViewRep* oldest = r.ring[r.pos];
-  r.ring[r.pos] = v;
-  r.pos = (r.pos + 1) % RetiredReps::kDelay;
-  mem::free(oldest);
-}
-
 void view_retain(ViewRep* v) noexcept { v->refs.fetch_add(1, std::memory_order_relaxed); }
 
-bool view_unref(ViewRep* v) noexcept {
+void view_release(ViewRep* v) noexcept {
   // A sole owner cannot race with a retain (that would need a second
   // reference), so the common last release skips the atomic RMW.
-  if (v->refs.load(std::memory_order_acquire) == 1) return true;
-  return v->refs.fetch_sub(1, std::memory_order_acq_rel) == 1;
-}
-
-void view_clear(ViewRep* v) noexcept {
+  if (v->refs.load(std::memory_order_acquire) != 1 && v->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   leaks::on_view_gone(v);
   Seg* s = v->segs();
   for (size_t i = 0; i < v->nseg; ++i) s[i].b->release();
-  v->nseg = 0;
-  v->len = 0;
-}
-
-void view_release(ViewRep* v) noexcept {
-  if (view_unref(v)) {
-    view_clear(v);
-    view_free(v);
-  }
+  mem::free(v);
 }
 
 void view_push(ViewRep* v, const Seg& s) noexcept {

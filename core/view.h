@@ -14,34 +14,20 @@
 namespace chunkbuf {
 
 struct ViewRep {
-  uint32_t handle_tag;  // owned by the C API layer (stale-handle detection)
   uint32_t kind;
   uint32_t tenant;
   std::atomic<uint32_t> refs;
   size_t len;
   size_t nseg;
-  size_t cap;  // room for this many segments
   Seg* segs() noexcept { return reinterpret_cast<Seg*>(this + 1); }
   const Seg* segs() const noexcept { return reinterpret_cast<const Seg*>(this + 1); }
 };
 
-// Allocates a rep with room for nseg segments (refs = 1, len = 0, nseg = 0).
-// Small reps (up to kSmallViewSegs segments: a line, a frame) reuse the
-// memory of reps this thread freed long enough ago (see view_free), so a
-// take/release loop does not go through malloc and free for every view.
-inline constexpr size_t kSmallViewSegs = 2;
+// Allocates a rep with room for nseg segments (refs = 1, len = 0, nseg = 0);
+// nullptr when out of memory.
 ViewRep* view_alloc(size_t nseg) noexcept;
 void view_retain(ViewRep* v) noexcept;
-// Drops a reference; true when it was the last one. The caller then calls
-// view_clear and view_free.
-bool view_unref(ViewRep* v) noexcept;
-// Releases the blocks of a rep whose last reference is gone.
-void view_clear(ViewRep* v) noexcept;
-// Retires the memory of a cleared rep: it is not reused until this thread
-// has freed 4096 more reps, so a stale C handle reads its dead tag until
-// then. NULL is a no-op.
-void view_free(ViewRep* v) noexcept;
-// view_unref + view_clear + view_free.
+// Drops a reference; the last one releases the blocks and frees the rep.
 void view_release(ViewRep* v) noexcept;
 
 // Appends segment s (block retained by the caller) merging with the previous

@@ -45,17 +45,24 @@ import "C"
 
 import "fmt"
 
-// Version is the version of the C library in use, e.g. "0.1.0".
+// Version is the version of the C library in use, e.g. "0.2.0".
 func Version() string { return C.GoString(C.chunkbuf_version_string()) }
 
 // HasSHA256 reports whether the library was built with SHA-256 support
 // ([View.SHA256]).
 func HasSHA256() bool { return C.chunkbuf_features()&C.CHUNKBUF_FEATURE_SHA256 != 0 }
 
+// compatible reports whether a library of version number lib (a
+// CHUNKBUF_VERSION_NUMBER) can serve a binding built against header: the
+// same major, and not older (a newer minor only adds functions). A library
+// that lacks a function the binding uses never gets this far: the dynamic
+// linker refuses to start the program ("version `CHUNKBUF_1.2' not found").
+func compatible(header, lib uint) bool { return lib/10000 == header/10000 && lib >= header }
+
 func init() {
-	if got, want := C.chunkbuf_version(), C.unsigned(C.CHUNKBUF_VERSION_NUMBER); got != want {
+	if got, want := uint(C.chunkbuf_version()), uint(C.CHUNKBUF_VERSION_NUMBER); !compatible(want, got) {
 		panic(fmt.Sprintf("chunkbuf: the Go binding was built against chunkbuf.h version %d "+
-			"but the loaded libchunkbuf reports version %d; rebuild the binding against the installed library",
-			want, got))
+			"but the loaded libchunkbuf reports version %d; it needs the same major version, at least %d",
+			want, got, want))
 	}
 }

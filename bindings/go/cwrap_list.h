@@ -82,3 +82,16 @@ CBW(framer_new_delimiter, (o, out), const chunkbuf_delimiter_framer_options *o, 
 CBW(framer_new_length, (o, out), const chunkbuf_length_framer_options *o, chunkbuf_framer **out)
 CBW(framer_next, (f, b, fin, out), chunkbuf_framer *f, chunkbuf_buffer *b, int fin, chunkbuf_view **out)
 CBW(framer_encode, (f, b, v), const chunkbuf_framer *f, chunkbuf_buffer *b, const chunkbuf_view *v)
+
+/* buffer peeks of batches */
+CBW(buffer_peek_lines, (b, eol, max, r, mr, n), const chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr, size_t *n)
+CBW(buffer_peek_records, (b, d, dl, max, r, mr, n), const chunkbuf_buffer *b, const unsigned char *d, size_t dl, size_t max, chunkbuf_record *r, size_t mr, size_t *n)
+
+/* ring */
+CBW(ring_new, (c, out), size_t c, chunkbuf_ring **out)
+CBW(ring_write, (r, d, n, w), chunkbuf_ring *r, const unsigned char *d, size_t n, size_t *w)
+CBW(ring_read, (r, d, n, got), chunkbuf_ring *r, unsigned char *d, size_t n, size_t *got)
+CBW(ring_peek, (r, d, n, got), const chunkbuf_ring *r, unsigned char *d, size_t n, size_t *got)
+CBW(ring_readable_amount, (r, n), const chunkbuf_ring *r, size_t *n)
+CBW(ring_writable_amount, (r, n), const chunkbuf_ring *r, size_t *n)
+CBW(ring_capacity, (r, n), const chunkbuf_ring *r, size_t *n)

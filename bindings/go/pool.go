@@ -69,7 +69,7 @@ func DefaultPool() *Pool { return defaultPool() }
 
 // Close drops the pool handle. Idempotent; a no-op on [DefaultPool].
 func (p *Pool) Close() error {
-	if p.shared || p.h == nil {
+	if p == nil || p.shared || p.h == nil {
 		return nil
 	}
 	p.cleanup.Stop()

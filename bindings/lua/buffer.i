@@ -147,6 +147,85 @@ static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
   }
   return 1;
 }
+
+/* ---- two-phase writes: reserve(n), then commit(s)
+ *
+ * The open reservation's span is kept beside the Buffer object, in a
+ * registry table with weak keys (object -> iovec userdata), so commit can
+ * copy the string into it; the entry goes with the object. */
+static const char cb_reservations_key = 0;
+
+static void cb_push_reservations(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &cb_reservations_key) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &cb_reservations_key);
+}
+
+/* The span reserve() recorded for the Buffer at index 1, or NULL. */
+static struct iovec *cb_reservation(lua_State *L) {
+  struct iovec *iov;
+  cb_push_reservations(L);
+  lua_pushvalue(L, 1);
+  lua_rawget(L, -2);
+  iov = (struct iovec *)lua_touserdata(L, -1);
+  lua_pop(L, 2);
+  return iov;
+}
+
+static void cb_set_reservation(lua_State *L, const struct iovec *span) {
+  cb_push_reservations(L);
+  lua_pushvalue(L, 1);
+  if (span) {
+    struct iovec *iov = (struct iovec *)lua_newuserdatauv(L, sizeof *iov, 0);
+    *iov = *span;
+  } else {
+    lua_pushnil(L);
+  }
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+/* What commit() takes: a string to write into the reservation, or a
+ * count (0 cancels). */
+typedef struct cb_commit_arg {
+  const char *data; /* NULL for a count */
+  size_t len;
+} cb_commit_arg;
+
+/* Pushes the records a peek located, each as a string copied from the
+ * buffer (nothing consumed); returns 1 (the table). */
+static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkbuf_record *recs, size_t n) {
+  size_t i;
+  if (rc != CHUNKBUF_OK) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; ++i) {
+    luaL_Buffer lb;
+    size_t copied = 0;
+    char *p = luaL_buffinitsize(L, &lb, recs[i].length);
+    chunkbuf_buffer_copy_out(b, recs[i].offset, p, recs[i].length, &copied);
+    luaL_pushresultsize(&lb, copied);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+%}
+
+%typemap(in) cb_commit_arg %{
+  if (lua_type(L, $input) == LUA_TNUMBER) {
+    $1.data = NULL;
+    $1.len = cb_check_size(L, $input);
+  } else {
+    $1.data = luaL_checklstring(L, $input, &$1.len);
+  }
 %}
 
 %typemap(in) const chunkbuf_buffer_options *OPTIONS (chunkbuf_buffer_options temp = CHUNKBUF_BUFFER_OPTIONS_INIT)
@@ -196,6 +275,41 @@ typedef struct {} cb_Buffer;
   /* Reads up to max bytes (default 64 KiB) from a file descriptor; 0 at EOF. */
   cb_status read_from_fd(int fd, size_t max, size_t *OUT) { return chunkbuf_buffer_read_from_fd($self, fd, max, OUT); }
 
+  /* Two-phase write: reserve(n) opens a reservation of at least n bytes of
+   * pool memory at the end and returns its size; commit(s) copies s into
+   * it and makes those #s bytes part of the buffer (one copy, as a Lua
+   * string cannot be filled in place). commit("") or commit(0) cancels;
+   * a count past the reservation is a range error (the reservation stays
+   * open). While it is open, every change is a state error, as in C. */
+  cb_pushed reserve(size_t n, lua_State *L) {
+    struct iovec iov = {NULL, 0};
+    size_t n_iov = 0;
+    int rc = chunkbuf_buffer_reserve($self, n, &iov, 1, &n_iov);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    cb_set_reservation(L, &iov);
+    lua_pushinteger(L, (lua_Integer)iov.iov_len);
+    return 1;
+  }
+  cb_pushed commit(cb_commit_arg arg, lua_State *L) {
+    struct iovec *span = cb_reservation(L);
+    int rc;
+    if (arg.data == NULL && arg.len > 0 && span && arg.len <= span->iov_len) {
+      lua_pushliteral(L, "chunkbuf.inval: commit(n) with a count only cancels (0); pass the bytes as a string");
+      return lua_error(L);
+    }
+    if (arg.data && span && arg.len <= span->iov_len) memcpy(span->iov_base, arg.data, arg.len);
+    rc = chunkbuf_buffer_commit($self, arg.len);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    cb_set_reservation(L, NULL);
+    return 0;
+  }
+
   /* -- inspect */
   cb_status find(const void *needle, size_t nlen, cb_first first, cb_last last, cb_match *OUT) {
     OUT->len = nlen;
@@ -242,6 +356,21 @@ typedef struct {} cb_Buffer;
   }
   cb_status peek_u64(cb_first pos, cb_order order, uint64_t *OUT) {
     return chunkbuf_buffer_peek_u64($self, pos, order, OUT);
+  }
+
+  /* The lines (records) take_lines (take_records) would return, as a
+   * table of strings, consuming nothing. */
+  cb_pushed peek_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
+    size_t n = 0;
+    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
+    int rc = chunkbuf_buffer_peek_lines($self, eol, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, $self, rc, recs, n);
+  }
+  cb_pushed peek_records(const void *delim, size_t dlen, size_t max_records, size_t max_len, lua_State *L) {
+    size_t n = 0;
+    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
+    int rc = chunkbuf_buffer_peek_records($self, delim, dlen, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, $self, rc, recs, n);
   }
 
   /* -- consume */

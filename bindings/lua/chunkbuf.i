@@ -37,7 +37,7 @@
 %include "ring.i"
 
 %inline %{
-/* "0.1.0" */
+/* "0.2.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
 %}
 
@@ -93,10 +93,14 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
 %}
 
 %init %{
-  /* Refuse a library other than the one this module was built against. */
-  if (chunkbuf_version() != CHUNKBUF_VERSION_NUMBER)
-    luaL_error(L, "chunkbuf: module built for library version %d, but version %d is loaded",
-               (int)CHUNKBUF_VERSION_NUMBER, (int)chunkbuf_version());
+  /* Refuse a library older than the header this module was built against,
+     or of another major version (a newer minor only adds functions). One
+     that lacks a function the module uses never gets here: require fails
+     in the dynamic linker ("version `CHUNKBUF_1.2' not found"). */
+  if (chunkbuf_version() / 10000 != CHUNKBUF_VERSION_NUMBER / 10000 || chunkbuf_version() < CHUNKBUF_VERSION_NUMBER)
+    luaL_error(L, "chunkbuf: module built for library version %d, but version %d is loaded; it needs the "
+               "same major version, at least %d",
+               (int)CHUNKBUF_VERSION_NUMBER, (int)chunkbuf_version(), (int)CHUNKBUF_VERSION_NUMBER);
   {
     static const char *const classes[] = {"Pool", "Buffer", "View", "Stream", "Framer", "Ring"};
     swig_type_info *const types[] = {SWIGTYPE_p_cb_Pool, SWIGTYPE_p_cb_Buffer, SWIGTYPE_p_cb_View,

@@ -44,7 +44,10 @@ static int cb_option_order(lua_State *L, int idx) {
   return order[0] == 'b' ? CHUNKBUF_BE : CHUNKBUF_LE;
 }
 
+/* strip defaults to the whole header (length_offset + length_width), so
+ * LengthFramer{length_width = 2} hands out bare payloads like the default. */
 static void cb_check_length_options(lua_State *L, int idx, chunkbuf_length_framer_options *o) {
+  int strip_given = 0;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
   lua_pushnil(L);
@@ -56,11 +59,15 @@ static void cb_check_length_options(lua_State *L, int idx, chunkbuf_length_frame
     else if (strcmp(key, "length_adjust") == 0) {
       if (!lua_isinteger(L, -1)) luaL_argerror(L, idx, "option 'length_adjust' must be an integer");
       o->length_adjust = (int64_t)lua_tointeger(L, -1);
-    } else if (strcmp(key, "strip") == 0) o->strip = cb_option_size(L, idx, key);
+    } else if (strcmp(key, "strip") == 0) {
+      o->strip = cb_option_size(L, idx, key);
+      strip_given = 1;
+    }
     else if (strcmp(key, "max_frame") == 0) o->max_frame = cb_option_size(L, idx, key);
     else cb_unknown_option(L, idx, key);
     lua_pop(L, 1);
   }
+  if (!strip_given) o->strip = o->length_offset + o->length_width;
 }
 %}
 
@@ -118,7 +125,8 @@ static cb_Framer *DelimiterFramer(const chunkbuf_delimiter_framer_options *OPTIO
   return f;
 }
 /* chunkbuf.LengthFramer{length_offset = 0, length_width = 4, order = "be",
- * length_adjust = 0, strip = 4, max_frame = 0} (the defaults shown). */
+ * length_adjust = 0, strip = length_offset + length_width, max_frame = 0}
+ * (the defaults shown). */
 static cb_Framer *LengthFramer(const chunkbuf_length_framer_options *OPTIONS, lua_State *L) {
   cb_Framer *f = NULL;
   int rc = chunkbuf_framer_new_length(OPTIONS, &f);

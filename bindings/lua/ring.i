@@ -3,7 +3,7 @@
 %{
 static size_t cb_ring_available(const cb_Ring *r) {
   size_t n = 0;
-  chunkbuf_ring_available(r, &n);
+  chunkbuf_ring_readable_amount(r, &n);
   return n;
 }
 %}
@@ -43,7 +43,7 @@ typedef struct {} cb_Ring;
   }
   size_t available() { return cb_ring_available($self); }
   size_t __len(cb_ignored) { return cb_ring_available($self); }
-  cb_status remaining(size_t *OUT) { return chunkbuf_ring_remaining($self, OUT); }
+  cb_status remaining(size_t *OUT) { return chunkbuf_ring_writable_amount($self, OUT); }
   cb_status capacity(size_t *OUT) { return chunkbuf_ring_capacity($self, OUT); }
   cb_flag __eq(const cb_Ring *OTHER) { return $self == OTHER; }
   cb_pushed __tostring(lua_State *L) {

@@ -140,7 +140,9 @@ def main(argv):
         import cffi
         ffibuilder = cffi.FFI()
         ffibuilder.cdef(cdef + API_EXTRA)
-        ffibuilder.set_source("chunkbuf._native", '#include "chunkbuf.h"\n')
+        ffibuilder.set_source("chunkbuf._native",
+                              # cffi wraps every declaration, the deprecated 0.1 names too
+                              '#define CHUNKBUF_NO_DEPRECATION_WARNINGS\n#include "chunkbuf.h"\n')
         ffibuilder.emit_c_code(args.c_out)
     return 0
 

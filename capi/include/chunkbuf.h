@@ -51,10 +51,18 @@ extern "C" {
 #define CHUNKBUF_API
 #endif
 
+/* Marks a 0.1 name kept for old callers (the library still exports it);
+ * define CHUNKBUF_NO_DEPRECATION_WARNINGS to silence the warning. */
+#if defined(__GNUC__) && !defined(CHUNKBUF_BUILDING) && !defined(CHUNKBUF_NO_DEPRECATION_WARNINGS)
+#define CHUNKBUF_DEPRECATED __attribute__((deprecated))
+#else
+#define CHUNKBUF_DEPRECATED
+#endif
+
 /* ---------------------------------------------------------------- version */
 
 #define CHUNKBUF_VERSION_MAJOR 0
-#define CHUNKBUF_VERSION_MINOR 1
+#define CHUNKBUF_VERSION_MINOR 2
 #define CHUNKBUF_VERSION_PATCH 0
 #define CHUNKBUF_VERSION_NUMBER \
   (CHUNKBUF_VERSION_MAJOR * 10000 + CHUNKBUF_VERSION_MINOR * 100 + CHUNKBUF_VERSION_PATCH)
@@ -419,14 +427,19 @@ typedef struct chunkbuf_stream_options {
                               is waiting for more than is buffered (so a
                               large read cannot deadlock). Waiting writers
                               are woken once reads bring the unread bytes
-                              down to high_water / 2, or when a reader
-                              waits for more. */
+                              down to low_water, or when a reader waits
+                              for more. */
   size_t max_bytes;        /* 0: unlimited; else the most bytes held at
                               once (unread ones; retained: all written);
                               a write past it is ELIMIT */
   uint32_t tenant;         /* pool tenant for accounting; 0: none */
+  /* Since 0.2 (a 0.1 caller's smaller struct leaves it at 0): */
+  size_t low_water;        /* writers waiting at high_water resume once
+                              reads bring the unread bytes down to this
+                              (must be below high_water, else EINVAL);
+                              0: high_water / 2 */
 } chunkbuf_stream_options;
-#define CHUNKBUF_STREAM_OPTIONS_INIT {sizeof(chunkbuf_stream_options), NULL, CHUNKBUF_UNKNOWN_LENGTH, 0, 0, 0, 0}
+#define CHUNKBUF_STREAM_OPTIONS_INIT {sizeof(chunkbuf_stream_options), NULL, CHUNKBUF_UNKNOWN_LENGTH, 0, 0, 0, 0, 0}
 
 CHUNKBUF_API int chunkbuf_stream_new(const chunkbuf_stream_options *opts, chunkbuf_stream **out);
 /* Free the stream and close its readiness fd. Views read from it stay
@@ -580,10 +593,15 @@ CHUNKBUF_API int chunkbuf_ring_write(chunkbuf_ring *ring, const void *data, size
 CHUNKBUF_API int chunkbuf_ring_read(chunkbuf_ring *ring, void *dst, size_t n, size_t *nread);
 /* Copy min(n, available) bytes out without consuming them. */
 CHUNKBUF_API int chunkbuf_ring_peek(const chunkbuf_ring *ring, void *dst, size_t n, size_t *copied);
-/* Bytes waiting to be read. */
-CHUNKBUF_API int chunkbuf_ring_available(const chunkbuf_ring *ring, size_t *n);
-/* Bytes that would fit now. */
-CHUNKBUF_API int chunkbuf_ring_remaining(const chunkbuf_ring *ring, size_t *n);
+/* *n = the bytes waiting to be read. */
+CHUNKBUF_API int chunkbuf_ring_readable_amount(const chunkbuf_ring *ring, size_t *n);
+/* *n = the bytes a write would take now (capacity - readable). */
+CHUNKBUF_API int chunkbuf_ring_writable_amount(const chunkbuf_ring *ring, size_t *n);
+/* Deprecated since 0.2: the 0.1 names of the two above. */
+CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_available(
+    const chunkbuf_ring *ring, size_t *n);
+CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_remaining(
+    const chunkbuf_ring *ring, size_t *n);
 CHUNKBUF_API int chunkbuf_ring_capacity(const chunkbuf_ring *ring, size_t *n);
 
 /* ------------------------------------------------------------- debugging

@@ -9,9 +9,9 @@ using namespace chunkbuf::capi;
 
 namespace {
 
-Status live(const chunkbuf_buffer* b, const char* fn) noexcept { return check_tag(b, kBufferTag, fn); }
+Status live(const chunkbuf_buffer* b, const char* fn) noexcept { return check<BufferKind>(b, fn); }
 
-Status check_view(const chunkbuf_view* v, const char* fn) noexcept { return check_tag(v, kViewTag, fn); }
+Status check_view(const chunkbuf_view* v, const char* fn) noexcept { return check<ViewKind>(v, fn); }
 
 Status check_eol(chunkbuf_eol eol, const char* fn) noexcept {
   int e = static_cast<int>(eol);
@@ -25,7 +25,7 @@ int peek_uint(const chunkbuf_buffer* buf, size_t offset, size_t width, int order
   CB_TRY(need(out, "out", fn));
   if (order != CHUNKBUF_BE && order != CHUNKBUF_LE)
     return code(fail(Status::Inval, "%s: order must be CHUNKBUF_BE or CHUNKBUF_LE", fn));
-  return code(buf->buf.peek_uint(offset, width, order == CHUNKBUF_BE ? Order::Big : Order::Little, out));
+  return code(buf->obj.peek_uint(offset, width, order == CHUNKBUF_BE ? Order::Big : Order::Little, out));
 }
 
 }  // namespace
@@ -35,8 +35,8 @@ extern "C" {
 int chunkbuf_buffer_new(const chunkbuf_buffer_options* opts, chunkbuf_buffer** out) {
   static const char* fn = "chunkbuf_buffer_new";
   CB_TRY(need(out, "out", fn));
-  chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
-  CB_TRY(read_options(opts, &o, chunkbuf_buffer_options CHUNKBUF_BUFFER_OPTIONS_INIT, fn));
+  chunkbuf_buffer_options o;
+  CB_TRY(read_options(opts, &o, chunkbuf_buffer_options CHUNKBUF_BUFFER_OPTIONS_INIT, kBufferOptionsSize01, fn));
   BufferOptions bo;
   CB_TRY(pool_of(o.pool, &bo.pool, fn));
   bo.max_bytes = o.max_bytes;
@@ -44,12 +44,10 @@ int chunkbuf_buffer_new(const chunkbuf_buffer_options* opts, chunkbuf_buffer** o
   bo.tenant = o.tenant;
   bo.linear = o.linear != 0;
   if (bo.min_chunk > (size_t{1} << 30)) return code(fail(Status::Inval, "%s: min_chunk above 1 GiB", fn));
-  void* m = mem::alloc(sizeof(chunkbuf_buffer));
-  if (!m) return code(fail(Status::NoMem, "%s: out of memory", fn));
-  auto* h = new (m) chunkbuf_buffer{kBufferTag, {}};
-  if (Status st = h->buf.init(bo); st != Status::Ok) {
-    h->~chunkbuf_buffer();
-    mem::free(m);
+  chunkbuf_buffer* h = nullptr;
+  CB_TRY(make<BufferKind>(&h, fn));
+  if (Status st = h->obj.init(bo); st != Status::Ok) {
+    retire<BufferKind>(h);
     return code(st);
   }
   *out = h;
@@ -58,42 +56,40 @@ int chunkbuf_buffer_new(const chunkbuf_buffer_options* opts, chunkbuf_buffer** o
 
 void chunkbuf_buffer_free(chunkbuf_buffer* buf) {
   if (!buf || live(buf, "chunkbuf_buffer_free") != Status::Ok) return;
-  buf->buf.~Buffer();
-  buf->tag = kDeadTag;
-  quarantine(buf);
+  retire<BufferKind>(buf);
 }
 
 int chunkbuf_buffer_len(const chunkbuf_buffer* buf, size_t* len) {
   CB_TRY(live(buf, "chunkbuf_buffer_len"));
   CB_TRY(need(len, "len", "chunkbuf_buffer_len"));
-  *len = buf->buf.size();
+  *len = buf->obj.size();
   return CHUNKBUF_OK;
 }
 
 int chunkbuf_buffer_append(chunkbuf_buffer* buf, const void* data, size_t len) {
   CB_TRY(live(buf, "chunkbuf_buffer_append"));
   CB_TRY(need_bytes(data, len, "data", "chunkbuf_buffer_append"));
-  return code(buf->buf.append(data, len));
+  return code(buf->obj.append(data, len));
 }
 
 int chunkbuf_buffer_append_ref(chunkbuf_buffer* buf, const void* data, size_t len, chunkbuf_free_fn free_fn,
                                void* user_data) {
   CB_TRY(live(buf, "chunkbuf_buffer_append_ref"));
   CB_TRY(need_bytes(data, len, "data", "chunkbuf_buffer_append_ref"));
-  return code(buf->buf.append_ref(data, len, free_fn, user_data));
+  return code(buf->obj.append_ref(data, len, free_fn, user_data));
 }
 
 int chunkbuf_buffer_append_refv(chunkbuf_buffer* buf, const struct iovec* iov, size_t n, chunkbuf_free_fn free_fn,
                                 void* user_data) {
   CB_TRY(live(buf, "chunkbuf_buffer_append_refv"));
   CB_TRY(need_bytes(iov, n, "iov", "chunkbuf_buffer_append_refv"));
-  return code(buf->buf.append_refv(iov, n, free_fn, user_data));
+  return code(buf->obj.append_refv(iov, n, free_fn, user_data));
 }
 
 int chunkbuf_buffer_append_view(chunkbuf_buffer* buf, const chunkbuf_view* view) {
   CB_TRY(live(buf, "chunkbuf_buffer_append_view"));
   CB_TRY(check_view(view, "chunkbuf_buffer_append_view"));
-  return code(buf->buf.append_view(rep(view)));
+  return code(buf->obj.append_view(rep(view)));
 }
 
 int chunkbuf_buffer_reserve(chunkbuf_buffer* buf, size_t n, struct iovec* iov, size_t max_iov, size_t* n_iov) {
@@ -101,12 +97,12 @@ int chunkbuf_buffer_reserve(chunkbuf_buffer* buf, size_t n, struct iovec* iov, s
   CB_TRY(live(buf, fn));
   CB_TRY(need(iov, "iov", fn));
   CB_TRY(need(n_iov, "n_iov", fn));
-  return code(buf->buf.reserve(n, iov, max_iov, n_iov));
+  return code(buf->obj.reserve(n, iov, max_iov, n_iov));
 }
 
 int chunkbuf_buffer_commit(chunkbuf_buffer* buf, size_t n) {
   CB_TRY(live(buf, "chunkbuf_buffer_commit"));
-  return code(buf->buf.commit(n));
+  return code(buf->obj.commit(n));
 }
 
 int chunkbuf_buffer_read_from_fd(chunkbuf_buffer* buf, int fd, size_t max, size_t* nread) {
@@ -114,7 +110,7 @@ int chunkbuf_buffer_read_from_fd(chunkbuf_buffer* buf, int fd, size_t max, size_
   CB_TRY(live(buf, fn));
   CB_TRY(need(nread, "nread", fn));
   if (fd < 0) return code(fail(Status::Inval, "%s: negative file descriptor %d", fn, fd));
-  return code(buf->buf.read_from_fd(fd, max, nread));
+  return code(buf->obj.read_from_fd(fd, max, nread));
 }
 
 int chunkbuf_buffer_find(const chunkbuf_buffer* buf, const void* needle, size_t nlen, size_t start, size_t end,
@@ -123,7 +119,7 @@ int chunkbuf_buffer_find(const chunkbuf_buffer* buf, const void* needle, size_t 
   CB_TRY(live(buf, fn));
   CB_TRY(need(needle, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
-  return code(buf->buf.find(needle, nlen, start, end, pos));
+  return code(buf->obj.find(needle, nlen, start, end, pos));
 }
 
 int chunkbuf_buffer_rfind(const chunkbuf_buffer* buf, const void* needle, size_t nlen, size_t start, size_t end,
@@ -132,7 +128,7 @@ int chunkbuf_buffer_rfind(const chunkbuf_buffer* buf, const void* needle, size_t
   CB_TRY(live(buf, fn));
   CB_TRY(need(needle, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
-  return code(buf->buf.rfind(needle, nlen, start, end, pos));
+  return code(buf->obj.rfind(needle, nlen, start, end, pos));
 }
 
 int chunkbuf_buffer_peek(const chunkbuf_buffer* buf, size_t n, struct iovec* iov, size_t max_iov, size_t* n_iov) {
@@ -140,21 +136,21 @@ int chunkbuf_buffer_peek(const chunkbuf_buffer* buf, size_t n, struct iovec* iov
   CB_TRY(live(buf, fn));
   CB_TRY(need_bytes(iov, max_iov, "iov", fn));
   CB_TRY(need(n_iov, "n_iov", fn));
-  *n_iov = buf->buf.peek(n, iov, max_iov);
+  *n_iov = buf->obj.peek(n, iov, max_iov);
   return CHUNKBUF_OK;
 }
 
 int chunkbuf_buffer_segment_count(const chunkbuf_buffer* buf, size_t* count) {
   CB_TRY(live(buf, "chunkbuf_buffer_segment_count"));
   CB_TRY(need(count, "count", "chunkbuf_buffer_segment_count"));
-  *count = buf->buf.segment_count();
+  *count = buf->obj.segment_count();
   return CHUNKBUF_OK;
 }
 
 int chunkbuf_buffer_coalesce(chunkbuf_buffer* buf, size_t n, const void** data) {
   CB_TRY(live(buf, "chunkbuf_buffer_coalesce"));
   CB_TRY(need(data, "data", "chunkbuf_buffer_coalesce"));
-  return code(buf->buf.coalesce(n, data));
+  return code(buf->obj.coalesce(n, data));
 }
 
 int chunkbuf_buffer_equals(const chunkbuf_buffer* buf, const void* data, size_t len, int* equal) {
@@ -162,7 +158,7 @@ int chunkbuf_buffer_equals(const chunkbuf_buffer* buf, const void* data, size_t 
   CB_TRY(live(buf, fn));
   CB_TRY(need_bytes(data, len, "data", fn));
   CB_TRY(need(equal, "equal", fn));
-  *equal = buf->buf.equals(data, len) ? 1 : 0;
+  *equal = buf->obj.equals(data, len) ? 1 : 0;
   return CHUNKBUF_OK;
 }
 
@@ -171,7 +167,7 @@ int chunkbuf_buffer_copy_out(const chunkbuf_buffer* buf, size_t offset, void* ds
   CB_TRY(live(buf, fn));
   CB_TRY(need_bytes(dst, n, "dst", fn));
   CB_TRY(need(copied, "copied", fn));
-  return code(buf->buf.copy_out(offset, dst, n, copied));
+  return code(buf->obj.copy_out(offset, dst, n, copied));
 }
 
 int chunkbuf_buffer_peek_u8(const chunkbuf_buffer* buf, size_t offset, uint8_t* out) {
@@ -201,7 +197,7 @@ int chunkbuf_buffer_peek_u64(const chunkbuf_buffer* buf, size_t offset, int orde
 
 int chunkbuf_buffer_advance(chunkbuf_buffer* buf, size_t n) {
   CB_TRY(live(buf, "chunkbuf_buffer_advance"));
-  return code(buf->buf.advance(n));
+  return code(buf->obj.advance(n));
 }
 
 int chunkbuf_buffer_read(chunkbuf_buffer* buf, void* dst, size_t n, size_t* nread) {
@@ -209,15 +205,17 @@ int chunkbuf_buffer_read(chunkbuf_buffer* buf, void* dst, size_t n, size_t* nrea
   CB_TRY(live(buf, fn));
   CB_TRY(need_bytes(dst, n, "dst", fn));
   CB_TRY(need(nread, "nread", fn));
-  return code(buf->buf.read(dst, n, nread));
+  return code(buf->obj.read(dst, n, nread));
 }
 
 int chunkbuf_buffer_split_to(chunkbuf_buffer* buf, size_t n, chunkbuf_view** out) {
   CB_TRY(live(buf, "chunkbuf_buffer_split_to"));
   CB_TRY(need(out, "out", "chunkbuf_buffer_split_to"));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve("chunkbuf_buffer_split_to"));
   ViewRep* v = nullptr;
-  Status st = buf->buf.split_to(n, &v);
-  return hand_view(st, v, out);
+  Status st = buf->obj.split_to(n, &v);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_buffer_take_until(chunkbuf_buffer* buf, const void* delim, size_t dlen, int include, size_t max_len,
@@ -226,9 +224,11 @@ int chunkbuf_buffer_take_until(chunkbuf_buffer* buf, const void* delim, size_t d
   CB_TRY(live(buf, fn));
   CB_TRY(need(delim, "delim", fn));
   CB_TRY(need(out, "out", fn));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
-  Status st = buf->buf.take_until(delim, dlen, include != 0, max_len, &v);
-  return hand_view(st, v, out);
+  Status st = buf->obj.take_until(delim, dlen, include != 0, max_len, &v);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_buffer_take_line(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max_len, chunkbuf_view** out) {
@@ -236,9 +236,11 @@ int chunkbuf_buffer_take_line(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max
   CB_TRY(live(buf, fn));
   CB_TRY(check_eol(eol, fn));
   CB_TRY(need(out, "out", fn));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
-  Status st = buf->buf.take_line(static_cast<Eol>(eol), max_len, &v);
-  return hand_view(st, v, out);
+  Status st = buf->obj.take_line(static_cast<Eol>(eol), max_len, &v);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_buffer_take_lines(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max_len, chunkbuf_record* records,
@@ -249,14 +251,15 @@ int chunkbuf_buffer_take_lines(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t ma
   CB_TRY(need_bytes(records, max_records, "records", fn));
   CB_TRY(need(n_records, "n_records", fn));
   CB_TRY(need(out, "out", fn));
-  static_assert(sizeof(chunkbuf_record) == sizeof(Record));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
   size_t n = 0;
-  Status st = buf->buf.take_lines(static_cast<Eol>(eol), max_len, reinterpret_cast<Record*>(records), max_records,
+  Status st = buf->obj.take_lines(static_cast<Eol>(eol), max_len, reinterpret_cast<Record*>(records), max_records,
                                   &n, &v);
   if (st != Status::Ok) return code(st);
   *n_records = n;
-  *out = v ? hand_out(v) : nullptr;
+  hand_out(slot, v, out);
   return CHUNKBUF_OK;
 }
 
@@ -269,13 +272,15 @@ int chunkbuf_buffer_take_records(chunkbuf_buffer* buf, const void* delim, size_t
   CB_TRY(need_bytes(records, max_records, "records", fn));
   CB_TRY(need(n_records, "n_records", fn));
   CB_TRY(need(out, "out", fn));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
   size_t n = 0;
   Status st =
-      buf->buf.take_records(delim, dlen, max_len, reinterpret_cast<Record*>(records), max_records, &n, &v);
+      buf->obj.take_records(delim, dlen, max_len, reinterpret_cast<Record*>(records), max_records, &n, &v);
   if (st != Status::Ok) return code(st);
   *n_records = n;
-  *out = v ? hand_out(v) : nullptr;
+  hand_out(slot, v, out);
   return CHUNKBUF_OK;
 }
 
@@ -287,7 +292,7 @@ int chunkbuf_buffer_peek_lines(const chunkbuf_buffer* buf, chunkbuf_eol eol, siz
   CB_TRY(need_bytes(records, max_records, "records", fn));
   CB_TRY(need(n_records, "n_records", fn));
   size_t n = 0;
-  CB_TRY(buf->buf.peek_lines(static_cast<Eol>(eol), max_len, reinterpret_cast<Record*>(records), max_records, &n));
+  CB_TRY(buf->obj.peek_lines(static_cast<Eol>(eol), max_len, reinterpret_cast<Record*>(records), max_records, &n));
   *n_records = n;
   return CHUNKBUF_OK;
 }
@@ -300,7 +305,7 @@ int chunkbuf_buffer_peek_records(const chunkbuf_buffer* buf, const void* delim, 
   CB_TRY(need_bytes(records, max_records, "records", fn));
   CB_TRY(need(n_records, "n_records", fn));
   size_t n = 0;
-  CB_TRY(buf->buf.peek_records(delim, dlen, max_len, reinterpret_cast<Record*>(records), max_records, &n));
+  CB_TRY(buf->obj.peek_records(delim, dlen, max_len, reinterpret_cast<Record*>(records), max_records, &n));
   *n_records = n;
   return CHUNKBUF_OK;
 }
@@ -310,7 +315,7 @@ int chunkbuf_buffer_write_to_fd(chunkbuf_buffer* buf, int fd, size_t max, size_t
   CB_TRY(live(buf, fn));
   CB_TRY(need(nwritten, "nwritten", fn));
   if (fd < 0) return code(fail(Status::Inval, "%s: negative file descriptor %d", fn, fd));
-  return code(buf->buf.write_to_fd(fd, max, nwritten));
+  return code(buf->obj.write_to_fd(fd, max, nwritten));
 }
 
 }  // extern "C"

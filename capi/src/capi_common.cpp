@@ -1,49 +1,18 @@
-// Version, errors, content kinds and the handle quarantine.
-#include <cstdlib>
-
+// Version, errors, content kinds and the names of handle kinds.
 #include "core/kinds.h"
 #include "core/leaks.h"
-#include "core/mem.h"
-#include "core/view.h"
 #include "handles.h"
 
 namespace chunkbuf::capi {
-namespace {
-
-class Quarantine {
- public:
-  ~Quarantine() {
-    for (void*& p : ring_) {
-      mem::free(p);
-      p = nullptr;
-    }
-  }
-  void park(void* p) noexcept {
-    mem::free(ring_[pos_]);
-    ring_[pos_] = p;
-    pos_ = (pos_ + 1) % kSize;
-  }
-
- private:
-  static constexpr size_t kSize = 1024;
-  void* ring_[kSize] = {};
-  size_t pos_ = 0;
-};
-
-thread_local Quarantine t_quarantine;
-
-}  // namespace
-
-void quarantine(void* p) noexcept { t_quarantine.park(p); }
 
 const char* tag_name(uint32_t tag) noexcept {
   switch (tag) {
-    case kPoolTag: return "chunkbuf_pool";
-    case kBufferTag: return "chunkbuf_buffer";
-    case kViewTag: return "chunkbuf_view";
-    case kStreamTag: return "chunkbuf_stream";
-    case kFramerTag: return "chunkbuf_framer";
-    case kRingTag: return "chunkbuf_ring";
+    case PoolKind::kTag: return PoolKind::kName;
+    case BufferKind::kTag: return BufferKind::kName;
+    case ViewKind::kTag: return ViewKind::kName;
+    case StreamKind::kTag: return StreamKind::kName;
+    case FramerKind::kTag: return FramerKind::kName;
+    case RingKind::kTag: return RingKind::kName;
     case kDeadTag: return "freed handle";
     default: return "unknown object";
   }

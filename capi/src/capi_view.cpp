@@ -9,26 +9,29 @@ using namespace chunkbuf::capi;
 
 namespace {
 
-Status live(const chunkbuf_view* v, const char* fn) noexcept { return check_tag(v, kViewTag, fn); }
+Status live(const chunkbuf_view* v, const char* fn) noexcept { return check<ViewKind>(v, fn); }
 
 }  // namespace
 
 extern "C" {
 
 int chunkbuf_view_retain(chunkbuf_view* view) {
-  CB_TRY(live(view, "chunkbuf_view_retain"));
-  view_retain(rep(view));
-  return CHUNKBUF_OK;
+  static const char* fn = "chunkbuf_view_retain";
+  CB_TRY(live(view, fn));
+  std::atomic<uint32_t>& refs = view->obj.refs;
+  for (uint32_t n = refs.load(std::memory_order_relaxed);;) {
+    if (n == UINT32_MAX) return code(fail(Status::Limit, "%s: the view already has %u references", fn, n));
+    if (refs.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) return CHUNKBUF_OK;
+  }
 }
 
 void chunkbuf_view_release(chunkbuf_view* view) {
   if (!view || live(view, "chunkbuf_view_release") != Status::Ok) return;
-  ViewRep* v = rep(view);
-  if (view_unref(v)) {
-    v->handle_tag = kDeadTag;
-    view_clear(v);
-    view_free(v);  // reused only 4096 view frees later: a stale handle reads kDeadTag
-  }
+  // A sole owner cannot race with a retain (that needs a second reference),
+  // so the common last release skips the atomic read-modify-write.
+  std::atomic<uint32_t>& refs = view->obj.refs;
+  if (refs.load(std::memory_order_acquire) == 1 || refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    retire<ViewKind>(view);
 }
 
 int chunkbuf_view_from_bytes(chunkbuf_pool* pool, const void* data, size_t len, chunkbuf_view** out) {
@@ -37,9 +40,11 @@ int chunkbuf_view_from_bytes(chunkbuf_pool* pool, const void* data, size_t len, 
   CB_TRY(pool_of(pool, &p, fn));
   CB_TRY(need_bytes(data, len, "data", fn));
   CB_TRY(need(out, "out", fn));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
   Status st = view_from_bytes(p, data, len, &v);
-  return hand_view(st, v, out);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_view_len(const chunkbuf_view* view, size_t* len) {
@@ -86,9 +91,11 @@ int chunkbuf_view_data(const chunkbuf_view* view, const void** data, size_t* len
 int chunkbuf_view_slice(const chunkbuf_view* view, size_t start, size_t end, chunkbuf_view** out) {
   CB_TRY(live(view, "chunkbuf_view_slice"));
   CB_TRY(need(out, "out", "chunkbuf_view_slice"));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve("chunkbuf_view_slice"));
   ViewRep* v = nullptr;
   Status st = view_slice(rep(view), start, end, &v);
-  return hand_view(st, v, out);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_view_find(const chunkbuf_view* view, const void* needle, size_t nlen, size_t start, size_t end,
@@ -135,17 +142,28 @@ int chunkbuf_view_concat(const chunkbuf_view* const* views, size_t n, chunkbuf_v
   CB_TRY(need_bytes(views, n, "views", fn));
   CB_TRY(need(out, "out", fn));
   for (size_t i = 0; i < n; ++i) CB_TRY(live(views[i], fn));
+  if (n > SIZE_MAX / sizeof(ViewRep*)) return code(fail(Status::Limit, "%s: %zu views", fn, n));
+  // The core concatenates core views: gather them from the handles.
+  const ViewRep* small[16];
+  const ViewRep** reps = n <= 16 ? small : static_cast<const ViewRep**>(mem::alloc(n * sizeof(ViewRep*)));
+  if (!reps) return code(fail(Status::NoMem, "%s: out of memory for %zu views", fn, n));
+  for (size_t i = 0; i < n; ++i) reps[i] = rep(views[i]);
+  Slot<ViewKind> slot;
+  Status st = slot.reserve(fn);
   ViewRep* v = nullptr;
-  Status st = view_concat(reinterpret_cast<const ViewRep* const*>(views), n, &v);
-  return hand_view(st, v, out);
+  if (st == Status::Ok) st = view_concat(reps, n, &v);
+  if (reps != small) mem::free(reps);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_view_contiguous(const chunkbuf_view* view, chunkbuf_view** out) {
   CB_TRY(live(view, "chunkbuf_view_contiguous"));
   CB_TRY(need(out, "out", "chunkbuf_view_contiguous"));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve("chunkbuf_view_contiguous"));
   ViewRep* v = nullptr;
   Status st = view_contiguous(rep(view), &v);
-  return hand_view(st, v, out);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_view_kind(const chunkbuf_view* view, uint32_t* kind) {
@@ -158,9 +176,11 @@ int chunkbuf_view_kind(const chunkbuf_view* view, uint32_t* kind) {
 int chunkbuf_view_retag(const chunkbuf_view* view, uint32_t kind, chunkbuf_view** out) {
   CB_TRY(live(view, "chunkbuf_view_retag"));
   CB_TRY(need(out, "out", "chunkbuf_view_retag"));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve("chunkbuf_view_retag"));
   ViewRep* v = nullptr;
   Status st = view_retag(rep(view), kind, &v);
-  return hand_view(st, v, out);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_view_tenant(const chunkbuf_view* view, uint32_t* tenant) {

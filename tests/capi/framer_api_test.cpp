@@ -85,9 +85,9 @@ TEST(RingApi, BoundedWritesAndWrapAround) {
   EXPECT_EQ(n, 3u);
   ASSERT_EQ(chunkbuf_ring_peek(r, out, 8, &n), CHUNKBUF_OK);
   EXPECT_EQ(std::string(out, n), "deXYZ");
-  ASSERT_EQ(chunkbuf_ring_available(r, &n), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_ring_readable_amount(r, &n), CHUNKBUF_OK);
   EXPECT_EQ(n, 5u);
-  ASSERT_EQ(chunkbuf_ring_remaining(r, &n), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_ring_writable_amount(r, &n), CHUNKBUF_OK);
   EXPECT_EQ(n, 0u);
   ASSERT_EQ(chunkbuf_ring_capacity(r, &n), CHUNKBUF_OK);
   EXPECT_EQ(n, 5u);

@@ -1,5 +1,6 @@
 -- A minimal test harness: test(name, fn) runs fn under pcall and counts
--- it; the assertion helpers raise with a message naming what differed.
+-- it (and returns whether it passed); the assertion helpers raise with a
+-- message naming what differed.
 local harness = {passed = 0, failed = 0}
 
 function harness.test(name, fn)
@@ -10,6 +11,7 @@ function harness.test(name, fn)
     harness.failed = harness.failed + 1
     io.write("FAIL ", name, "\n", tostring(err), "\n")
   end
+  return ok
 end
 
 local function show(v)

@@ -81,3 +81,14 @@ test("ring: bounded writes, peek and read", function()
   r:free()
   raises("this chunkbuf.Ring was already freed", r.read, r, 1)
 end)
+
+test("framer: a length framer strips its header unless told otherwise", function()
+  local f = chunkbuf.LengthFramer {length_width = 2}
+  local b = chunkbuf.Buffer()
+  b:append("\0\3abc\0\1d")
+  eq(tostring(f:next(b)), "abc", "u16 header stripped")
+  local g = chunkbuf.LengthFramer {length_width = 1, length_offset = 2}
+  b:append("ID\2xy")
+  eq(tostring(f:next(b)), "d", "the rest of the first input")
+  eq(tostring(g:next(b)), "xy", "offset and field stripped")
+end)

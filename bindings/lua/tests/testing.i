@@ -109,6 +109,11 @@ struct cb_writer {};
 
 %newobject write_later;
 %inline %{
+/* Returns code through the binding's status translation: raises
+ * "chunkbuf.<class>: ..." or returns nil plus the reason of a soft code,
+ * as every method does (the conformance status table checks it). */
+static cb_status status_of(int code) { return code; }
+
 static cb_writer *write_later(cb_Stream *stream, cb_chunks chunks, double delay, cb_finish finish, lua_State *L) {
   size_t i, n = (size_t)lua_rawlen(L, chunks);
   cb_writer *w = (cb_writer *)calloc(1, sizeof *w);

@@ -1,15 +1,23 @@
 """Loads the C library: the compiled cffi module (API mode), or, when that
 module was not built, libchunkbuf.so.1 through ffi.dlopen (ABI mode).
 
-Either way the CHUNKBUF_VERSION_NUMBER of the header the binding was built
-with must equal chunkbuf_version() of the library, or the import fails.
+Either way the library must be at least as new as the header the binding
+was built with, within the same major version (a newer minor only adds
+functions), and must have every function the binding declares, or the
+import fails with an ImportError that says which.
 """
 import itertools
 import operator
 import os
+import re
 
 from . import _cdef
 from ._errors import BY_CODE, Error
+
+
+def _format(number):
+    return "%d.%d.%d" % (number // 10000, number // 100 % 100, number % 100)
+
 
 try:
     from ._native import ffi, lib
@@ -22,23 +30,39 @@ except ModuleNotFoundError as exc:
     ffi.cdef(_cdef.CDEF)
     lib = ffi.dlopen(os.environ.get("CHUNKBUF_LIBRARY", "libchunkbuf.so.1"))
     MODE = "abi"
-
-
-def _format(number):
-    return "%d.%d.%d" % (number // 10000, number // 100 % 100, number % 100)
+except ImportError as exc:
+    # The dynamic linker refuses the compiled module when the library lacks
+    # a version node (e.g. CHUNKBUF_1.2) or a function the module uses.
+    raise ImportError(
+        "chunkbuf: the loaded libchunkbuf is older than chunkbuf.h %s the Python binding was built "
+        "against (%s); install libchunkbuf %s or newer" % (_format(_cdef.HEADER_VERSION), exc,
+                                                           _format(_cdef.HEADER_VERSION))) from exc
 
 
 def check_version(header, library):
-    """Raises ImportError unless the two CHUNKBUF_VERSION_NUMBERs agree."""
-    if header != library:
+    """Raises ImportError unless library (a CHUNKBUF_VERSION_NUMBER) can
+    serve a binding built against header: the same major, and not older."""
+    if library // 10000 != header // 10000 or library < header:
         raise ImportError(
             "chunkbuf: the Python binding was built against chunkbuf.h %s "
-            "(CHUNKBUF_VERSION_NUMBER %d) but the loaded libchunkbuf is %s (%d); "
-            "rebuild the binding against this library or load the matching one"
-            % (_format(header), header, _format(library), library))
+            "(CHUNKBUF_VERSION_NUMBER %d) but the loaded libchunkbuf is %s (%d); it needs "
+            "libchunkbuf %d.x at %s or newer"
+            % (_format(header), header, _format(library), library, header // 10000, _format(header)))
+
+
+def check_symbols(declarations, library):
+    """Raises ImportError naming every function the declarations name that
+    library lacks (ABI mode resolves names only when they are first used)."""
+    names = sorted(set(re.findall(r"\b(chunkbuf_\w+)\s*\(", declarations)))
+    missing = [name for name in names if not hasattr(library, name)]
+    if missing:
+        raise ImportError("chunkbuf: the loaded libchunkbuf lacks %s, declared by chunkbuf.h %s; install "
+                          "a newer libchunkbuf" % (", ".join(missing), _format(_cdef.HEADER_VERSION)))
 
 
 check_version(_cdef.HEADER_VERSION, lib.chunkbuf_version())
+if MODE == "abi":
+    check_symbols(_cdef.CDEF, lib)
 
 NPOS = lib.CHUNKBUF_NPOS
 NULL = ffi.NULL

@@ -64,7 +64,7 @@ class Buffer:
     non-consuming copy) and iteration (consumes complete LF lines) work as
     expected. A failed call leaves every byte where it was."""
 
-    __slots__ = ("_h", "_pool", "_lent", "_scan", "__weakref__")
+    __slots__ = ("_h", "_pool", "_lent", "_scan", "_reserved", "__weakref__")
 
     def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0, linear=False):
         opts = ffi.new("chunkbuf_buffer_options *")
@@ -80,6 +80,7 @@ class Buffer:
         self._pool = pool
         self._lent = None  # the batch `for line in buffer` is handing out
         self._scan = None  # line iteration's C out-parameters, made once
+        self._reserved = None  # the memoryview reserve() handed out
         if data is not None:
             self.append(data)
 
@@ -166,6 +167,33 @@ class Buffer:
             mv.release()
         check(lib.chunkbuf_buffer_commit(self._h, written))
         return written
+
+    def reserve(self, n, *, replace=False):
+        """Two-phase zero-copy write, the shape asyncio's BufferedProtocol
+        needs (get_buffer / buffer_updated): a writable memoryview of at
+        least n contiguous bytes of pool memory at the end of the buffer.
+        Fill it, then commit(count). Only one reservation may be open
+        (StateError), and anything that changes the buffer meanwhile raises
+        StateError. replace=True first cancels a reservation this method
+        left open (asyncio calls get_buffer again, without buffer_updated,
+        after a read that would block). commit() releases the memoryview,
+        so a late write raises ValueError instead of changing the buffer."""
+        if replace and self._reserved is not None:
+            self.commit(0)
+        iov = ffi.new("struct iovec[1]")
+        n_iov = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
+        self._reserved = memoryview(ffi.buffer(iov[0].iov_base, iov[0].iov_len))
+        return self._reserved
+
+    def commit(self, n):
+        """Make the first n reserved bytes part of the buffer and close the
+        reservation (0 cancels it). StateError without a reservation,
+        RangeError past what was reserved (the reservation stays open)."""
+        check(lib.chunkbuf_buffer_commit(self._h, size_arg(n)))
+        if self._reserved is not None:
+            self._reserved.release()
+            self._reserved = None
 
     def read_from_fd(self, fd, max=0):  # noqa: A002 - the C name
         """readv up to max bytes (0: up to 64 KiB) from fd straight into pool

@@ -36,14 +36,14 @@ class Ring:
 
     def __len__(self):
         """Bytes waiting to be read."""
-        return self._size(lib.chunkbuf_ring_available)
+        return self._size(lib.chunkbuf_ring_readable_amount)
 
     available = property(__len__)
 
     @property
     def remaining(self):
         """Bytes that would fit now."""
-        return self._size(lib.chunkbuf_ring_remaining)
+        return self._size(lib.chunkbuf_ring_writable_amount)
 
     @property
     def capacity(self):

@@ -18,10 +18,23 @@ def test_header_and_library_versions_agree():
     assert chunkbuf.MODE == "api"
 
 
-def test_mismatch_is_a_clear_import_error():
-    with pytest.raises(ImportError, match=r"built against chunkbuf.h 0.1.0 .* libchunkbuf is 0.2.0"):
-        _ffi.check_version(100, 200)
-    _ffi.check_version(100, 100)
+def test_an_older_library_or_another_major_is_a_clear_import_error():
+    with pytest.raises(ImportError, match=r"built against chunkbuf.h 0.2.0 .* libchunkbuf is 0.1.0 .* 0.2.0 or newer"):
+        _ffi.check_version(200, 100)
+    with pytest.raises(ImportError, match=r"built against chunkbuf.h 0.2.0 .* libchunkbuf is 1.2.0"):
+        _ffi.check_version(200, 10200)
+    _ffi.check_version(200, 200)
+    _ffi.check_version(200, 201)  # a patch release
+    _ffi.check_version(100, 200)  # a newer minor only adds functions
+
+
+def test_a_missing_function_is_a_clear_import_error():
+    class Library:
+        def chunkbuf_version(self):
+            return 200
+    with pytest.raises(ImportError, match=r"lacks chunkbuf_not_there, declared by chunkbuf.h"):
+        _ffi.check_symbols("unsigned chunkbuf_version(void);\nint chunkbuf_not_there(int x);", Library())
+    _ffi.check_symbols(_ffi._cdef.CDEF, _ffi.lib)  # the real library has every function
 
 
 def library_path():
@@ -63,6 +76,22 @@ def test_abi_mode_fallback_when_the_compiled_module_is_missing():
     """)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_abi_mode_refuses_a_missing_function():
+    result = run("""
+        import importlib.util, pathlib, sys
+        spec = importlib.util.find_spec("chunkbuf")
+        path = pathlib.Path(spec.origin).parent / "_cdef.py"
+        cdef_spec = importlib.util.spec_from_file_location("chunkbuf._cdef", path)
+        cdef = importlib.util.module_from_spec(cdef_spec)
+        cdef_spec.loader.exec_module(cdef)
+        cdef.CDEF += "int chunkbuf_from_the_future(int x);\\n"
+        sys.modules["chunkbuf._cdef"] = cdef
+        import chunkbuf
+    """)
+    assert result.returncode != 0
+    assert "ImportError: chunkbuf: the loaded libchunkbuf lacks chunkbuf_from_the_future" in result.stderr
 
 
 def test_abi_mode_refuses_a_version_mismatch():
