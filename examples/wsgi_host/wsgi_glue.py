@@ -105,13 +105,17 @@ class Response:
             if low == "content-length":
                 length = int(value)
             lines.append(name + ": " + value)
-        chunked = length < 0 and http11 and not head_request
+        code = int(self.status[:3])
+        bodyless = head_request or code < 200 or code in (204, 304)
+        chunked = length < 0 and http11 and not bodyless
         if chunked:
             lines.append("Transfer-Encoding: chunked")
-        elif length < 0 and not head_request:
+        elif length < 0 and not bodyless:
             keep_alive = False  # the body ends when the connection does
         if not keep_alive:
             lines.append("Connection: close")
+        elif not http11:
+            lines.append("Connection: keep-alive")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"), length, chunked, keep_alive
 
     def close(self):
