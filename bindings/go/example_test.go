@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"chunkbuf.dev/chunkbuf"
+	chunkbuf "github.com/chunkbuf/chunkbuf/bindings/go"
 )
 
 // Parse lines out of a buffer without copying them.

@@ -1,3 +1,3 @@
-module chunkbuf.dev/chunkbuf
+module github.com/chunkbuf/chunkbuf/bindings/go
 
 go 1.24

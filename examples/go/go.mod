@@ -1,7 +1,7 @@
-module chunkbuf.dev/examples
+module github.com/chunkbuf/chunkbuf/examples/go
 
 go 1.24
 
-require chunkbuf.dev/chunkbuf v0.0.0
+require github.com/chunkbuf/chunkbuf/bindings/go v0.0.0
 
-replace chunkbuf.dev/chunkbuf => ../../bindings/go
+replace github.com/chunkbuf/chunkbuf/bindings/go => ../../bindings/go

@@ -12,7 +12,7 @@ import (
 	"io"
 	"os"
 
-	"chunkbuf.dev/chunkbuf"
+	chunkbuf "github.com/chunkbuf/chunkbuf/bindings/go"
 )
 
 func main() {

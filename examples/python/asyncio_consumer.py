@@ -10,11 +10,12 @@ import asyncio
 import sys
 import threading
 import time
+from typing import List, Tuple
 
 import chunkbuf
 
 
-def writer(stream, messages):
+def writer(stream: chunkbuf.Stream, messages: List[str]) -> None:
     for text in messages:
         for piece in (text[:3], text[3:]):  # lines arrive in pieces
             stream.write(piece.encode())
@@ -22,14 +23,14 @@ def writer(stream, messages):
     stream.write_eof()
 
 
-async def heartbeat(beats):
+async def heartbeat(beats: List[float]) -> None:
     while True:
         beats.append(time.monotonic())
         await asyncio.sleep(0.005)
 
 
-async def consume(stream):
-    beats = []
+async def consume(stream: chunkbuf.Stream) -> Tuple[str, List[str], int]:
+    beats: List[float] = []
     task = asyncio.ensure_future(heartbeat(beats))
     header = await stream.areadline()
     lines = [line.decode().rstrip("\n") async for line in stream]
@@ -37,7 +38,7 @@ async def consume(stream):
     return header.decode().rstrip("\n"), lines, len(beats)
 
 
-def main():
+def main() -> int:
     messages = ["header\n"] + ["event %d\n" % i for i in range(10)]
     stream = chunkbuf.Stream()
     threading.Thread(target=writer, args=(stream, messages), daemon=True).start()

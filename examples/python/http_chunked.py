@@ -9,6 +9,7 @@ more (NeedMoreData leaves every byte in place, LimitError caps line length).
     python3 http_chunked.py
 """
 import sys
+from typing import List
 
 import chunkbuf
 
@@ -19,19 +20,19 @@ SIZE, DATA, DATA_END, TRAILER, DONE = range(5)
 class ChunkedBodyParser:
     """feed(bytes) returns the body data decoded so far, as Views."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.buf = chunkbuf.Buffer()
         self.state = SIZE
         self.remaining = 0
-        self.trailers = []
+        self.trailers: List[bytes] = []
 
     @property
-    def done(self):
+    def done(self) -> bool:
         return self.state == DONE
 
-    def feed(self, data):
+    def feed(self, data: bytes) -> List[chunkbuf.View]:
         self.buf.append(data)
-        out = []
+        out: List[chunkbuf.View] = []
         try:
             while self.state != DONE and self._step(out):
                 pass
@@ -39,7 +40,7 @@ class ChunkedBodyParser:
             pass
         return out
 
-    def _step(self, out):
+    def _step(self, out: List[chunkbuf.View]) -> bool:
         """Advance by one element; False when more bytes are needed."""
         if self.state == SIZE:
             line = bytes(self.buf.take_line("crlf_strict", MAX_LINE))
@@ -69,13 +70,13 @@ class ChunkedBodyParser:
         return True
 
 
-def main():
+def main() -> int:
     wire = (b"7\r\nchunked\r\n"
             b"1;ext=1\r\n \r\n"
             b"10\r\nbodies stream in\r\n"
             b"0\r\nX-Checksum: 42\r\n\r\n")
     parser = ChunkedBodyParser()
-    views = []
+    views: List[chunkbuf.View] = []
     for i in range(0, len(wire), 3):
         views += parser.feed(wire[i:i + 3])
     body = bytes(chunkbuf.View.concat(views))

@@ -13,19 +13,19 @@ import threading
 import chunkbuf
 
 
-def produce(stream, name, count):
+def produce(stream: chunkbuf.Stream, name: bytes, count: int) -> None:
     for i in range(count):
         stream.write(b"%s,%d\n" % (name, i))
 
 
-def main(count=20000, producers=3):
+def main(count: int = 20000, producers: int = 3) -> int:
     stream = chunkbuf.Stream(high_water=64 * 1024)
     threads = [threading.Thread(target=produce, args=(stream, b"p%d" % n, count))
                for n in range(producers)]
     for t in threads:
         t.start()
 
-    def finish():
+    def finish() -> None:
         for t in threads:
             t.join()
         stream.write_eof()

@@ -2,6 +2,7 @@
 consumer_test.py from a directory outside the source tree, with PYTHONPATH
 naming the installed site-packages (or nothing, for a system install).
 CHUNKBUF_EXPECT_DIR, when set, is where the package must come from."""
+import importlib.metadata
 import os
 import sys
 import threading
@@ -12,6 +13,9 @@ expect = os.environ.get("CHUNKBUF_EXPECT_DIR")
 where = os.path.dirname(os.path.abspath(chunkbuf.__file__))
 if expect and not where.startswith(os.path.abspath(expect) + os.sep):
     sys.exit("chunkbuf imported from %s, not from under %s" % (where, expect))
+
+# Installed with its dist-info: pip and importlib.metadata know it.
+assert importlib.metadata.version("chunkbuf") == chunkbuf.__version__, importlib.metadata.version("chunkbuf")
 
 # A writer thread and a blocking reader (the GIL is released while it waits).
 count = 2000

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Install consumer test (issue 10): does an installed chunkbuf work for its
+"""Install consumer test: does an installed chunkbuf work for its
 users, in every way they consume it? Prints TAP, one line per way.
 
 Staged (the meson test, suite 'install'):
@@ -16,10 +16,14 @@ System (tests/install/check_debs.sh, after installing the Debian packages):
   way (no environment overrides).
 
 Scenarios: an out-of-tree C program built with `pkg-config --cflags --libs
-chunkbuf`; `import chunkbuf` from outside the source tree; `require
-"chunkbuf"` in Lua 5.4; the Go example (examples/go) built against the
-installed module and library; and the library loaded by name with no
-binding code from Python ctypes and LuaJIT's ffi. Each runs a small
+chunkbuf`; a C++ program on chunkbuf.hpp built with CMake
+(find_package(chunkbuf), shared and static) and with meson
+(dependency('chunkbuf')); `import chunkbuf` (with its dist-info) from
+outside the source tree; `require "chunkbuf"` in Lua 5.4; the Go example
+(examples/go) built against the installed module and library (-tags
+chunkbuf_system); the library loaded by name with no binding code from
+Python ctypes and LuaJIT's ffi; and, staged, `ninja uninstall` removing
+every installed file again. Each runs a small
 streaming scenario. A way whose binding or tool is not there is a TAP skip
 with the reason; --python/--lua/--go/--luajit name the programs to use and
 --skip-python/--skip-lua/--skip-go/--skip-luajit REASON say why one is not.
@@ -33,7 +37,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(os.path.dirname(HERE))
-GO_MODULE = "chunkbuf.dev/chunkbuf"
+GO_MODULE = "github.com/chunkbuf/chunkbuf/bindings/go"
 GO_MODULE_SYSTEM_DIR = "/usr/share/gocode/src/" + GO_MODULE
 
 results = []  # (ok, name, directive)
@@ -102,7 +106,7 @@ class Layout:
                     "PKG_CONFIG_PATH", "PKG_CONFIG_SYSROOT_DIR", "LD_LIBRARY_PATH", "CGO_CFLAGS",
                     "CGO_LDFLAGS", "GOFLAGS"):
             self.env.pop(var, None)
-        self.root = None
+        self.root = self.prefix = None
         self.libdir = self.pcdir = self.pydir = self.luadir = self.godir = None
 
     def stage(self):
@@ -115,8 +119,11 @@ class Layout:
         for name in ("libchunkbuf.so", "libchunkbuf.so.1"):
             if not os.path.islink(os.path.join(self.libdir, name)):
                 raise RuntimeError("%s is not a symbolic link beside the library" % name)
-        find_one(root, lambda d, n: n == "chunkbuf.h" and d.endswith("/include"), "include/chunkbuf.h")
+        find_one(root, lambda d, n: n == "chunkbuf.h" and d.endswith("/include") and "/gocode/" not in d, "include/chunkbuf.h")
         self.pcdir = os.path.dirname(find_one(root, lambda d, n: n == "chunkbuf.pc", "chunkbuf.pc"))
+        # <root><prefix>: the directory above include/
+        self.prefix = os.path.dirname(os.path.dirname(
+            find_one(root, lambda d, n: n == "chunkbuf.hpp" and d.endswith("/include") and "/gocode/" not in d, "include/chunkbuf.hpp")))
         self.env["LD_LIBRARY_PATH"] = self.libdir
         self.env["PKG_CONFIG_PATH"] = self.pcdir
         self.env["PKG_CONFIG_SYSROOT_DIR"] = root
@@ -173,6 +180,53 @@ def c_consumer(lay):
     return "pkg-config --cflags --libs chunkbuf"
 
 
+def cxx_cmake(lay):
+    if not lay.args.cmake:
+        raise Skip(lay.args.skip_cmake or "no cmake given")
+    build = os.path.join(lay.work, "cmake")
+    cmd = [lay.args.cmake, "-S", os.path.join(HERE, "cxx_consumer"), "-B", build, "-DCMAKE_BUILD_TYPE=Release"]
+    if lay.root:
+        cmd.append("-DCMAKE_PREFIX_PATH=" + lay.prefix)
+    run(cmd, env=lay.env)
+    run([lay.args.cmake, "--build", build], env=lay.env)
+    ldd = run(["ldd", os.path.join(build, "consumer")], env=lay.env)
+    want = os.path.join(lay.libdir, "libchunkbuf.so.1") if lay.root else "libchunkbuf.so.1 => /"
+    if want not in ldd:
+        raise RuntimeError("the CMake-built program does not load %s" % want)
+    run([os.path.join(build, "consumer")], env=lay.env)
+    static = os.path.join(build, "consumer_static")
+    if not os.path.exists(static):
+        raise RuntimeError("no chunkbuf::static target: libchunkbuf.a was not installed")
+    if "libchunkbuf" in run(["ldd", static], env=lay.env):
+        raise RuntimeError("the program linked with chunkbuf::static loads libchunkbuf")
+    run([static], env=lay.env)
+    return "find_package(chunkbuf): chunkbuf::chunkbuf and chunkbuf::static"
+
+
+def cxx_meson(lay):
+    build = os.path.join(lay.work, "meson-consumer")
+    run([lay.args.meson, "setup", build, os.path.join(HERE, "cxx_consumer"),
+         "--wrap-mode=nofallback"], env=lay.env)
+    run([lay.args.meson, "compile", "-C", build], env=lay.env)
+    ldd = run(["ldd", os.path.join(build, "consumer")], env=lay.env)
+    want = os.path.join(lay.libdir, "libchunkbuf.so.1") if lay.root else "libchunkbuf.so.1 => /"
+    if want not in ldd:
+        raise RuntimeError("the meson-built program does not load %s" % want)
+    run([os.path.join(build, "consumer")], env=lay.env)
+    return "dependency('chunkbuf') through pkg-config"
+
+
+def uninstall(lay):
+    if not lay.root:
+        raise Skip("packages are removed by apt, not by meson")
+    run(["ninja", "-C", lay.args.builddir, "uninstall"], env=lay.env)
+    left = sorted(os.path.relpath(os.path.join(d, n), lay.root)
+                  for d, _, ns in os.walk(lay.root) for n in ns)
+    if left:
+        raise RuntimeError("left behind by uninstall:\n  " + "\n  ".join(left))
+    return "nothing left in %s" % lay.root
+
+
 def python_consumer(lay):
     if not lay.args.python:
         raise Skip(lay.args.skip_python or "no Python given")
@@ -217,7 +271,8 @@ def go_consumer(lay):
     for n in os.listdir(example):
         if n == "go.mod" or (n.endswith(".go") and not n.endswith("_test.go")):
             shutil.copy(os.path.join(example, n), d)
-    env = dict(lay.env, CGO_ENABLED="1", GOFLAGS="-mod=mod -buildvcs=false", GOPROXY="off",
+    # the installed library through pkg-config, not the bundled engine
+    env = dict(lay.env, CGO_ENABLED="1", GOFLAGS="-mod=mod -buildvcs=false -tags=chunkbuf_system", GOPROXY="off",
                GOTOOLCHAIN="local", GOPATH=os.path.join(lay.work, "gopath"))
     if lay.args.go_cache:
         env["GOCACHE"] = lay.args.go_cache
@@ -250,9 +305,10 @@ def main():
     where = ap.add_mutually_exclusive_group(required=True)
     where.add_argument("--builddir", help="meson build directory to install from (staged)")
     where.add_argument("--system", action="store_true", help="use what is installed in /usr")
-    for lang in ("python", "lua", "go", "luajit"):
+    for lang in ("python", "lua", "go", "luajit", "cmake"):
         ap.add_argument("--" + lang, help="the %s program to use" % lang)
         ap.add_argument("--skip-" + lang, metavar="REASON", help="why there is no --%s" % lang)
+    ap.add_argument("--meson", default="meson", help="the meson program (C++ consumer)")
     ap.add_argument("--go-cache", help="GOCACHE (default: the user's Go build cache)")
     ap.add_argument("--go-module-dir", help="installed Go module (--system; default %s)" % GO_MODULE_SYSTEM_DIR)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
@@ -260,24 +316,28 @@ def main():
 
     work = tempfile.mkdtemp(prefix="chunkbuf-install-")
     lay = Layout(args, work)
-    print("1..7")
+    total = 10
     try:
         step("install", lay.system if args.system else lay.stage)
         if results[0]:
             step("C program built with pkg-config", lambda: c_consumer(lay))
+            step("C++ program on chunkbuf.hpp built with CMake (shared and static)", lambda: cxx_cmake(lay))
+            step("C++ program on chunkbuf.hpp built with meson", lambda: cxx_meson(lay))
             step("Python: import chunkbuf", lambda: python_consumer(lay))
             step("Lua: require \"chunkbuf\"", lambda: lua_consumer(lay))
             step("Go: examples/go against the installed module", lambda: go_consumer(lay))
             step("dlopen: Python ctypes", lambda: dlopen_ctypes(lay))
             step("dlopen: LuaJIT ffi", lambda: dlopen_luajit(lay))
+            step("uninstall removes every installed file", lambda: uninstall(lay))
     finally:
         if args.keep:
             diag("work directory kept: " + work)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    while len(results) < 7:  # nothing to use after a failed install
+    while len(results) < total:  # nothing to use after a failed install
         results.append(False)
         print("not ok %d - not run: the install failed" % len(results))
+    print("1..%d" % total)
     return 0 if all(results) else 1
 
 

@@ -84,6 +84,11 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         """The chunkbuf_stream * (valid until the object is collected)."""
         return self._h
 
+    @property
+    def name(self):
+        """What io.TextIOWrapper shows as the file name (a Stream has no path)."""
+        return "<chunkbuf.Stream>"
+
     # -- errors and timeouts
 
     def _raise_if(self, rc):

@@ -1,0 +1,159 @@
+// Buffer: a growable chain of (block, pointer, length) segments.
+//
+// Writes copy into the buffer's own write block (the tail block it
+// allocated), or adopt memory by reference. Consuming drops segments from
+// the front; split_to and the take_* calls hand bytes out as Views without
+// copying. One owner at a time (not thread-safe), like std::vector.
+//
+// Every mutating call is all-or-nothing: on failure the bytes and the
+// reservation state are exactly what they were.
+#pragma once
+
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "pool.h"
+#include "segment.h"
+#include "status.h"
+#include "view.h"
+
+namespace chunkbuf {
+
+struct BufferOptions {
+  Pool* pool = nullptr;  // nullptr: Pool::default_pool()
+  size_t max_bytes = 0;  // 0: unlimited
+  size_t min_chunk = 0;  // 0: kMinBlock
+  uint32_t tenant = 0;
+  // Linear backend: keep the readable bytes contiguous in one growable
+  // block (compacting in place when no view shares it); adopted memory and
+  // appended views are copied in.
+  bool linear = false;
+};
+
+enum class Eol { Any = 0, Crlf = 1, CrlfStrict = 2, Lf = 3, Nul = 4 };
+enum class Order { Big = 0, Little = 1 };
+
+struct Record {
+  size_t offset;
+  size_t length;
+  size_t delim_length;
+};
+
+class Buffer {
+ public:
+  Buffer() noexcept;
+  ~Buffer();
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  // Binds the pool and tenant; must be called once before use (a
+  // default-constructed Buffer uses the default pool with no limits).
+  Status init(const BufferOptions& opts) noexcept;
+
+  size_t size() const noexcept { return len_; }
+  size_t segment_count() const noexcept { return segs_.size(); }
+  const Seg* segs() const noexcept { return segs_.begin(); }
+  bool reserved() const noexcept { return reserved_; }
+  bool linear() const noexcept { return linear_; }
+  size_t max_bytes() const noexcept { return max_bytes_; }
+  Pool* pool() const noexcept { return pool_; }
+
+  // write side
+  Status append(const void* data, size_t n) noexcept;
+  Status append_ref(const void* data, size_t n, FreeFn fn, void* ud) noexcept;
+  Status append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void* ud) noexcept;
+  Status append_view(const ViewRep* v) noexcept;
+  // Appends head bytes (copied), the view's bytes (zero copy) and tail
+  // bytes (copied) as one all-or-nothing step: how framers add a prefix or
+  // a delimiter around a payload without copying the payload.
+  Status append_framed(const void* head, size_t hn, const ViewRep* v, const void* tail, size_t tn) noexcept;
+  Status reserve(size_t n, struct iovec* iov, size_t max_iov, size_t* n_iov) noexcept;
+  Status commit(size_t n) noexcept;
+  Status read_from_fd(int fd, size_t max, size_t* nread) noexcept;
+
+  // inspect
+  Status find(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept;
+  Status rfind(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept;
+  size_t peek(size_t n, struct iovec* iov, size_t max_iov) const noexcept;
+  Status coalesce(size_t n, const void** data) noexcept;
+  bool equals(const void* data, size_t n) const noexcept;
+  Status copy_out(size_t offset, void* dst, size_t n, size_t* copied) const noexcept;
+  Status peek_uint(size_t offset, size_t width, Order order, uint64_t* out) const noexcept;
+  // A zero-copy view of bytes [start, start + n) without consuming them.
+  Status slice(size_t start, size_t n, ViewRep** out) const noexcept;
+
+  // consume
+  Status advance(size_t n) noexcept;
+  Status read(void* dst, size_t n, size_t* nread) noexcept;
+  Status split_to(size_t n, ViewRep** out) noexcept;
+  Status take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept;
+  Status take_line(Eol eol, size_t max_len, ViewRep** out) noexcept;
+  // Batch takes: up to max_recs complete records as one view plus their
+  // positions in it. With out == nullptr nothing is taken (a peek: the
+  // records then locate the lines from the buffer's first byte).
+  Status take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out) noexcept;
+  Status take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs, size_t* n,
+                      ViewRep** out) noexcept;
+  // The batch takes without taking: records for the complete lines (or
+  // records) at the front, located from the buffer's first byte.
+  Status peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
+    return const_cast<Buffer*>(this)->take_lines(eol, max_len, recs, max_recs, n, nullptr);  // out null: no change
+  }
+  Status peek_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
+                      size_t* n) const noexcept {
+    return const_cast<Buffer*>(this)->take_records(delim, dlen, max_len, recs, max_recs, n, nullptr);
+  }
+  Status write_to_fd(int fd, size_t max, size_t* nwritten) noexcept;
+
+  // Drops every byte (and any open reservation).
+  void clear() noexcept;
+
+ private:
+  Status check_mutable(const char* op) const noexcept;
+  Status check_room(size_t n, const char* op) const noexcept;
+  // Next block size for a write needing `need` more bytes.
+  size_t next_block_size(size_t need) const noexcept;
+  Status new_block(size_t need, Block** out) noexcept;
+  // Linear backend: makes the write block's tail hold n more bytes while
+  // the readable bytes stay one segment at the start of that block.
+  Status make_linear_room(size_t n) noexcept;
+  // Copies n bytes from segs into the (prepared) write block tail.
+  void copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept;
+  // Adds [p, p+n) of the write block as bytes of the buffer.
+  void push_written(Block* b, const char* p, size_t n) noexcept;
+  // Finds the end of the next line at or after `from`: *pos is where the EOL
+  // starts, *eol_len its length; false when no complete line is buffered.
+  // `c` is a cursor over segs_ that a batch keeps from line to line.
+  bool find_eol(Eol eol, SegCursor& c, size_t from, size_t* pos, size_t* eol_len) const noexcept;
+  // Shared by take_lines/take_records: `next` finds the next record end;
+  // out == nullptr peeks.
+  template <typename Next>
+  Status take_batch(size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out, Next next,
+                    const char* what) noexcept;
+  void on_emptied() noexcept;
+  // take_line when its end of line is at offset lf of the first segment
+  // (the fast path), and when it is not (searching from byte `from`).
+  Status take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** out) noexcept;
+  __attribute__((noinline)) Status take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** out) noexcept;
+
+  Pool* pool_ = nullptr;
+  TenantRec* tenant_ = nullptr;
+  uint32_t tenant_id_ = 0;
+  size_t max_bytes_ = 0;
+  size_t min_chunk_ = kMinBlock;
+  bool linear_ = false;
+  SegArray segs_;
+  size_t len_ = 0;
+
+  Block* wblock_ = nullptr;  // tail block owned for writing (one reference)
+  size_t wpos_ = 0;          // first free byte in wblock_
+  size_t grow_ = kMinBlock;  // next block size; doubles up to 64 KiB
+
+  bool reserved_ = false;
+  size_t res_space_ = 0;     // reserved bytes taken from wblock_'s tail
+  Block* res_block_ = nullptr;  // fresh block backing the rest of the reservation
+};
+
+}  // namespace chunkbuf

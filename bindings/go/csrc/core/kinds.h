@@ -1,0 +1,19 @@
+// Content-kind tags for views: names registered at run time, kind 0 = "raw".
+#pragma once
+
+#include <cstdint>
+
+#include "status.h"
+
+namespace chunkbuf {
+
+inline constexpr uint32_t kKindRaw = 0;
+inline constexpr size_t kMaxKindName = 63;
+
+// Registers `name` (1..63 printable bytes) or returns its existing id.
+Status kind_register(const char* name, uint32_t* kind) noexcept;
+// Static name of a registered kind.
+Status kind_name(uint32_t kind, const char** name) noexcept;
+bool kind_known(uint32_t kind) noexcept;
+
+}  // namespace chunkbuf

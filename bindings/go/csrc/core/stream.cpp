@@ -1,0 +1,472 @@
+#include "stream.h"
+
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "mem.h"
+#include "search.h"
+
+namespace chunkbuf {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Longer timeouts wait forever (and cannot overflow the deadline).
+constexpr int64_t kForeverMs = int64_t{10} * 365 * 24 * 3600 * 1000;
+
+// content_length preallocates one block of up to this size. Streaming mode
+// stays at a pool class so its memory remains flat.
+constexpr uint64_t kPreallocRetained = uint64_t{64} << 20;
+constexpr uint64_t kPreallocStreaming = kMaxClassBlock;
+
+Status check_timeout(int64_t ms, const char* op) noexcept {
+  if (ms >= -1) return Status::Ok;
+  return fail(Status::Inval, "%s: timeout_ms %lld is negative (-1 waits forever)", op, static_cast<long long>(ms));
+}
+
+// The clock is read at the first wait, so calls that need not wait never
+// read it.
+class Deadline {
+ public:
+  explicit Deadline(int64_t ms) noexcept : ms_(ms) {}
+  // One wait on cv (it may wake spuriously); false once the deadline passed.
+  bool wait(std::unique_lock<std::mutex>& lk, std::condition_variable& cv) noexcept {
+    if (ms_ < 0 || ms_ > kForeverMs) {
+      cv.wait(lk);
+      return true;
+    }
+    if (!armed_) {
+      at_ = Clock::now() + std::chrono::milliseconds(ms_);
+      armed_ = true;
+    }
+    return cv.wait_until(lk, at_) == std::cv_status::no_timeout;
+  }
+
+ private:
+  int64_t ms_;
+  bool armed_ = false;
+  Clock::time_point at_;
+};
+
+}  // namespace
+
+Stream::~Stream() {
+  if (efd_ >= 0) ::close(efd_);
+}
+
+Status Stream::init(const StreamOptions& opts) noexcept {
+  if (opts.low_water && opts.low_water >= opts.high_water)
+    return fail(Status::Inval, "low_water %zu must be below high_water %zu", opts.low_water, opts.high_water);
+  BufferOptions bo;
+  bo.pool = opts.pool;
+  bo.max_bytes = opts.max_bytes;
+  bo.tenant = opts.tenant;
+  if (opts.content_length != kUnknownLength)
+    bo.min_chunk = static_cast<size_t>(
+        std::min(opts.content_length, opts.retain ? kPreallocRetained : kPreallocStreaming));
+  if (Status st = buf_.init(bo); st != Status::Ok) return st;
+  int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return fail(e == ENOMEM ? Status::NoMem : Status::Io, "eventfd for a stream: %s", std::strerror(e));
+  }
+  efd_ = fd;
+  retain_ = opts.retain;
+  tenant_ = opts.tenant;
+  high_water_ = opts.high_water;
+  low_water_ = opts.low_water ? opts.low_water : opts.high_water / 2;
+  content_length_ = opts.content_length;
+  closed_ = content_length_ == 0;
+  sync_ready();
+  return Status::Ok;
+}
+
+int Stream::readiness_fd() const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  watched_ = true;
+  sync_ready();
+  return efd_;
+}
+
+void Stream::sync_ready() const noexcept {
+  if (!watched_) return;
+  bool want = aborted_ || closed_ || unread() > 0;
+  if (want == ready_) return;
+  ready_ = want;
+  // The counter is 1 while ready and 0 otherwise, so these never block.
+  uint64_t v = 1;
+  ssize_t r;
+  do {
+    r = want ? ::write(efd_, &v, sizeof v) : ::read(efd_, &v, sizeof v);
+  } while (r < 0 && errno == EINTR);
+}
+
+// ------------------------------------------------------------------ writer
+
+Status Stream::check_writable(size_t n, const char* op) const noexcept {
+  if (aborted_) return fail(Status::Aborted, "%s: the stream was aborted (code %d)", op, abort_code_);
+  if (content_length_ != kUnknownLength && n > content_length_ - written_)
+    return fail(Status::Limit, "%s of %zu bytes passes content_length %llu (%llu written)", op, n,
+                static_cast<unsigned long long>(content_length_), static_cast<unsigned long long>(written_));
+  if (closed_) return fail(Status::Closed, "%s: the stream is closed", op);
+  return Status::Ok;
+}
+
+Status Stream::wait_writable(std::unique_lock<std::mutex>& lk, size_t n, int64_t timeout_ms,
+                             const char* op) noexcept {
+  Deadline dl(timeout_ms);
+  bool expired = false;
+  for (;;) {
+    if (Status st = check_writable(n, op); st != Status::Ok) return st;
+    if (n == 0 || high_water_ == 0 || unread() < high_water_ || starved_gen_ == write_gen_) return Status::Ok;
+    if (timeout_ms == 0)
+      return fail(Status::Again, "%s: %zu unread bytes reach the high-water mark %zu", op, unread(), high_water_);
+    if (expired) return fail(Status::TimedOut, "%s: readers did not catch up within %lld ms", op,
+                             static_cast<long long>(timeout_ms));
+    expired = !dl.wait(lk, space_cv_);
+  }
+}
+
+void Stream::wrote(size_t n) noexcept {
+  written_ += n;
+  ++write_gen_;
+  if (written_ == content_length_) {
+    closed_ = true;
+    space_cv_.notify_all();  // writers still waiting now fail
+  }
+  sync_ready();
+  readable_cv_.notify_all();
+}
+
+Status Stream::write(const void* data, size_t n, int64_t timeout_ms) noexcept {
+  if (Status st = check_timeout(timeout_ms, "write"); st != Status::Ok) return st;
+  std::unique_lock<std::mutex> lk(mu_);
+  if (Status st = wait_writable(lk, n, timeout_ms, "write"); st != Status::Ok || n == 0) return st;
+  if (Status st = buf_.append(data, n); st != Status::Ok) return st;
+  wrote(n);
+  return Status::Ok;
+}
+
+Status Stream::write_view(const ViewRep* v, int64_t timeout_ms) noexcept {
+  if (Status st = check_timeout(timeout_ms, "write_view"); st != Status::Ok) return st;
+  std::unique_lock<std::mutex> lk(mu_);
+  if (Status st = wait_writable(lk, v->len, timeout_ms, "write_view"); st != Status::Ok || v->len == 0) return st;
+  if (Status st = buf_.append_view(v); st != Status::Ok) return st;
+  wrote(v->len);
+  return Status::Ok;
+}
+
+Status Stream::write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_t timeout_ms) noexcept {
+  if (Status st = check_timeout(timeout_ms, "write_ref"); st != Status::Ok) return st;
+  if (n == 0) {
+    Status st = write(nullptr, 0, timeout_ms);
+    if (fn) fn(ud);
+    return st;
+  }
+  // Wrap the memory in a view first: whatever happens, releasing that view
+  // outside the lock is what finally runs fn.
+  ViewRep* v = view_alloc(1);
+  Block* b = nullptr;
+  Status st = v ? buf_.pool()->adopt(data, n, fn, ud, &b) : fail(Status::NoMem, "write_ref: out of memory");
+  if (st != Status::Ok) {
+    if (v) view_release(v);
+    if (fn) fn(ud);
+    return st;
+  }
+  v->tenant = tenant_;
+  view_push(v, Seg{b, static_cast<const char*>(data), n});
+  st = write_view(v, timeout_ms);
+  view_release(v);
+  return st;
+}
+
+Status Stream::close() noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (aborted_) return fail(Status::Aborted, "close: the stream was aborted (code %d)", abort_code_);
+  if (!closed_) {
+    closed_ = true;
+    sync_ready();
+    readable_cv_.notify_all();
+    space_cv_.notify_all();
+  }
+  return Status::Ok;
+}
+
+void Stream::abort(int code) noexcept {
+  ViewRep* dropped = nullptr;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (aborted_) return;
+    aborted_ = true;
+    abort_code_ = code;
+    // Detach the bytes to release them after unlocking; without memory for
+    // that they simply stay until the stream is freed.
+    if (buf_.size() > 0 && buf_.split_to(buf_.size(), &dropped) == Status::Ok) {
+      base_ = pos_;
+      cur_idx_ = cur_base_ = 0;
+    }
+    sync_ready();
+    readable_cv_.notify_all();
+    space_cv_.notify_all();
+  }
+  if (dropped) view_release(dropped);
+}
+
+Status Stream::abort_code(int* code) const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!aborted_) return fail(Status::State, "abort_code: the stream was not aborted");
+  *code = abort_code_;
+  return Status::Ok;
+}
+
+// ------------------------------------------------------------------ reader
+
+size_t Stream::Span::find_nl(SegCursor& c, size_t from, size_t end) const noexcept {
+  // memchr straight over the segments (the per-line cost of a readlines
+  // batch), leaving the cursor on the hit's segment: it only moves forward.
+  size_t in = c.seek(skip + from);
+  const size_t stop = skip + end;
+  for (size_t i = c.idx, base = c.base; i < nseg && base < stop; base += segs[i].n, ++i, in = 0) {
+    size_t lim = std::min(segs[i].n, stop - base);
+    if (in >= lim) continue;
+    if (const void* hit = std::memchr(segs[i].p + in, '\n', lim - in)) {
+      c.idx = i;
+      c.base = base;
+      return base + static_cast<size_t>(static_cast<const char*>(hit) - segs[i].p) - skip;
+    }
+  }
+  return npos;
+}
+
+Stream::Span Stream::unread_span() const noexcept {
+  const Seg* segs = buf_.segs();
+  size_t nseg = buf_.segment_count();
+  if (!retain_) return Span{segs, nseg, 0, buf_.size()};
+  SegCursor c(segs, nseg);
+  c.idx = cur_idx_;
+  c.base = cur_base_;
+  size_t in = c.seek(static_cast<size_t>(pos_ - base_));
+  if (c.idx == nseg && nseg > 0) {
+    // Stay on the last segment: later writes may extend it in place.
+    --c.idx;
+    c.base -= segs[c.idx].n;
+    in = segs[c.idx].n;
+  }
+  cur_idx_ = c.idx;
+  cur_base_ = c.base;
+  return Span{segs + c.idx, nseg - c.idx, in, buf_.size() - c.base};
+}
+
+template <typename Ready>
+Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, int64_t timeout_ms, Ready ready,
+                             const char* op) noexcept {
+  Deadline dl(timeout_ms);
+  bool expired = false;
+  for (;;) {
+    if (aborted_) return fail(Status::Aborted, "%s: the stream was aborted (code %d)", op, abort_code_);
+    if (ready()) return Status::Ok;
+    if (timeout_ms == 0) return fail(Status::Again, "%s: not enough data yet", op);
+    if (expired) return fail(Status::TimedOut, "%s: no data within %lld ms", op, static_cast<long long>(timeout_ms));
+    if (high_water_ && starved_gen_ != write_gen_) {
+      // This reader needs more than is buffered: let writers pass the mark.
+      starved_gen_ = write_gen_;
+      space_cv_.notify_all();
+    }
+    expired = !dl.wait(lk, readable_cv_);
+  }
+}
+
+Status Stream::take(size_t k, ViewRep** out) noexcept {
+  if (!retain_) {
+    if (Status st = buf_.split_to(k, out); st != Status::Ok) return st;
+    base_ += k;
+  } else {
+    Span sp = unread_span();
+    size_t nseg = 0;
+    for (size_t left = k, in = sp.skip; left > 0; ++nseg, in = 0) left -= std::min(sp.segs[nseg].n - in, left);
+    ViewRep* v = view_alloc(nseg);
+    if (!v) return fail(Status::NoMem, "out of memory for a view of %zu stream bytes", k);
+    v->tenant = tenant_;
+    size_t in = sp.skip;
+    for (size_t i = 0, left = k; left > 0; ++i, in = 0) {
+      size_t piece = std::min(sp.segs[i].n - in, left);
+      sp.segs[i].b->retain();
+      view_push(v, Seg{sp.segs[i].b, sp.segs[i].p + in, piece});
+      left -= piece;
+    }
+    *out = v;
+  }
+  pos_ += k;
+  sync_ready();
+  // Writers blocked at the high-water mark resume once readers brought the
+  // unread bytes down to the low-water mark (or a reader waits for more):
+  // waking them on every read would cost a context switch per read for one
+  // chunk each.
+  if (high_water_ && k > 0 && unread() <= low_water_) space_cv_.notify_all();
+  return Status::Ok;
+}
+
+template <typename Ready>
+Status Stream::read_copy(void* dst, size_t n, int64_t timeout_ms, Ready ready, size_t* nread,
+                         const char* op) noexcept {
+  if (Status st = check_timeout(timeout_ms, op); st != Status::Ok) return st;
+  ViewRep* v = nullptr;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    if (Status st = wait_readable(lk, timeout_ms, ready, op); st != Status::Ok) return st;
+    if (Status st = take(std::min(n, unread()), &v); st != Status::Ok) return st;
+  }
+  // The view keeps the bytes alive and unchanged: copy without the lock.
+  *nread = view_copy_out(v, 0, dst, v->len);
+  view_release(v);
+  return Status::Ok;
+}
+
+Status Stream::read(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept {
+  return read_copy(dst, n, timeout_ms, [&] { return closed_ || unread() >= n; }, nread, "read");
+}
+
+Status Stream::read1(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept {
+  return read_copy(dst, n, timeout_ms, [&] { return closed_ || n == 0 || unread() > 0; }, nread, "read1");
+}
+
+Status Stream::read_nonblock(void* dst, size_t n, size_t* nread) noexcept {
+  return read_copy(dst, n, 0, [&] { return closed_ || n == 0 || unread() > 0; }, nread, "read_nonblock");
+}
+
+Status Stream::read_view(size_t n, int64_t timeout_ms, ViewRep** out) noexcept {
+  if (Status st = check_timeout(timeout_ms, "read_view"); st != Status::Ok) return st;
+  std::unique_lock<std::mutex> lk(mu_);
+  Status st = wait_readable(lk, timeout_ms, [&] { return closed_ || (n != npos && unread() >= n); }, "read_view");
+  if (st != Status::Ok) return st;
+  return take(std::min(n, unread()), out);
+}
+
+size_t Stream::line_end(size_t max, LineScan& sc, bool* has_nl) const noexcept {
+  size_t un = unread();
+  if (sc.at != pos_) sc = LineScan{pos_, 0};
+  size_t limit = max ? std::min(un, max) : un;
+  *has_nl = false;
+  if (sc.scanned < limit) {
+    Span sp = unread_span();
+    SegCursor c(sp.segs, sp.nseg);
+    size_t q = sp.find_nl(c, sc.scanned, limit);
+    if (q != npos) {
+      *has_nl = true;
+      return q + 1;
+    }
+    sc.scanned = limit;
+  }
+  if (max && un >= max) return max;
+  return closed_ ? un : npos;
+}
+
+Status Stream::readline(size_t max, int64_t timeout_ms, ViewRep** out) noexcept {
+  if (Status st = check_timeout(timeout_ms, "readline"); st != Status::Ok) return st;
+  std::unique_lock<std::mutex> lk(mu_);
+  LineScan sc;
+  bool nl = false;
+  size_t len = npos;
+  Status st = wait_readable(
+      lk, timeout_ms, [&] { return (len = line_end(max, sc, &nl)) != npos; }, "readline");
+  if (st != Status::Ok) return st;
+  return take(len, out);
+}
+
+Status Stream::readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size_t* n, ViewRep** out) noexcept {
+  if (Status st = check_timeout(timeout_ms, "readlines"); st != Status::Ok) return st;
+  if (max_recs == 0) return fail(Status::Inval, "readlines needs room for at least one record");
+  std::unique_lock<std::mutex> lk(mu_);
+  LineScan sc;
+  bool nl = false;
+  size_t len = npos;
+  Status st = wait_readable(
+      lk, timeout_ms, [&] { return (len = line_end(0, sc, &nl)) != npos; }, "readlines");
+  if (st != Status::Ok) return st;
+  if (len == 0) {  // EOF
+    *n = 0;
+    *out = nullptr;
+    return Status::Ok;
+  }
+  size_t count = 0, from = len, un = unread();
+  recs[count++] = Record{0, nl ? len - 1 : len, nl ? size_t{1} : 0};
+  if (nl) {
+    Span sp = unread_span();
+    SegCursor c(sp.segs, sp.nseg);
+    while (count < max_recs && from < un) {
+      size_t q = sp.find_nl(c, from, un);
+      if (q == npos) {
+        if (closed_) {  // the last line may lack "\n"
+          recs[count++] = Record{from, un - from, 0};
+          from = un;
+        }
+        break;
+      }
+      recs[count++] = Record{from, q - from, 1};
+      from = q + 1;
+    }
+  }
+  if (Status st2 = take(from, out); st2 != Status::Ok) return st2;
+  *n = count;
+  return Status::Ok;
+}
+
+size_t Stream::readable_amount() const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  return aborted_ ? 0 : unread();
+}
+
+bool Stream::at_eof() const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  return !aborted_ && closed_ && unread() == 0;
+}
+
+Status Stream::find(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept {
+  if (m == 0) return fail(Status::Inval, "find needs a needle of at least one byte");
+  std::lock_guard<std::mutex> lk(mu_);
+  if (aborted_) return fail(Status::Aborted, "find: the stream was aborted (code %d)", abort_code_);
+  size_t un = unread();
+  if (start > un) return fail(Status::Range, "find start %zu beyond the %zu unread bytes", start, un);
+  Span sp = unread_span();
+  size_t q = npos;
+  Status st = seg_find(sp.segs, sp.nseg, sp.total, static_cast<const char*>(needle), m, sp.skip + start,
+                       sp.skip + std::min(end, un), &q);
+  if (st != Status::Ok) return st;
+  *pos = q == npos ? npos : q - sp.skip;
+  return Status::Ok;
+}
+
+Status Stream::seek(int64_t offset, int whence, uint64_t* pos) noexcept {
+  if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+    return fail(Status::Inval, "seek: whence %d is not SEEK_SET, SEEK_CUR or SEEK_END", whence);
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!retain_) return fail(Status::State, "seek needs a stream in retained mode");
+  if (aborted_) return fail(Status::Aborted, "seek: the stream was aborted (code %d)", abort_code_);
+  if (whence == SEEK_END && !closed_) return fail(Status::State, "seek: SEEK_END before EOF");
+  uint64_t origin = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? pos_ : written_;
+  // -(offset + 1) cannot overflow, even for INT64_MIN.
+  bool ok = offset < 0 ? static_cast<uint64_t>(-(offset + 1)) < origin
+                       : static_cast<uint64_t>(offset) <= written_ - origin;
+  if (!ok)
+    return fail(Status::Range, "seek by %lld from %llu leaves the %llu bytes written", static_cast<long long>(offset),
+                static_cast<unsigned long long>(origin), static_cast<unsigned long long>(written_));
+  pos_ = origin + static_cast<uint64_t>(offset);
+  sync_ready();
+  readable_cv_.notify_all();
+  if (high_water_) space_cv_.notify_all();
+  if (pos) *pos = pos_;
+  return Status::Ok;
+}
+
+uint64_t Stream::tell() const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  return pos_;
+}
+
+}  // namespace chunkbuf

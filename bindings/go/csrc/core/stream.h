@@ -1,0 +1,172 @@
+// Stream: a thread-safe Buffer with a writer side (write, close for EOF,
+// abort with an error) and a blocking reader side (read, readline, ...).
+//
+// One mutex guards everything; readers wait on `readable_cv_` for data, EOF
+// or abort, writers wait on `space_cv_` while a high-water mark holds them
+// back. Reads hand bytes out as Views taken under the lock and copied after
+// it is dropped, so a user free callback never runs with the lock held.
+//
+// Positions are absolute stream offsets: `pos_` is the read position and
+// `base_` the offset of the Buffer's first byte. Streaming mode consumes
+// from the Buffer (base_ == pos_); retained mode keeps every byte written
+// (base_ == 0) so the reader can seek back.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+
+#include "buffer.h"
+#include "pool.h"
+#include "segment.h"
+#include "status.h"
+#include "view.h"
+
+namespace chunkbuf {
+
+inline constexpr uint64_t kUnknownLength = UINT64_MAX;
+
+struct StreamOptions {
+  Pool* pool = nullptr;                      // nullptr: Pool::default_pool()
+  uint64_t content_length = kUnknownLength;  // else the EOF point
+  bool retain = false;                       // keep read bytes for seek/tell
+  size_t high_water = 0;                     // 0: writes never wait
+  size_t low_water = 0;                      // wake waiting writers at this many unread
+                                             // bytes (< high_water); 0: high_water / 2
+  size_t max_bytes = 0;                      // bytes held at once; 0: unlimited
+  uint32_t tenant = 0;
+};
+
+// Every timeout_ms below: -1 waits forever, 0 fails with Again instead of
+// waiting, > 0 fails with TimedOut once that many milliseconds have passed.
+// Any other negative value is Inval.
+class Stream {
+ public:
+  Stream() noexcept = default;
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  // Once, before any other call.
+  Status init(const StreamOptions& opts) noexcept;
+
+  // -- writer side. All or nothing: Aborted, Limit (content_length or
+  // max_bytes), Closed; with a high-water mark waits while that many unread
+  // bytes are buffered, unless a reader is waiting for more than is there.
+  Status write(const void* data, size_t n, int64_t timeout_ms) noexcept;
+  // Zero copy; fn(ud) runs once when the bytes are no longer referenced,
+  // also when the write fails.
+  Status write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_t timeout_ms) noexcept;
+  Status write_view(const ViewRep* v, int64_t timeout_ms) noexcept;
+  // EOF after the bytes written so far. Idempotent; Aborted after abort.
+  Status close() noexcept;
+  // Readers (blocked and later) and writers get Aborted; the buffered bytes
+  // are dropped. The first code is kept; later aborts are no-ops.
+  void abort(int code) noexcept;
+  // State when the stream was not aborted.
+  Status abort_code(int* code) const noexcept;
+
+  // -- reader side. Every call fails with Aborted after abort and consumes
+  // nothing when it fails.
+  // Waits for n unread bytes or EOF; *nread < n only at EOF (0: EOF).
+  Status read(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept;
+  // Waits for one unread byte or EOF, then copies up to n.
+  Status read1(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept;
+  // Again when nothing is unread before EOF.
+  Status read_nonblock(void* dst, size_t n, size_t* nread) noexcept;
+  // read() as a zero-copy view; n == npos waits for EOF and takes it all.
+  Status read_view(size_t n, int64_t timeout_ms, ViewRep** out) noexcept;
+  // One line including "\n", or max bytes (max 0: unlimited), or the rest
+  // before EOF. An empty view means EOF.
+  Status readline(size_t max, int64_t timeout_ms, ViewRep** out) noexcept;
+  // Waits for a complete line or EOF, then takes up to max_recs lines (the
+  // last one at EOF may lack "\n") as one view. *n = 0, *out = nullptr at EOF.
+  Status readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size_t* n, ViewRep** out) noexcept;
+
+  // Unread bytes now (0 after abort).
+  size_t readable_amount() const noexcept;
+  // EOF was signalled and nothing is unread (false after abort).
+  bool at_eof() const noexcept;
+  // First needle occurrence within [start, end) of the unread bytes,
+  // relative to the read position; npos when absent. Never waits.
+  Status find(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept;
+  // Retained mode only (else State). whence is SEEK_SET, SEEK_CUR or
+  // SEEK_END (State before EOF); Range for a target outside [0, written].
+  Status seek(int64_t offset, int whence, uint64_t* pos) noexcept;
+  // The absolute read position.
+  uint64_t tell() const noexcept;
+  // An eventfd that is readable exactly while data, EOF or abort is there.
+  // The fd is kept in step only from the first call on: until someone asks
+  // for it, the hand-off path makes no eventfd system calls.
+  int readiness_fd() const noexcept;
+
+ private:
+  // The unread bytes are [skip, total) of the segment run segs[0..nseg).
+  struct Span {
+    const Seg* segs;
+    size_t nseg;
+    size_t skip;
+    size_t total;
+    // First "\n" in [from, end) of the unread bytes; npos when absent. The
+    // cursor (over segs) only moves forward, so batch scans stay linear.
+    size_t find_nl(SegCursor& c, size_t from, size_t end) const noexcept;
+  };
+  // Remembers how far a reader has looked for "\n", so waiting for a long
+  // line rescans only the bytes that arrived since.
+  struct LineScan {
+    uint64_t at = UINT64_MAX;  // read position the scan started from
+    size_t scanned = 0;        // unread bytes known to hold no "\n"
+  };
+
+  size_t unread() const noexcept { return static_cast<size_t>(base_ + buf_.size() - pos_); }
+  Span unread_span() const noexcept;
+  // Waits (lock held) until ready() or abort. Reports the reader as starved
+  // to back-pressured writers while it waits.
+  template <typename Ready>
+  Status wait_readable(std::unique_lock<std::mutex>& lk, int64_t timeout_ms, Ready ready, const char* op) noexcept;
+  // Checks the write of n bytes and waits out the high-water mark.
+  Status wait_writable(std::unique_lock<std::mutex>& lk, size_t n, int64_t timeout_ms, const char* op) noexcept;
+  Status check_writable(size_t n, const char* op) const noexcept;
+  // Bookkeeping after n bytes were appended (lock held).
+  void wrote(size_t n) noexcept;
+  // Moves the next k unread bytes into a view (lock held).
+  Status take(size_t k, ViewRep** out) noexcept;
+  // Length of the next line (with its "\n") if one can be taken now.
+  size_t line_end(size_t max, LineScan& sc, bool* has_nl) const noexcept;
+  // Waits for ready(), then copies min(n, unread) bytes into dst.
+  template <typename Ready>
+  Status read_copy(void* dst, size_t n, int64_t timeout_ms, Ready ready, size_t* nread, const char* op) noexcept;
+  // Makes the eventfd's readability match the state, once it is watched
+  // (lock held).
+  void sync_ready() const noexcept;
+
+  mutable std::mutex mu_;
+  std::condition_variable readable_cv_;
+  std::condition_variable space_cv_;
+  Buffer buf_;
+  bool retain_ = false;
+  bool closed_ = false;
+  bool aborted_ = false;
+  mutable bool ready_ = false;  // the eventfd is readable
+  mutable bool watched_ = false;  // readiness_fd() was asked for: keep the fd in step
+  int abort_code_ = 0;
+  int efd_ = -1;
+  uint32_t tenant_ = 0;
+  size_t high_water_ = 0;
+  size_t low_water_ = 0;
+  uint64_t content_length_ = kUnknownLength;
+  uint64_t written_ = 0;
+  uint64_t pos_ = 0;
+  uint64_t base_ = 0;
+  // Back-pressure: writers may pass the high-water mark once a reader has
+  // reported, since the last write, that it waits for more than is there.
+  uint64_t write_gen_ = 0;
+  uint64_t starved_gen_ = UINT64_MAX;
+  // Retained mode: the segment holding pos_ (index, absolute offset), so
+  // sequential reads stay linear in the segment count.
+  mutable size_t cur_idx_ = 0;
+  mutable size_t cur_base_ = 0;
+};
+
+}  // namespace chunkbuf

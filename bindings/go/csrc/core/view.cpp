@@ -1,0 +1,220 @@
+#include "view.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include "kinds.h"
+#include "leaks.h"
+#include "mem.h"
+#include "search.h"
+
+#ifdef CHUNKBUF_HAVE_OPENSSL
+#include <openssl/evp.h>
+#endif
+
+namespace chunkbuf {
+
+ViewRep* view_alloc(size_t nseg) noexcept {
+  if (nseg > (SIZE_MAX - sizeof(ViewRep)) / sizeof(Seg)) return nullptr;
+  void* m = mem::alloc(sizeof(ViewRep) + nseg * sizeof(Seg));
+  if (!m) return nullptr;
+  ViewRep* v = new (m) ViewRep{};
+  v->refs.store(1, std::memory_order_relaxed);
+  leaks::on_view_created(v);
+  return v;
+}
+
+void view_retain(ViewRep* v) noexcept { v->refs.fetch_add(1, std::memory_order_relaxed); }
+
+void view_release(ViewRep* v) noexcept {
+  // A sole owner cannot race with a retain (that would need a second
+  // reference), so the common last release skips the atomic RMW.
+  if (v->refs.load(std::memory_order_acquire) != 1 && v->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  leaks::on_view_gone(v);
+  Seg* s = v->segs();
+  for (size_t i = 0; i < v->nseg; ++i) s[i].b->release();
+  mem::free(v);
+}
+
+void view_push(ViewRep* v, const Seg& s) noexcept {
+  if (s.n == 0) {
+    s.b->release();
+    return;
+  }
+  Seg* segs = v->segs();
+  if (v->nseg > 0) {
+    Seg& last = segs[v->nseg - 1];
+    if (last.b == s.b && last.p + last.n == s.p) {
+      last.n += s.n;
+      v->len += s.n;
+      s.b->release();  // the merged segment keeps one reference
+      return;
+    }
+  }
+  segs[v->nseg++] = s;
+  v->len += s.n;
+}
+
+Status view_from_bytes(Pool* pool, const void* data, size_t len, ViewRep** out) noexcept {
+  ViewRep* v = view_alloc(1);
+  if (!v) return fail(Status::NoMem, "out of memory for a view");
+  if (len > 0) {
+    Block* b = nullptr;
+    Status st = pool->acquire(len, nullptr, &b);
+    if (st != Status::Ok) {
+      view_release(v);
+      return st;
+    }
+    std::memcpy(b->data, data, len);
+    view_push(v, Seg{b, b->data, len});
+  }
+  *out = v;
+  return Status::Ok;
+}
+
+Status view_of_segs(const Seg* segs, size_t nseg, size_t start, size_t end, ViewRep** out) noexcept {
+  SegCursor c(segs, nseg);
+  size_t in = c.seek(start);
+  size_t first = c.idx;
+  size_t last = first;
+  if (end > start) {
+    SegCursor e(segs, nseg);
+    e.seek(end - 1);
+    last = e.idx + 1;
+  }
+  ViewRep* r = view_alloc(last - first);
+  if (!r) return fail(Status::NoMem, "out of memory for a view");
+  size_t left = end - start;
+  for (size_t i = first; left > 0; ++i, in = 0) {
+    size_t k = std::min(segs[i].n - in, left);
+    segs[i].b->retain();
+    view_push(r, Seg{segs[i].b, segs[i].p + in, k});
+    left -= k;
+  }
+  *out = r;
+  return Status::Ok;
+}
+
+Status view_slice(const ViewRep* v, size_t start, size_t end, ViewRep** out) noexcept {
+  if (end == npos) end = v->len;
+  if (start > end || end > v->len)
+    return fail(Status::Range, "slice [%zu, %zu) outside a view of %zu bytes", start, end, v->len);
+  ViewRep* r = nullptr;
+  if (Status st = view_of_segs(v->segs(), v->nseg, start, end, &r); st != Status::Ok) return st;
+  r->kind = v->kind;
+  r->tenant = v->tenant;
+  *out = r;
+  return Status::Ok;
+}
+
+Status view_concat(const ViewRep* const* views, size_t n, ViewRep** out) noexcept {
+  size_t total = 0;
+  for (size_t i = 0; i < n; ++i) total += views[i]->nseg;
+  ViewRep* r = view_alloc(total);
+  if (!r) return fail(Status::NoMem, "out of memory concatenating %zu views", n);
+  if (n > 0) {
+    r->kind = views[0]->kind;
+    r->tenant = views[0]->tenant;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const Seg* s = views[i]->segs();
+    for (size_t j = 0; j < views[i]->nseg; ++j) {
+      s[j].b->retain();
+      view_push(r, s[j]);
+    }
+  }
+  *out = r;
+  return Status::Ok;
+}
+
+Status view_contiguous(const ViewRep* v, ViewRep** out) noexcept {
+  if (v->nseg <= 1) {
+    view_retain(const_cast<ViewRep*>(v));
+    *out = const_cast<ViewRep*>(v);
+    return Status::Ok;
+  }
+  const Seg* segs = v->segs();
+  ViewRep* r = view_alloc(1);
+  if (!r) return fail(Status::NoMem, "out of memory for a view");
+  Block* b = nullptr;
+  Status st = segs[0].b->pool->acquire(v->len, segs[0].b->tenant, &b);
+  if (st != Status::Ok) {
+    view_release(r);
+    return st;
+  }
+  seg_copy(segs, v->nseg, 0, b->data, v->len);
+  r->kind = v->kind;
+  r->tenant = v->tenant;
+  view_push(r, Seg{b, b->data, v->len});
+  *out = r;
+  return Status::Ok;
+}
+
+Status view_retag(const ViewRep* v, uint32_t kind, ViewRep** out) noexcept {
+  if (!kind_known(kind)) return fail(Status::Inval, "content kind %u is not registered", kind);
+  ViewRep* r = nullptr;
+  Status st = view_slice(v, 0, v->len, &r);
+  if (st != Status::Ok) return st;
+  r->kind = kind;
+  *out = r;
+  return Status::Ok;
+}
+
+Status view_find(const ViewRep* v, const void* needle, size_t m, size_t start, size_t end, size_t* pos) noexcept {
+  if (start > v->len) return fail(Status::Range, "find start %zu beyond a view of %zu bytes", start, v->len);
+  return seg_find(v->segs(), v->nseg, v->len, static_cast<const char*>(needle), m, start, end, pos);
+}
+
+bool view_equals(const ViewRep* v, const void* data, size_t n) noexcept {
+  return v->len == n && seg_equal(v->segs(), v->nseg, 0, data, n);
+}
+
+bool view_equals_view(const ViewRep* a, const ViewRep* b) noexcept {
+  if (a->len != b->len) return false;
+  size_t off = 0;
+  const Seg* s = a->segs();
+  for (size_t i = 0; i < a->nseg; ++i) {
+    if (!seg_equal(b->segs(), b->nseg, off, s[i].p, s[i].n)) return false;
+    off += s[i].n;
+  }
+  return true;
+}
+
+size_t view_copy_out(const ViewRep* v, size_t offset, void* dst, size_t n) noexcept {
+  size_t k = std::min(n, v->len - offset);
+  seg_copy(v->segs(), v->nseg, offset, dst, k);
+  return k;
+}
+
+size_t view_sharers(const ViewRep* v) noexcept {
+  return v->nseg ? v->segs()[0].b->refs.load(std::memory_order_relaxed) : 0;
+}
+
+bool sha256_available() noexcept {
+#ifdef CHUNKBUF_HAVE_OPENSSL
+  return true;
+#else
+  return false;
+#endif
+}
+
+Status view_sha256(const ViewRep* v, uint8_t digest[32]) noexcept {
+#ifdef CHUNKBUF_HAVE_OPENSSL
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (!ctx) return fail(Status::NoMem, "out of memory for a digest context");
+  bool ok = EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
+  const Seg* s = v->segs();
+  for (size_t i = 0; ok && i < v->nseg; ++i) ok = EVP_DigestUpdate(ctx, s[i].p, s[i].n) == 1;
+  unsigned int dlen = 0;
+  ok = ok && EVP_DigestFinal_ex(ctx, digest, &dlen) == 1 && dlen == 32;
+  EVP_MD_CTX_free(ctx);
+  return ok ? Status::Ok : fail(Status::NoMem, "libcrypto failed to compute SHA-256");
+#else
+  (void)v;
+  (void)digest;
+  return fail(Status::NotSup, "chunkbuf was built without libcrypto: SHA-256 is unavailable");
+#endif
+}
+
+}  // namespace chunkbuf
