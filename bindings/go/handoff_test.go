@@ -1,4 +1,4 @@
-package chunkbuf
+package chunkbuf_test
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"time"
 	"unsafe"
 
+	"chunkbuf.dev/chunkbuf"
 	"chunkbuf.dev/chunkbuf/internal/chost"
 )
 
@@ -29,10 +30,10 @@ func waitBlocked(t *testing.T, p unsafe.Pointer, readers, writers int) {
 }
 
 func TestStreamFromCRejectsBadPointers(t *testing.T) {
-	if _, err := StreamFromC(nil); !errors.Is(err, ErrHandle) {
+	if _, err := chunkbuf.StreamFromC(nil); !errors.Is(err, chunkbuf.ErrHandle) {
 		t.Fatalf("nil: %v", err)
 	}
-	if _, err := ViewFromC(nil); !errors.Is(err, ErrHandle) {
+	if _, err := chunkbuf.ViewFromC(nil); !errors.Is(err, chunkbuf.ErrHandle) {
 		t.Fatalf("nil view: %v", err)
 	}
 }
@@ -40,7 +41,7 @@ func TestStreamFromCRejectsBadPointers(t *testing.T) {
 // The host lets go first while a Go reader is blocked; Go lets go last.
 func TestHandoffHostReleasesFirst(t *testing.T) {
 	p := chost.NewStream(0)
-	s, err := StreamFromC(p)
+	s, err := chunkbuf.StreamFromC(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestHandoffHostReleasesFirst(t *testing.T) {
 // Go lets go first while a C reader is blocked; the host lets go last.
 func TestHandoffGoReleasesFirst(t *testing.T) {
 	p := chost.NewStream(0)
-	s, err := StreamFromC(p)
+	s, err := chunkbuf.StreamFromC(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestHandoffGoReleasesFirst(t *testing.T) {
 func TestHandoffLastReleaseWakesBlockedReader(t *testing.T) {
 	for _, goLast := range []bool{false, true} {
 		p := chost.NewStream(0)
-		s, err := StreamFromC(p)
+		s, err := chunkbuf.StreamFromC(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +132,7 @@ func TestHandoffLastReleaseWakesBlockedReader(t *testing.T) {
 			waitBlocked(t, p, 1, 0)
 			chost.Release(p)
 		}
-		if rc := <-rcs; Errno(rc) != ErrHandle {
+		if rc := <-rcs; chunkbuf.Errno(rc) != chunkbuf.ErrHandle {
 			t.Fatalf("goLast=%v: blocked reader got %d, want EHANDLE", goLast, rc)
 		}
 	}
@@ -140,7 +141,7 @@ func TestHandoffLastReleaseWakesBlockedReader(t *testing.T) {
 func TestViewFromCInEitherOrder(t *testing.T) {
 	for _, hostFirst := range []bool{true, false} {
 		p := chost.NewView("a view made in C")
-		v, err := ViewFromC(p)
+		v, err := chunkbuf.ViewFromC(p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,11 @@
 // Package chost plays a C host in the hand-off tests: it makes and drives
 // chunkbuf streams and views through the C API alone, the way a C or C++
-// program that hands them to Go does.
+// program that hands them to Go does. It calls the same engine as package
+// chunkbuf: the installed library with -tags chunkbuf_system
+// (link_system.go), else the engine bundled into package chunkbuf, whose
+// C symbols are in every binary that imports it (link_bundled.go).
 package chost
 
-// #cgo pkg-config: chunkbuf
 // #include <stdlib.h>
 // #include <chunkbuf.h>
 import "C"
