@@ -127,6 +127,17 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_stream_seek(h.stream, 0, 0, &pos), E);
   EXPECT_EQ(chunkbuf_stream_tell(h.stream, &pos), E);
   EXPECT_EQ(chunkbuf_stream_readiness_fd(h.stream, &code), E);
+  EXPECT_EQ(chunkbuf_stream_retain(h.stream), E);
+  EXPECT_EQ(chunkbuf_stream_waiting(h.stream, &sz, &sz), E);
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = 0;
+  w.error = &err;
+  chunkbuf_handout ho = {0, 1};
+  EXPECT_EQ(chunkbuf_stream_read_into(h.stream, tmp, 1, 1, &w, &sz), E);
+  EXPECT_EQ(err.code, E);  // the error struct is filled for handle errors too
+  EXPECT_EQ(chunkbuf_stream_peek(h.stream, 1, 1, &w, &v, &ho), E);
+  EXPECT_EQ(chunkbuf_stream_consume(h.stream, &ho, 1, &err), E);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -142,6 +153,8 @@ TEST(Misuse, NullHandles) {
   chunkbuf_framer_free(nullptr);
   chunkbuf_ring_free(nullptr);
   chunkbuf_stream_free(nullptr);
+  chunkbuf_stream_release(nullptr);
+  chunkbuf_cancel_free(nullptr);
 }
 
 TEST(Misuse, FreedHandlesAreDetected) {
@@ -171,6 +184,56 @@ TEST(Misuse, FreedHandlesAreDetected) {
   chunkbuf_framer_free(h.framer);
   chunkbuf_ring_free(h.ring);
   chunkbuf_stream_free(h.stream);
+  chunkbuf_stream_release(h.stream);
+}
+
+TEST(Misuse, CancelTokensAndStreamHandouts) {
+  const int E = CHUNKBUF_EHANDLE;
+  int fired = 0;
+  EXPECT_EQ(chunkbuf_cancel_new(nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_cancel_fire(nullptr), E);
+  EXPECT_EQ(chunkbuf_cancel_reset(nullptr), E);
+  EXPECT_EQ(chunkbuf_cancel_fired(nullptr, &fired), E);
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  chunkbuf_cancel* wrong = reinterpret_cast<chunkbuf_cancel*>(s);
+  EXPECT_EQ(chunkbuf_cancel_fire(wrong), E);
+  chunkbuf_cancel_free(wrong);  // not a token: ignored, the stream lives on
+  chunkbuf_cancel* c = nullptr;
+  ASSERT_EQ(chunkbuf_cancel_new(&c), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_cancel_fired(c, nullptr), CHUNKBUF_EINVAL);
+  chunkbuf_cancel_free(c);
+  EXPECT_EQ(chunkbuf_cancel_fire(c), E);  // freed
+  chunkbuf_cancel_free(c);                // double free: detected, ignored
+
+  char buf[4];
+  size_t n = 0;
+  chunkbuf_view* v = nullptr;
+  chunkbuf_handout h = {0, 0};
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.cancel = reinterpret_cast<chunkbuf_cancel*>(s);  // wrong kind of token
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), E);
+  w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = -5;
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_peek(s, 1, 4, &w, &v, &h), CHUNKBUF_EINVAL);
+  w.struct_size = 1;
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EVERSION);
+  EXPECT_EQ(chunkbuf_stream_read_into(s, nullptr, 4, 1, nullptr, &n), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 0, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, nullptr, &h), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, &v, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_consume(s, nullptr, 0, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_waiting(s, nullptr, nullptr), CHUNKBUF_OK);  // both optional
+  ASSERT_EQ(chunkbuf_stream_write(s, "ab", 2, -1), CHUNKBUF_OK);
+  h = {5, 2};  // a hand-out this stream never made
+  EXPECT_EQ(chunkbuf_stream_consume(s, &h, 1, nullptr), CHUNKBUF_ESTATE);
+  h = {0, 1};
+  EXPECT_EQ(chunkbuf_stream_consume(s, &h, 2, nullptr), CHUNKBUF_ERANGE);
+  EXPECT_EQ(v, nullptr);
+  ASSERT_EQ(chunkbuf_stream_readable_amount(s, &n), CHUNKBUF_OK);
+  EXPECT_EQ(n, 2u);  // nothing consumed by any failure
+  chunkbuf_stream_free(s);
 }
 
 // View reps are recycled, but only after 4096 more views were freed on the

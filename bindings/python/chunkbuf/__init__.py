@@ -13,7 +13,7 @@ streams, over libchunkbuf's C ABI (cffi).
 Errors derive from chunkbuf.Error and from the matching builtin
 (LimitError is a ValueError, StateError a RuntimeError, ...).
 """
-from ._errors import (AbortedError, ClosedError, Error, FileDescriptorError, HandleError,
+from ._errors import (AbortedError, CanceledError, ClosedError, Error, FileDescriptorError, HandleError,
                       InvalidArgumentError, LimitError, NeedMoreData, NotSupportedError,
                       OutOfMemoryError, RangeError, StateError, TimeoutError, VersionError,
                       WouldBlockError)
@@ -33,7 +33,7 @@ HAVE_SHA256 = bool(lib.chunkbuf_features() & lib.CHUNKBUF_FEATURE_SHA256)
 KIND_RAW = lib.CHUNKBUF_KIND_RAW
 
 __all__ = [
-    "AbortedError", "Buffer", "ClosedError", "DelimiterFramer", "Framer", "LengthFramer", "Ring", "Error", "FileDescriptorError", "HandleError",
+    "AbortedError", "Buffer", "CanceledError", "ClosedError", "DelimiterFramer", "Framer", "LengthFramer", "Ring", "Error", "FileDescriptorError", "HandleError",
     "InvalidArgumentError", "LimitError", "NeedMoreData", "NotSupportedError", "OutOfMemoryError",
     "Pool", "PoolStats", "RangeError", "StateError", "Stream", "TimeoutError", "VersionError",
     "View", "WouldBlockError", "debug", "kind_name", "register_kind", "MODE", "HEADER_VERSION",

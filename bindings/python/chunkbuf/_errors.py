@@ -71,9 +71,15 @@ class VersionError(Error, RuntimeError):
     """CHUNKBUF_EVERSION: libchunkbuf does not know an options struct size."""
 
 
+class CanceledError(Error):
+    """CHUNKBUF_ECANCELED: a blocking call's cancel token fired; nothing
+    was consumed."""
+
+
 BY_CODE = {
     -1: InvalidArgumentError, -2: HandleError, -3: OutOfMemoryError,
     -4: LimitError, -5: StateError, -6: NeedMoreData, -7: ClosedError,
     -8: WouldBlockError, -9: TimeoutError, -10: AbortedError, -11: RangeError,
     -12: FileDescriptorError, -13: NotSupportedError, -14: VersionError,
+    -15: CanceledError,
 }

@@ -1,21 +1,24 @@
-"""asyncio reading for Stream, driven by the stream's readiness descriptor.
+"""asyncio reading for Stream.
 
-The running loop watches chunkbuf_stream_readiness_fd with add_reader; a
-coroutine sleeps until the descriptor is readable, then takes what is
-buffered without blocking. No polling: an await that finds no complete line
-moves the partial bytes into Python, so the descriptor stays quiet until
-the writer adds more. One coroutine at a time may read a given stream.
+Reads never block the event loop: each await first takes what is there
+without waiting. When nothing is unread, the coroutine sleeps until the
+stream's readiness descriptor (chunkbuf_stream_readiness_fd, watched with
+add_reader) is readable. When some bytes are unread but not enough (a
+partial line, a read until EOF), the readiness descriptor is already
+readable, so the wait for more happens in the loop's default executor as
+one blocking C call that consumes nothing; cancelling the awaiting task
+fires that call's cancel token, which ends it at once. No await holds
+bytes it took from the stream, so cancelling one loses nothing.
 """
 import asyncio
 
 from ._errors import WouldBlockError
-
-_CHUNK = 64 * 1024
+from ._ffi import NPOS, ffi, lib
+from ._waits import Call
 
 
 class AsyncReaderMixin:
-    """aread / areadline / async for, for Stream (which provides
-    _read_available, _head, _take_head, _push_head and readiness_fd)."""
+    """aread / areadline / async for, for Stream."""
 
     async def _readable(self):
         loop = asyncio.get_running_loop()
@@ -27,63 +30,65 @@ class AsyncReaderMixin:
         finally:
             loop.remove_reader(fd)
 
-    async def _chunk(self, n=_CHUNK):
-        """Up to n new bytes from the stream (b"" at EOF), awaiting them."""
-        while True:
-            try:
-                return self._read_available(n)
-            except WouldBlockError:
-                await self._readable()
+    async def _until(self, least):
+        """Returns once least bytes are unread, or EOF or an abort is there
+        (the read that follows reports it). Consumes nothing."""
+        unread = self.readable_amount()
+        if unread >= least:
+            return
+        if unread == 0:
+            await self._readable()
+            unread = self.readable_amount()
+            if unread == 0 or unread >= least:
+                return
+        await self._wait_in_thread(least)
+
+    async def _wait_in_thread(self, least):
+        out = ffi.new("chunkbuf_cancel **")
+        rc = lib.chunkbuf_cancel_new(out)
+        if rc:
+            raise Call().exception(rc)
+        token = ffi.gc(out[0], lib.chunkbuf_cancel_free)
+        h = self._h
+
+        def wait():
+            c = Call()
+            c.wait.cancel = token
+            if lib.chunkbuf_stream_peek(h, least, 0, c.wait, c.view, c.handout) == 0:
+                lib.chunkbuf_view_release(c.view[0])
+
+        waiting = asyncio.get_running_loop().run_in_executor(None, wait)
+        try:
+            await waiting
+        except BaseException:
+            lib.chunkbuf_cancel_fire(token)  # ends the C wait; the thread holds the token until then
+            raise
 
     async def aread(self, n=-1):
         """Up to n bytes, at least one unless at EOF (n < 0: until EOF)."""
-        self._check_open()
-        if n is not None and n >= 0:
-            if self._head or not n:
-                return self._take_head(n)
-            return await self._chunk(n)
-        parts = [self._take_head(-1)]
+        if n is None or n < 0:
+            await self._until(NPOS)
+            return self._take_all(0)
         while True:
-            chunk = await self._chunk()
-            if not chunk:
-                return b"".join(parts)
-            parts.append(chunk)
+            try:
+                return self.read_nonblock(n)
+            except WouldBlockError:
+                await self._readable()
 
     async def areadline(self):
         """One line including b"\\n" (the last may lack it); b"" at EOF."""
-        self._check_open()
         while True:
-            end = self._head.find(b"\n") + 1
-            if end:
-                return self._take_head(end)
-            chunk = await self._chunk()
-            if not chunk:
-                return self._take_head(-1)
-            self._push_head(chunk, front=False)
+            try:
+                return self.readline(timeout=0)
+            except WouldBlockError as e:
+                await self._until(getattr(e, "least", 1))
 
     def __aiter__(self):
-        self._check_open()
         return self._alines()
 
     async def _alines(self):
-        """Lines with their b"\\n", split per received block."""
         while True:
-            data = self._take_head(-1)
-            cut = data.rfind(b"\n") + 1
-            if not cut:
-                chunk = await self._chunk()
-                if not chunk:
-                    if data:
-                        yield data
-                    return
-                self._push_head(data + chunk)
-                continue
-            self._push_head(data[cut:])
-            lines = data[:cut - 1].split(b"\n")
-            i = 0
-            try:
-                for i, line in enumerate(lines, 1):
-                    yield line + b"\n"
-            finally:
-                if i < len(lines):  # left early: keep the lines not yielded
-                    self._push_head(b"".join(x + b"\n" for x in lines[i:]))
+            line = await self.areadline()
+            if not line:
+                return
+            yield line

@@ -1,21 +1,29 @@
-"""Stream: a thread-safe byte stream that reads like a binary file."""
-import io
-import math
-import os
-import threading
+"""Stream: a thread-safe byte stream that reads like a binary file.
 
-from ._errors import AbortedError, ClosedError
-from ._ffi import (NPOS, RELEASE_FN, _pinned, check, error, ffi, handle_arg, lib, pin, size_arg,
+The binding keeps no stream bytes of its own: every read is one C call that
+waits and consumes what it returns (read_into), or a non-consuming look at
+the unread bytes (peek) followed by a consume of exactly what is handed
+out, which fails, consuming nothing, when another reader got there first.
+"""
+import io
+import itertools
+import operator
+import os
+
+from . import _waits
+from ._errors import ClosedError, WouldBlockError
+from ._ffi import (NPOS, RELEASE_FN, _pinned, error, ffi, handle_arg, lib, pin, size_arg,
                    unpin_unless_adopted)
+from ._waits import blocking, call, timeout_ms
 from .aio import AsyncReaderMixin
-from .buffer import BATCH, split_lf_lines
 from .view import View, data_arg, view_bytes
 
 _DEFAULT = object()
-# A wait without a timeout is cut into slices this long, so that signal
-# handlers (KeyboardInterrupt) run between them; no work happens per slice.
-_SLICE_MS = 200
-_CHUNK = 64 * 1024
+_CHUNK = 64 * 1024       # read1() / read_nonblock() without a size
+_LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer line)
+_LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
+_ESTATE = lib.CHUNKBUF_ESTATE
+_NULL_ERR = ffi.cast("chunkbuf_error *", 0)
 
 
 class Stream(AsyncReaderMixin, io.BufferedIOBase):
@@ -24,16 +32,22 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     readlines, iteration, seek/tell in retained mode), so io.TextIOWrapper,
     json.load, gzip, tarfile ('r|'), csv and email read from it directly.
 
-    Blocking calls release the GIL and take timeout= seconds (None: wait
-    forever, still interruptible by signals; 0: do not wait). The default
-    comes from Stream(timeout=...). A timeout raises chunkbuf.TimeoutError
-    (a builtin TimeoutError) with nothing consumed.
+    Blocking calls release the GIL and take timeout= seconds (None or inf:
+    wait forever; 0: do not wait). The default comes from
+    Stream(timeout=...). A timeout raises chunkbuf.TimeoutError (a builtin
+    TimeoutError) with nothing consumed. On the main thread a wait ends at
+    once when a signal arrives: Ctrl-C raises KeyboardInterrupt, again with
+    nothing consumed.
 
     retain=True keeps read bytes so seek(0) works (request bodies);
     content_length preallocates and closes the stream after that many bytes;
     high_water makes writers wait for readers; max_bytes bounds the stream.
-    close() ends this object's use (later reads raise ValueError like a
-    closed file) and signals EOF to the other side.
+
+    close() is the writer's end of the file: it signals EOF (like
+    write_eof) and refuses later writes, while the bytes already written
+    stay readable, through this object too, until they are all read; only
+    then does `closed` turn True. Several threads may read one Stream: each
+    call hands out whole reads and lines, never interleaved pieces.
     """
 
     def __init__(self, content_length=None, *, retain=False, high_water=0, max_bytes=0,
@@ -49,39 +63,44 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         opts.max_bytes = size_arg(max_bytes, "max_bytes")
         opts.tenant = size_arg(tenant, "tenant")
         out = ffi.new("chunkbuf_stream **")
-        self._raise_if(lib.chunkbuf_stream_new(opts, out))
-        self._h = ffi.gc(out[0], lib.chunkbuf_stream_free)
+        rc = lib.chunkbuf_stream_new(opts, out)
+        if rc:
+            raise error(rc)
+        self._h = ffi.gc(out[0], lib.chunkbuf_stream_release)
         self._pool = pool
         self._retain = bool(retain)
-        # Bytes taken from the C stream but not handed out yet (the rest of a
-        # line batch when an iteration stops early, partial lines of the
-        # async readers). Every read serves them first, under _head_lock.
-        self._head = b""
-        self._head_lock = threading.RLock()
+        self._closing = False
+        timeout_ms(timeout)  # checks it
         self.timeout = timeout
 
     @classmethod
-    def from_handle(cls, handle, *, timeout=None):
-        """Wrap a chunkbuf_stream * that a host (C, Go, Lua, ...) made: a
-        cffi pointer or its integer address. No copy: this object takes its
-        own reference (chunkbuf_stream_retain) and releases it when
-        collected, so the stream lives until every holder has let go."""
+    def from_handle(cls, handle, *, retain=None, timeout=None):
+        """A Stream object for a chunkbuf_stream * made elsewhere (a host,
+        another binding): a cffi pointer, its integer address or a
+        ctypes.c_void_p. No copy: the object takes a reference of its own
+        (chunkbuf_stream_retain), released when it is collected, so the
+        stream lives until every holder has let go. retain tells whether the
+        stream was made in retained mode (for seekable()); None asks the
+        stream (a retained one accepts a seek to where it is)."""
+        stream = cls.__new__(cls)
+        stream._h = ffi.NULL
         ptr = handle_arg(handle, "chunkbuf_stream *")
-        check(lib.chunkbuf_stream_retain(ptr))
-        self = cls.__new__(cls)
-        self._h = ffi.gc(ptr, lib.chunkbuf_stream_release)
-        self._pool = None
-        # Retained streams accept a seek to where they are; streaming ones
-        # refuse any seek (StateError).
-        self._retain = lib.chunkbuf_stream_seek(ptr, 0, os.SEEK_CUR, ffi.NULL) == 0
-        self._head = b""
-        self._head_lock = threading.RLock()
-        self.timeout = timeout
-        return self
+        rc = lib.chunkbuf_stream_retain(ptr)
+        if rc:
+            raise error(rc)
+        stream._h = ffi.gc(ptr, lib.chunkbuf_stream_release)
+        stream._pool = None
+        if retain is None:
+            retain = lib.chunkbuf_stream_seek(ptr, 0, os.SEEK_CUR, ffi.NULL) == 0
+        stream._retain = bool(retain)
+        stream._closing = False
+        timeout_ms(timeout)
+        stream.timeout = timeout
+        return stream
 
     @property
     def handle(self):
-        """The chunkbuf_stream * (valid until the object is collected)."""
+        """The chunkbuf_stream * (valid while this object is)."""
         return self._h
 
     @property
@@ -89,51 +108,13 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         """What io.TextIOWrapper shows as the file name (a Stream has no path)."""
         return "<chunkbuf.Stream>"
 
-    # -- errors and timeouts
+    # -- waits and errors
 
-    def _raise_if(self, rc):
-        if not rc:
-            return
-        exc = error(rc)
-        if isinstance(exc, AbortedError):
-            code = ffi.new("int *")
-            if lib.chunkbuf_stream_abort_code(self._h, code) == 0:
-                exc.abort_code = code[0]
-        raise exc
+    def _ms(self, timeout):
+        return timeout_ms(self.timeout if timeout is _DEFAULT else timeout)
 
-    def _check_open(self):
-        if self.closed:
-            raise ClosedError("I/O operation on closed stream")
-
-    def _wait(self, call, timeout):
-        """Run call(timeout_ms) -> status, cutting an unbounded wait into
-        slices so signals are handled; returns when it did not time out."""
-        if timeout is _DEFAULT:
-            timeout = self.timeout
-        if timeout is not None:
-            if timeout < 0:
-                raise ValueError("timeout must not be negative")
-            self._raise_if(call(math.ceil(timeout * 1000)))
-            return
-        while True:
-            rc = call(_SLICE_MS)
-            if rc != lib.CHUNKBUF_ETIMEDOUT:
-                self._raise_if(rc)
-                return
-
-    def _take_head(self, n):
-        with self._head_lock:
-            head = self._head
-            if n < 0 or n >= len(head):
-                self._head = b""
-                return head
-            self._head = head[n:]
-            return head[:n]
-
-    def _push_head(self, data, front=True):
-        """Put bytes back in front of (or behind) the kept head."""
-        with self._head_lock:
-            self._head = data + self._head if front else self._head + data
+    def _fail(self, rc, c):
+        raise c.exception(rc, self._h)
 
     # -- writer side
 
@@ -142,41 +123,43 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
 
     def write(self, data, timeout=_DEFAULT):
         """Copy data in (all or nothing); returns len(data)."""
-        self._check_open()
-        buf = data_arg(data)
-        self._wait(lambda ms: lib.chunkbuf_stream_write(self._h, buf, len(buf), ms), timeout)
+        buf = ffi.from_buffer(data)
+        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
+        if rc:
+            raise error(rc)
         return len(buf)
 
     def write_ref(self, data, timeout=_DEFAULT):
         """Write a bytes-like object without copying; it is kept alive until
         the stream no longer refers to its bytes. Do not modify it meanwhile."""
-        self._check_open()
         ptr, length, key = pin(data)
-        user_data = ffi.cast("void *", key)
-
-        def call(ms):
-            _pinned.setdefault(key, ptr)  # a timed-out slice released it
-            rc = lib.chunkbuf_stream_write_ref(self._h, ptr, length, RELEASE_FN, user_data, ms)
-            unpin_unless_adopted(rc, key)
-            return rc
-        self._wait(call, timeout)
+        rc = lib.chunkbuf_stream_write_ref(self._h, ptr, length, RELEASE_FN, ffi.cast("void *", key),
+                                           self._ms(timeout))
+        unpin_unless_adopted(rc, key)
+        if rc:
+            raise error(rc)
         return length
 
     def write_view(self, view, timeout=_DEFAULT):
         """Write a View's bytes without copying."""
-        self._check_open()
         if not isinstance(view, View):
             raise TypeError("write_view takes a View, not %s" % type(view).__name__)
-        self._wait(lambda ms: lib.chunkbuf_stream_write_view(self._h, view.handle, ms), timeout)
+        rc = lib.chunkbuf_stream_write_view(self._h, view.handle, self._ms(timeout))
+        if rc:
+            raise error(rc)
         return len(view)
 
     def write_eof(self):
         """Signal end of file to the readers (idempotent)."""
-        self._raise_if(lib.chunkbuf_stream_close(self._h))
+        rc = lib.chunkbuf_stream_close(self._h)
+        if rc:
+            raise error(rc)
 
     def abort(self, code=-1):
         """Fail the stream: blocked and later reads raise AbortedError."""
-        self._raise_if(lib.chunkbuf_stream_abort(self._h, code))
+        rc = lib.chunkbuf_stream_abort(self._h, code)
+        if rc:
+            raise error(rc)
 
     @property
     def abort_code(self):
@@ -184,7 +167,7 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         out = ffi.new("int *")
         return out[0] if lib.chunkbuf_stream_abort_code(self._h, out) == 0 else None
 
-    # -- reader side
+    # -- reader side: bulk
 
     def readable(self):
         return True
@@ -192,178 +175,189 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def seekable(self):
         return self._retain
 
+    def _read_into(self, target, n, least, timeout):
+        """Copy up to n bytes into target once least of them (or EOF) are
+        there, consuming them; returns the count."""
+        c = call()
+        rc = blocking(lib.chunkbuf_stream_read_into, (self._h, target, n, least), (c.nread,),
+                      self._ms(timeout), c)
+        if rc:
+            self._fail(rc, c)
+        return c.nread[0]
+
     def read(self, size=-1, timeout=_DEFAULT):
         """Read size bytes, fewer only at EOF (size < 0: until EOF)."""
-        self._check_open()
-        size = -1 if size is None else size
-        head = self._take_head(size)
-        if size >= 0:
-            size -= len(head)
-            if not size:
-                return head
-            out = ffi.new("char[]", size)
-            nread = ffi.new("size_t *")
-            self._wait(lambda ms: lib.chunkbuf_stream_read(self._h, out, size, ms, nread), timeout)
-            return head + ffi.unpack(out, nread[0]) if head else ffi.unpack(out, nread[0])
-        out = ffi.new("chunkbuf_view **")
-        self._wait(lambda ms: lib.chunkbuf_stream_read_view(self._h, NPOS, ms, out), timeout)
-        try:
-            return head + view_bytes(out[0])
-        finally:
-            lib.chunkbuf_view_release(out[0])
+        if size is None or size < 0:
+            return self._take_all(timeout)
+        if not size:
+            return b""
+        out = ffi.new("char[]", size)
+        return ffi.unpack(out, self._read_into(out, size, size, timeout))
 
     def read1(self, size=-1, timeout=_DEFAULT):
         """Read what is there (waiting for at least one byte or EOF)."""
-        self._check_open()
         size = _CHUNK if size is None or size < 0 else size
-        if self._head or not size:
-            return self._take_head(size)
+        if not size:
+            return b""
         out = ffi.new("char[]", size)
-        nread = ffi.new("size_t *")
-        self._wait(lambda ms: lib.chunkbuf_stream_read1(self._h, out, size, ms, nread), timeout)
-        return ffi.unpack(out, nread[0])
+        return ffi.unpack(out, self._read_into(out, size, 1, timeout))
 
     def readinto(self, b, timeout=_DEFAULT):
-        """Fill b (fewer bytes only at EOF); returns the count. No copy
-        beyond the one into b."""
-        return self._readinto(b, lib.chunkbuf_stream_read, timeout)
+        """Fill b (fewer bytes only at EOF); returns the count. The bytes are
+        copied once, into b."""
+        target = ffi.from_buffer(b, require_writable=True)
+        return self._read_into(target, len(target), len(target), timeout)
 
     def readinto1(self, b, timeout=_DEFAULT):
-        return self._readinto(b, lib.chunkbuf_stream_read1, timeout)
-
-    def _readinto(self, b, fn, timeout):
-        self._check_open()
         target = ffi.from_buffer(b, require_writable=True)
-        n = len(target)
-        done = 0
-        if self._head:
-            head = self._take_head(n)
-            done = len(head)
-            ffi.memmove(target, head, done)
-            if done == n or fn is lib.chunkbuf_stream_read1:
-                return done
-        nread = ffi.new("size_t *")
-        self._wait(lambda ms: fn(self._h, target + done, n - done, ms, nread), timeout)
-        return done + nread[0]
-
-    def read_view(self, size=-1, timeout=_DEFAULT):
-        """Like read(), handing the bytes out as a zero-copy View."""
-        self._check_open()
-        size = -1 if size is None else size
-        if self._head:
-            head = View(self._take_head(size))
-            if size < 0 or len(head) == size:
-                return head if size >= 0 else head + self.read_view(-1, timeout)
-            size -= len(head)
-            return head + self.read_view(size, timeout)
-        out = ffi.new("chunkbuf_view **")
-        n = NPOS if size < 0 else size
-        self._wait(lambda ms: lib.chunkbuf_stream_read_view(self._h, n, ms, out), timeout)
-        return View._adopt(out[0])
-
-    def _read_available(self, size):
-        """Up to size bytes from the C stream, not waiting (WouldBlockError
-        when nothing is buffered before EOF); ignores the kept head."""
-        out = ffi.new("char[]", max(size, 1))
-        nread = ffi.new("size_t *")
-        self._raise_if(lib.chunkbuf_stream_read_nonblock(self._h, out, size, nread))
-        return ffi.unpack(out, nread[0])
+        return self._read_into(target, len(target), 1 if len(target) else 0, timeout)
 
     def read_nonblock(self, size=-1):
         """What is buffered now, up to size bytes; b"" at EOF. Raises
         WouldBlockError (a BlockingIOError) when nothing is there yet."""
-        self._check_open()
         if size is None or size < 0:
             size = max(self.readable_amount(), 1)
-        if self._head:
-            return self._take_head(size)
-        return self._read_available(size)
+        if not size:
+            return b""
+        out = ffi.new("char[]", size)
+        return ffi.unpack(out, self._read_into(out, size, 0, 0))
+
+    def _peek(self, least, most, timeout, c):
+        """A look at up to most unread bytes once least of them (or EOF) are
+        there: the view (the caller releases it); c.handout records it."""
+        rc = blocking(lib.chunkbuf_stream_peek, (self._h, least, most), (c.view, c.handout),
+                      self._ms(timeout), c)
+        if rc:
+            self._fail(rc, c)
+        return c.view[0]
+
+    def _hand_out(self, least, most, timeout, convert):
+        """convert(view) of up to most unread bytes once least (or EOF) are
+        there, consuming exactly those bytes; a reader that consumed first
+        makes it look again."""
+        c = call()
+        while True:
+            v = self._peek(least, most, timeout, c)
+            try:
+                n = ffi.new("size_t *")
+                lib.chunkbuf_view_len(v, n)
+                result = convert(v)
+            finally:
+                lib.chunkbuf_view_release(v)
+            rc = lib.chunkbuf_stream_consume(self._h, c.handout, n[0], c.error)
+            if rc == 0:
+                return result
+            if rc != _ESTATE:
+                self._fail(rc, c)
+
+    def _take_all(self, timeout):
+        """Everything until EOF, consumed only once EOF is there."""
+        return self._hand_out(NPOS, NPOS, timeout, view_bytes)
+
+    def read_view(self, size=-1, timeout=_DEFAULT):
+        """Like read(), handing the bytes out as a zero-copy View."""
+        size = NPOS if size is None or size < 0 else size
+
+        def adopt(v):
+            lib.chunkbuf_view_retain(v)
+            return View._adopt(v)
+        return self._hand_out(size, size, timeout, adopt)
+
+    # -- reader side: lines
+
+    def _line_batch(self, size, timeout, c, window=_LINE_PEEK):
+        """(bytes, cut): unread bytes that hold at least one whole line or
+        the rest before EOF (waiting for that), and where the complete lines
+        in them end (cut == len(bytes) at EOF). size >= 0 ends a line after
+        size bytes. Nothing is consumed; c.handout describes bytes."""
+        least = 1
+        while True:
+            most = max(window if size < 0 else min(size, window), least)
+            try:
+                v = self._peek(least, most, timeout, c)
+            except WouldBlockError as e:
+                e.least = least  # what an async reader waits for
+                raise
+            try:
+                data = view_bytes(v)
+            finally:
+                lib.chunkbuf_view_release(v)
+            cut = data.rfind(b"\n") + 1
+            if cut:
+                return data, cut
+            if len(data) < least or len(data) == size:  # EOF, or a line cut at size bytes
+                return data, len(data)
+            if len(data) < most:
+                least = len(data) + 1  # a partial line: wait for more of it
+            else:
+                window *= 2  # a long line: look further
 
     def readline(self, size=-1, timeout=_DEFAULT):
         """One line including b"\\n" (at most size bytes); b"" at EOF."""
-        self._check_open()
         size = -1 if size is None else size
-        if self._head:
-            with self._head_lock:
-                end = self._head.find(b"\n", 0, size if size >= 0 else len(self._head)) + 1
-                head = self._take_head(end if end else size)
-            if end or (size >= 0 and len(head) == size):
-                return head
-            return head + self._readline_c(size - len(head) if size >= 0 else -1, timeout)
-        return self._readline_c(size, timeout)
-
-    def _readline_c(self, size, timeout):
-        """readline from the C stream alone (not the kept head)."""
         if not size:
             return b""
-        out = ffi.new("chunkbuf_view **")
-        limit = 0 if size < 0 else size
-        self._wait(lambda ms: lib.chunkbuf_stream_readline(self._h, limit, ms, out), timeout)
-        try:
-            return view_bytes(out[0])
-        finally:
-            lib.chunkbuf_view_release(out[0])
-
-    def _batch(self, records, n, out, timeout):
-        """One readlines batch as bytes lines (with b"\\n"); [] at EOF."""
-        self._wait(lambda ms: lib.chunkbuf_stream_readlines(self._h, records, BATCH, ms, n, out), timeout)
-        return split_lf_lines(out[0]) if n[0] else []
-
-    def _head_lines(self, timeout):
-        """The kept head as lines; a trailing partial line is completed
-        from the C stream."""
-        head = self._take_head(-1)
-        if not head:
-            return []
-        lines = io.BytesIO(head).readlines()
-        if not lines[-1].endswith(b"\n"):
-            lines[-1] += self._readline_c(-1, timeout)
-        return lines
+        c = call()
+        while True:
+            data, cut = self._line_batch(size, timeout, c, _LINE_PEEK1)
+            end = data.find(b"\n", 0, cut) + 1 or cut
+            rc = lib.chunkbuf_stream_consume(self._h, c.handout, end, c.error)
+            if rc == 0:
+                return data[:end]
+            if rc != _ESTATE:
+                self._fail(rc, c)
 
     def readlines(self, hint=-1, timeout=_DEFAULT):
-        """All lines until EOF (or until their total passes hint bytes),
-        taken in batches of up to 1024 lines per C call."""
-        self._check_open()
-        lines = self._head_lines(timeout)
-        total = sum(map(len, lines))
-        records = ffi.new("chunkbuf_record[]", BATCH)
-        n = ffi.new("size_t *")
-        out = ffi.new("chunkbuf_view **")
-        while hint is None or hint <= 0 or total < hint:
-            batch = self._batch(records, n, out, timeout)
-            if not batch:
-                break
-            lines += batch
-            total += sum(map(len, batch))
-        return lines
+        """All lines until EOF (or until their total passes hint bytes). All
+        lines: waits for EOF, then takes them; nothing is consumed if the
+        wait ends early."""
+        if hint is None or hint <= 0:
+            return io.BytesIO(self._take_all(timeout)).readlines()
+        c = call()
+        while True:
+            data, cut = self._line_batch(-1, timeout, c)
+            lines, total = [], 0
+            for line in io.BytesIO(data[:cut]):
+                lines.append(line)
+                total += len(line)
+                if total >= hint:
+                    break
+            rc = lib.chunkbuf_stream_consume(self._h, c.handout, total, c.error)
+            if rc == 0:
+                return lines
+            if rc != _ESTATE:
+                self._fail(rc, c)
 
     def __iter__(self):
-        self._check_open()
         return self._lines()
 
     def _lines(self):
-        records = ffi.new("chunkbuf_record[]", BATCH)
-        n = ffi.new("size_t *")
-        out = ffi.new("chunkbuf_view **")
+        """Lines with their b"\\n": each batch is looked at once, and each
+        line consumed as it is handed out. Once another reader consumed, the
+        rest of the batch is dropped (not handed out) and looked at again."""
+        c = _waits.Call()  # a generator may be resumed on any thread
+        consume = lib.chunkbuf_stream_consume
+        h = self._h
         while True:
-            batch = self._head_lines(_DEFAULT) or self._batch(records, n, out, _DEFAULT)
-            if not batch:
+            data, cut = self._line_batch(-1, _DEFAULT, c)
+            if not data:
                 return
-            i = 0
-            try:
-                for i, line in enumerate(batch, 1):
-                    yield line
-            finally:
-                if i < len(batch):  # the loop was left early: keep the rest
-                    self._push_head(b"".join(batch[i:]))
+            lines = io.BytesIO(data[:cut]).readlines()
+            handout = ffi.new("chunkbuf_handout *", (c.handout.position, c.handout.length))
+            # consume each line just before it is handed out (status 0)
+            statuses = map(consume, itertools.repeat(h), itertools.repeat(handout), map(len, lines),
+                           itertools.repeat(_NULL_ERR))
+            yield from itertools.compress(lines, map(operator.not_, statuses))
 
     # -- inspection
 
     def readable_amount(self):
         """Unread bytes buffered now."""
         out = ffi.new("size_t *")
-        self._raise_if(lib.chunkbuf_stream_readable_amount(self._h, out))
-        return out[0] + len(self._head)
+        rc = lib.chunkbuf_stream_readable_amount(self._h, out)
+        if rc:
+            raise error(rc)
+        return out[0]
 
     def __len__(self):
         return self.readable_amount()
@@ -374,49 +368,46 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def at_eof(self):
         """True once EOF was signalled and everything was read."""
         out = ffi.new("int *")
-        self._raise_if(lib.chunkbuf_stream_at_eof(self._h, out))
-        return bool(out[0]) and not self._head
+        rc = lib.chunkbuf_stream_at_eof(self._h, out)
+        if rc:
+            raise error(rc)
+        return bool(out[0])
+
+    def waiting(self):
+        """(readers, writers) blocked on the stream right now."""
+        readers, writers = ffi.new("size_t *"), ffi.new("size_t *")
+        rc = lib.chunkbuf_stream_waiting(self._h, readers, writers)
+        if rc:
+            raise error(rc)
+        return readers[0], writers[0]
 
     def find(self, needle, start=0, end=None):
         """Position of needle among the unread bytes (relative to the read
-        position), or -1. Does not wait."""
+        position), or -1. Does not wait and consumes nothing."""
         data = data_arg(needle)
-        if self._head:  # search the kept bytes and what is buffered after them
-            with self._head_lock:
-                self._push_head(self._drain(), front=False)
-                return self._head.find(needle, start, end)
         pos = ffi.new("size_t *")
         end = NPOS if end is None else size_arg(end, "end")
-        self._raise_if(lib.chunkbuf_stream_find(self._h, data, len(data), size_arg(start, "start"), end, pos))
+        rc = lib.chunkbuf_stream_find(self._h, data, len(data), size_arg(start, "start"), end, pos)
+        if rc:
+            raise error(rc)
         return -1 if pos[0] == NPOS else pos[0]
-
-    def _drain(self):
-        """Everything buffered in the C stream now (b"" if nothing)."""
-        n = ffi.new("size_t *")
-        self._raise_if(lib.chunkbuf_stream_readable_amount(self._h, n))
-        if not n[0]:
-            return b""
-        out = ffi.new("char[]", n[0])
-        self._raise_if(lib.chunkbuf_stream_read_nonblock(self._h, out, n[0], n))
-        return ffi.unpack(out, n[0])
 
     def tell(self):
         out = ffi.new("uint64_t *")
-        self._raise_if(lib.chunkbuf_stream_tell(self._h, out))
-        return out[0] - len(self._head)
+        rc = lib.chunkbuf_stream_tell(self._h, out)
+        if rc:
+            raise error(rc)
+        return out[0]
 
     def seek(self, offset, whence=os.SEEK_SET):
         """Move the read position (retained streams only; SEEK_END only
         after EOF). Returns the new position."""
-        self._check_open()
-        if whence == os.SEEK_CUR:
-            offset -= len(self._head)
-        elif whence not in (os.SEEK_SET, os.SEEK_END):
+        if whence not in (os.SEEK_SET, os.SEEK_CUR, os.SEEK_END):
             raise ValueError("invalid whence (%r)" % (whence,))
         pos = ffi.new("uint64_t *")
-        with self._head_lock:
-            self._raise_if(lib.chunkbuf_stream_seek(self._h, offset, whence, pos))
-            self._head = b""
+        rc = lib.chunkbuf_stream_seek(self._h, offset, whence, pos)
+        if rc:
+            raise error(rc)
         return pos[0]
 
     def fileno(self):
@@ -427,15 +418,32 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         """A descriptor readable while data, EOF or an abort is pending
         (for event loops; do not read or close it)."""
         out = ffi.new("int *")
-        self._raise_if(lib.chunkbuf_stream_readiness_fd(self._h, out))
+        rc = lib.chunkbuf_stream_readiness_fd(self._h, out)
+        if rc:
+            raise error(rc)
         return out[0]
 
+    # -- the writer's end
+
     def close(self):
-        """Close this object and signal EOF; the C stream is freed when the
-        object is collected, so other threads never race with the free."""
-        if not self.closed and not self._collected:
+        """Signal EOF and refuse later writes; what was written stays
+        readable until it is read. The C stream is released when the object
+        is collected, so other threads never race with the free."""
+        if self._h and not self._closing and not self._collected:
+            self._closing = True
             lib.chunkbuf_stream_close(self._h)
-        super().close()
+
+    @property
+    def closed(self):
+        """True once close() was called and every byte was read."""
+        if not self._closing:
+            return False
+        out = ffi.new("int *")
+        return lib.chunkbuf_stream_at_eof(self._h, out) != 0 or bool(out[0])
+
+    def _check_open(self):
+        if self.closed:
+            raise ClosedError("I/O operation on closed stream")
 
     # A Stream may share its C stream with a host or other wrappers: being
     # collected drops this object's reference but is no EOF for the others
@@ -447,5 +455,7 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         super().__del__()
 
     def __repr__(self):
+        if not self._h:
+            return "<chunkbuf.Stream>"
         state = "closed" if self.closed else "unread=%d" % self.readable_amount()
         return "<chunkbuf.Stream %s%s>" % (state, " retained" if self._retain else "")

@@ -57,8 +57,34 @@ def test_other_tasks_run_while_waiting_and_there_is_no_polling(count_calls):
         return line
     assert run(main()) == b"partial line done\n"
     assert ticks > 20
-    # one wake-up per write, plus the first try: no loop while waiting
-    assert counter.calls["chunkbuf_stream_read_nonblock"] <= 4
+    # a look per wake-up (the first try, the first write, the partial
+    # line's end): no loop while waiting
+    assert counter.calls["chunkbuf_stream_peek"] <= 4
+
+
+def test_cancelling_async_reads_loses_no_byte():
+    s = chunkbuf.Stream()
+    s.write(b"line1\nline2\npartial")
+
+    async def main():
+        got = []
+
+        async def reader():
+            async for line in s:
+                got.append(line)
+        task = asyncio.ensure_future(reader())
+        while s.waiting()[0] == 0:  # the reader waits for the partial line's end
+            await asyncio.sleep(0.001)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        while s.waiting() != (0, 0):  # the cancelled wait leaves the stream
+            await asyncio.sleep(0.001)
+        return got
+    assert run(main()) == [b"line1\n", b"line2\n"]
+    assert s.readable_amount() == len(b"partial")
+    s.write(b" line\n")
+    assert s.readline() == b"partial line\n"
 
 
 def test_async_abort_raises():

@@ -32,6 +32,21 @@ def deprecated_functions():
     return set(re.findall(r"CHUNKBUF_API\s+CHUNKBUF_DEPRECATED\s+[^;(]*?\b(chunkbuf_\w+)\s*\(", HEADER.read_text()))
 
 
+# Header functions the package does not call, and why.
+NOT_WRAPPED = {
+    # chunkbuf_stream_read_into (min = n, 1 or 0) and peek + consume do these
+    # reads with a wait that a signal can end and an error struct
+    "chunkbuf_stream_read": "read_into with min = n",
+    "chunkbuf_stream_read1": "read_into with min = 1",
+    "chunkbuf_stream_read_nonblock": "read_into with min = 0",
+    "chunkbuf_stream_read_view": "peek + consume",
+    "chunkbuf_stream_readline": "peek + consume",
+    "chunkbuf_stream_readlines": "peek + consume",
+    "chunkbuf_stream_free": "the same as chunkbuf_stream_release, which the Stream calls",
+    "chunkbuf_cancel_fired": "the binding's tokens are fired and reset by the binding itself",
+}
+
+
 def test_every_header_function_is_wrapped():
     """... except the deprecated 0.1 names, which the binding never calls."""
     package = pathlib.Path(chunkbuf.__file__).parent
@@ -39,7 +54,7 @@ def test_every_header_function_is_wrapped():
     deprecated = deprecated_functions()
     assert "chunkbuf_ring_available" in deprecated
     unused = sorted(n for n in header_functions() - deprecated if not re.search(r"\blib\.%s\b" % n, source))
-    assert unused == []
+    assert unused == sorted(n for n in NOT_WRAPPED if n in header_functions())
     assert sorted(n for n in deprecated if re.search(r"\blib\.%s\b" % n, source)) == []
 
 

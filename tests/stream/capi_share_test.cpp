@@ -1,0 +1,278 @@
+// The 0.2 stream calls through the C API: retain/release with blocked
+// readers, cancel tokens, error structs filled by the failing call, and
+// hand-outs (peek + consume). Wake-up tests wait on chunkbuf_stream_waiting.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chunkbuf.h"
+
+namespace {
+
+template <typename Pred>
+bool eventually(Pred pred) {
+  auto t0 = std::chrono::steady_clock::now();
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() - t0 > std::chrono::seconds(10)) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+size_t readers_waiting(chunkbuf_stream* s) {
+  size_t r = 0;
+  EXPECT_EQ(chunkbuf_stream_waiting(s, &r, nullptr), CHUNKBUF_OK);
+  return r;
+}
+
+std::string view_bytes(chunkbuf_view* v) {
+  size_t len = 0, got = 0;
+  EXPECT_EQ(chunkbuf_view_len(v, &len), CHUNKBUF_OK);
+  std::string out(len, '\0');
+  EXPECT_EQ(chunkbuf_view_copy_out(v, 0, out.data(), len, &got), CHUNKBUF_OK);
+  chunkbuf_view_release(v);
+  return out;
+}
+
+TEST(StreamShareCapi, FreeIsReleaseOfTheCreatorsReference) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_retain(s), CHUNKBUF_OK);  // the host's reference
+  chunkbuf_stream_free(s);                          // the creator lets go
+  ASSERT_EQ(chunkbuf_stream_write(s, "x", 1, -1), CHUNKBUF_OK);  // still alive
+  chunkbuf_stream_release(s);
+  EXPECT_EQ(chunkbuf_stream_write(s, "x", 1, -1), CHUNKBUF_EHANDLE);
+  EXPECT_NE(std::string(chunkbuf_last_error()).find("freed"), std::string::npos);
+  EXPECT_EQ(chunkbuf_stream_retain(s), CHUNKBUF_EHANDLE);
+  chunkbuf_stream_release(s);  // stale: detected, ignored
+  chunkbuf_stream_release(nullptr);
+}
+
+TEST(StreamShareCapi, ReleaseOrdersWithABlockedReader) {
+  // order 0: the reader holds its own reference and outlives the creator;
+  // order 1: the creator's release is the last and wakes the reader.
+  for (int order = 0; order < 2; ++order) {
+    chunkbuf_stream* s = nullptr;
+    ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+    if (order == 0) {
+      ASSERT_EQ(chunkbuf_stream_retain(s), CHUNKBUF_OK);
+    }
+    int rc = 1;
+    chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+    char buf[8];
+    size_t n = 0;
+    std::thread reader([&] {
+      chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+      w.error = &err;
+      rc = chunkbuf_stream_read_into(s, buf, sizeof buf, 1, &w, &n);
+      if (order == 0) chunkbuf_stream_release(s);
+    });
+    ASSERT_TRUE(eventually([&] { return readers_waiting(s) == 1; }));
+    if (order == 0) {
+      ASSERT_EQ(chunkbuf_stream_write(s, "hi", 2, -1), CHUNKBUF_OK);
+      chunkbuf_stream_free(s);  // before or after the reader's release: either is fine
+      reader.join();
+      EXPECT_EQ(rc, CHUNKBUF_OK);
+      EXPECT_EQ(std::string(buf, n), "hi");
+      EXPECT_EQ(err.code, CHUNKBUF_OK);
+      EXPECT_STREQ(err.message, "");
+    } else {
+      chunkbuf_stream_free(s);  // returns once the reader has left
+      reader.join();
+      EXPECT_EQ(rc, CHUNKBUF_EHANDLE);
+      EXPECT_EQ(err.code, CHUNKBUF_EHANDLE);
+      EXPECT_NE(std::strstr(err.message, "released while this call waited"), nullptr) << err.message;
+    }
+  }
+}
+
+TEST(StreamShareCapi, CancelWakesOneCallAndTheErrorStructCarriesTheDetail) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "kept", 4, -1), CHUNKBUF_OK);
+  chunkbuf_cancel* c = nullptr;
+  ASSERT_EQ(chunkbuf_cancel_new(&c), CHUNKBUF_OK);
+  int fired = 1;
+  ASSERT_EQ(chunkbuf_cancel_fired(c, &fired), CHUNKBUF_OK);
+  EXPECT_EQ(fired, 0);
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  int rc = 1;
+  std::thread reader([&] {
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    w.cancel = c;
+    w.error = &err;
+    chunkbuf_view* v = nullptr;
+    chunkbuf_handout h;
+    rc = chunkbuf_stream_peek(s, 100, CHUNKBUF_NPOS, &w, &v, &h);
+  });
+  ASSERT_TRUE(eventually([&] { return readers_waiting(s) == 1; }));
+  ASSERT_EQ(chunkbuf_cancel_fire(c), CHUNKBUF_OK);
+  reader.join();
+  EXPECT_EQ(rc, CHUNKBUF_ECANCELED);
+  EXPECT_EQ(err.code, CHUNKBUF_ECANCELED);
+  EXPECT_NE(std::strstr(err.message, "canceled"), nullptr) << err.message;
+  EXPECT_STREQ(chunkbuf_strerror(CHUNKBUF_ECANCELED), "blocking call canceled");
+  ASSERT_EQ(chunkbuf_cancel_fired(c, &fired), CHUNKBUF_OK);
+  EXPECT_EQ(fired, 1);
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_readable_amount(s, &n), CHUNKBUF_OK);
+  EXPECT_EQ(n, 4u);  // nothing consumed
+  ASSERT_EQ(chunkbuf_cancel_reset(c), CHUNKBUF_OK);
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.cancel = c;
+  char buf[4];
+  ASSERT_EQ(chunkbuf_stream_read_into(s, buf, 4, 4, &w, &n), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(buf, n), "kept");
+  chunkbuf_cancel_free(c);
+  chunkbuf_stream_free(s);
+}
+
+// The binding may drop its token while a call still uses it: the call's own
+// reference keeps it valid, and its return frees it.
+TEST(StreamShareCapi, ATokenFreedDuringACallLivesUntilTheCallReturns) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  chunkbuf_cancel* c = nullptr;
+  ASSERT_EQ(chunkbuf_cancel_new(&c), CHUNKBUF_OK);
+  int rc = 1;
+  size_t n = 0;
+  char buf[2];
+  std::thread reader([&] {
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    w.cancel = c;
+    rc = chunkbuf_stream_read_into(s, buf, 2, 2, &w, &n);
+  });
+  ASSERT_TRUE(eventually([&] { return readers_waiting(s) == 1; }));
+  chunkbuf_cancel_free(c);
+  ASSERT_EQ(chunkbuf_stream_write(s, "ok", 2, -1), CHUNKBUF_OK);
+  reader.join();
+  EXPECT_EQ(rc, CHUNKBUF_OK);
+  EXPECT_EQ(std::string(buf, n), "ok");
+  int fired = 0;
+  EXPECT_EQ(chunkbuf_cancel_fired(c, &fired), CHUNKBUF_EHANDLE);  // gone with the call
+  chunkbuf_stream_free(s);
+}
+
+TEST(StreamShareCapi, TimeoutsAndOlderWaitStructs) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  char buf[4];
+  size_t n = 0;
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = 0;
+  w.error = &err;
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EAGAIN);
+  EXPECT_EQ(err.code, CHUNKBUF_EAGAIN);
+  w.timeout_ms = 5;
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_ETIMEDOUT);
+  EXPECT_EQ(err.code, CHUNKBUF_ETIMEDOUT);
+  // A struct from a caller that only knew struct_size and timeout_ms: the
+  // rest defaults (no token, no error struct).
+  w.struct_size = offsetof(chunkbuf_wait, cancel);
+  w.timeout_ms = 0;
+  err.code = 99;
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EAGAIN);
+  EXPECT_EQ(err.code, 99);  // not this struct's business
+  // A newer, larger struct is refused before anything happens.
+  w.struct_size = sizeof w + 8;
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EVERSION);
+  // An older error struct gets what fits.
+  struct {
+    size_t struct_size;
+    int code;
+    char message[12];
+  } small = {sizeof small, 0, {0}};
+  static_assert(sizeof small == offsetof(chunkbuf_error, message) + 12, "no tail padding");
+  w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = 0;
+  w.error = reinterpret_cast<chunkbuf_error*>(&small);
+  EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EAGAIN);
+  EXPECT_EQ(small.code, CHUNKBUF_EAGAIN);
+  EXPECT_EQ(std::strlen(small.message), 11u);  // cut to fit, NUL-terminated
+  chunkbuf_stream_free(s);
+}
+
+TEST(StreamShareCapi, PeekThenConsumeExactlyWhatWasHandedOut) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "abc", 3, -1), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "def", 3, -1), CHUNKBUF_OK);
+  chunkbuf_view* v = nullptr;
+  chunkbuf_handout h;
+  ASSERT_EQ(chunkbuf_stream_peek(s, 1, CHUNKBUF_NPOS, nullptr, &v, &h), CHUNKBUF_OK);
+  struct iovec iov[4];
+  size_t k = 0;
+  ASSERT_EQ(chunkbuf_view_segments(v, 0, iov, 4, &k), CHUNKBUF_OK);
+  EXPECT_GE(k, 1u);
+  EXPECT_EQ(view_bytes(v), "abcdef");
+  EXPECT_EQ(h.position, 0u);
+  EXPECT_EQ(h.length, 6u);
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  EXPECT_EQ(chunkbuf_stream_consume(s, &h, 7, &err), CHUNKBUF_ERANGE);
+  EXPECT_EQ(err.code, CHUNKBUF_ERANGE);
+  ASSERT_EQ(chunkbuf_stream_consume(s, &h, 2, &err), CHUNKBUF_OK);
+  EXPECT_EQ(err.code, CHUNKBUF_OK);
+  EXPECT_EQ(h.position, 2u);
+  char buf[2];
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read(s, buf, 1, -1, &n), CHUNKBUF_OK);  // another reader
+  EXPECT_EQ(chunkbuf_stream_consume(s, &h, 1, &err), CHUNKBUF_ESTATE);
+  EXPECT_NE(std::strstr(err.message, "another reader"), nullptr) << err.message;
+  ASSERT_EQ(chunkbuf_stream_readable_amount(s, &n), CHUNKBUF_OK);
+  EXPECT_EQ(n, 3u);
+  chunkbuf_stream_free(s);
+}
+
+// Eight C API readers through peek + consume: each byte reaches one reader.
+TEST(StreamShareCapi, EightReadersNeverShareAByte) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  constexpr int kReaders = 8;
+  constexpr size_t kBytes = 1 << 16;
+  std::vector<size_t> taken(kReaders, 0);
+  std::vector<std::string> bad(kReaders);
+  std::vector<std::thread> ts;
+  for (int r = 0; r < kReaders; ++r)
+    ts.emplace_back([&, r] {
+      for (;;) {
+        chunkbuf_view* v = nullptr;
+        chunkbuf_handout h;
+        int rc = chunkbuf_stream_peek(s, 1, 64, nullptr, &v, &h);
+        if (rc != CHUNKBUF_OK) {
+          bad[r] = "peek failed";
+          return;
+        }
+        std::string got = view_bytes(v);
+        if (got.empty()) return;  // EOF
+        rc = chunkbuf_stream_consume(s, &h, got.size(), nullptr);
+        if (rc == CHUNKBUF_ESTATE) continue;
+        if (rc != CHUNKBUF_OK) {
+          bad[r] = "consume failed";
+          return;
+        }
+        for (size_t i = 0; i < got.size(); ++i)  // byte at position p holds p % 251
+          if (static_cast<unsigned char>(got[i]) != (h.position - got.size() + i) % 251) bad[r] = "wrong byte";
+        taken[r] += got.size();
+      }
+    });
+  std::string data(kBytes, '\0');
+  for (size_t i = 0; i < kBytes; ++i) data[i] = static_cast<char>(i % 251);
+  for (size_t off = 0; off < kBytes; off += 1000)
+    ASSERT_EQ(chunkbuf_stream_write(s, data.data() + off, std::min<size_t>(1000, kBytes - off), -1), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_close(s), CHUNKBUF_OK);
+  size_t total = 0;
+  for (int r = 0; r < kReaders; ++r) {
+    ts[r].join();
+    EXPECT_EQ(bad[r], "") << "reader " << r;
+    total += taken[r];
+  }
+  EXPECT_EQ(total, kBytes);
+  chunkbuf_stream_free(s);
+}
+
+}  // namespace
