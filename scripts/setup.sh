@@ -7,7 +7,7 @@ APT_PACKAGES=(
   meson ninja-build pkg-config g++ gcc
   libgtest-dev libgmock-dev libssl-dev nlohmann-json3-dev
   swig lua5.4 liblua5.4-dev lua-dkjson
-  libevent-dev libbenchmark-dev
+  libevent-dev libbenchmark-dev libabsl-dev
   clang libclang-rt-14-dev abigail-tools
   valgrind luajit
   cmake luarocks ccache

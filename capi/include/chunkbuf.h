@@ -5,32 +5,102 @@
  * blocking cross-thread streams, behind a stable C ABI.
  *
  *   chunkbuf_pool    size-classed, refcounted memory blocks (thread-safe)
- *   chunkbuf_buffer  a growable chain of segments: the stream being parsed
- *                    or built (one owner at a time, like a std::vector)
+ *   chunkbuf_buffer  a growable chain of segments: the bytes being parsed
+ *                    or built (one thread at a time, like a std::vector)
  *   chunkbuf_view    an immutable, refcounted list of segments cut from a
  *                    buffer; valid until released, never sees later writes,
  *                    shareable across threads
  *   chunkbuf_stream  a thread-safe buffer with a writer side and a blocking
  *                    reader side
+ *   chunkbuf_framer  a decoder that cuts messages out of a buffer as views:
+ *                    by delimiter or by length prefix (it keeps only its
+ *                    configuration)
+ *   chunkbuf_ring    a fixed-capacity byte ring for bounded copying
  *
  * Rules that hold for every function below
  * ----------------------------------------
- *  - A function that can fail returns an int status: CHUNKBUF_OK (0) or a
+ *  Status. A function that can fail returns an int: CHUNKBUF_OK (0) or a
  *    negative CHUNKBUF_E* code. Results go through out-parameters, which are
- *    written only on success unless the function says otherwise.
- *  - chunkbuf_strerror(code) names a code; chunkbuf_last_error() returns a
- *    thread-local message describing the most recent failure on this thread.
- *  - Every handle is checked on entry. NULL, a handle of another kind, or a
- *    handle already freed/released (while its memory is still quarantined)
- *    yields CHUNKBUF_EHANDLE, never a crash.
- *  - chunkbuf_*_free(NULL) and chunkbuf_view_release(NULL) are no-ops.
- *  - A failed call leaves every byte where it was: no partial append, no
- *    partial consume.
- *  - Out of memory is CHUNKBUF_ENOMEM; chunkbuf never aborts the host.
- *  - Options structs start with `struct_size`; initialise them with the
- *    matching *_INIT macro. A size chunkbuf does not know is CHUNKBUF_EVERSION.
- *  - Offsets and lengths are byte counts (size_t). "Not found" is reported
+ *    written only on success unless the function says otherwise. Every
+ *    function that takes a handle returns CHUNKBUF_EHANDLE for a NULL handle,
+ *    a handle of another kind, or one already freed (see "Stale handles"),
+ *    and CHUNKBUF_EINVAL when a required pointer is NULL (a data pointer may
+ *    be NULL when its length is 0); the "Returns:" line of each function
+ *    lists its other codes. chunkbuf_strerror(code) names a code;
+ *    chunkbuf_last_error() returns a thread-local message describing the
+ *    most recent failure on the calling thread.
+ *  Atomicity. A failed call leaves every byte where it was: no partial
+ *    append, no partial consume. Out of memory is CHUNKBUF_ENOMEM; chunkbuf
+ *    never aborts the host.
+ *  Ownership. "Out: a new reference" means the caller owns what *out points
+ *    to and must give it back exactly once: chunkbuf_view_release for views,
+ *    the matching _free for other handles. "Out: borrowed until X" means the
+ *    memory belongs to chunkbuf; do not free it, and do not use it after X.
+ *    Nothing else is handed over: chunkbuf copies what it needs from the
+ *    caller's arguments before it returns (except memory adopted with a
+ *    free_fn, see below).
+ *  Threads. A pool, a view and a stream may be used from any number of
+ *    threads at once (chunkbuf_stream_free excepted). A buffer, a framer and
+ *    a ring belong to one thread at a time: calls on one of them must not
+ *    overlap, but the object may move between threads, and distinct objects
+ *    are independent even when they share blocks or views. Each section says
+ *    the same for its object; a function names its thread rule only when it
+ *    differs.
+ *  free_fn. Memory adopted by reference (append_ref, write_ref) carries a
+ *    chunkbuf_free_fn that runs exactly once, when no buffer, view or stream
+ *    refers to the bytes any longer. It runs synchronously, on the thread of
+ *    the call that dropped the last reference, before that call returns:
+ *    functions that can drop references say "free_fn: may run one" (others
+ *    never do). A free_fn must be quick and must not call chunkbuf functions
+ *    on the object whose call ran it.
+ *  Stale handles. chunkbuf_*_free(NULL) and chunkbuf_view_release(NULL) are
+ *    no-ops. A freed handle's memory is quarantined: a later call with it is
+ *    CHUNKBUF_EHANDLE ("already freed"), and a second free is ignored, until
+ *    the thread that freed it has freed 4096 more views (1024 more buffers or
+ *    streams; 256 more pools, framers or rings). After that its memory may
+ *    serve a new handle, so detection is a safety net, not a license.
+ *  Options. Options structs start with `struct_size`; initialise them with
+ *    the matching *_INIT macro. A struct only grows at its end: a caller
+ *    built against an older header passes its smaller struct_size and the
+ *    fields it does not know take their defaults; a size below the first
+ *    release's or above this library's is CHUNKBUF_EVERSION.
+ *  Versions. Each function says "Since X.Y.", the version that added it.
+ *    Adding functions bumps the minor version; a program built against
+ *    header X.Y runs with any library X'.Y' where X' = X and Y' >= Y
+ *    (chunkbuf_version() tells). Symbols carry version nodes (CHUNKBUF_1.0
+ *    for 0.1, CHUNKBUF_1.2 for 0.2), so the dynamic linker refuses a library
+ *    that lacks one the program uses.
+ *  Offsets and lengths are byte counts (size_t). "Not found" is reported
  *    as CHUNKBUF_NPOS in the position out-parameter, with status CHUNKBUF_OK.
+ *
+ * Vocabulary: one word, one meaning, on every object and in every binding
+ * -----------------------------------------------------------------------
+ *  new / free        create and destroy a handle. Views are refcounted
+ *                    instead: retain / release. Bindings spell free in
+ *                    their language's idiom (Go Close/Release, Python
+ *                    close() and `with`, Lua __gc) except on a stream.
+ *  close             end of writing (EOF) on a stream, in C and in every
+ *                    binding; never "free".
+ *  len               the bytes a buffer or view holds.
+ *  readable_amount   the bytes waiting to be read (stream, ring);
+ *  writable_amount   the bytes a write would take now (ring).
+ *  read              copy bytes out and consume them (buffer, stream, ring).
+ *  peek              look without consuming (bytes, typed values, records).
+ *  take              consume and hand out as a view, without the
+ *                    delimiter unless asked (take_until, take_line, ...);
+ *                    the stream's readline keeps its "\n", as Python's does.
+ *  split_to          take exactly n bytes as a view.
+ *  advance           drop bytes without looking.
+ *  max_len, max      a limit on bytes; 0 means no limit. The one exception
+ *                    is chunkbuf_buffer_read_from_fd, where one readv(2)
+ *                    needs a size: 0 reads up to CHUNKBUF_FD_READ_DEFAULT.
+ *  max_records       the room in a caller's record array (>= 1).
+ *  _get              fills a caller's struct (pool_stats_get: the name
+ *                    pool_stats is the struct's); a query of one value is
+ *                    a noun (buffer_len, pool_tenant_usage, stream_tell).
+ *  0.1 names replaced in 0.2 stay exported and declared, marked
+ *  CHUNKBUF_DEPRECATED: chunkbuf_ring_available (-> ring_readable_amount)
+ *  and chunkbuf_ring_remaining (-> ring_writable_amount).
  *
  * The header compiles as C99 and as C++.
  */
@@ -59,7 +129,9 @@ extern "C" {
 #define CHUNKBUF_DEPRECATED
 #endif
 
-/* ---------------------------------------------------------------- version */
+/* ---------------------------------------------------------------- version
+ * Any thread; no handle; never fails.
+ */
 
 #define CHUNKBUF_VERSION_MAJOR 0
 #define CHUNKBUF_VERSION_MINOR 2
@@ -67,14 +139,17 @@ extern "C" {
 #define CHUNKBUF_VERSION_NUMBER \
   (CHUNKBUF_VERSION_MAJOR * 10000 + CHUNKBUF_VERSION_MINOR * 100 + CHUNKBUF_VERSION_PATCH)
 
-/* The CHUNKBUF_VERSION_NUMBER the library was built with. Bindings compare it
- * with the number of the header they were built against. */
+/* Returns the CHUNKBUF_VERSION_NUMBER the library was built with. A binding
+ * built against this header accepts a library of the same major version
+ * whose number is at least the header's. Since 0.1. */
 CHUNKBUF_API unsigned chunkbuf_version(void);
-/* The version as a string, e.g. "0.1.0". Never NULL. */
+/* Returns the version as a string, e.g. "0.2.0": static, never NULL.
+ * Since 0.1. */
 CHUNKBUF_API const char *chunkbuf_version_string(void);
 
 /* Optional features compiled into this library (bit mask). */
 #define CHUNKBUF_FEATURE_SHA256 0x1u /* chunkbuf_view_sha256 works */
+/* Returns the CHUNKBUF_FEATURE_* bits of this library. Since 0.1. */
 CHUNKBUF_API unsigned chunkbuf_features(void);
 
 /* ----------------------------------------------------------------- errors */
@@ -96,11 +171,13 @@ CHUNKBUF_API unsigned chunkbuf_features(void);
 #define CHUNKBUF_EVERSION (-14) /* unknown options struct size */
 #define CHUNKBUF_ECANCELED (-15) /* a blocking call's cancel token fired */
 
-/* A static name for a code ("invalid argument", ...). Never NULL. */
+/* Returns a static name for code ("invalid argument", ...; "unknown error"
+ * for a number that is no code): never NULL. Any thread. Since 0.1. */
 CHUNKBUF_API const char *chunkbuf_strerror(int code);
-/* The detail message of the most recent failure on the calling thread.
- * Advisory; never NULL ("" before any failure). Valid until the next
- * chunkbuf call on this thread. */
+/* Returns the detail message of the most recent failure on the calling
+ * thread: advisory, never NULL ("" before any failure). Borrowed until the
+ * next chunkbuf call on this thread. A goroutine or green thread that may
+ * change OS threads between two calls must not rely on it. Since 0.1. */
 CHUNKBUF_API const char *chunkbuf_last_error(void);
 
 #define CHUNKBUF_NPOS ((size_t)-1)
@@ -126,7 +203,8 @@ typedef struct chunkbuf_buffer chunkbuf_buffer;
 typedef struct chunkbuf_view chunkbuf_view;
 typedef struct chunkbuf_stream chunkbuf_stream;
 
-/* Called once when chunkbuf no longer needs memory adopted by reference. */
+/* Called once when chunkbuf no longer needs memory adopted by reference
+ * (see "free_fn" above for when and on which thread). */
 typedef void (*chunkbuf_free_fn)(void *user_data);
 
 /* ------------------------------------------------------------------- pool
@@ -176,31 +254,50 @@ typedef struct chunkbuf_pool_stats {
  * are read; meanwhile they are a momentary estimate. */
 #define CHUNKBUF_POOL_STATS_INIT {sizeof(chunkbuf_pool_stats), 0, 0, {0}, {0}, {0}, 0, 0, 0, 0, 0}
 
-/* Create a pool. opts may be NULL for defaults. */
+/* Creates a pool. opts may be NULL for defaults.
+ * Returns: OK; EVERSION (opts->struct_size); ENOMEM.
+ * Out: *out a new pool handle (chunkbuf_pool_free). Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_new(const chunkbuf_pool_options *opts, chunkbuf_pool **out);
-/* Drop the handle. Blocks still referenced keep the pool's memory alive. */
+/* Frees the handle. Blocks still referenced by buffers, views and streams
+ * keep the pool's memory alive until they are released; the last release
+ * frees the pool. NULL and the default pool are no-ops. free_fn: never
+ * (adopted memory is not pooled). Must not overlap other calls with this
+ * handle. Since 0.1. */
 CHUNKBUF_API void chunkbuf_pool_free(chunkbuf_pool *pool);
-/* The process-wide default pool (never freed; chunkbuf_pool_free on it is
- * a no-op). Used wherever an options struct leaves `pool` NULL. */
+/* Returns the process-wide default pool: never NULL, never freed
+ * (chunkbuf_pool_free on it is a no-op). Used wherever an options struct
+ * leaves `pool` NULL. Since 0.1. */
 CHUNKBUF_API chunkbuf_pool *chunkbuf_pool_default(void);
-/* Fill *stats (stats->struct_size must be set, see _INIT). */
+/* Fills *stats; set stats->struct_size first (CHUNKBUF_POOL_STATS_INIT). An
+ * older, smaller struct gets the counters it has.
+ * Returns: OK; EVERSION (struct_size). Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_stats_get(chunkbuf_pool *pool, chunkbuf_pool_stats *stats);
-/* Give every cached free block back to the system. */
+/* Gives every cached free block back to the system, the per-thread caches'
+ * too. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_trim(chunkbuf_pool *pool);
-/* Tenants (ids 1..UINT32_MAX; 0 means "no tenant"). quota 0 = unlimited.
- * A block acquisition that would take a tenant past its quota fails with
- * CHUNKBUF_ELIMIT. */
+/* Sets a tenant's quota in bytes of pool blocks (tenant ids 1..UINT32_MAX;
+ * 0 means "no tenant"); quota 0 = unlimited. A block acquisition that would
+ * take the tenant past its quota fails with CHUNKBUF_ELIMIT.
+ * Returns: OK; EINVAL (tenant 0); ENOMEM (first use of the tenant).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_set_tenant_quota(chunkbuf_pool *pool, uint32_t tenant, size_t quota);
-/* Bytes of pool blocks currently held on behalf of tenant. */
+/* *live = the bytes of pool blocks currently held on behalf of tenant.
+ * Returns: OK; EINVAL (tenant 0); ENOMEM (first use of the tenant).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_tenant_usage(chunkbuf_pool *pool, uint32_t tenant, size_t *live);
 
 /* ------------------------------------------------------------- content kinds
  * A view carries a content-kind tag. Kind 0 is "raw". New kinds are
  * registered by name at run time; registering a known name returns its id.
+ * Any thread.
  */
 #define CHUNKBUF_KIND_RAW 0u
+/* *kind = the id of name (1..63 bytes), registering it on first use.
+ * Returns: OK; EINVAL (empty or too long name); ELIMIT (no ids left);
+ * ENOMEM. Since 0.1. */
 CHUNKBUF_API int chunkbuf_kind_register(const char *name, uint32_t *kind);
-/* *name points to static storage valid for the life of the process. */
+/* *name = the name of kind. Out: borrowed for the life of the process.
+ * Returns: OK; EINVAL (unregistered kind). Since 0.1. */
 CHUNKBUF_API int chunkbuf_kind_name(uint32_t kind, const char **name);
 
 /* ----------------------------------------------------------------- buffer */
@@ -240,103 +337,149 @@ typedef struct chunkbuf_record {
   size_t delim_length;
 } chunkbuf_record;
 
+/* Creates an empty buffer. opts may be NULL for defaults.
+ * Returns: OK; EVERSION (opts->struct_size); EINVAL (min_chunk above
+ * 1 GiB); EHANDLE (opts->pool); ENOMEM.
+ * Out: *out a new buffer handle (chunkbuf_buffer_free). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_new(const chunkbuf_buffer_options *opts, chunkbuf_buffer **out);
+/* Frees the buffer and drops its references; views taken from it stay
+ * valid. NULL is a no-op. free_fn: may run one. Since 0.1. */
 CHUNKBUF_API void chunkbuf_buffer_free(chunkbuf_buffer *buf);
+/* *len = the bytes the buffer holds (not counting an open reservation).
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_len(const chunkbuf_buffer *buf, size_t *len);
 
 /* -- write side. Each fails with ESTATE while a reservation is open and with
  *    ELIMIT when max_bytes would be exceeded (nothing is appended then). */
 
-/* Copy len bytes in. */
+/* Copies len bytes in. Returns: OK; ESTATE; ELIMIT; ENOMEM. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_append(chunkbuf_buffer *buf, const void *data, size_t len);
-/* Adopt len bytes at data without copying. free_fn(user_data) is called
- * exactly once, when no buffer or view refers to the bytes any longer
- * (also when the call fails, unless it fails with EHANDLE or EINVAL).
- * free_fn may be NULL. */
+/* Adopts len bytes at data without copying: they must stay valid and
+ * unchanged until free_fn(user_data) runs. free_fn (may be NULL) runs
+ * exactly once, when no buffer or view refers to the bytes any longer;
+ * also when the call fails, unless it fails with EHANDLE or EINVAL (then
+ * the caller keeps the memory).
+ * Returns: OK; ESTATE; ELIMIT; ENOMEM. free_fn: may run this one, on
+ * failure. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_append_ref(chunkbuf_buffer *buf, const void *data, size_t len,
                                             chunkbuf_free_fn free_fn, void *user_data);
-/* Adopt n regions at once; free_fn(user_data) runs once, after the last of
- * them is released. Same failure rules as chunkbuf_buffer_append_ref. */
+/* Adopts n regions at once; free_fn(user_data) runs once, after the last of
+ * them is released. Same rules as chunkbuf_buffer_append_ref, plus EINVAL
+ * for a region with a NULL base or lengths that overflow. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_append_refv(chunkbuf_buffer *buf, const struct iovec *iov, size_t n,
                                              chunkbuf_free_fn free_fn, void *user_data);
-/* Append a view's bytes without copying (the view stays valid). */
+/* Appends a view's bytes without copying (the view stays the caller's).
+ * A linear buffer copies them. Returns: OK; ESTATE; ELIMIT; ENOMEM.
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_append_view(chunkbuf_buffer *buf, const chunkbuf_view *view);
-/* Reserve at least n writable bytes at the end, as up to max_iov spans of
- * pool memory (max_iov 1 asks for one contiguous span). *n_iov receives the
- * number of spans. Only one reservation may be open. */
+/* Reserves at least n writable bytes at the end, as up to max_iov spans of
+ * pool memory (max_iov 1 asks for one contiguous span). Only one
+ * reservation may be open; commit closes it.
+ * Returns: OK; ESTATE (one is open); EINVAL (max_iov 0); ELIMIT; ENOMEM.
+ * Out: iov[0..*n_iov) borrowed until the commit. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_reserve(chunkbuf_buffer *buf, size_t n, struct iovec *iov, size_t max_iov,
                                          size_t *n_iov);
-/* Make the first n reserved bytes part of the buffer and close the
- * reservation (n 0 cancels it). ESTATE without a reservation, ERANGE if n
- * exceeds what was reserved (the reservation stays open then). */
+/* Makes the first n reserved bytes part of the buffer and closes the
+ * reservation (n 0 cancels it).
+ * Returns: OK; ESTATE (no reservation); ERANGE (n exceeds what was
+ * reserved; the reservation stays open). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_commit(chunkbuf_buffer *buf, size_t n);
-/* readv(2) up to max bytes (0: up to 64 KiB) straight into pool memory.
- * *nread is 0 at end of file. EAGAIN when the fd would block; EIO with the
- * errno text in chunkbuf_last_error() on other errors. */
+/* The read size chunkbuf_buffer_read_from_fd uses for max 0. */
+#define CHUNKBUF_FD_READ_DEFAULT 65536u
+/* Calls readv(2) once for up to max bytes (0: CHUNKBUF_FD_READ_DEFAULT)
+ * straight into pool memory and appends what arrived. *nread is 0 at end
+ * of file. Returns: OK; EINVAL (negative fd); ESTATE; ELIMIT; ENOMEM;
+ * EAGAIN (the fd would block); EIO (errno text in chunkbuf_last_error()).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_read_from_fd(chunkbuf_buffer *buf, int fd, size_t max, size_t *nread);
 
 /* -- inspect (never changes the buffer; allowed during a reservation) */
 
-/* First occurrence of needle (nlen >= 1 bytes) starting within [start, end)
- * and lying wholly inside [start, end); end may be CHUNKBUF_NPOS for "to the
- * end". Linear time, correct across segment boundaries. *pos = CHUNKBUF_NPOS
- * when absent. ERANGE if start > len. */
+/* *pos = the first occurrence of needle (nlen >= 1 bytes) starting within
+ * [start, end) and lying wholly inside [start, end); end may be
+ * CHUNKBUF_NPOS for "to the end". CHUNKBUF_NPOS when absent. Linear time,
+ * correct across segment boundaries.
+ * Returns: OK; EINVAL (nlen 0); ERANGE (start > len). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_find(const chunkbuf_buffer *buf, const void *needle, size_t nlen, size_t start,
                                       size_t end, size_t *pos);
-/* Last occurrence lying wholly inside [start, end). */
+/* *pos = the last occurrence lying wholly inside [start, end), as
+ * chunkbuf_buffer_find. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_rfind(const chunkbuf_buffer *buf, const void *needle, size_t nlen, size_t start,
                                        size_t end, size_t *pos);
-/* Describe the first min(n, len) bytes as up to max_iov iovecs. The spans
- * are valid until the next change to the buffer. *n_iov gets the count;
- * fewer bytes than asked are described when max_iov runs out. */
+/* Describes the first min(n, len) bytes as up to max_iov iovecs; fewer
+ * bytes than asked are described when max_iov runs out.
+ * Returns: OK. Out: iov[0..*n_iov) borrowed until the next change to the
+ * buffer. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_peek(const chunkbuf_buffer *buf, size_t n, struct iovec *iov, size_t max_iov,
                                       size_t *n_iov);
-/* Number of segments currently holding the buffer's bytes. */
+/* *count = the segments currently holding the buffer's bytes.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_segment_count(const chunkbuf_buffer *buf, size_t *count);
-/* Make the first n bytes contiguous (copying only when they span segments)
- * and set *data to them. Valid until the next change. ERANGE if n > len. */
+/* Makes the first n bytes contiguous (copying only when they span
+ * segments) and sets *data to them.
+ * Returns: OK; ERANGE (n > len); ESTATE; ENOMEM. Out: *data borrowed until
+ * the next change to the buffer. free_fn: may run one (the segments it
+ * copied from). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_coalesce(chunkbuf_buffer *buf, size_t n, const void **data);
-/* *equal = 1 if the buffer's bytes are exactly data[0..len), else 0. */
+/* *equal = 1 if the buffer's bytes are exactly data[0..len), else 0.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_equals(const chunkbuf_buffer *buf, const void *data, size_t len, int *equal);
-/* Copy up to n bytes starting at offset into dst without consuming them.
- * *copied = min(n, len - offset). ERANGE if offset > len. */
+/* Copies up to n bytes starting at offset into dst without consuming them;
+ * *copied = min(n, len - offset). Returns: OK; ERANGE (offset > len).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_copy_out(const chunkbuf_buffer *buf, size_t offset, void *dst, size_t n,
                                           size_t *copied);
-/* Non-consuming typed reads at offset. ENEEDMORE if the buffer is short. */
+/* *out = the unsigned integer of 1, 2, 4 or 8 bytes at offset, in order
+ * CHUNKBUF_BE or CHUNKBUF_LE, without consuming it.
+ * Returns: OK; ENEEDMORE (the buffer is short); EINVAL (order).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_peek_u8(const chunkbuf_buffer *buf, size_t offset, uint8_t *out);
 CHUNKBUF_API int chunkbuf_buffer_peek_u16(const chunkbuf_buffer *buf, size_t offset, int order, uint16_t *out);
 CHUNKBUF_API int chunkbuf_buffer_peek_u32(const chunkbuf_buffer *buf, size_t offset, int order, uint32_t *out);
 CHUNKBUF_API int chunkbuf_buffer_peek_u64(const chunkbuf_buffer *buf, size_t offset, int order, uint64_t *out);
 
-/* -- consume. Each fails with ESTATE while a reservation is open. */
+/* -- consume. Each fails with ESTATE while a reservation is open, and may
+ *    run a free_fn (of bytes it drops), except split_to. */
 
-/* Drop the first n bytes. ERANGE if n > len (nothing dropped). */
+/* Drops the first n bytes. Returns: OK; ERANGE (n > len; nothing dropped);
+ * ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_advance(chunkbuf_buffer *buf, size_t n);
-/* Copy up to n bytes out and consume them; *nread = min(n, len). */
+/* Copies up to n bytes out and consumes them; *nread = min(n, len).
+ * Returns: OK; ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_read(chunkbuf_buffer *buf, void *dst, size_t n, size_t *nread);
-/* Move the first n bytes into a new view (zero copy). ERANGE if n > len. */
+/* Moves the first n bytes into a view (zero copy).
+ * Returns: OK; ERANGE (n > len); ESTATE; ENOMEM.
+ * Out: *out a new view reference. free_fn: never. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_split_to(chunkbuf_buffer *buf, size_t n, chunkbuf_view **out);
-/* Take the bytes before the first occurrence of delim (dlen >= 1) as a view
- * and consume them and the delimiter; include != 0 keeps the delimiter in
- * the view. ENEEDMORE when delim is absent; ELIMIT when max_len != 0 and no
- * delimiter starts within the first max_len bytes (nothing consumed). */
+/* Takes the bytes before the first occurrence of delim (dlen >= 1) as a
+ * view and consumes them and the delimiter; include != 0 keeps the
+ * delimiter in the view.
+ * Returns: OK; ENEEDMORE (delim absent); ELIMIT (max_len != 0 and no
+ * delimiter starts within the first max_len bytes); EINVAL (dlen 0);
+ * ESTATE; ENOMEM. Nothing is consumed on failure.
+ * Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_take_until(chunkbuf_buffer *buf, const void *delim, size_t dlen, int include,
                                             size_t max_len, chunkbuf_view **out);
-/* Take one line (without its end-of-line bytes) as a view. ENEEDMORE when no
- * complete line is buffered; ELIMIT when max_len != 0 and the line is longer
- * than max_len (nothing consumed). */
+/* Takes one line, without its end-of-line bytes, as a view.
+ * Returns: OK; ENEEDMORE (no complete line buffered); ELIMIT (max_len != 0
+ * and the line is longer); EINVAL (eol); ESTATE; ENOMEM. Nothing is
+ * consumed on failure. Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_take_line(chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len,
                                            chunkbuf_view **out);
-/* Batch: take up to max_records complete lines in one call. All of them,
- * end-of-line bytes included, are returned as one view (*out), and
- * records[i] locates line i inside it. *n_records = 0 and *out = NULL when
- * no complete line is buffered (status OK). ELIMIT only when the first
- * pending line is too long; a too-long line after some taken ones is left
- * for the next call. */
+/* Batch: takes up to max_records complete lines in one call. All of them,
+ * end-of-line bytes included, are one view (*out), and records[i] locates
+ * line i inside it. *n_records = 0 and *out = NULL when no complete line is
+ * buffered (status OK).
+ * Returns: OK; ELIMIT (only when the first pending line is too long; a
+ * too-long line after some taken ones is left for the next call); EINVAL
+ * (eol); ESTATE; ENOMEM.
+ * Out: *out a new view reference (or NULL); records[0..*n_records) filled.
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_take_lines(chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len,
                                             chunkbuf_record *records, size_t max_records, size_t *n_records,
                                             chunkbuf_view **out);
-/* Batch: like take_lines, with records separated by the bytes of delim. */
+/* Batch: like take_lines, with records separated by the bytes of delim
+ * (EINVAL for dlen 0). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_take_records(chunkbuf_buffer *buf, const void *delim, size_t dlen, size_t max_len,
                                               chunkbuf_record *records, size_t max_records, size_t *n_records,
                                               chunkbuf_view **out);
@@ -346,62 +489,95 @@ CHUNKBUF_API int chunkbuf_buffer_take_records(chunkbuf_buffer *buf, const void *
  * with chunkbuf_buffer_advance(offset + length + delim_length of the last
  * record used). This is how a binding hands out lines one by one from a
  * batch without losing any when its caller stops early. Allowed while a
- * reservation is open. ELIMIT as for take_lines. */
+ * reservation is open; free_fn: never.
+ * Returns: OK; ELIMIT as for take_lines; EINVAL (eol, dlen 0).
+ * Out: records[0..*n_records) filled. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_peek_lines(const chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len,
                                             chunkbuf_record *records, size_t max_records, size_t *n_records);
 CHUNKBUF_API int chunkbuf_buffer_peek_records(const chunkbuf_buffer *buf, const void *delim, size_t dlen,
                                               size_t max_len, chunkbuf_record *records, size_t max_records,
                                               size_t *n_records);
-/* writev(2) up to max bytes (0: all) of the segments and consume what was
- * written. EAGAIN when the fd would block; EIO on other errors. */
+/* Calls writev(2) for up to max bytes (0: all) of the segments and consumes
+ * what was written; *nwritten says how much.
+ * Returns: OK; EINVAL (negative fd); ESTATE; EAGAIN (the fd would block);
+ * EIO (errno text in chunkbuf_last_error()). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_write_to_fd(chunkbuf_buffer *buf, int fd, size_t max, size_t *nwritten);
 
 /* ------------------------------------------------------------------- view
- * Views are immutable and may be used from several threads at once.
- * Retain and release are atomic.
+ * Views are immutable: every function here may be called from any number of
+ * threads at once, retain and release included (they are atomic). A view's
+ * bytes stay valid and unchanged until its last reference is released.
  */
 
+/* Adds a reference: the view stays valid until one more release.
+ * Returns: OK; ELIMIT (2^32 - 1 references). Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_retain(chunkbuf_view *view);
+/* Drops a reference; the last one frees the view and the blocks only it
+ * held. NULL and an already released view are no-ops. free_fn: may run
+ * one. Since 0.1. */
 CHUNKBUF_API void chunkbuf_view_release(chunkbuf_view *view);
-/* A new view of the given bytes (copied once into pool memory). pool may be
- * NULL for the default pool. */
+/* A new view of a copy of data[0..len) in one block of pool (NULL: the
+ * default pool). Returns: OK; EHANDLE (pool); ENOMEM.
+ * Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_from_bytes(chunkbuf_pool *pool, const void *data, size_t len, chunkbuf_view **out);
+/* *len = the bytes the view shows. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_len(const chunkbuf_view *view, size_t *len);
-/* Number of segments (a view of one segment is contiguous). */
+/* *count = the view's segments (one segment is contiguous).
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_segment_count(const chunkbuf_view *view, size_t *count);
-/* Describe segments [first, first+max_iov) as iovecs. The memory is valid as
- * long as the view is. *n_iov gets the count. */
+/* Describes segments [first, first+max_iov) as iovecs; *n_iov gets the
+ * count. Returns: OK; ERANGE (first > segment count).
+ * Out: the spans are borrowed until the view is released. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_segments(const chunkbuf_view *view, size_t first, struct iovec *iov, size_t max_iov,
                                         size_t *n_iov);
-/* Pointer to the bytes of a contiguous view (0 or 1 segment); ESTATE if the
- * view has several segments (see chunkbuf_view_contiguous). */
+/* Points *data at the bytes of a contiguous view (0 or 1 segment).
+ * Returns: OK; ESTATE (several segments: see chunkbuf_view_contiguous).
+ * Out: *data borrowed until the view is released. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_data(const chunkbuf_view *view, const void **data, size_t *len);
-/* A view of bytes [start, end) (end may be CHUNKBUF_NPOS). ERANGE when
- * start > end or end > len. Zero copy; inherits kind and tenant. */
+/* A view of bytes [start, end) (end may be CHUNKBUF_NPOS); zero copy;
+ * inherits kind and tenant. Returns: OK; ERANGE (start > end or end > len);
+ * ENOMEM. Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_slice(const chunkbuf_view *view, size_t start, size_t end, chunkbuf_view **out);
+/* *pos = the first occurrence of needle, as chunkbuf_buffer_find.
+ * Returns: OK; EINVAL (nlen 0); ERANGE (start > len). Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_find(const chunkbuf_view *view, const void *needle, size_t nlen, size_t start,
                                     size_t end, size_t *pos);
+/* *equal = 1 if the view's bytes are exactly data[0..len), else 0.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_equals(const chunkbuf_view *view, const void *data, size_t len, int *equal);
-/* *equal = 1 if both views hold the same bytes. */
+/* *equal = 1 if both views hold the same bytes, else 0.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_equals_view(const chunkbuf_view *a, const chunkbuf_view *b, int *equal);
+/* Copies up to n bytes starting at offset into dst; *copied =
+ * min(n, len - offset). Returns: OK; ERANGE (offset > len). Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_copy_out(const chunkbuf_view *view, size_t offset, void *dst, size_t n,
                                         size_t *copied);
 /* One view of the n views' bytes in order (zero copy). Kind and tenant come
- * from views[0] (raw/none when n is 0). */
+ * from views[0] (raw/none when n is 0). The n views stay the caller's.
+ * Returns: OK; ELIMIT (too many views); ENOMEM.
+ * Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_concat(const chunkbuf_view *const *views, size_t n, chunkbuf_view **out);
-/* A single-segment view of the same bytes: *out is the view itself
- * (retained) when already contiguous, otherwise one copy into pool memory. */
+/* A single-segment view of the same bytes: *out is the view itself, with
+ * one more reference, when it is already contiguous; otherwise one copy
+ * into pool memory. Returns: OK; ELIMIT (as retain); ENOMEM.
+ * Out: *out a new view reference (release it as well as view). Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_contiguous(const chunkbuf_view *view, chunkbuf_view **out);
+/* *kind = the view's content kind. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_kind(const chunkbuf_view *view, uint32_t *kind);
-/* A new view of the same bytes with another kind (EINVAL for an
- * unregistered kind). The original keeps its kind. */
+/* A new view of the same bytes with another kind; the original keeps its
+ * kind. Returns: OK; EINVAL (unregistered kind); ENOMEM.
+ * Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_retag(const chunkbuf_view *view, uint32_t kind, chunkbuf_view **out);
+/* *tenant = the pool tenant the view's bytes are accounted to (0: none).
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_tenant(const chunkbuf_view *view, uint32_t *tenant);
-/* References currently held on the view's first block (by views, buffers
- * and streams); 0 for an empty view. */
+/* *sharers = the references currently held on the view's first block (by
+ * views, buffers and streams); 0 for an empty view. A momentary count.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_sharers(const chunkbuf_view *view, size_t *sharers);
-/* SHA-256 of the visible bytes, without coalescing. ENOTSUP when built
- * without a crypto library (see chunkbuf_features). */
+/* SHA-256 of the visible bytes, without coalescing.
+ * Returns: OK; ENOTSUP (built without a crypto library: see
+ * chunkbuf_features). Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_sha256(const chunkbuf_view *view, uint8_t digest[32]);
 
 
@@ -456,79 +632,109 @@ typedef struct chunkbuf_stream_options {
 } chunkbuf_stream_options;
 #define CHUNKBUF_STREAM_OPTIONS_INIT {sizeof(chunkbuf_stream_options), NULL, CHUNKBUF_UNKNOWN_LENGTH, 0, 0, 0, 0, 0}
 
+/* Creates a stream. opts may be NULL for defaults.
+ * Returns: OK; EVERSION (opts->struct_size); EINVAL (low_water not below
+ * high_water); EHANDLE (opts->pool); ENOMEM; EIO (no eventfd).
+ * Out: *out a new stream handle (chunkbuf_stream_free). Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_new(const chunkbuf_stream_options *opts, chunkbuf_stream **out);
-/* Free the stream and close its readiness fd. Views read from it stay
- * valid. Must not race with calls on it from other threads. */
+/* Frees the stream and closes its readiness fd. Views read from it stay
+ * valid. NULL is a no-op. Threads: must not overlap any other call on the
+ * stream (no reader may be blocked in it). free_fn: may run one.
+ * Since 0.1. */
 CHUNKBUF_API void chunkbuf_stream_free(chunkbuf_stream *s);
 
-/* -- writer side. ECLOSED after close, EABORTED after abort, ELIMIT past
- *    content_length or max_bytes; with a high-water mark, waits up to
- *    timeout_ms for readers to catch up (0: EAGAIN at once). A write is
- *    all or nothing. A zero-length write only reports those errors. */
+/* -- writer side. A write is all or nothing. Returns: OK; ECLOSED (after
+ *    close); EABORTED (after abort); ELIMIT (past content_length or
+ *    max_bytes); EINVAL (timeout_ms); ENOMEM; with a high-water mark, waits
+ *    up to timeout_ms for readers to catch up, then EAGAIN (timeout 0) or
+ *    ETIMEDOUT. A zero-length write only reports those errors. */
+
+/* Copies len bytes in. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_write(chunkbuf_stream *s, const void *data, size_t len, int64_t timeout_ms);
-/* Zero copy; free_fn(user_data) runs once when the bytes are no longer
- * referenced (also on failure, except EHANDLE/EINVAL). */
+/* Adopts len bytes without copying, as chunkbuf_buffer_append_ref:
+ * free_fn(user_data) runs once when the bytes are no longer referenced,
+ * also on failure (except EHANDLE/EINVAL). free_fn: may run this one, on
+ * failure. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_write_ref(chunkbuf_stream *s, const void *data, size_t len,
                                            chunkbuf_free_fn free_fn, void *user_data, int64_t timeout_ms);
+/* Appends a view's bytes without copying (the view stays the caller's).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_write_view(chunkbuf_stream *s, const chunkbuf_view *view, int64_t timeout_ms);
-/* Signal end of file: blocked readers wake, blocked writers get ECLOSED.
- * Idempotent; EABORTED after abort. */
+/* Signals end of file: blocked readers wake, blocked writers get ECLOSED.
+ * Returns: OK (also when already closed); EABORTED (after abort).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_close(chunkbuf_stream *s);
-/* Fail the stream: blocked and later readers and writers get EABORTED,
+/* Fails the stream: blocked and later readers and writers get EABORTED,
  * buffered bytes are dropped. code (any int) is kept for
- * chunkbuf_stream_abort_code; a second abort changes nothing (still OK).
- * Allowed after close. */
+ * chunkbuf_stream_abort_code; a second abort changes nothing. Allowed after
+ * close. Returns: OK. free_fn: may run one. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_abort(chunkbuf_stream *s, int code);
-/* *code = the abort code; ESTATE if the stream was not aborted. */
+/* *code = the abort code. Returns: OK; ESTATE (not aborted). Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_abort_code(const chunkbuf_stream *s, int *code);
 
-/* -- reader side */
+/* -- reader side. Blocking calls return EINVAL for a bad timeout_ms,
+ *    EAGAIN (timeout 0) or ETIMEDOUT when nothing is ready in time, and
+ *    EABORTED after abort; they consume nothing then. In streaming mode the
+ *    bytes read go back to the pool: free_fn: may run one, on the reading
+ *    thread. */
 
-/* Wait until n bytes are unread or EOF, then copy min(n, unread) out.
- * *nread < n only at EOF; *nread = 0 means end of file (or n = 0). */
+/* Waits until n bytes are unread or EOF, then copies min(n, unread) out.
+ * *nread < n only at EOF; *nread = 0 means end of file (or n = 0).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_read(chunkbuf_stream *s, void *dst, size_t n, int64_t timeout_ms, size_t *nread);
-/* Wait until at least one byte is unread or EOF, then copy up to n. */
+/* Waits until at least one byte is unread or EOF, then copies up to n.
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_read1(chunkbuf_stream *s, void *dst, size_t n, int64_t timeout_ms, size_t *nread);
-/* Copy what is there, up to n, without waiting. EAGAIN when nothing is
- * unread and EOF has not come; *nread = 0 at EOF. */
+/* Copies what is there, up to n, without waiting. Returns: OK (*nread = 0
+ * at EOF); EAGAIN (nothing unread and no EOF yet); EABORTED. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_read_nonblock(chunkbuf_stream *s, void *dst, size_t n, size_t *nread);
-/* Like chunkbuf_stream_read, handing the bytes out as a zero-copy view.
- * n = CHUNKBUF_NPOS reads until EOF. */
+/* Like chunkbuf_stream_read, handing the bytes out as a zero-copy view;
+ * n = CHUNKBUF_NPOS reads until EOF. Also ENOMEM.
+ * Out: *out a new view reference (empty at EOF). Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_read_view(chunkbuf_stream *s, size_t n, int64_t timeout_ms, chunkbuf_view **out);
-/* Read one line including its "\n", or max bytes (max 0: no limit), or the
- * rest before EOF (the last line may lack "\n"). An empty view means EOF.
- * Waits (up to timeout_ms) until one of those is there. */
-CHUNKBUF_API int chunkbuf_stream_readline(chunkbuf_stream *s, size_t max, int64_t timeout_ms, chunkbuf_view **out);
-/* Batch: wait for at least one complete line (or EOF), then take up to
+/* Reads one line including its "\n", or max_len bytes (0: no limit), or
+ * the rest before EOF (the last line may lack "\n"); waits (up to
+ * timeout_ms) until one of those is there. Also ENOMEM.
+ * Out: *out a new view reference; an empty view means EOF. Since 0.1. */
+CHUNKBUF_API int chunkbuf_stream_readline(chunkbuf_stream *s, size_t max_len, int64_t timeout_ms,
+                                          chunkbuf_view **out);
+/* Batch: waits for at least one complete line (or EOF), then takes up to
  * max_records (>= 1, else EINVAL) complete lines at once (the last line at
  * EOF may lack "\n"), as one view with records locating each line ("\n"
  * is the delimiter counted in delim_length, 0 for such a last line).
- * *n_records = 0 and *out = NULL at EOF. */
+ * Also ENOMEM. Out: *out a new view reference and records[0..*n_records);
+ * *n_records = 0 and *out = NULL at EOF. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_readlines(chunkbuf_stream *s, chunkbuf_record *records, size_t max_records,
                                            int64_t timeout_ms, size_t *n_records, chunkbuf_view **out);
-/* Unread bytes buffered now (0 after abort). */
+/* *n = the unread bytes buffered now (0 after abort). Never waits.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_readable_amount(const chunkbuf_stream *s, size_t *n);
-/* *eof = 1 when EOF was signalled and nothing is unread (0 after abort). */
+/* *eof = 1 when EOF was signalled and nothing is unread (0 after abort).
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_at_eof(const chunkbuf_stream *s, int *eof);
-/* Find needle (nlen >= 1) wholly inside [start, end) of the unread bytes
- * (end may be CHUNKBUF_NPOS); positions are relative to the read position,
- * *pos = CHUNKBUF_NPOS when absent. ERANGE if start > unread bytes. Does
- * not wait. */
+/* *pos = the first occurrence of needle (nlen >= 1) wholly inside
+ * [start, end) of the unread bytes (end may be CHUNKBUF_NPOS), relative to
+ * the read position; CHUNKBUF_NPOS when absent. Never waits.
+ * Returns: OK; EINVAL (nlen 0); ERANGE (start > unread bytes); EABORTED.
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_find(const chunkbuf_stream *s, const void *needle, size_t nlen, size_t start,
                                       size_t end, size_t *pos);
-/* Retained mode only (ESTATE otherwise). whence: SEEK_SET, SEEK_CUR, or
- * SEEK_END (only after EOF, else ESTATE); another value is EINVAL. ERANGE
- * for a position before 0 or past the bytes written (the position stays).
- * *pos (may be NULL) receives the new position. */
+/* Moves the read position of a retained stream. whence: SEEK_SET,
+ * SEEK_CUR, or SEEK_END (only after EOF). *pos (may be NULL) receives the
+ * new position. Returns: OK; ESTATE (streaming mode, or SEEK_END before
+ * EOF); EINVAL (whence); ERANGE (before 0 or past the bytes written; the
+ * position stays); EABORTED. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_seek(chunkbuf_stream *s, int64_t offset, int whence, uint64_t *pos);
-/* The absolute read position: bytes read so far, or where seek put it. */
+/* *pos = the absolute read position: bytes read so far, or where seek put
+ * it. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_tell(const chunkbuf_stream *s, uint64_t *pos);
-/* A file descriptor (eventfd) that is readable exactly while data or EOF
- * (or abort) is available to read: read1 and read_nonblock return at
- * once then (a line or n bytes may still be incomplete).
- * Owned by the stream; do not read, write or close it. The stream keeps the
- * fd in step from the first call of this function on; until then it makes
- * no eventfd system calls (the hand-off path stays free of them). */
+/* *fd = a file descriptor (eventfd) that is readable exactly while data or
+ * EOF (or abort) is available to read: read1 and read_nonblock return at
+ * once then (a line or n bytes may still be incomplete). The stream keeps
+ * the fd in step from the first call of this function on; until then it
+ * makes no eventfd system calls (the hand-off path stays free of them).
+ * Returns: OK. Out: *fd borrowed until chunkbuf_stream_free; do not read,
+ * write or close it. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_readiness_fd(const chunkbuf_stream *s, int *fd);
 
 /* -- shared ownership (since 0.2). chunkbuf_stream_new returns a stream
@@ -634,9 +840,10 @@ CHUNKBUF_API int chunkbuf_stream_consume(chunkbuf_stream *s, chunkbuf_handout *h
 /* ----------------------------------------------------------------- framer
  * Framers cut messages out of a buffer as zero-copy views. A framer holds
  * only its configuration: it may serve any number of buffers, one call at a
- * time. When no complete frame is buffered the result is CHUNKBUF_ENEEDMORE
- * and nothing is consumed; a frame longer than max_frame is CHUNKBUF_ELIMIT
- * and nothing is consumed.
+ * time (the buffer's own rule applies too). When no complete frame is
+ * buffered the result is CHUNKBUF_ENEEDMORE and nothing is consumed; a
+ * frame longer than max_frame is CHUNKBUF_ELIMIT and nothing is consumed;
+ * ESTATE while the buffer has a reservation open.
  */
 
 typedef struct chunkbuf_framer chunkbuf_framer;
@@ -650,11 +857,15 @@ typedef struct chunkbuf_delimiter_framer_options {
 } chunkbuf_delimiter_framer_options;
 #define CHUNKBUF_DELIMITER_FRAMER_OPTIONS_INIT {sizeof(chunkbuf_delimiter_framer_options), NULL, 0, 0, 0}
 
-/* Delimiter framing: a frame ends at the earliest delimiter; where several
- * delimiters match there the longest wins (e.g. "\r\n" over "\r"). Before
- * EOF a frame is held back while a longer delimiter could still complete
- * with bytes not yet arrived, so the result never depends on how the input
- * was cut. With final != 0 (EOF) the trailing bytes become the last frame. */
+/* Creates a delimiter framer: a frame ends at the earliest delimiter; where
+ * several delimiters match there the longest wins (e.g. "\r\n" over "\r").
+ * Before EOF a frame is held back while a longer delimiter could still
+ * complete with bytes not yet arrived, so the result never depends on how
+ * the input was cut. With final != 0 (EOF) the trailing bytes become the
+ * last frame. opts is required (it names the delimiters).
+ * Returns: OK; EVERSION (opts->struct_size); EINVAL (no delimiters, more
+ * than 16, or one of 0 or more than 64 bytes); ENOMEM.
+ * Out: *out a new framer handle (chunkbuf_framer_free). Since 0.1. */
 CHUNKBUF_API int chunkbuf_framer_new_delimiter(const chunkbuf_delimiter_framer_options *opts,
                                                chunkbuf_framer **out);
 
@@ -672,52 +883,79 @@ typedef struct chunkbuf_length_framer_options {
 #define CHUNKBUF_LENGTH_FRAMER_OPTIONS_INIT \
   {sizeof(chunkbuf_length_framer_options), 0, 4, CHUNKBUF_BE, 0, 4, 0}
 
-/* Length-prefixed framing (as Netty's LengthFieldBasedFrameDecoder). A
- * header whose length cannot be right (overflow, below the adjustment) is
- * CHUNKBUF_EINVAL; with final != 0 a truncated frame is CHUNKBUF_EINVAL. */
+/* Creates a length-prefixed framer (as Netty's
+ * LengthFieldBasedFrameDecoder). opts may be NULL for defaults (a 4-byte
+ * big-endian length, stripped). When decoding, a header whose length cannot
+ * be right (overflow, below the adjustment) is CHUNKBUF_EINVAL; with
+ * final != 0 a truncated frame is CHUNKBUF_EINVAL.
+ * Returns: OK; EVERSION (opts->struct_size); EINVAL (width, order, offset
+ * above 1 MiB, strip beyond the header); ENOMEM.
+ * Out: *out a new framer handle (chunkbuf_framer_free). Since 0.1. */
 CHUNKBUF_API int chunkbuf_framer_new_length(const chunkbuf_length_framer_options *opts, chunkbuf_framer **out);
+/* Frees the framer; buffers and views it produced are unaffected. NULL is a
+ * no-op. Since 0.1. */
 CHUNKBUF_API void chunkbuf_framer_free(chunkbuf_framer *framer);
-/* Take the next frame from buf as a view. */
+/* Takes the next frame from buf as a view (payload only, or with the
+ * delimiter when include_delimiter).
+ * Returns: OK; ENEEDMORE; ELIMIT; EINVAL (a bad length header, or a
+ * truncated frame at final); ESTATE; ENOMEM.
+ * Out: *out a new view reference. free_fn: may run one (the bytes of a
+ * header or delimiter left out). Since 0.1. */
 CHUNKBUF_API int chunkbuf_framer_next(chunkbuf_framer *framer, chunkbuf_buffer *buf, int final, chunkbuf_view **out);
-/* Take up to max_records frames as one view (headers and delimiters
+/* Takes up to max_records frames as one view (headers and delimiters
  * included) with records locating each payload. *n_records = 0 and *out =
  * NULL when no frame is complete (status OK). An error after some frames
- * is reported by the next call. */
+ * is reported by the next call.
+ * Returns: as chunkbuf_framer_next, except ENEEDMORE.
+ * Out: *out a new view reference (or NULL) and records[0..*n_records).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_framer_next_batch(chunkbuf_framer *framer, chunkbuf_buffer *buf, int final,
                                             chunkbuf_record *records, size_t max_records, size_t *n_records,
                                             chunkbuf_view **out);
-/* Append payload to out framed for this framer: the length prefix (copied)
- * then the payload (zero copy), or the payload then the first delimiter.
- * EINVAL when a delimiter occurs inside the payload or the length framer
- * has a length_offset; ELIMIT past max_frame or the field width. */
+/* Appends payload to out framed for this framer: the length prefix
+ * (copied) then the payload (zero copy), or the payload then the first
+ * delimiter. The framer is not changed, so encode may overlap other calls
+ * on the same framer.
+ * Returns: OK; EINVAL (a delimiter inside the payload, or a length framer
+ * with a length_offset); ELIMIT (past max_frame, the field width, or out's
+ * max_bytes); ESTATE (out has a reservation open); ENOMEM. Since 0.1. */
 CHUNKBUF_API int chunkbuf_framer_encode(const chunkbuf_framer *framer, chunkbuf_buffer *out,
                                         const chunkbuf_view *payload);
 
 /* ------------------------------------------------------------------- ring
- * A fixed-capacity byte ring for bounded streaming. One owner at a time.
+ * A fixed-capacity byte ring for bounded copying: writes copy in what fits,
+ * reads copy out. One thread at a time. No free_fn ever runs.
  */
 
 typedef struct chunkbuf_ring chunkbuf_ring;
 
-/* capacity: 1 byte .. 1 GiB, allocated at once. */
+/* Creates a ring of capacity bytes (1 byte .. 1 GiB), allocated at once.
+ * Returns: OK; EINVAL (capacity); ENOMEM.
+ * Out: *out a new ring handle (chunkbuf_ring_free). Since 0.1. */
 CHUNKBUF_API int chunkbuf_ring_new(size_t capacity, chunkbuf_ring **out);
+/* Frees the ring and its bytes. NULL is a no-op. Since 0.1. */
 CHUNKBUF_API void chunkbuf_ring_free(chunkbuf_ring *ring);
-/* Copy min(len, remaining) bytes in; *written says how many. */
+/* Copies min(len, writable amount) bytes in; *written says how many.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_ring_write(chunkbuf_ring *ring, const void *data, size_t len, size_t *written);
-/* Copy min(n, available) bytes out and consume them. */
+/* Copies min(n, readable amount) bytes out and consumes them; *nread says
+ * how many. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_ring_read(chunkbuf_ring *ring, void *dst, size_t n, size_t *nread);
-/* Copy min(n, available) bytes out without consuming them. */
+/* Copies min(n, readable amount) bytes out without consuming them.
+ * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_ring_peek(const chunkbuf_ring *ring, void *dst, size_t n, size_t *copied);
-/* *n = the bytes waiting to be read. */
+/* *n = the bytes waiting to be read. Returns: OK. Since 0.2. */
 CHUNKBUF_API int chunkbuf_ring_readable_amount(const chunkbuf_ring *ring, size_t *n);
-/* *n = the bytes a write would take now (capacity - readable). */
+/* *n = the bytes a write would take now (capacity - readable amount).
+ * Returns: OK. Since 0.2. */
 CHUNKBUF_API int chunkbuf_ring_writable_amount(const chunkbuf_ring *ring, size_t *n);
-/* Deprecated since 0.2: the 0.1 names of the two above. */
-CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_available(
-    const chunkbuf_ring *ring, size_t *n);
-CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_remaining(
-    const chunkbuf_ring *ring, size_t *n);
+/* *n = the ring's capacity. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_ring_capacity(const chunkbuf_ring *ring, size_t *n);
+/* Deprecated: the 0.1 names of chunkbuf_ring_readable_amount and
+ * chunkbuf_ring_writable_amount, kept for binaries built against 0.1.
+ * Since 0.1. */
+CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_available(const chunkbuf_ring *ring, size_t *n);
+CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_remaining(const chunkbuf_ring *ring, size_t *n);
 
 /* ------------------------------------------------------------- debugging
  * Leak tracking, as Netty's leak detector: while on, every block and view
@@ -730,12 +968,16 @@ CHUNKBUF_API int chunkbuf_ring_capacity(const chunkbuf_ring *ring, size_t *n);
 /* Line-by-line report sink. */
 typedef void (*chunkbuf_report_fn)(const char *line, void *user_data);
 
-/* Switch tracking on (1) or off (0) for objects created from now on. */
+/* Switches tracking on (on != 0) or off for objects created from now on.
+ * Any thread. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_debug_track(int on);
-/* Report live tracked blocks and views of pool (NULL: of every pool): one
- * call of fn per object ("live view 0x...: 12 bytes in 1 segments, 1 refs,
- * created at app+0x1234 (main) <- ..."). fn may be NULL; *count (may be
- * NULL) receives the number of objects. */
+/* Reports live tracked blocks and views of pool (NULL: of every pool): one
+ * call of fn per object, on the calling thread ("live view 0x...: 12 bytes
+ * in 1 segments, 1 refs, created at app+0x1234 (main) <- ..."). Each line
+ * is borrowed for the duration of its fn call. fn may be NULL; *count (may
+ * be NULL) receives the number of objects. Any thread.
+ * Returns: OK; EHANDLE (a non-NULL pool that is not a live pool).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_debug_report(chunkbuf_pool *pool, chunkbuf_report_fn fn, void *user_data, size_t *count);
 
 #ifdef __cplusplus

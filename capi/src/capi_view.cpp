@@ -11,6 +11,16 @@ namespace {
 
 Status live(const chunkbuf_view* v, const char* fn) noexcept { return check<ViewKind>(v, fn); }
 
+// One more reference on a live handle (views are immutable, so a const
+// handle may be retained).
+Status add_ref(const chunkbuf_view* view, const char* fn) noexcept {
+  std::atomic<uint32_t>& refs = const_cast<chunkbuf_view*>(view)->obj.refs;
+  for (uint32_t n = refs.load(std::memory_order_relaxed);;) {
+    if (n == UINT32_MAX) return fail(Status::Limit, "%s: the view already has %u references", fn, n);
+    if (refs.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) return Status::Ok;
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -18,11 +28,7 @@ extern "C" {
 int chunkbuf_view_retain(chunkbuf_view* view) {
   static const char* fn = "chunkbuf_view_retain";
   CB_TRY(live(view, fn));
-  std::atomic<uint32_t>& refs = view->obj.refs;
-  for (uint32_t n = refs.load(std::memory_order_relaxed);;) {
-    if (n == UINT32_MAX) return code(fail(Status::Limit, "%s: the view already has %u references", fn, n));
-    if (refs.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) return CHUNKBUF_OK;
-  }
+  return code(add_ref(view, fn));
 }
 
 void chunkbuf_view_release(chunkbuf_view* view) {
@@ -157,10 +163,16 @@ int chunkbuf_view_concat(const chunkbuf_view* const* views, size_t n, chunkbuf_v
 }
 
 int chunkbuf_view_contiguous(const chunkbuf_view* view, chunkbuf_view** out) {
-  CB_TRY(live(view, "chunkbuf_view_contiguous"));
-  CB_TRY(need(out, "out", "chunkbuf_view_contiguous"));
+  static const char* fn = "chunkbuf_view_contiguous";
+  CB_TRY(live(view, fn));
+  CB_TRY(need(out, "out", fn));
+  if (rep(view)->nseg <= 1) {  // already contiguous: the same handle, retained
+    CB_TRY(add_ref(view, fn));
+    *out = const_cast<chunkbuf_view*>(view);
+    return CHUNKBUF_OK;
+  }
   Slot<ViewKind> slot;
-  CB_TRY(slot.reserve("chunkbuf_view_contiguous"));
+  CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
   Status st = view_contiguous(rep(view), &v);
   return hand_view(st, slot, v, out);

@@ -5,7 +5,9 @@
 - every function the header declares is exported, and nothing else is;
 - the version script lists exactly the header's functions;
 - the library has a soname of the form libchunkbuf.so.N;
-- every function that takes a handle is exercised by the misuse test.
+- every function that takes a handle is exercised by the misuse test;
+- every function's contract comment says "Since X.Y.", and X.Y is the
+  release of the version node that exports it.
 """
 import argparse
 import re
@@ -29,6 +31,42 @@ def map_functions(path):
     for glob in re.finditer(r"global:(.*?)(?:local:|})", text, re.S):
         funcs |= {s.strip() for s in glob.group(1).split(";") if s.strip()}
     return funcs
+
+
+def map_nodes(path):
+    """{function: version node} from the version script."""
+    text = re.sub(r"/\*.*?\*/", "", open(path).read(), flags=re.S)
+    nodes = {}
+    for node in re.finditer(r"(CHUNKBUF_\d+\.\d+)\s*{\s*global:(.*?)(?:local:|})", text, re.S):
+        for s in node.group(2).split(";"):
+            if s.strip():
+                nodes[s.strip()] = node.group(1)
+    return nodes
+
+
+# The release that introduced each version node.
+NODE_RELEASE = {"CHUNKBUF_1.0": "0.1", "CHUNKBUF_1.1": "0.1", "CHUNKBUF_1.2": "0.2"}
+
+
+def since_versions(path):
+    """{function: "X.Y" or None}: the "Since X.Y." of the comment that
+    precedes each declaration (declarations right after one another share
+    the comment above the first)."""
+    text = open(path).read()
+    since = {}
+    comment = None
+    pos = 0
+    for m in re.finditer(r"/\*.*?\*/|CHUNKBUF_API\s+[^;]*?\b(chunkbuf_\w+)\s*\([^)]*\)\s*;", text, re.S):
+        between = text[pos:m.start()]
+        pos = m.end()
+        if m.group(0).startswith("/*"):
+            comment = m.group(0)
+            continue
+        if between.strip():  # a struct, macro or typedef in between ends the comment's reach
+            comment = None
+        found = re.search(r"Since (\d+\.\d+)\.", comment or "")
+        since[m.group(1)] = found.group(1) if found else None
+    return since
 
 
 def dynamic_symbols(lib):
@@ -82,6 +120,14 @@ def main():
     untested = sorted(f for f in handle_taking if not re.search(rf"\b{f}\(", misuse))
     if untested:
         problems.append(f"handle-taking functions not called by the misuse test: {untested}")
+
+    nodes = map_nodes(args.map)
+    for fn, version in sorted(since_versions(args.header).items()):
+        if version is None:
+            problems.append(f"{fn}: its comment does not say \"Since X.Y.\"")
+        elif fn in nodes and NODE_RELEASE.get(nodes[fn]) != version:
+            problems.append(f"{fn}: \"Since {version}.\" but exported in {nodes[fn]} "
+                            f"(release {NODE_RELEASE.get(nodes[fn], 'unknown')})")
 
     for p in problems:
         print("FAIL:", p)

@@ -47,4 +47,20 @@ args=(--system --python /usr/bin/python3)
 if command -v lua5.4 >/dev/null; then args+=(--lua "$(command -v lua5.4)"); else args+=(--skip-lua "lua5.4 not installed"); fi
 if command -v go >/dev/null; then args+=(--go "$(command -v go)"); else args+=(--skip-go "go not found (/usr/local/go/bin or PATH)"); fi
 if command -v luajit >/dev/null; then args+=(--luajit "$(command -v luajit)"); else args+=(--skip-luajit "luajit not installed"); fi
+if command -v cmake >/dev/null; then args+=(--cmake "$(command -v cmake)"); else args+=(--skip-cmake "cmake not installed"); fi
 /usr/bin/python3 tests/install/consumer_test.py "${args[@]}"
+
+# Each package carries its README (and the examples of its language) under
+# /usr/share/doc/<package>/.
+for n in "${names[@]}"; do
+  case "$n" in *-dbgsym) continue ;; esac
+  files=$(dpkg -L "$n")
+  grep -Eq "^/usr/share/doc/$n/README(\.md)?(\.gz)?$" <<<"$files" \
+    || { echo "check_debs: $n installs no README under /usr/share/doc/$n" >&2; exit 1; }
+  case "$n" in
+    libchunkbuf1) ;;
+    *) grep -q "^/usr/share/doc/$n/examples/." <<<"$files" \
+         || { echo "check_debs: $n installs no examples under /usr/share/doc/$n/examples" >&2; exit 1; } ;;
+  esac
+done
+echo "check_debs: every package has its README and examples under /usr/share/doc"

@@ -10,6 +10,8 @@ installed libchunkbuf. Prints TAP.
 - `go vet`, `go build` and `go test` of a program using the package: cgo
   compiles the bundled engine (bindings/go/csrc), and the binary does not
   load libchunkbuf;
+- the binding's own tests (the conformance vectors among them) on the
+  bundled engine, with -tags chunkbuf_openssl for SHA-256;
 - the same program with -tags chunkbuf_system links the library of BUILD
   through its uninstalled chunkbuf.pc and loads libchunkbuf.so.1.
 
@@ -130,6 +132,13 @@ def main():
         assert out.strip().endswith(": 3 lines"), out
         run([args.go, "test", "-count=1", "./..."], env=env, cwd=app)
     step("fresh module, no pkg-config, no libchunkbuf: go vet, build, run, test", bundled)
+
+    def binding_tests():
+        # the package's own tests and the conformance vectors, on the bundled
+        # engine (with libcrypto, which the SHA-256 vectors need)
+        run([args.go, "test", "-count=1", "-tags=chunkbuf_openssl", MODULE],
+            env=dict(env, CHUNKBUF_CONFORMANCE_DIR=os.path.join(SRCDIR, "tests", "conformance")), cwd=app)
+    step("the binding's own tests pass on the bundled engine (-tags chunkbuf_openssl)", binding_tests)
 
     def system():
         pcdir = os.path.join(args.builddir, "meson-uninstalled")

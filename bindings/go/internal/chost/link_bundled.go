@@ -7,4 +7,4 @@ package chost
 // #cgo CPPFLAGS: -I${SRCDIR}/../../csrc/capi/include
 import "C"
 
-import _ "chunkbuf.dev/chunkbuf" // the engine this package calls
+import _ "github.com/chunkbuf/chunkbuf/bindings/go" // the engine this package calls

@@ -112,13 +112,13 @@ int chunkbuf_stream_read_view(chunkbuf_stream* s, size_t n, int64_t timeout_ms, 
   return hand_view(st, slot, v, out);
 }
 
-int chunkbuf_stream_readline(chunkbuf_stream* s, size_t max, int64_t timeout_ms, chunkbuf_view** out) {
+int chunkbuf_stream_readline(chunkbuf_stream* s, size_t max_len, int64_t timeout_ms, chunkbuf_view** out) {
   CB_TRY(live(s, "chunkbuf_stream_readline"));
   CB_TRY(need(out, "out", "chunkbuf_stream_readline"));
   Slot<ViewKind> slot;
   CB_TRY(slot.reserve("chunkbuf_stream_readline"));
   ViewRep* v = nullptr;
-  Status st = s->obj.readline(max, timeout_ms, &v);
+  Status st = s->obj.readline(max_len, timeout_ms, &v);
   return hand_view(st, slot, v, out);
 }
 

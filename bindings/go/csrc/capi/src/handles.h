@@ -53,7 +53,7 @@ struct ViewRef {
   ViewRef& operator=(const ViewRef&) = delete;
   ~ViewRef() { view_release(rep); }
   std::atomic<uint32_t> refs{1};
-  ViewRep* rep;
+  ViewRep* const rep;
 };
 
 struct PoolKind {
