@@ -43,6 +43,7 @@ const char* status_name(int code) {
     case Status::Io: return "I/O error";
     case Status::NotSup: return "feature not supported by this build";
     case Status::Version: return "unknown options struct size";
+    case Status::Canceled: return "blocking call canceled";
   }
   return "unknown error code";
 }

@@ -23,6 +23,7 @@ enum class Status : int {
   Io = -12,
   NotSup = -13,
   Version = -14,
+  Canceled = -15,
 };
 
 inline constexpr size_t npos = static_cast<size_t>(-1);

@@ -87,6 +87,40 @@ Status Stream::init(const StreamOptions& opts) noexcept {
   return Status::Ok;
 }
 
+bool Stream::release() noexcept {
+  if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return false;
+  std::unique_lock<std::mutex> lk(mu_);
+  released_ = true;
+  readable_cv_.notify_all();
+  space_cv_.notify_all();
+  // Each woken call leaves its wait (or cancel scope) and says so; only then
+  // may the memory go.
+  idle_cv_.wait(lk, [&] { return waiting_readers_ == 0 && waiting_writers_ == 0 && scopes_ == 0; });
+  return true;
+}
+
+void Stream::waiting(size_t* readers, size_t* writers) const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (readers) *readers = waiting_readers_;
+  if (writers) *writers = waiting_writers_;
+}
+
+void Stream::wake() noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  readable_cv_.notify_all();
+  space_cv_.notify_all();
+}
+
+void Stream::scope_enter() noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  ++scopes_;
+}
+
+void Stream::scope_leave() noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (--scopes_ == 0 && released_) idle_cv_.notify_all();
+}
+
 int Stream::readiness_fd() const noexcept {
   std::lock_guard<std::mutex> lk(mu_);
   watched_ = true;
@@ -118,18 +152,21 @@ Status Stream::check_writable(size_t n, const char* op) const noexcept {
   return Status::Ok;
 }
 
-Status Stream::wait_writable(std::unique_lock<std::mutex>& lk, size_t n, int64_t timeout_ms,
-                             const char* op) noexcept {
-  Deadline dl(timeout_ms);
+Status Stream::wait_writable(std::unique_lock<std::mutex>& lk, size_t n, const Wait& w, const char* op) noexcept {
+  Deadline dl(w.timeout_ms);
   bool expired = false;
   for (;;) {
     if (Status st = check_writable(n, op); st != Status::Ok) return st;
+    if (Status st = interrupted(w, op); st != Status::Ok) return st;
     if (n == 0 || high_water_ == 0 || unread() < high_water_ || starved_gen_ == write_gen_) return Status::Ok;
-    if (timeout_ms == 0)
+    if (w.timeout_ms == 0)
       return fail(Status::Again, "%s: %zu unread bytes reach the high-water mark %zu", op, unread(), high_water_);
     if (expired) return fail(Status::TimedOut, "%s: readers did not catch up within %lld ms", op,
-                             static_cast<long long>(timeout_ms));
+                             static_cast<long long>(w.timeout_ms));
+    ++waiting_writers_;
     expired = !dl.wait(lk, space_cv_);
+    --waiting_writers_;
+    if (released_) idle_cv_.notify_all();
   }
 }
 
@@ -147,7 +184,7 @@ void Stream::wrote(size_t n) noexcept {
 Status Stream::write(const void* data, size_t n, int64_t timeout_ms) noexcept {
   if (Status st = check_timeout(timeout_ms, "write"); st != Status::Ok) return st;
   std::unique_lock<std::mutex> lk(mu_);
-  if (Status st = wait_writable(lk, n, timeout_ms, "write"); st != Status::Ok || n == 0) return st;
+  if (Status st = wait_writable(lk, n, Wait{timeout_ms, nullptr}, "write"); st != Status::Ok || n == 0) return st;
   if (Status st = buf_.append(data, n); st != Status::Ok) return st;
   wrote(n);
   return Status::Ok;
@@ -156,7 +193,8 @@ Status Stream::write(const void* data, size_t n, int64_t timeout_ms) noexcept {
 Status Stream::write_view(const ViewRep* v, int64_t timeout_ms) noexcept {
   if (Status st = check_timeout(timeout_ms, "write_view"); st != Status::Ok) return st;
   std::unique_lock<std::mutex> lk(mu_);
-  if (Status st = wait_writable(lk, v->len, timeout_ms, "write_view"); st != Status::Ok || v->len == 0) return st;
+  if (Status st = wait_writable(lk, v->len, Wait{timeout_ms, nullptr}, "write_view"); st != Status::Ok || v->len == 0)
+    return st;
   if (Status st = buf_.append_view(v); st != Status::Ok) return st;
   wrote(v->len);
   return Status::Ok;
@@ -263,22 +301,32 @@ Stream::Span Stream::unread_span() const noexcept {
   return Span{segs + c.idx, nseg - c.idx, in, buf_.size() - c.base};
 }
 
+Status Stream::interrupted(const Wait& w, const char* op) const noexcept {
+  if (released_) return fail(Status::Handle, "%s: the stream was released while this call waited", op);
+  if (w.cancel && w.cancel->fired()) return fail(Status::Canceled, "%s: canceled", op);
+  return Status::Ok;
+}
+
 template <typename Ready>
-Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, int64_t timeout_ms, Ready ready,
-                             const char* op) noexcept {
-  Deadline dl(timeout_ms);
+Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op) noexcept {
+  Deadline dl(w.timeout_ms);
   bool expired = false;
   for (;;) {
     if (aborted_) return fail(Status::Aborted, "%s: the stream was aborted (code %d)", op, abort_code_);
+    if (Status st = interrupted(w, op); st != Status::Ok) return st;
     if (ready()) return Status::Ok;
-    if (timeout_ms == 0) return fail(Status::Again, "%s: not enough data yet", op);
-    if (expired) return fail(Status::TimedOut, "%s: no data within %lld ms", op, static_cast<long long>(timeout_ms));
+    if (w.timeout_ms == 0) return fail(Status::Again, "%s: not enough data yet", op);
+    if (expired)
+      return fail(Status::TimedOut, "%s: no data within %lld ms", op, static_cast<long long>(w.timeout_ms));
     if (high_water_ && starved_gen_ != write_gen_) {
       // This reader needs more than is buffered: let writers pass the mark.
       starved_gen_ = write_gen_;
       space_cv_.notify_all();
     }
+    ++waiting_readers_;
     expired = !dl.wait(lk, readable_cv_);
+    --waiting_readers_;
+    if (released_) idle_cv_.notify_all();
   }
 }
 
@@ -313,13 +361,13 @@ Status Stream::take(size_t k, ViewRep** out) noexcept {
 }
 
 template <typename Ready>
-Status Stream::read_copy(void* dst, size_t n, int64_t timeout_ms, Ready ready, size_t* nread,
-                         const char* op) noexcept {
-  if (Status st = check_timeout(timeout_ms, op); st != Status::Ok) return st;
+Status Stream::read_copy(void* dst, size_t n, const Wait& w, Ready ready, size_t* nread, const char* op) noexcept {
+  if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
   ViewRep* v = nullptr;
   {
+    CancelScope scope(w.cancel, this);
     std::unique_lock<std::mutex> lk(mu_);
-    if (Status st = wait_readable(lk, timeout_ms, ready, op); st != Status::Ok) return st;
+    if (Status st = wait_readable(lk, w, ready, op); st != Status::Ok) return st;
     if (Status st = take(std::min(n, unread()), &v); st != Status::Ok) return st;
   }
   // The view keeps the bytes alive and unchanged: copy without the lock.
@@ -329,21 +377,69 @@ Status Stream::read_copy(void* dst, size_t n, int64_t timeout_ms, Ready ready, s
 }
 
 Status Stream::read(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept {
-  return read_copy(dst, n, timeout_ms, [&] { return closed_ || unread() >= n; }, nread, "read");
+  return read_copy(dst, n, Wait{timeout_ms, nullptr}, [&] { return closed_ || unread() >= n; }, nread, "read");
 }
 
 Status Stream::read1(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept {
-  return read_copy(dst, n, timeout_ms, [&] { return closed_ || n == 0 || unread() > 0; }, nread, "read1");
+  return read_copy(dst, n, Wait{timeout_ms, nullptr}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
+                   "read1");
 }
 
 Status Stream::read_nonblock(void* dst, size_t n, size_t* nread) noexcept {
-  return read_copy(dst, n, 0, [&] { return closed_ || n == 0 || unread() > 0; }, nread, "read_nonblock");
+  return read_copy(dst, n, Wait{0, nullptr}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
+                   "read_nonblock");
+}
+
+Status Stream::read_into(void* dst, size_t n, size_t min, const Wait& w, size_t* nread) noexcept {
+  if (min == 0)  // never waits: Again when nothing is there before EOF
+    return read_copy(dst, n, Wait{0, w.cancel}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
+                     "read_into");
+  min = std::min(min, n);
+  return read_copy(dst, n, w, [&] { return closed_ || unread() >= min; }, nread, "read_into");
+}
+
+Status Stream::peek(size_t min, size_t max, const Wait& w, ViewRep** out, Handout* h) noexcept {
+  if (Status st = check_timeout(w.timeout_ms, "peek"); st != Status::Ok) return st;
+  CancelScope scope(w.cancel, this);
+  std::unique_lock<std::mutex> lk(mu_);
+  Status st = wait_readable(lk, w, [&] { return closed_ || unread() >= min; }, "peek");
+  if (st != Status::Ok) return st;
+  size_t k = std::min(max, unread());
+  Span sp = unread_span();
+  ViewRep* v = nullptr;
+  if (Status st2 = view_of_segs(sp.segs, sp.nseg, sp.skip, sp.skip + k, &v); st2 != Status::Ok) return st2;
+  v->tenant = tenant_;
+  *out = v;
+  *h = Handout{pos_, k};
+  return Status::Ok;
+}
+
+Status Stream::consume(Handout* h, size_t n) noexcept {
+  ViewRep* v = nullptr;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (aborted_) return fail(Status::Aborted, "consume: the stream was aborted (code %d)", abort_code_);
+    if (h->position != pos_)
+      return fail(Status::State,
+                  "consume: the hand-out starts at position %llu but the stream is at %llu (another reader consumed "
+                  "or a seek moved it)",
+                  static_cast<unsigned long long>(h->position), static_cast<unsigned long long>(pos_));
+    if (n > h->length)
+      return fail(Status::Range, "consume of %zu bytes from a hand-out of %zu", n, h->length);
+    if (n == 0) return Status::Ok;
+    if (Status st = take(n, &v); st != Status::Ok) return st;
+    h->position += n;
+    h->length -= n;
+  }
+  view_release(v);  // may run a write_ref free callback: not under the lock
+  return Status::Ok;
 }
 
 Status Stream::read_view(size_t n, int64_t timeout_ms, ViewRep** out) noexcept {
   if (Status st = check_timeout(timeout_ms, "read_view"); st != Status::Ok) return st;
   std::unique_lock<std::mutex> lk(mu_);
-  Status st = wait_readable(lk, timeout_ms, [&] { return closed_ || (n != npos && unread() >= n); }, "read_view");
+  Status st = wait_readable(
+      lk, Wait{timeout_ms, nullptr}, [&] { return closed_ || (n != npos && unread() >= n); }, "read_view");
   if (st != Status::Ok) return st;
   return take(std::min(n, unread()), out);
 }
@@ -374,7 +470,7 @@ Status Stream::readline(size_t max, int64_t timeout_ms, ViewRep** out) noexcept 
   bool nl = false;
   size_t len = npos;
   Status st = wait_readable(
-      lk, timeout_ms, [&] { return (len = line_end(max, sc, &nl)) != npos; }, "readline");
+      lk, Wait{timeout_ms, nullptr}, [&] { return (len = line_end(max, sc, &nl)) != npos; }, "readline");
   if (st != Status::Ok) return st;
   return take(len, out);
 }
@@ -387,7 +483,7 @@ Status Stream::readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size
   bool nl = false;
   size_t len = npos;
   Status st = wait_readable(
-      lk, timeout_ms, [&] { return (len = line_end(0, sc, &nl)) != npos; }, "readlines");
+      lk, Wait{timeout_ms, nullptr}, [&] { return (len = line_end(0, sc, &nl)) != npos; }, "readlines");
   if (st != Status::Ok) return st;
   if (len == 0) {  // EOF
     *n = 0;

@@ -12,12 +12,14 @@
 // (base_ == 0) so the reader can seek back.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
 
 #include "buffer.h"
+#include "cancel.h"
 #include "pool.h"
 #include "segment.h"
 #include "status.h"
@@ -38,6 +40,20 @@ struct StreamOptions {
   uint32_t tenant = 0;
 };
 
+// How one blocking call may wait: its timeout (see below) and an optional
+// cancel token that wakes it with Canceled.
+struct Wait {
+  int64_t timeout_ms = -1;
+  Cancel* cancel = nullptr;
+};
+
+// What a peek handed out: the stream position of its first byte and how
+// many bytes from there may still be consumed against it.
+struct Handout {
+  uint64_t position = 0;
+  size_t length = 0;
+};
+
 // Every timeout_ms below: -1 waits forever, 0 fails with Again instead of
 // waiting, > 0 fails with TimedOut once that many milliseconds have passed.
 // Any other negative value is Inval.
@@ -50,6 +66,21 @@ class Stream {
 
   // Once, before any other call.
   Status init(const StreamOptions& opts) noexcept;
+
+  // -- shared ownership. The creator holds one reference. release() drops
+  // one; when it was the last, every call still blocked on the stream wakes
+  // with Handle, release() waits until they have left the stream, and
+  // returns true: the caller then destroys the stream.
+  void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  bool release() noexcept;
+  // Calls blocked right now (readers: waiting for data; writers: held by
+  // the high-water mark). Lets tests wait until a call really blocks.
+  void waiting(size_t* readers, size_t* writers) const noexcept;
+  // Notifies every waiter so it re-checks its condition (Cancel::fire).
+  void wake() noexcept;
+  // A cancel scope entered / left the stream (see CancelScope).
+  void scope_enter() noexcept;
+  void scope_leave() noexcept;
 
   // -- writer side. All or nothing: Aborted, Limit (content_length or
   // max_bytes), Closed; with a high-water mark waits while that many unread
@@ -83,6 +114,20 @@ class Stream {
   // Waits for a complete line or EOF, then takes up to max_recs lines (the
   // last one at EOF may lack "\n") as one view. *n = 0, *out = nullptr at EOF.
   Status readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size_t* n, ViewRep** out) noexcept;
+
+  // Waits (per w) until min(min, n) bytes are unread or EOF, then copies up
+  // to n of them into dst: min == n is read(), min == 1 is read1(), and
+  // min == 0 never waits (Again when nothing is unread before EOF).
+  Status read_into(void* dst, size_t n, size_t min, const Wait& w, size_t* nread) noexcept;
+  // Waits until min unread bytes or EOF, then hands out up to max of the
+  // unread bytes as a view without consuming them (*out is empty at EOF,
+  // and when min == 0 and nothing is unread). *h records what was handed
+  // out for consume().
+  Status peek(size_t min, size_t max, const Wait& w, ViewRep** out, Handout* h) noexcept;
+  // Consumes n bytes of hand-out h, which must start at the read position
+  // (State if another reader consumed or a seek moved it since; Range when
+  // n > h->length). h then describes the rest of the hand-out.
+  Status consume(Handout* h, size_t n) noexcept;
 
   // Unread bytes now (0 after abort).
   size_t readable_amount() const noexcept;
@@ -121,12 +166,14 @@ class Stream {
 
   size_t unread() const noexcept { return static_cast<size_t>(base_ + buf_.size() - pos_); }
   Span unread_span() const noexcept;
-  // Waits (lock held) until ready() or abort. Reports the reader as starved
-  // to back-pressured writers while it waits.
+  // Waits (lock held) until ready() or abort, release or cancel. Reports
+  // the reader as starved to back-pressured writers while it waits.
   template <typename Ready>
-  Status wait_readable(std::unique_lock<std::mutex>& lk, int64_t timeout_ms, Ready ready, const char* op) noexcept;
+  Status wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op) noexcept;
   // Checks the write of n bytes and waits out the high-water mark.
-  Status wait_writable(std::unique_lock<std::mutex>& lk, size_t n, int64_t timeout_ms, const char* op) noexcept;
+  Status wait_writable(std::unique_lock<std::mutex>& lk, size_t n, const Wait& w, const char* op) noexcept;
+  // Why a waiting call must stop now (Ok: it may keep waiting).
+  Status interrupted(const Wait& w, const char* op) const noexcept;
   Status check_writable(size_t n, const char* op) const noexcept;
   // Bookkeeping after n bytes were appended (lock held).
   void wrote(size_t n) noexcept;
@@ -136,7 +183,7 @@ class Stream {
   size_t line_end(size_t max, LineScan& sc, bool* has_nl) const noexcept;
   // Waits for ready(), then copies min(n, unread) bytes into dst.
   template <typename Ready>
-  Status read_copy(void* dst, size_t n, int64_t timeout_ms, Ready ready, size_t* nread, const char* op) noexcept;
+  Status read_copy(void* dst, size_t n, const Wait& w, Ready ready, size_t* nread, const char* op) noexcept;
   // Makes the eventfd's readability match the state, once it is watched
   // (lock held).
   void sync_ready() const noexcept;
@@ -144,6 +191,12 @@ class Stream {
   mutable std::mutex mu_;
   std::condition_variable readable_cv_;
   std::condition_variable space_cv_;
+  std::condition_variable idle_cv_;  // release() waits here for calls to leave
+  std::atomic<uint32_t> refs_{1};
+  bool released_ = false;      // the last reference is gone
+  size_t waiting_readers_ = 0;  // calls inside a wait (lock held to change)
+  size_t waiting_writers_ = 0;
+  size_t scopes_ = 0;           // cancel scopes registered on this stream
   Buffer buf_;
   bool retain_ = false;
   bool closed_ = false;

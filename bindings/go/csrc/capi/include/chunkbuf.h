@@ -169,6 +169,7 @@ CHUNKBUF_API unsigned chunkbuf_features(void);
 #define CHUNKBUF_EIO (-12)      /* a read/write on a file descriptor failed */
 #define CHUNKBUF_ENOTSUP (-13)  /* feature not compiled in */
 #define CHUNKBUF_EVERSION (-14) /* unknown options struct size */
+#define CHUNKBUF_ECANCELED (-15) /* a blocking call's cancel token fired */
 
 /* Returns a static name for code ("invalid argument", ...; "unknown error"
  * for a number that is no code): never NULL. Any thread. Since 0.1. */
@@ -180,6 +181,20 @@ CHUNKBUF_API const char *chunkbuf_strerror(int code);
 CHUNKBUF_API const char *chunkbuf_last_error(void);
 
 #define CHUNKBUF_NPOS ((size_t)-1)
+
+/* Error detail handed back by the failing call itself. Entry points that
+ * take a chunkbuf_error * (directly or in chunkbuf_wait) set code to the
+ * status they return and message to the detail (the same text as
+ * chunkbuf_last_error, "" on success), so a caller that may run on another
+ * OS thread by its next call (a goroutine) needs no second call. Set
+ * struct_size (use CHUNKBUF_ERROR_INIT); a smaller, older struct gets the
+ * fields it has, the message cut to fit. Since 0.2. */
+typedef struct chunkbuf_error {
+  size_t struct_size;
+  int code;
+  char message[256];
+} chunkbuf_error;
+#define CHUNKBUF_ERROR_INIT {sizeof(chunkbuf_error), 0, {0}}
 
 /* ---------------------------------------------------------------- handles */
 
@@ -721,6 +736,106 @@ CHUNKBUF_API int chunkbuf_stream_tell(const chunkbuf_stream *s, uint64_t *pos);
  * Returns: OK. Out: *fd borrowed until chunkbuf_stream_free; do not read,
  * write or close it. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_readiness_fd(const chunkbuf_stream *s, int *fd);
+
+/* -- shared ownership (since 0.2). chunkbuf_stream_new returns a stream
+ *    holding one reference for its creator; a writer, readers and a host
+ *    may each hold one more. chunkbuf_stream_free is the same as
+ *    chunkbuf_stream_release. */
+
+/* Add a reference. EHANDLE for a NULL, wrong-kind or released stream.
+ * Thread-safe. Since 0.2. */
+CHUNKBUF_API int chunkbuf_stream_retain(chunkbuf_stream *s);
+/* Drop a reference; NULL is a no-op. When it was the last one, every call
+ * still blocked on the stream wakes and fails with EHANDLE ("released while
+ * this call waited"), this function waits until those calls have left the
+ * stream, and then frees it: buffered bytes are released, which may run
+ * write_ref free_fn callbacks on the calling thread. Releasing never races
+ * with a blocked call. A call that starts after the last release is a
+ * caller error (reported as EHANDLE while the freed handle is quarantined).
+ * Thread-safe. Since 0.2. */
+CHUNKBUF_API void chunkbuf_stream_release(chunkbuf_stream *s);
+/* How many calls are blocked on the stream right now: *readers waiting for
+ * data, EOF or a line, *writers held back by the high-water mark (either
+ * may be NULL). A test waits for this instead of sleeping. Thread-safe.
+ * Since 0.2. */
+CHUNKBUF_API int chunkbuf_stream_waiting(const chunkbuf_stream *s, size_t *readers, size_t *writers);
+
+/* -- cancel tokens (since 0.2). A token wakes the blocking calls that were
+ *    given it (through chunkbuf_wait.cancel) without aborting the stream:
+ *    they fail with ECANCELED and consume nothing. Firing is sticky: a call
+ *    made with a fired token fails at once, until chunkbuf_cancel_reset.
+ *    One token may serve any number of calls on any streams at once. */
+
+typedef struct chunkbuf_cancel chunkbuf_cancel;
+
+/* A new token, not fired; *out is a new reference the caller frees with
+ * chunkbuf_cancel_free. Since 0.2. */
+CHUNKBUF_API int chunkbuf_cancel_new(chunkbuf_cancel **out);
+/* Drop the caller's reference; NULL is a no-op. A call still using the
+ * token keeps it alive until that call returns. Since 0.2. */
+CHUNKBUF_API void chunkbuf_cancel_free(chunkbuf_cancel *c);
+/* Fire: every call using the token now returns ECANCELED promptly (it is
+ * notified, not polled), and later calls with it fail at once. Idempotent.
+ * Thread-safe; it takes locks, so call it from a thread (a Go context
+ * goroutine, a signal-handling thread, Python's signal handler), not from
+ * an asynchronous signal handler. Since 0.2. */
+CHUNKBUF_API int chunkbuf_cancel_fire(chunkbuf_cancel *c);
+/* Un-fire the token so it can serve new calls. Since 0.2. */
+CHUNKBUF_API int chunkbuf_cancel_reset(chunkbuf_cancel *c);
+/* *fired = 1 once fired (until reset), else 0. Since 0.2. */
+CHUNKBUF_API int chunkbuf_cancel_fired(const chunkbuf_cancel *c, int *fired);
+
+/* How one blocking call may wait, passed to the stream calls below (NULL:
+ * wait forever, no token, no error struct). Since 0.2.
+ *   timeout_ms  -1 forever, 0 never wait (EAGAIN), > 0 at most that long
+ *               (ETIMEDOUT); other negative values are EINVAL
+ *   cancel      a token that wakes this call with ECANCELED, or NULL; the
+ *               call holds its own reference while it runs
+ *   error       filled with the call's status and detail, or NULL
+ * A smaller (older) struct_size is accepted: missing fields take the
+ * defaults above. */
+typedef struct chunkbuf_wait {
+  size_t struct_size;
+  int64_t timeout_ms;
+  chunkbuf_cancel *cancel;
+  chunkbuf_error *error;
+} chunkbuf_wait;
+#define CHUNKBUF_WAIT_INIT {sizeof(chunkbuf_wait), -1, NULL, NULL}
+
+/* What a peek handed out: filled by chunkbuf_stream_peek and
+ * chunkbuf_stream_peek_lines, updated by chunkbuf_stream_consume. position
+ * is the stream position of the first byte handed out, length how many
+ * bytes from there may still be consumed against it. Since 0.2. */
+typedef struct chunkbuf_handout {
+  uint64_t position;
+  size_t length;
+} chunkbuf_handout;
+
+/* Wait until min(min, n) bytes are unread or EOF, then copy up to n of them
+ * into dst and consume them: min = n reads fully (as chunkbuf_stream_read),
+ * min = 1 returns what is there (as read1, io.Reader), min = 0 never waits
+ * (EAGAIN when nothing is unread before EOF). *nread = 0 means end of file
+ * (or n = 0). Fails with EAGAIN, ETIMEDOUT, ECANCELED, EABORTED or EHANDLE
+ * (released while waiting) consuming nothing. Concurrent readers never get
+ * interleaved pieces. w may be NULL. Any number of threads. Since 0.2. */
+CHUNKBUF_API int chunkbuf_stream_read_into(chunkbuf_stream *s, void *dst, size_t n, size_t min,
+                                           const chunkbuf_wait *w, size_t *nread);
+/* Non-consuming look: wait until min unread bytes or EOF (min 0: do not
+ * wait), then hand out up to max of the unread bytes (CHUNKBUF_NPOS: all)
+ * as *out, a new view the caller releases (read its bytes with
+ * chunkbuf_view_segments; an empty view at EOF), and fill *h. Nothing is
+ * consumed: use chunkbuf_stream_consume. Errors as read_into. Since 0.2. */
+CHUNKBUF_API int chunkbuf_stream_peek(chunkbuf_stream *s, size_t min, size_t max, const chunkbuf_wait *w,
+                                      chunkbuf_view **out, chunkbuf_handout *h);
+/* Consume the first n bytes of hand-out *h and advance *h past them, so a
+ * caller can consume a hand-out piece by piece (a line at a time). ESTATE
+ * when the stream's read position is no longer h->position (another reader
+ * consumed, or a seek moved it: the caller must peek again and must not
+ * hand out what it saw); ERANGE when n > h->length; EABORTED after abort.
+ * Nothing is consumed on failure. Releasing the consumed bytes may run
+ * write_ref free_fn callbacks on this thread (never under the stream's
+ * lock). err may be NULL. Since 0.2. */
+CHUNKBUF_API int chunkbuf_stream_consume(chunkbuf_stream *s, chunkbuf_handout *h, size_t n, chunkbuf_error *err);
 
 /* ----------------------------------------------------------------- framer
  * Framers cut messages out of a buffer as zero-copy views. A framer holds

@@ -13,6 +13,7 @@ const char* tag_name(uint32_t tag) noexcept {
     case StreamKind::kTag: return StreamKind::kName;
     case FramerKind::kTag: return FramerKind::kName;
     case RingKind::kTag: return RingKind::kName;
+    case CancelKind::kTag: return CancelKind::kName;
     case kDeadTag: return "freed handle";
     default: return "unknown object";
   }

@@ -1,4 +1,8 @@
-// chunkbuf_stream_* entry points: validate, translate, call the core.
+// chunkbuf_stream_* and chunkbuf_cancel_* entry points: validate,
+// translate, call the core.
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <new>
 
 #include "handles.h"
@@ -8,7 +12,65 @@ using namespace chunkbuf::capi;
 
 namespace {
 
+#define CB_TRY_STATUS(expr)                                  \
+  do {                                                       \
+    ::chunkbuf::Status cb_st_ = (expr);                      \
+    if (cb_st_ != ::chunkbuf::Status::Ok) return cb_st_;     \
+  } while (0)
+
 Status live(const chunkbuf_stream* s, const char* fn) noexcept { return check<StreamKind>(s, fn); }
+
+
+// Fills a caller's error struct with code and the thread's detail message
+// (as much of the struct as its struct_size covers), and returns code.
+int report(int rc, chunkbuf_error* e) noexcept {
+  if (!e || e->struct_size < offsetof(chunkbuf_error, code) + sizeof e->code) return rc;
+  e->code = rc;
+  if (e->struct_size <= offsetof(chunkbuf_error, message)) return rc;
+  size_t room = std::min(e->struct_size, sizeof(chunkbuf_error)) - offsetof(chunkbuf_error, message);
+  const char* msg = rc == CHUNKBUF_OK ? "" : last_error_detail();
+  size_t n = std::min(std::strlen(msg), room - 1);
+  std::memcpy(e->message, msg, n);
+  e->message[n] = '\0';
+  return rc;
+}
+
+// One call's chunkbuf_wait, read field by field (an older, smaller struct
+// gets defaults for what it lacks), holding a reference on its cancel token
+// until the call returns.
+class CallWait {
+ public:
+  CallWait() = default;
+  CallWait(const CallWait&) = delete;
+  CallWait& operator=(const CallWait&) = delete;
+  ~CallWait() {
+    if (c_ && c_->obj.release()) retire<CancelKind>(c_);
+  }
+  Status read(const chunkbuf_wait* in, const char* fn) noexcept {
+    if (!in) return Status::Ok;
+    size_t n = in->struct_size;
+    if (n < sizeof(size_t) || n > sizeof(chunkbuf_wait))
+      return fail(Status::Version, "%s: chunkbuf_wait struct_size %zu, this library knows up to %zu (use "
+                  "CHUNKBUF_WAIT_INIT)", fn, n, sizeof(chunkbuf_wait));
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    std::memcpy(&w, in, n);
+    err_ = n >= offsetof(chunkbuf_wait, error) + sizeof w.error ? w.error : nullptr;
+    wait.timeout_ms = w.timeout_ms;
+    if (w.cancel) {
+      CB_TRY_STATUS(check<CancelKind>(w.cancel, fn));
+      c_ = w.cancel;
+      c_->obj.retain();
+      wait.cancel = &c_->obj;
+    }
+    return Status::Ok;
+  }
+  chunkbuf_error* error() const noexcept { return err_; }
+  Wait wait;
+
+ private:
+  chunkbuf_cancel* c_ = nullptr;
+  chunkbuf_error* err_ = nullptr;
+};
 
 }  // namespace
 
@@ -39,7 +101,97 @@ int chunkbuf_stream_new(const chunkbuf_stream_options* opts, chunkbuf_stream** o
 
 void chunkbuf_stream_free(chunkbuf_stream* s) {
   if (!s || live(s, "chunkbuf_stream_free") != Status::Ok) return;
-  retire<StreamKind>(s);
+  if (s->obj.release()) retire<StreamKind>(s);
+}
+
+int chunkbuf_stream_retain(chunkbuf_stream* s) {
+  CB_TRY(live(s, "chunkbuf_stream_retain"));
+  s->obj.retain();
+  return CHUNKBUF_OK;
+}
+
+void chunkbuf_stream_release(chunkbuf_stream* s) {
+  if (!s || live(s, "chunkbuf_stream_release") != Status::Ok) return;
+  if (s->obj.release()) retire<StreamKind>(s);
+}
+
+int chunkbuf_stream_waiting(const chunkbuf_stream* s, size_t* readers, size_t* writers) {
+  CB_TRY(live(s, "chunkbuf_stream_waiting"));
+  s->obj.waiting(readers, writers);
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_cancel_new(chunkbuf_cancel** out) {
+  CB_TRY(need(out, "out", "chunkbuf_cancel_new"));
+  return code(make<CancelKind>(out, "chunkbuf_cancel_new"));
+}
+
+void chunkbuf_cancel_free(chunkbuf_cancel* c) {
+  if (!c || check<CancelKind>(c, "chunkbuf_cancel_free") != Status::Ok) return;
+  if (c->obj.release()) retire<CancelKind>(c);
+}
+
+int chunkbuf_cancel_fire(chunkbuf_cancel* c) {
+  CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_fire"));
+  c->obj.fire();
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_cancel_reset(chunkbuf_cancel* c) {
+  CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_reset"));
+  c->obj.reset();
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_cancel_fired(const chunkbuf_cancel* c, int* fired) {
+  CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_fired"));
+  CB_TRY(need(fired, "fired", "chunkbuf_cancel_fired"));
+  *fired = c->obj.fired() ? 1 : 0;
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_stream_read_into(chunkbuf_stream* s, void* dst, size_t n, size_t min, const chunkbuf_wait* w,
+                              size_t* nread) {
+  static const char* fn = "chunkbuf_stream_read_into";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need_bytes(dst, n, "dst", fn);
+  if (st == Status::Ok) st = need(nread, "nread", fn);
+  if (st == Status::Ok) st = s->obj.read_into(dst, n, min, cw.wait, nread);
+  return report(code(st), cw.error());
+}
+
+int chunkbuf_stream_peek(chunkbuf_stream* s, size_t min, size_t max, const chunkbuf_wait* w, chunkbuf_view** out,
+                         chunkbuf_handout* h) {
+  static const char* fn = "chunkbuf_stream_peek";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need(out, "out", fn);
+  if (st == Status::Ok) st = need(h, "h", fn);
+  Slot<ViewKind> slot;
+  if (st == Status::Ok) st = slot.reserve(fn);
+  ViewRep* v = nullptr;
+  Handout ho;
+  if (st == Status::Ok) st = s->obj.peek(min, max, cw.wait, &v, &ho);
+  if (st == Status::Ok) {
+    hand_out(slot, v, out);
+    *h = chunkbuf_handout{ho.position, ho.length};
+  }
+  return report(code(st), cw.error());
+}
+
+int chunkbuf_stream_consume(chunkbuf_stream* s, chunkbuf_handout* h, size_t n, chunkbuf_error* err) {
+  static const char* fn = "chunkbuf_stream_consume";
+  Status st = live(s, fn);
+  if (st == Status::Ok) st = need(h, "h", fn);
+  if (st == Status::Ok) {
+    Handout ho{h->position, h->length};
+    st = s->obj.consume(&ho, n);
+    if (st == Status::Ok) *h = chunkbuf_handout{ho.position, ho.length};
+  }
+  return report(code(st), err);
 }
 
 int chunkbuf_stream_write(chunkbuf_stream* s, const void* data, size_t len, int64_t timeout_ms) {

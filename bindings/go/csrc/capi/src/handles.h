@@ -10,6 +10,7 @@
 #include "abi.h"
 #include "chunkbuf.h"
 #include "core/buffer.h"
+#include "core/cancel.h"
 #include "core/framer.h"
 #include "core/mem.h"
 #include "core/pool.h"
@@ -99,6 +100,14 @@ struct RingKind {
   static constexpr size_t kQuarantine = 256;
 };
 
+struct CancelKind {
+  using C = chunkbuf_cancel;
+  using Object = Cancel;
+  static constexpr uint32_t kTag = 0x43425831;  // "CBX1"
+  static constexpr const char* kName = "chunkbuf_cancel";
+  static constexpr size_t kQuarantine = 256;
+};
+
 }  // namespace chunkbuf::capi
 
 // The opaque C types are the handles themselves.
@@ -118,6 +127,9 @@ struct chunkbuf_framer : chunkbuf::capi::Handle<chunkbuf::capi::FramerKind> {
   using Handle::Handle;
 };
 struct chunkbuf_ring : chunkbuf::capi::Handle<chunkbuf::capi::RingKind> {
+  using Handle::Handle;
+};
+struct chunkbuf_cancel : chunkbuf::capi::Handle<chunkbuf::capi::CancelKind> {
   using Handle::Handle;
 };
 
