@@ -2,8 +2,10 @@
 
 package chost
 
-// The header bundled with package chunkbuf; the symbols come from that
-// package's objects (its tests import both).
+// Without chunkbuf_system: the header bundled with package chunkbuf, and
+// the symbols of that package's engine (imported below, so they are in
+// every binary that uses this package).
+
 // #cgo CPPFLAGS: -I${SRCDIR}/../../csrc/capi/include
 import "C"
 
