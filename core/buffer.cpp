@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "release_scope.h"
 #include "search.h"
+#include "sigpipe.h"
 
 namespace chunkbuf {
 namespace {
@@ -22,6 +24,7 @@ constexpr size_t kMaxIov = IOV_MAX < 1024 ? IOV_MAX : 1024;
 Buffer::Buffer() noexcept : pool_(Pool::default_pool()) { pool_->retain(); }
 
 Buffer::~Buffer() {
+  ReleaseScope scope;  // free callbacks run after the buffer is gone
   clear();
   if (wblock_) wblock_->release();
   pool_->release();
@@ -45,6 +48,7 @@ Status Buffer::init(const BufferOptions& opts) noexcept {
 }
 
 void Buffer::clear() noexcept {
+  ReleaseScope scope;
   for (size_t i = 0; i < segs_.size(); ++i) segs_[i].b->release();
   segs_.pop_front(segs_.size());
   len_ = 0;
@@ -61,6 +65,7 @@ Status Buffer::check_mutable(const char* op) const noexcept {
 }
 
 Status Buffer::check_room(size_t n, const char* op) const noexcept {
+  if (n > SIZE_MAX - len_) return fail(Status::Limit, "%s of %zu bytes overflows the buffer's length", op, n);
   if (max_bytes_ && n > max_bytes_ - std::min(len_, max_bytes_))
     return fail(Status::Limit, "%s of %zu bytes would exceed max_bytes %zu (buffer holds %zu)", op, n, max_bytes_,
                 len_);
@@ -68,6 +73,24 @@ Status Buffer::check_room(size_t n, const char* op) const noexcept {
 }
 
 size_t Buffer::next_block_size(size_t need) const noexcept { return std::max(need, grow_); }
+
+size_t Buffer::segment_budget() const noexcept {
+  return max_bytes_ ? std::max(kMinSegmentBudget, max_bytes_ / kSegmentCharge) : SIZE_MAX;
+}
+
+Status Buffer::make_tail_room(size_t total) noexcept {
+  // The copies land contiguously in one block: one segment at most.
+  if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
+  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  if (total > space) {
+    Block* nb = nullptr;
+    if (Status st = new_block(total, &nb); st != Status::Ok) return st;
+    if (wblock_) wblock_->release();
+    wblock_ = nb;
+    wpos_ = 0;
+  }
+  return Status::Ok;
+}
 
 Status Buffer::new_block(size_t need, Block** out) noexcept {
   Status st = pool_->acquire(next_block_size(need), tenant_, out);
@@ -194,10 +217,22 @@ Status Buffer::append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void*
     if (fn) fn(ud);
     return st;
   }
+  if (st == Status::Ok && pieces > 0 && segs_.size() + pieces > segment_budget()) {
+    // At its metadata budget, a bounded buffer copies the pieces in rather
+    // than adopting them, so max_bytes bounds its memory too.
+    st = make_tail_room(total);
+    for (size_t i = 0; st == Status::Ok && i < cnt; ++i) {
+      if (!iov[i].iov_len) continue;
+      Seg piece{nullptr, static_cast<const char*>(iov[i].iov_base), iov[i].iov_len};
+      copy_into_tail(&piece, 1, piece.n);
+    }
+    if (fn) fn(ud);
+    return st;
+  }
   if (st == Status::Ok && pieces > 0 && !segs_.reserve_back(pieces))
     st = fail(Status::NoMem, "out of memory growing the segment list");
   Block* b = nullptr;
-  if (st == Status::Ok && pieces > 0) st = pool_->adopt(nullptr, total, fn, ud, &b);
+  if (st == Status::Ok && pieces > 0) st = pool_->adopt(nullptr, total, tenant_, fn, ud, &b);
   if (st != Status::Ok || pieces == 0) {
     if (fn) fn(ud);  // the caller's memory is not needed: hand it back now
     return st;
@@ -214,12 +249,21 @@ Status Buffer::append_view(const ViewRep* v) noexcept { return append_framed(nul
 Status Buffer::append_framed(const void* head, size_t hn, const ViewRep* v, const void* tail, size_t tn) noexcept {
   if (Status st = check_mutable("append_view"); st != Status::Ok) return st;
   size_t vlen = v ? v->len : 0;
+  if (hn > SIZE_MAX - vlen || tn > SIZE_MAX - vlen - hn)
+    return fail(Status::Limit, "append_view of %zu + %zu + %zu bytes overflows size_t", hn, vlen, tn);
   if (Status st = check_room(hn + vlen + tn, "append_view"); st != Status::Ok) return st;
   Seg head_seg{nullptr, static_cast<const char*>(head), hn};
   Seg tail_seg{nullptr, static_cast<const char*>(tail), tn};
   if (linear_) {
     if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
     if (Status st = make_linear_room(hn + vlen + tn); st != Status::Ok) return st;
+    if (hn) copy_into_tail(&head_seg, 1, hn);
+    if (vlen) copy_into_tail(v->segs(), v->nseg, vlen);
+    if (tn) copy_into_tail(&tail_seg, 1, tn);
+    return Status::Ok;
+  }
+  if (v && segs_.size() + v->nseg > segment_budget()) {  // see append_refv
+    if (Status st = make_tail_room(hn + vlen + tn); st != Status::Ok) return st;
     if (hn) copy_into_tail(&head_seg, 1, hn);
     if (vlen) copy_into_tail(v->segs(), v->nseg, vlen);
     if (tn) copy_into_tail(&tail_seg, 1, tn);
@@ -375,6 +419,7 @@ Status Buffer::coalesce(size_t n, const void** data) noexcept {
   }
   Block* b = nullptr;
   if (Status st = pool_->acquire(n, tenant_, &b); st != Status::Ok) return st;
+  ReleaseScope scope;  // free callbacks run once the buffer is consistent again
   seg_copy(segs_.begin(), segs_.size(), 0, b->data, n);
   size_t full = 0, covered = 0;
   while (full < segs_.size() && covered + segs_[full].n <= n) covered += segs_[full++].n;
@@ -430,6 +475,7 @@ Status Buffer::slice(size_t start, size_t n, ViewRep** out) const noexcept {
 Status Buffer::advance(size_t n) noexcept {
   if (Status st = check_mutable("advance"); st != Status::Ok) return st;
   if (n > len_) return fail(Status::Range, "advance of %zu bytes past a buffer of %zu", n, len_);
+  ReleaseScope scope;  // free callbacks run once the buffer is consistent again
   len_ -= n;
   size_t k = 0;
   while (n > 0) {
@@ -587,13 +633,14 @@ Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** 
   if (!v) return fail(Status::NoMem, "out of memory for a view");
   v->tenant = tenant_id_;
   bool whole = cut == s.n;
+  Block* drop = nullptr;  // released last: its free callback may free this buffer
   if (pos > 0) {
     if (!whole) s.b->retain();  // else the segment's reference moves to the view
     v->segs()[0] = Seg{s.b, s.p, pos};
     v->nseg = 1;
     v->len = pos;
   } else if (whole) {
-    s.b->release();
+    drop = s.b;
   }
   if (whole) {
     segs_.pop_front(1);
@@ -604,6 +651,7 @@ Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** 
   len_ -= cut;
   on_emptied();
   *out = v;
+  if (drop) drop->release();
   return Status::Ok;
 }
 
@@ -705,10 +753,7 @@ Status Buffer::write_to_fd(int fd, size_t max, size_t* nwritten) noexcept {
   if (max == 0) return Status::Ok;
   struct iovec iov[kMaxIov];
   size_t cnt = peek(max, iov, kMaxIov);
-  ssize_t r;
-  do {
-    r = ::writev(fd, iov, static_cast<int>(cnt));
-  } while (r < 0 && errno == EINTR);
+  ssize_t r = writev_nosigpipe(fd, iov, static_cast<int>(cnt));  // EPIPE, never SIGPIPE
   if (r < 0) {
     int e = errno;
     if (e == EAGAIN || e == EWOULDBLOCK) return fail(Status::Again, "writev on fd %d would block", fd);

@@ -59,6 +59,7 @@ class Buffer {
   bool linear() const noexcept { return linear_; }
   size_t max_bytes() const noexcept { return max_bytes_; }
   Pool* pool() const noexcept { return pool_; }
+  TenantRec* tenant_rec() const noexcept { return tenant_; }
 
   // write side
   Status append(const void* data, size_t n) noexcept;
@@ -113,6 +114,16 @@ class Buffer {
  private:
   Status check_mutable(const char* op) const noexcept;
   Status check_room(size_t n, const char* op) const noexcept;
+  // With max_bytes set, the buffer keeps at most this many segments
+  // (max_bytes / kSegmentCharge, at least kMinSegmentBudget): beyond it,
+  // adopted memory and appended views are copied in, so the limit bounds
+  // the segment metadata as well as the bytes.
+  static constexpr size_t kSegmentCharge = 256;
+  static constexpr size_t kMinSegmentBudget = 64;
+  size_t segment_budget() const noexcept;
+  // Makes the write block's tail hold `total` more bytes (and the segment
+  // list one more segment) for copies.
+  Status make_tail_room(size_t total) noexcept;
   // Next block size for a write needing `need` more bytes.
   size_t next_block_size(size_t need) const noexcept;
   Status new_block(size_t need, Block** out) noexcept;

@@ -15,5 +15,8 @@ Status kind_register(const char* name, uint32_t* kind) noexcept;
 // Static name of a registered kind.
 Status kind_name(uint32_t kind, const char** name) noexcept;
 bool kind_known(uint32_t kind) noexcept;
+// fork() handlers (core/pool_fork.cpp): the registry lock around a fork.
+void kinds_lock_for_fork() noexcept;
+void kinds_unlock_after_fork() noexcept;
 
 }  // namespace chunkbuf

@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "pool.h"
 #include "view.h"
@@ -106,31 +108,42 @@ void on_view_gone(const ViewRep* v) noexcept {
   if (g_ever.load(std::memory_order_relaxed)) forget(v);
 }
 
+void lock_for_fork() noexcept { registry().mu.lock(); }
+void unlock_after_fork() noexcept { registry().mu.unlock(); }
+
 size_t report(const Pool* pool, LineFn fn, void* user_data) noexcept {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lk(r.mu);
-  size_t count = 0;
+  // Collect under the lock, report without it: the sink may release views
+  // (which takes the lock) or call back into chunkbuf in any other way.
+  std::vector<std::string> lines;
   char stack[1024], line[1400];
-  for (const auto& [obj, e] : r.live) {
-    if (e.is_view) {
-      const auto* v = static_cast<const ViewRep*>(obj);
-      const Pool* owner = v->nseg ? v->segs()[0].b->pool : nullptr;
-      if (pool && owner != pool) continue;
-      describe_stack(e, stack, sizeof stack);
-      std::snprintf(line, sizeof line, "live view %p: %zu bytes in %zu segments, %u refs, created at%s", obj, v->len,
-                    v->nseg, v->refs.load(std::memory_order_relaxed), stack);
-    } else {
-      const auto* b = static_cast<const Block*>(obj);
-      if (pool && b->pool != pool) continue;
-      describe_stack(e, stack, sizeof stack);
-      std::snprintf(line, sizeof line, "live block %p: %zu bytes (%s), %u refs, created at%s", obj, b->capacity,
-                    b->cls == kExternal ? "external" : b->cls == kDirect ? "direct" : "pooled",
-                    b->refs.load(std::memory_order_relaxed), stack);
+  try {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lk(r.mu);
+    lines.reserve(r.live.size());
+    for (const auto& [obj, e] : r.live) {
+      if (e.is_view) {
+        const auto* v = static_cast<const ViewRep*>(obj);
+        const Pool* owner = v->nseg ? v->segs()[0].b->pool : nullptr;
+        if (pool && owner != pool) continue;
+        describe_stack(e, stack, sizeof stack);
+        std::snprintf(line, sizeof line, "live view %p: %zu bytes in %zu segments, %u refs, created at%s", obj,
+                      v->len, v->nseg, v->refs.load(std::memory_order_relaxed), stack);
+      } else {
+        const auto* b = static_cast<const Block*>(obj);
+        if (pool && b->pool != pool) continue;
+        describe_stack(e, stack, sizeof stack);
+        std::snprintf(line, sizeof line, "live block %p: %zu bytes (%s), %u refs, created at%s", obj, b->capacity,
+                      b->cls == kExternal ? "external" : b->cls == kDirect ? "direct" : "pooled",
+                      b->refs.load(std::memory_order_relaxed), stack);
+      }
+      lines.emplace_back(line);
     }
-    ++count;
-    if (fn) fn(line, user_data);
+  } catch (...) {
+    // Out of memory collecting: report what was collected.
   }
-  return count;
+  if (fn)
+    for (const std::string& l : lines) fn(l.c_str(), user_data);
+  return lines.size();
 }
 
 }  // namespace chunkbuf::leaks

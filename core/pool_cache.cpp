@@ -241,6 +241,32 @@ void Caches::forget(Pool* p) noexcept {
   p->mags_ = nullptr;
 }
 
+void Caches::lock_registry() noexcept { g_mu.lock(); }
+void Caches::unlock_registry() noexcept { g_mu.unlock(); }
+
+void Caches::forget_other_threads(Pool* p) noexcept {
+  std::lock_guard<std::mutex> lk(g_mu);
+  ThreadCache* me = t_cache;
+  for (Magazine* m = p->mags_; m;) {
+    Magazine* next = m->next;
+    if (m->owner != me) {
+      // Its owner may have been inside an operation at the fork: the
+      // magazine is left as it was, unreachable (a leak in the child only).
+      unlink(p->mags_, m);
+      m->pool = nullptr;
+    }
+    m = next;
+  }
+}
+
+void Caches::reset_this_thread() noexcept {
+  ThreadCache* tc = t_cache;
+  t_last = {0, nullptr};
+  if (!tc || tc == &g_gone) return;
+  t_cache = nullptr;
+  exit_thread(tc);
+}
+
 uint64_t Caches::collect(const Pool* p, PoolStats& st) noexcept {
   std::lock_guard<std::mutex> lk(g_mu);
   uint64_t bytes = 0;

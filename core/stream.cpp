@@ -211,7 +211,7 @@ Status Stream::write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_
   // outside the lock is what finally runs fn.
   ViewRep* v = view_alloc(1);
   Block* b = nullptr;
-  Status st = v ? buf_.pool()->adopt(data, n, fn, ud, &b) : fail(Status::NoMem, "write_ref: out of memory");
+  Status st = v ? buf_.pool()->adopt(data, n, buf_.tenant_rec(), fn, ud, &b) : fail(Status::NoMem, "write_ref: out of memory");
   if (st != Status::Ok) {
     if (v) view_release(v);
     if (fn) fn(ud);

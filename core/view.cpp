@@ -109,8 +109,13 @@ Status view_slice(const ViewRep* v, size_t start, size_t end, ViewRep** out) noe
 }
 
 Status view_concat(const ViewRep* const* views, size_t n, ViewRep** out) noexcept {
-  size_t total = 0;
-  for (size_t i = 0; i < n; ++i) total += views[i]->nseg;
+  size_t total = 0, bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (views[i]->nseg > SIZE_MAX - total || views[i]->len > SIZE_MAX - bytes)
+      return fail(Status::Limit, "concatenating %zu views overflows size_t", n);
+    total += views[i]->nseg;
+    bytes += views[i]->len;
+  }
   ViewRep* r = view_alloc(total);
   if (!r) return fail(Status::NoMem, "out of memory concatenating %zu views", n);
   if (n > 0) {

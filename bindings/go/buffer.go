@@ -67,13 +67,18 @@ func NewBuffer(opts BufferOptions) (*Buffer, error) {
 	return b, nil
 }
 
-// Close frees the buffer; views cut from it stay valid. Idempotent.
+// Close frees the buffer; views cut from it stay valid. Idempotent. While
+// a reservation is open Close fails with [ErrState] and frees nothing, so
+// the reserved slice stays valid: Commit (0 to abandon) first.
 func (b *Buffer) Close() error {
 	if b == nil || b.h == nil {
 		return nil
 	}
+	var msg *C.char
+	if err := check("Buffer.Close", C.cbw_buffer_close(b.h, &msg), msg); err != nil {
+		return err // a reservation is open: its slice stays valid, the buffer open
+	}
 	b.cleanup.Stop()
-	C.chunkbuf_buffer_free(b.h)
 	b.h = nil
 	return nil
 }
@@ -156,8 +161,10 @@ func (b *Buffer) AppendView(v *View) error {
 
 // Reserve returns at least n writable bytes of pool memory at the end of
 // the buffer; fill a prefix and [Buffer.Commit] its length. The slice
-// aliases C memory and is valid until Commit or Close. While a reservation
-// is open every call that reshapes the buffer fails with [ErrState].
+// aliases C memory and is valid until Commit; do not keep it after. While
+// a reservation is open every call that reshapes the buffer, and Close,
+// fails with [ErrState]. A Buffer collected with a reservation open is
+// never freed, so a slice still held cannot point at reused memory.
 func (b *Buffer) Reserve(n int) ([]byte, error) {
 	const op = "Buffer.Reserve"
 	h, err := b.handle(op)

@@ -337,7 +337,10 @@ func (r *runner) keep(v *View, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := v.Copy()
+	out, err := v.Copy()
+	if err != nil {
+		return nil, err
+	}
 	if r.has("as") {
 		if old := r.views[r.str("as")]; old != nil {
 			old.Release()
@@ -476,7 +479,7 @@ func drain(f *Framer, b *Buffer, final bool, frames *[]string) error {
 		if err != nil {
 			return err
 		}
-		*frames = append(*frames, string(v.Copy()))
+		*frames = append(*frames, v.String())
 		v.Release()
 	}
 }
@@ -700,7 +703,7 @@ func init() {
 			}
 			return r.keep(NewView(pool, r.bytes("data")))
 		},
-		"view_bytes": func(r *runner) (any, error) { return r.view("view").Copy(), nil },
+		"view_bytes": func(r *runner) (any, error) { return r.view("view").Copy() },
 		"view_len":   func(r *runner) (any, error) { return r.view("view").Len(), nil },
 		"view_slice": func(r *runner) (any, error) {
 			return r.keep(r.view("view").Slice(r.int("start", 0), r.int("end", -1)))

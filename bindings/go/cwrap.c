@@ -30,6 +30,19 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
   return keep(chunkbuf_buffer_append_ref(b, d, n, chunkbufGoUnpin, (void *)pin), err);
 }
 
+int cbw_buffer_close(chunkbuf_buffer *b, char **err) {
+  size_t n;
+  char *why;
+  chunkbuf_buffer_free(b);
+  why = detail(CHUNKBUF_ESTATE); /* the refusal's message, if it was refused */
+  if (chunkbuf_buffer_len(b, &n) != CHUNKBUF_OK) { /* freed: the handle reads as dead */
+    free(why);
+    return CHUNKBUF_OK;
+  }
+  *err = why;
+  return CHUNKBUF_ESTATE;
+}
+
 int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, int64_t t, char **err) {
   return keep(chunkbuf_stream_write_ref(s, d, n, chunkbufGoUnpin, (void *)pin, t), err);
 }

@@ -14,6 +14,9 @@
 /* Zero-copy appends of pinned Go memory: the free callback unpins it through
  * the cgo.Handle passed as pin (see pin.go). */
 int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t n, uintptr_t pin, char **err);
+/* chunkbuf_buffer_free, reporting a refusal (a reservation is open; the
+ * buffer stays live) as CHUNKBUF_ESTATE with its message. */
+int cbw_buffer_close(chunkbuf_buffer *b, char **err);
 int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, int64_t t, char **err);
 
 /* By-value helpers for the hot paths. They return their results instead

@@ -102,7 +102,10 @@ func (v *View) Len() int {
 
 // Bytes returns the view's bytes without copying: the slice aliases C
 // memory and is valid until the view is released. Do not modify it or use
-// it after Release, and keep the View reachable while you use it. A view
+// it after Release, and keep the View reachable while you use it. This
+// cannot be checked: after Release the memory goes back to the pool, and a
+// slice kept from before shows whatever the pool's next user writes there
+// (another buffer's bytes). Use [View.Copy] for bytes that outlive the view. A view
 // of several segments is made contiguous once (one copy into pool memory,
 // kept with the view). Bytes returns nil for a released view or when that
 // copy fails.
@@ -170,14 +173,35 @@ func (v *View) Segments() ([][]byte, error) {
 }
 
 // Copy returns the view's bytes in a new Go slice.
-func (v *View) Copy() []byte {
+//
+// After Release it fails with [ErrHandle] (an empty view gives an empty
+// slice and no error).
+func (v *View) Copy() ([]byte, error) {
+	const op = "View.Copy"
+	if _, err := v.handle(op); err != nil {
+		return nil, err
+	}
 	p := make([]byte, v.Len())
-	n, _ := v.ReadAt(p, 0)
-	return p[:n]
+	n, err := v.ReadAt(p, 0)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	return p[:n], nil
 }
 
-// String returns a copy of the view's bytes as a string.
-func (v *View) String() string { return string(v.Copy()) }
+// releasedText is what String gives for a released view: fmt.Stringer has
+// no error result, and an empty string would pass for an empty view.
+const releasedText = "<released chunkbuf.View>"
+
+// String returns a copy of the view's bytes as a string, or
+// "<released chunkbuf.View>" after Release; use [View.Copy] to get an error.
+func (v *View) String() string {
+	p, err := v.Copy()
+	if err != nil {
+		return releasedText
+	}
+	return string(p)
+}
 
 // ReadAt copies bytes from offset off into p (io.ReaderAt). [ErrRange] if
 // off > Len; io.EOF when fewer than len(p) bytes follow off.

@@ -42,14 +42,17 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  *
  * For "lf", "crlf" and "nul" the end of line is found in place: peek
  * describes the buffer's first segments without copying, memchr finds the
- * end, the line is pushed straight from the segment (assembled only when
- * it straddles segments) and advance consumes it. No view is made and
- * nothing is allocated but the Lua string. The rules are take_line's:
- * "crlf" is LF with an optional CR before it, max_len bounds the line
- * without its end of line. Everything else (the other styles, a line
- * over more than the peeked segments, max_len errors) goes through
- * take_line itself. */
+ * end, a line of up to CB_LINE_STACK bytes is copied to the C stack and
+ * advance consumes it, and only then is the Lua string made. No Lua
+ * allocation happens while the peeked pointers are held: an allocation
+ * can run a collection, whose finalizers may consume from or free this
+ * very buffer. The rules are take_line's: "crlf" is LF with an optional CR
+ * before it, max_len bounds the line without its end of line. Everything
+ * else (the other styles, longer lines, a line over more than the peeked
+ * segments, max_len errors) goes through take_line, which hands the line
+ * out as a view the finalizers cannot touch. */
 #define CB_LINE_PEEK_IOV 8
+#define CB_LINE_STACK 512
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
   chunkbuf_view **slot;
   int rc, pushed;
@@ -65,7 +68,6 @@ static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, siz
     for (i = 0; i < n; base += iov[i].iov_len, ++i) {
       const char *p = (const char *)iov[i].iov_base;
       const char *hit = (const char *)memchr(p, ch, iov[i].iov_len);
-      cb_seg_cursor c = {iov, 0, 0, 0};
       size_t pos, elen = 1;
       if (!hit) continue;
       pos = base + (size_t)(hit - p);
@@ -84,13 +86,21 @@ static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, siz
         }
       }
       if (max_len && pos > max_len) break; /* take_line raises the limit error */
-      c.n = n;
-      cb_push_span(L, &c, 0, pos);
-      rc = chunkbuf_buffer_advance(b, pos + elen);
-      if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-        lua_pop(L, 1);
-        cb_push_error(L, rc);
-        return lua_error(L);
+      if (pos > CB_LINE_STACK) break;       /* take_line hands it out as a view */
+      {
+        char line[CB_LINE_STACK];
+        size_t done = 0, j;
+        for (j = 0; done < pos; ++j) { /* the segments before the end of line */
+          size_t take = iov[j].iov_len < pos - done ? iov[j].iov_len : pos - done;
+          memcpy(line + done, iov[j].iov_base, take);
+          done += take;
+        }
+        rc = chunkbuf_buffer_advance(b, pos + elen); /* the pointers are dead from here */
+        if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
+          cb_push_error(L, rc);
+          return lua_error(L);
+        }
+        lua_pushlstring(L, line, pos);
       }
       return 1;
     }
@@ -248,8 +258,16 @@ typedef struct {} cb_Buffer;
     if (rc != CHUNKBUF_OK) cb_push_error(L, rc);
     return b;
   }
-  ~cb_Buffer() { chunkbuf_buffer_free($self); }
-  void free() { chunkbuf_buffer_free($self); }
+  /* Lua never holds a reservation's memory (commit copies a string in),
+   * so freeing abandons an open one: chunkbuf refuses to free under it. */
+  ~cb_Buffer() {
+    chunkbuf_buffer_commit($self, 0);
+    chunkbuf_buffer_free($self);
+  }
+  void free() {
+    chunkbuf_buffer_commit($self, 0);
+    chunkbuf_buffer_free($self);
+  }
 
   size_t len() { return cb_buffer_len($self); }
   size_t __len(cb_ignored) { return cb_buffer_len($self); }

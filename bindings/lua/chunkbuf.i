@@ -53,15 +53,80 @@ static int cb_features(lua_State *L) {
 %}
 
 %{
-/* __close (local obj <close> = ...): frees the object now unless an
- * explicit free/release already did; __gc then has nothing to do. */
+/* __close (local obj <close> = ...) and __gc: free the object now unless an
+ * explicit free/release (or one of them) already did. Both are reachable
+ * from scripts (getmetatable(obj).__gc(x)), so x must be an object of the
+ * class whose metatable is the upvalue, or nothing happens: SWIG's own
+ * __gc read any userdata as its own and freed twice when called twice. */
 static int cb_close(lua_State *L) {
-  swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, 1);
-  swig_lua_class *cls = (swig_lua_class *)u->type->clientdata;
-  if (u->ptr && u->own) cls->destructor(u->ptr);
+  swig_lua_userdata *u;
+  swig_lua_class *cls;
+  int mine = lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1);
+  if (mine) {
+    mine = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+  }
+  if (!mine) return 0;
+  u = (swig_lua_userdata *)lua_touserdata(L, 1);
+  cls = (swig_lua_class *)u->type->clientdata;
+  if (u->ptr && u->own && cls && cls->destructor) cls->destructor(u->ptr);
   u->own = 0;
   u->ptr = NULL;
   return 0;
+}
+
+/* With the class metatable on top of the stack: takes SWIG's internal
+ * methods out of scripts' reach. __disown (clears ownership, so the object
+ * leaked, and read any value as its own: an assertion failure or a crash)
+ * is removed; __gc and __close become cb_close. */
+static void cb_harden_class(lua_State *L) {
+  lua_getfield(L, -1, ".fn");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    lua_setfield(L, -2, "__disown");
+  }
+  lua_pop(L, 1);
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, cb_close, 1);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__close");
+  lua_setfield(L, -2, "__gc");
+}
+
+/* Error messages name the function: Lua finds no name for a function
+ * called through pcall or a metamethod ("bad argument #1 to '?'") unless it
+ * is a field of a table in package.loaded. So package.loaded["chunkbuf.
+ * <Class>"] lists each class's methods and its constructor as "new":
+ * messages then read "bad argument #2 to 'chunkbuf.Buffer.append'". With
+ * the class metatable on top of the stack. */
+static void cb_name_class(lua_State *L, const char *cls, lua_CFunction ctor) {
+  lua_newtable(L);
+  lua_getfield(L, -2, ".fn");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1) && strncmp(lua_tostring(L, -2), "__", 2) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+  }
+  lua_pop(L, 1);
+  if (ctor) { /* the constructor SWIG's __call proxy calls */
+    lua_pushcfunction(L, ctor);
+    lua_setfield(L, -2, "new");
+  }
+  {
+    char name[64];
+    snprintf(name, sizeof name, "chunkbuf.%s", cls);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1); /* the loaded table */
+  }
 }
 %}
 
@@ -105,12 +170,14 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
     static const char *const classes[] = {"Pool", "Buffer", "View", "Stream", "Framer", "Ring"};
     swig_type_info *const types[] = {SWIGTYPE_p_cb_Pool, SWIGTYPE_p_cb_Buffer, SWIGTYPE_p_cb_View,
                                      SWIGTYPE_p_cb_Stream, SWIGTYPE_p_cb_Framer, SWIGTYPE_p_cb_Ring};
+    const lua_CFunction ctors[] = {_wrap_new_Pool, _wrap_new_Buffer, _wrap_new_View,
+                                   _wrap_new_Stream, NULL, _wrap_new_Ring};
     size_t i;
     for (i = 0; i < sizeof classes / sizeof *classes; ++i) {
       SWIG_Lua_get_class_metatable(L, classes[i]);
-      lua_pushcfunction(L, cb_close);
-      lua_setfield(L, -2, "__close");
+      cb_harden_class(L);
       cb_register_class(L, types[i]);
+      cb_name_class(L, classes[i], ctors[i]);
       lua_pop(L, 1);
     }
   }

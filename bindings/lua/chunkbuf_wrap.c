@@ -2931,14 +2931,17 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  *
  * For "lf", "crlf" and "nul" the end of line is found in place: peek
  * describes the buffer's first segments without copying, memchr finds the
- * end, the line is pushed straight from the segment (assembled only when
- * it straddles segments) and advance consumes it. No view is made and
- * nothing is allocated but the Lua string. The rules are take_line's:
- * "crlf" is LF with an optional CR before it, max_len bounds the line
- * without its end of line. Everything else (the other styles, a line
- * over more than the peeked segments, max_len errors) goes through
- * take_line itself. */
+ * end, a line of up to CB_LINE_STACK bytes is copied to the C stack and
+ * advance consumes it, and only then is the Lua string made. No Lua
+ * allocation happens while the peeked pointers are held: an allocation
+ * can run a collection, whose finalizers may consume from or free this
+ * very buffer. The rules are take_line's: "crlf" is LF with an optional CR
+ * before it, max_len bounds the line without its end of line. Everything
+ * else (the other styles, longer lines, a line over more than the peeked
+ * segments, max_len errors) goes through take_line, which hands the line
+ * out as a view the finalizers cannot touch. */
 #define CB_LINE_PEEK_IOV 8
+#define CB_LINE_STACK 512
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
   chunkbuf_view **slot;
   int rc, pushed;
@@ -2954,7 +2957,6 @@ static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, siz
     for (i = 0; i < n; base += iov[i].iov_len, ++i) {
       const char *p = (const char *)iov[i].iov_base;
       const char *hit = (const char *)memchr(p, ch, iov[i].iov_len);
-      cb_seg_cursor c = {iov, 0, 0, 0};
       size_t pos, elen = 1;
       if (!hit) continue;
       pos = base + (size_t)(hit - p);
@@ -2973,13 +2975,21 @@ static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, siz
         }
       }
       if (max_len && pos > max_len) break; /* take_line raises the limit error */
-      c.n = n;
-      cb_push_span(L, &c, 0, pos);
-      rc = chunkbuf_buffer_advance(b, pos + elen);
-      if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-        lua_pop(L, 1);
-        cb_push_error(L, rc);
-        return lua_error(L);
+      if (pos > CB_LINE_STACK) break;       /* take_line hands it out as a view */
+      {
+        char line[CB_LINE_STACK];
+        size_t done = 0, j;
+        for (j = 0; done < pos; ++j) { /* the segments before the end of line */
+          size_t take = iov[j].iov_len < pos - done ? iov[j].iov_len : pos - done;
+          memcpy(line + done, iov[j].iov_base, take);
+          done += take;
+        }
+        rc = chunkbuf_buffer_advance(b, pos + elen); /* the pointers are dead from here */
+        if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
+          cb_push_error(L, rc);
+          return lua_error(L);
+        }
+        lua_pushlstring(L, line, pos);
       }
       return 1;
     }
@@ -3113,8 +3123,14 @@ SWIGINTERN cb_Buffer *new_cb_Buffer(chunkbuf_buffer_options const *OPTIONS,lua_S
     if (rc != CHUNKBUF_OK) cb_push_error(L, rc);
     return b;
   }
-SWIGINTERN void delete_cb_Buffer(cb_Buffer *self){ chunkbuf_buffer_free(self); }
-SWIGINTERN void cb_Buffer_free(cb_Buffer *self){ chunkbuf_buffer_free(self); }
+SWIGINTERN void delete_cb_Buffer(cb_Buffer *self){
+    chunkbuf_buffer_commit(self, 0);
+    chunkbuf_buffer_free(self);
+  }
+SWIGINTERN void cb_Buffer_free(cb_Buffer *self){
+    chunkbuf_buffer_commit(self, 0);
+    chunkbuf_buffer_free(self);
+  }
 SWIGINTERN size_t cb_Buffer_len(cb_Buffer *self){ return cb_buffer_len(self); }
 SWIGINTERN size_t cb_Buffer___len(cb_Buffer *self,cb_ignored){ return cb_buffer_len(self); }
 SWIGINTERN cb_status cb_Buffer___tostring(cb_Buffer *self,cb_bytes *OUT){ return cb_buffer_bytes(self, 0, cb_buffer_len(self), OUT); }
@@ -3590,15 +3606,80 @@ static int cb_features(lua_State *L) {
 }
 
 
-/* __close (local obj <close> = ...): frees the object now unless an
- * explicit free/release already did; __gc then has nothing to do. */
+/* __close (local obj <close> = ...) and __gc: free the object now unless an
+ * explicit free/release (or one of them) already did. Both are reachable
+ * from scripts (getmetatable(obj).__gc(x)), so x must be an object of the
+ * class whose metatable is the upvalue, or nothing happens: SWIG's own
+ * __gc read any userdata as its own and freed twice when called twice. */
 static int cb_close(lua_State *L) {
-  swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, 1);
-  swig_lua_class *cls = (swig_lua_class *)u->type->clientdata;
-  if (u->ptr && u->own) cls->destructor(u->ptr);
+  swig_lua_userdata *u;
+  swig_lua_class *cls;
+  int mine = lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1);
+  if (mine) {
+    mine = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+  }
+  if (!mine) return 0;
+  u = (swig_lua_userdata *)lua_touserdata(L, 1);
+  cls = (swig_lua_class *)u->type->clientdata;
+  if (u->ptr && u->own && cls && cls->destructor) cls->destructor(u->ptr);
   u->own = 0;
   u->ptr = NULL;
   return 0;
+}
+
+/* With the class metatable on top of the stack: takes SWIG's internal
+ * methods out of scripts' reach. __disown (clears ownership, so the object
+ * leaked, and read any value as its own: an assertion failure or a crash)
+ * is removed; __gc and __close become cb_close. */
+static void cb_harden_class(lua_State *L) {
+  lua_getfield(L, -1, ".fn");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    lua_setfield(L, -2, "__disown");
+  }
+  lua_pop(L, 1);
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, cb_close, 1);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__close");
+  lua_setfield(L, -2, "__gc");
+}
+
+/* Error messages name the function: Lua finds no name for a function
+ * called through pcall or a metamethod ("bad argument #1 to '?'") unless it
+ * is a field of a table in package.loaded. So package.loaded["chunkbuf.
+ * <Class>"] lists each class's methods and its constructor as "new":
+ * messages then read "bad argument #2 to 'chunkbuf.Buffer.append'". With
+ * the class metatable on top of the stack. */
+static void cb_name_class(lua_State *L, const char *cls, lua_CFunction ctor) {
+  lua_newtable(L);
+  lua_getfield(L, -2, ".fn");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1) && strncmp(lua_tostring(L, -2), "__", 2) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+  }
+  lua_pop(L, 1);
+  if (ctor) { /* the constructor SWIG's __call proxy calls */
+    lua_pushcfunction(L, ctor);
+    lua_setfield(L, -2, "new");
+  }
+  {
+    char name[64];
+    snprintf(name, sizeof name, "chunkbuf.%s", cls);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1); /* the loaded table */
+  }
 }
 
 
@@ -7583,12 +7664,16 @@ void SWIG_init_user(lua_State* L)
       SWIGTYPE_p_cb_Pool, SWIGTYPE_p_cb_Buffer, SWIGTYPE_p_cb_View,
       SWIGTYPE_p_cb_Stream, SWIGTYPE_p_cb_Framer, SWIGTYPE_p_cb_Ring
     };
+    const lua_CFunction ctors[] = {
+      _wrap_new_Pool, _wrap_new_Buffer, _wrap_new_View,
+      _wrap_new_Stream, NULL, _wrap_new_Ring
+    };
     size_t i;
     for (i = 0; i < sizeof classes / sizeof *classes; ++i) {
       SWIG_Lua_get_class_metatable(L, classes[i]);
-      lua_pushcfunction(L, cb_close);
-      lua_setfield(L, -2, "__close");
+      cb_harden_class(L);
       cb_register_class(L, types[i]);
+      cb_name_class(L, classes[i], ctors[i]);
       lua_pop(L, 1);
     }
   }

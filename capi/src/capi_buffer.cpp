@@ -56,6 +56,12 @@ int chunkbuf_buffer_new(const chunkbuf_buffer_options* opts, chunkbuf_buffer** o
 
 void chunkbuf_buffer_free(chunkbuf_buffer* buf) {
   if (!buf || live(buf, "chunkbuf_buffer_free") != Status::Ok) return;
+  // The reserved spans are the caller's to write until commit: freeing
+  // under them would leave them dangling, so the free is refused.
+  if (buf->obj.reserved()) {
+    fail(Status::State, "chunkbuf_buffer_free: a reservation is open (commit it, or commit 0 to abandon it, first)");
+    return;
+  }
   retire<BufferKind>(buf);
 }
 

@@ -307,7 +307,7 @@ TEST(PoolCache, StatsConsistentAfterMultiThreadedChurn) {
       unsigned r = rng();
       if (r % 97 == 0) {
         static char ext[8];
-        ASSERT_EQ(pool->adopt(ext, sizeof ext, [](void* n) { ++*static_cast<std::atomic<uint64_t>*>(n); },
+        ASSERT_EQ(pool->adopt(ext, sizeof ext, nullptr, [](void* n) { ++*static_cast<std::atomic<uint64_t>*>(n); },
                               &external_frees, &b),
                   Status::Ok);
       } else {

@@ -123,7 +123,7 @@ TEST(Pool, ExternalBlocksCallTheirFreeFunctionOnce) {
   int calls = 0;
   static char data[16];
   Block* b = nullptr;
-  ASSERT_EQ(pool->adopt(data, sizeof data, [](void* ud) { ++*static_cast<int*>(ud); }, &calls, &b), Status::Ok);
+  ASSERT_EQ(pool->adopt(data, sizeof data, nullptr, [](void* ud) { ++*static_cast<int*>(ud); }, &calls, &b), Status::Ok);
   EXPECT_EQ(pool->stats().external_blocks, 1u);
   b->retain();
   b->release();

@@ -7,6 +7,7 @@ functions), and must have every function the binding declares, or the
 import fails with an ImportError that says which.
 """
 import itertools
+import math
 import operator
 import os
 import re
@@ -151,6 +152,26 @@ def unpin_unless_adopted(rc, key):
 def pinned_count():
     """How many objects chunkbuf still holds by reference (for tests)."""
     return len(_pinned)
+
+
+# The longest finite wait passed to C (milliseconds); longer ones, and
+# float("inf"), wait without a timeout.
+MAX_TIMEOUT_MS = 2**62
+
+
+def timeout_ms(timeout):
+    """A timeout in seconds as C milliseconds: None for "wait forever"
+    (None, inf, or beyond MAX_TIMEOUT_MS), else an int >= 0. ValueError for
+    a negative or NaN timeout."""
+    if timeout is None:
+        return None
+    if timeout != timeout:
+        raise ValueError("timeout must not be NaN")
+    if timeout < 0:
+        raise ValueError("timeout must not be negative")
+    if timeout == math.inf or timeout * 1000 >= MAX_TIMEOUT_MS:
+        return None
+    return math.ceil(timeout * 1000)
 
 
 def size_arg(n, name="n"):

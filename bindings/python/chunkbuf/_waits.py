@@ -21,7 +21,7 @@ import threading
 import time
 
 from ._errors import AbortedError, BY_CODE, Error
-from ._ffi import ffi, lib
+from ._ffi import MAX_TIMEOUT_MS, ffi, lib
 
 ECANCELED = lib.CHUNKBUF_ECANCELED
 EAGAIN = lib.CHUNKBUF_EAGAIN
@@ -35,6 +35,8 @@ def timeout_ms(timeout):
         return -1
     if not timeout >= 0:  # also NaN
         raise ValueError("timeout must be None or >= 0 seconds, got %r" % (timeout,))
+    if timeout * 1000 >= MAX_TIMEOUT_MS:  # longer than the C API counts: forever
+        return -1
     return math.ceil(timeout * 1000)
 
 

@@ -2,9 +2,16 @@
 import collections
 import io
 import itertools
+import operator
 
+from ._errors import StateError
 from ._ffi import NPOS, RELEASE_FN, check, error, ffi, lib, pin, pin_all, size_arg, unpin_unless_adopted
 from .view import View, data_arg, view_bytes
+
+try:
+    from ._bufexport import Lease
+except ModuleNotFoundError:  # ABI mode without a compiler: lent memory is not tracked
+    Lease = None
 
 EOL = {"any": lib.CHUNKBUF_EOL_ANY, "crlf": lib.CHUNKBUF_EOL_CRLF,
        "crlf_strict": lib.CHUNKBUF_EOL_CRLF_STRICT, "lf": lib.CHUNKBUF_EOL_LF,
@@ -55,6 +62,66 @@ def split_lf_lines(h):
     return io.BytesIO(_taken(h)).readlines()
 
 
+def _bounds(start, end, size):
+    """start and end of a find as bytes.find reads them: None is the bound
+    itself, a negative value counts from the end, end is clipped to size."""
+    start = 0 if start is None else operator.index(start)
+    end = size if end is None else min(operator.index(end), size)
+    if start < 0:
+        start = max(0, start + size)
+    if end < 0:
+        end = max(0, end + size)
+    return start, end
+
+
+class _Guard:
+    """Keeps the buffer handle whose reservation is lent out alive as long
+    as the lent memory is (the Lease holds it, and every memoryview or
+    slice of the memory holds the Lease). If the reservation is still open
+    when the last of them goes (the buffer was closed or dropped meanwhile,
+    or a slice outlived the lending), it is abandoned, so the handle can be
+    freed: chunkbuf refuses to free a buffer under an open reservation."""
+
+    __slots__ = ("h", "open")
+
+    def __init__(self, h):
+        self.h = h
+        self.open = True
+
+    def __del__(self):
+        if self.open and self.h:
+            lib.chunkbuf_buffer_commit(self.h, 0)
+        # the ffi.gc handle is freed once this reference to it goes
+
+
+class _Loan:
+    """Writable pool memory lent as a memoryview until end() (a buffer's
+    reservation: fill, compat get_chunk)."""
+
+    __slots__ = ("lease", "view", "address", "length", "guard")
+
+    def __init__(self, h, address, length):
+        self.address = address
+        self.length = length
+        self.guard = _Guard(h)
+        if Lease is not None:
+            self.lease = Lease(int(ffi.cast("uintptr_t", address)), length)
+            self.lease.owner = self.guard
+            self.view = memoryview(self.lease)
+        else:
+            self.lease = None
+            self.view = memoryview(ffi.buffer(address, length))
+
+    def end(self):
+        """Releases the memoryview (a write through it then raises
+        ValueError); True when nothing else holds the memory any longer."""
+        try:
+            self.view.release()
+        except BufferError:  # the memoryview was itself exported again
+            return False
+        return self.lease is None or self.lease.exports == 0
+
+
 class Buffer:
     """A growable byte buffer made of pooled segments (one owner at a time).
 
@@ -64,7 +131,7 @@ class Buffer:
     non-consuming copy) and iteration (consumes complete LF lines) work as
     expected. A failed call leaves every byte where it was."""
 
-    __slots__ = ("_h", "_pool", "_lent", "_scan", "_reserved", "__weakref__")
+    __slots__ = ("_h", "_pool", "_opts", "_loan", "_lent", "_scan", "__weakref__")
 
     def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0, linear=False):
         opts = ffi.new("chunkbuf_buffer_options *")
@@ -74,15 +141,19 @@ class Buffer:
         opts.min_chunk = size_arg(min_chunk, "min_chunk")
         opts.tenant = size_arg(tenant, "tenant")
         opts.linear = 1 if linear else 0
-        out = ffi.new("chunkbuf_buffer **")
-        check(lib.chunkbuf_buffer_new(opts, out))
-        self._h = ffi.gc(out[0], lib.chunkbuf_buffer_free)
+        self._opts = opts
+        self._h = self._new_handle()
         self._pool = pool
+        self._loan = None  # the reservation lent out (fill, compat get_chunk)
         self._lent = None  # the batch `for line in buffer` is handing out
         self._scan = None  # line iteration's C out-parameters, made once
-        self._reserved = None  # the memoryview reserve() handed out
         if data is not None:
             self.append(data)
+
+    def _new_handle(self):
+        out = ffi.new("chunkbuf_buffer **")
+        check(lib.chunkbuf_buffer_new(self._opts, out))
+        return ffi.gc(out[0], lib.chunkbuf_buffer_free)
 
     @property
     def handle(self):
@@ -90,9 +161,18 @@ class Buffer:
         return self._h
 
     def close(self):
-        """Free the buffer now (views cut from it stay valid)."""
+        """Free the buffer now (views cut from it stay valid). Memory lent
+        by fill or get_chunk stays valid until the lent memoryview and
+        every slice of it are released, and no longer belongs to anyone."""
         if self._lent is not None:
             self._settle()
+        if self._loan is not None:
+            loan, self._loan = self._loan, None
+            if not loan.end():  # a slice is still held: its guard frees the buffer later
+                self._h = ffi.NULL
+                return
+            loan.guard.open = False
+            lib.chunkbuf_buffer_commit(self._h, 0)
         if self._h:
             ffi.release(self._h)
         self._h = ffi.NULL
@@ -151,22 +231,68 @@ class Buffer:
     def fill(self, fn, n):
         """Zero-copy write: reserve n contiguous bytes of pool memory, call
         fn(memoryview) to fill them (e.g. sock.recv_into) and commit the
-        count it returns. The memoryview is released afterwards; fn must not
-        keep it or slices of it."""
-        iov = ffi.new("struct iovec[1]")
-        n_iov = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
-        mv = memoryview(ffi.buffer(iov[0].iov_base, iov[0].iov_len))
+        count it returns. The memoryview is released afterwards (a write
+        through it raises ValueError). A slice of it that fn keeps never
+        sees the buffer's bytes: the filled bytes are then copied instead.
+        Closing the buffer inside fn raises StateError after fn returns."""
+        mv = self._lend(n)
         try:
             written = fn(mv)
             written = 0 if written is None else size_arg(written, "fn's result")
         except BaseException:
-            lib.chunkbuf_buffer_commit(self._h, 0)
+            if self._loan is not None:  # else close() inside fn ended the lending
+                self._end_loan(0)
             raise
-        finally:
-            mv.release()
-        check(lib.chunkbuf_buffer_commit(self._h, written))
+        return self._end_loan(written)
+
+    def _lend(self, n):
+        """Opens a reservation of n bytes and lends it as a memoryview."""
+        if self._loan is not None:
+            raise StateError("a reservation is already lent out")
+        iov = ffi.new("struct iovec[1]")
+        n_iov = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
+        self._loan = _Loan(self._h, iov[0].iov_base, iov[0].iov_len)
+        return self._loan.view
+
+    def _end_loan(self, written):
+        """Ends the lending: commits `written` lent bytes (0: abandons)."""
+        loan, self._loan = self._loan, None
+        if loan is None:
+            if not self._h:  # closed during the lending: close() ended it
+                raise StateError("the buffer was closed while its memory was lent out")
+            raise StateError("no reservation is lent out")
+        too_many = written > loan.length
+        if too_many:
+            written = 0  # abandon the reservation, then report it
+        if loan.end():
+            loan.guard.open = False
+            rc = lib.chunkbuf_buffer_commit(self._h, written)
+            if rc:
+                lib.chunkbuf_buffer_commit(self._h, 0)
+                raise error(rc)
+        else:
+            self._carry_over(loan, written)
+        if too_many:
+            raise ValueError("more bytes reported written than the %d lent" % loan.length)
         return written
+
+    def _carry_over(self, loan, written):
+        """A slice of the lent memory is still held, so that memory must
+        never hold bytes a View may share: the buffer's bytes and the filled
+        ones move to a new handle (one copy); the old one, reservation
+        still open, lives until the last slice goes (see _Guard)."""
+        filled = ffi.buffer(loan.address, written)[:]
+        old = self._h
+        size = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_len(old, size))
+        kept = bytearray(size[0])
+        copied = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_copy_out(old, 0, ffi.from_buffer(kept), size[0], copied))
+        h = self._new_handle()
+        check(lib.chunkbuf_buffer_append(h, ffi.from_buffer(kept), len(kept)))
+        check(lib.chunkbuf_buffer_append(h, filled, len(filled)))
+        self._h = h
 
     def reserve(self, n, *, replace=False):
         """Two-phase zero-copy write, the shape asyncio's BufferedProtocol
@@ -177,23 +303,21 @@ class Buffer:
         StateError. replace=True first cancels a reservation this method
         left open (asyncio calls get_buffer again, without buffer_updated,
         after a read that would block). commit() releases the memoryview,
-        so a late write raises ValueError instead of changing the buffer."""
-        if replace and self._reserved is not None:
+        so a late write raises ValueError instead of changing the buffer;
+        a slice of it kept past commit never sees the buffer's bytes (they
+        are copied instead, see fill)."""
+        if replace and self._loan is not None:
             self.commit(0)
-        iov = ffi.new("struct iovec[1]")
-        n_iov = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
-        self._reserved = memoryview(ffi.buffer(iov[0].iov_base, iov[0].iov_len))
-        return self._reserved
+        return self._lend(n)
 
     def commit(self, n):
         """Make the first n reserved bytes part of the buffer and close the
         reservation (0 cancels it). StateError without a reservation,
         RangeError past what was reserved (the reservation stays open)."""
-        check(lib.chunkbuf_buffer_commit(self._h, size_arg(n)))
-        if self._reserved is not None:
-            self._reserved.release()
-            self._reserved = None
+        n = size_arg(n)
+        if self._loan is None or n > self._loan.length:
+            check(lib.chunkbuf_buffer_commit(self._h, n))  # the C call names the error
+        self._end_loan(n)
 
     def read_from_fd(self, fd, max=0):  # noqa: A002 - the C name
         """readv up to max bytes (0: up to 64 KiB) from fd straight into pool
@@ -214,11 +338,15 @@ class Buffer:
         return out[0]
 
     def find(self, needle, start=0, end=None):
-        """Position of the first needle lying within [start, end), or -1."""
+        """Position of the first needle lying within [start, end), or -1.
+        start and end are read as in bytes.find (negative: from the end);
+        RangeError for a start past the end, unless the needle is empty."""
         return self._find(lib.chunkbuf_buffer_find, needle, start, end)
 
     def rfind(self, needle, start=0, end=None):
-        """Position of the last needle lying within [start, end), or -1."""
+        """Position of the last needle lying within [start, end), or -1.
+        start and end are read as in bytes.rfind (negative: from the end);
+        RangeError for a start past the end, unless the needle is empty."""
         return self._find(lib.chunkbuf_buffer_rfind, needle, start, end)
 
     def _find(self, fn, needle, start, end):
@@ -227,11 +355,16 @@ class Buffer:
         if isinstance(needle, int):
             needle = bytes((needle,))
         data = data_arg(needle)
-        if not len(data):  # as bytes.find: found at start, if start is inside
-            return size_arg(start, "start") if start <= len(self) else -1
+        size = len(self)
+        start, end = _bounds(start, end, size)
+        if not len(data):  # as bytes.find / rfind: the empty needle is at either bound
+            if start > end:
+                return -1
+            return start if fn is lib.chunkbuf_buffer_find else end
+        if start > end and start <= size:
+            return -1  # (a start past the end is the C call's RangeError)
         pos = ffi.new("size_t *")
-        end = NPOS if end is None else size_arg(end, "end")
-        check(fn(self._h, data, len(data), size_arg(start, "start"), end, pos))
+        check(fn(self._h, data, len(data), start, end, pos))
         return -1 if pos[0] == NPOS else pos[0]
 
     def __contains__(self, needle):

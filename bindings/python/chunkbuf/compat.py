@@ -57,14 +57,12 @@ class Buffer(Exporter):
         """Writable memory (a memoryview) at the end; call chunk_written(n)
         after writing n bytes to it. Valid only until chunk_written."""
         size = self._min_chunk if sizehint is None or sizehint <= 0 else sizehint
-        iov = ffi.new("struct iovec[1]")
-        n_iov = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_reserve(self._b.handle, size, iov, 1, n_iov))
-        return memoryview(ffi.buffer(iov[0].iov_base, iov[0].iov_len))
+        return self._b._lend(size)
 
     def chunk_written(self, nbytes):
-        """Commit nbytes written into the memory get_chunk returned."""
-        check(lib.chunkbuf_buffer_commit(self._b.handle, size_arg(nbytes, "nbytes")))
+        """Commit nbytes written into the memory get_chunk returned; the
+        memoryview is released (a write through it raises ValueError)."""
+        self._b._end_loan(size_arg(nbytes, "nbytes"))
 
     # -- read
 

@@ -205,7 +205,10 @@ Status LengthFramer::encode(Buffer& out, const ViewRep* payload) const noexcept 
       return fail(Status::Inval, "payload of %zu bytes is shorter than the adjustment", payload->len);
     value = len - static_cast<uint64_t>(o_.length_adjust);
   } else {
-    value = len + (static_cast<uint64_t>(-(o_.length_adjust + 1)) + 1);
+    uint64_t plus = static_cast<uint64_t>(-(o_.length_adjust + 1)) + 1;
+    if (len > UINT64_MAX - plus)
+      return fail(Status::Limit, "payload of %zu bytes plus the adjustment overflows the length", payload->len);
+    value = len + plus;
   }
   if (o_.length_width < 8 && value >> (8 * o_.length_width))
     return fail(Status::Limit, "length %llu does not fit a %zu-byte field", static_cast<unsigned long long>(value),

@@ -61,4 +61,7 @@ bool kind_known(uint32_t kind) noexcept {
   return kind < r.names.size();
 }
 
+void kinds_lock_for_fork() noexcept { registry().mu.lock(); }
+void kinds_unlock_after_fork() noexcept { registry().mu.unlock(); }
+
 }  // namespace chunkbuf

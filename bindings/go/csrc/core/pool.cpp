@@ -7,6 +7,8 @@
 #include "leaks.h"
 #include "mem.h"
 #include "pool_cache.h"
+#include "pool_fork.h"
+#include "release_scope.h"
 
 namespace chunkbuf {
 
@@ -22,6 +24,20 @@ constexpr size_t kHeader = (sizeof(Block) + 63) & ~size_t{63};
 std::atomic<unsigned> g_next_shard{0};
 std::atomic<uint64_t> g_next_id{1};  // 0 never names a pool (an empty t_last)
 std::atomic<size_t> g_live_pools{0};
+
+// Counts n more bytes against the tenant's quota; Limit (nothing counted)
+// when that would exceed it.
+Status charge(TenantRec* tenant, size_t n) noexcept {
+  if (!tenant) return Status::Ok;
+  size_t quota = tenant->quota.load(std::memory_order_relaxed);
+  size_t before = tenant->live.fetch_add(n, std::memory_order_relaxed);
+  if (quota && (before + n < before || before + n > quota)) {
+    tenant->live.fetch_sub(n, std::memory_order_relaxed);
+    return fail(Status::Limit, "tenant %u quota of %zu bytes exceeded (%zu live, %zu more needed)", tenant->id,
+                quota, before, n);
+  }
+  return Status::Ok;
+}
 
 }  // namespace
 
@@ -48,9 +64,11 @@ Pool::Pool(const PoolOptions& opts) noexcept : id_(g_next_id.fetch_add(1, std::m
         {detail::kMagBlocks, detail::kMagBytes / class_size(c), max_cached_[c]}));
   }
   g_live_pools.fetch_add(1, std::memory_order_relaxed);
+  detail::Forks::add(this);
 }
 
 Pool::~Pool() {
+  detail::Forks::remove(this);
   free_shards();
   for (auto& [id, rec] : tenants_) {
     rec->~TenantRec();
@@ -121,6 +139,7 @@ Pool::Shard& Pool::my_shard() noexcept {
 }
 
 Block* Pool::new_block(int cls, size_t cap) noexcept {
+  if (cap > kMaxBlockBytes) return nullptr;  // acquire refused it already; header + cap must not wrap
   void* m = mem::alloc(kHeader + cap);
   if (!m) return nullptr;
   Block* b = new (m) Block{};
@@ -219,7 +238,7 @@ void Pool::spill(Magazine* m, int cls) noexcept {
 }
 
 Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexcept {
-  int cls = class_for(min_capacity);
+  int cls = class_for(min_capacity);  // -1 for anything above the classes, so the fast path never sees a huge size
   // Fast path: this thread's last magazine has a block. No lock and no
   // atomic read-modify-write; everything else is in acquire_slow.
   if (cls >= 0 && !tenant && detail::t_last.pool_id == id_) {
@@ -240,6 +259,9 @@ Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexce
 // Out of line, to keep the fast path above short.
 [[gnu::noinline]] Status Pool::acquire_slow(int cls, size_t min_capacity, TenantRec* tenant, Block** out) noexcept {
   size_t cap = cls >= 0 ? class_size(cls) : min_capacity;
+  if (cap > kMaxBlockBytes)
+    return fail(Status::Limit, "a block of %zu bytes is larger than the largest chunkbuf allocates (%zu)", cap,
+                kMaxBlockBytes);
 
   // The magazine path: refill from the shards, or allocate.
   if (cls >= 0 && !tenant && mag_cap_[cls]) {
@@ -266,15 +288,7 @@ Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexce
 
   // The shared path: tenant-tagged blocks (exact quotas), oversize blocks,
   // and whatever the magazine cannot take.
-  if (tenant) {
-    size_t quota = tenant->quota.load(std::memory_order_relaxed);
-    size_t live = tenant->live.fetch_add(cap, std::memory_order_relaxed) + cap;
-    if (quota && live > quota) {
-      tenant->live.fetch_sub(cap, std::memory_order_relaxed);
-      return fail(Status::Limit, "tenant %u quota of %zu bytes exceeded (%zu live, %zu more needed)", tenant->id,
-                  quota, live - cap, cap);
-    }
-  }
+  if (Status st = charge(tenant, cap); st != Status::Ok) return st;
 
   Block* b = nullptr;
   if (cls >= 0) {
@@ -315,10 +329,17 @@ Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexce
   return Status::Ok;
 }
 
-Status Pool::adopt(const void* data, size_t len, FreeFn free_fn, void* user_data, Block** out) noexcept {
+Status Pool::adopt(const void* data, size_t len, TenantRec* tenant, FreeFn free_fn, void* user_data,
+                   Block** out) noexcept {
+  if (len > SIZE_MAX - kAdoptOverhead) return fail(Status::Limit, "adopting %zu bytes overflows size_t", len);
+  if (Status st = charge(tenant, len + kAdoptOverhead); st != Status::Ok) return st;
   void* m = mem::alloc(sizeof(Block));
-  if (!m) return fail(Status::NoMem, "out of memory adopting %zu external bytes", len);
+  if (!m) {
+    if (tenant) tenant->live.fetch_sub(len + kAdoptOverhead, std::memory_order_relaxed);
+    return fail(Status::NoMem, "out of memory adopting %zu external bytes", len);
+  }
   Block* b = new (m) Block{};
+  b->tenant = tenant;
   b->refs.store(1, std::memory_order_relaxed);
   b->cls = kExternal;
   b->pool = this;
@@ -356,13 +377,22 @@ void Pool::give_back(Block* b) noexcept {
   give_back_slow(b);
 }
 
+void Pool::finish_external(Block* b) noexcept {
+  if (b->tenant) b->tenant->live.fetch_sub(b->capacity + kAdoptOverhead, std::memory_order_relaxed);
+  FreeFn fn = b->free_fn;
+  void* ud = b->user_data;
+  external_live_.fetch_sub(1, std::memory_order_relaxed);
+  unsharded_releases_.fetch_add(1, std::memory_order_relaxed);
+  free_block_memory(b);
+  unref(1);  // may destroy this pool: the callback needs nothing of it
+  // The callback last, with nothing of chunkbuf's left to touch: it may
+  // free buffers, release views or call any other chunkbuf function.
+  if (fn) fn(ud);
+}
+
 [[gnu::noinline]] void Pool::give_back_slow(Block* b) noexcept {
   if (b->cls == kExternal) {
-    if (b->free_fn) b->free_fn(b->user_data);
-    external_live_.fetch_sub(1, std::memory_order_relaxed);
-    unsharded_releases_.fetch_add(1, std::memory_order_relaxed);
-    free_block_memory(b);
-    unref(1);
+    if (!detail::defer_external(b)) finish_external(b);
     return;
   }
   const size_t cap = b->capacity;

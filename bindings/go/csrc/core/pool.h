@@ -29,6 +29,10 @@
 //   when it starts caching for more pools than it has room for). A
 //   magazine is keyed by the pool's id, never reused, so a dead pool's
 //   magazine cannot serve a new pool at the same address.
+// - fork(): handlers (core/pool_fork.cpp) take every pool lock around the
+//   fork, so a child never inherits one held by a thread it does not have,
+//   and the child starts with no per-thread caches (the other threads'
+//   cached blocks stay unusable in the child; its own go back to the shards).
 // - acquire() needs an owner reference or a block reference held by the
 //   caller; retain() needs an owner reference; a closed pool stays closed.
 #pragma once
@@ -48,6 +52,7 @@ class Pool;
 namespace detail {
 struct Magazine;
 struct Caches;
+struct Forks;
 }  // namespace detail
 
 using FreeFn = void (*)(void* user_data);
@@ -57,6 +62,12 @@ inline constexpr size_t kMinBlock = 4096;            // class 0
 inline constexpr size_t kMaxClassBlock = kMinBlock << (kClasses - 1);  // 1 MiB
 inline constexpr int8_t kDirect = -1;
 inline constexpr int8_t kExternal = -2;
+// The largest block the pool allocates (1 TiB): any size computation above
+// it fails with Limit before it can wrap around size_t or reach malloc.
+inline constexpr size_t kMaxBlockBytes = size_t{1} << 40;
+// What an adopted block costs a tenant on top of its bytes: the block
+// header chunkbuf allocates to track it.
+inline constexpr size_t kAdoptOverhead = 64;
 
 struct TenantRec {
   uint32_t id = 0;
@@ -125,10 +136,17 @@ class Pool {
   // the tenant's quota would be exceeded. The caller holds an owner
   // reference or a reference to one of the pool's blocks.
   Status acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexcept;
-  // Wraps caller memory; free_fn runs once when the last reference drops.
-  Status adopt(const void* data, size_t len, FreeFn free_fn, void* user_data, Block** out) noexcept;
+  // Wraps caller memory; free_fn runs once when the last reference drops
+  // (deferred to the end of an open ReleaseScope, core/release_scope.h).
+  // With a tenant, the block counts len + kAdoptOverhead against its quota
+  // (Limit when that would exceed it; free_fn is not called then).
+  Status adopt(const void* data, size_t len, TenantRec* tenant, FreeFn free_fn, void* user_data,
+               Block** out) noexcept;
   // Called by Block::release when the refcount reaches zero.
   void give_back(Block* b) noexcept;
+  // Runs an adopted block's free_fn and frees it (give_back, or the end of
+  // the outermost ReleaseScope).
+  void finish_external(Block* b) noexcept;
 
   PoolStats stats() const noexcept;
   // Frees every cached block: the shards' and every thread's magazine's.
@@ -143,6 +161,7 @@ class Pool {
 
  private:
   friend struct detail::Caches;
+  friend struct detail::Forks;
 
   struct alignas(64) Shard {
     std::atomic_flag lock = ATOMIC_FLAG_INIT;
@@ -196,6 +215,9 @@ class Pool {
   uint64_t retired_releases_ = 0;
   mutable std::mutex tenants_mu_;
   std::unordered_map<uint32_t, TenantRec*> tenants_;
+  // The list of live pools the fork handlers lock (core/pool_fork.cpp).
+  Pool* fork_prev_ = nullptr;
+  Pool* fork_next_ = nullptr;
 };
 
 inline void Block::release() noexcept {

@@ -118,6 +118,13 @@ struct Caches {
   static uint64_t collect(const Pool* p, PoolStats& st) noexcept;
   // At thread exit: gives back all of the thread's magazines.
   static void exit_thread(ThreadCache* tc) noexcept;
+  // fork() (core/pool_fork.cpp): the registry mutex around the fork; in the
+  // child, unlinks p's magazines of the threads that did not survive (their
+  // blocks stay out of use), and gives this thread's magazines back.
+  static void lock_registry() noexcept;
+  static void unlock_registry() noexcept;
+  static void forget_other_threads(Pool* p) noexcept;
+  static void reset_this_thread() noexcept;
 
  private:
   // What a thread owes a pool after emptying a magazine, settled once the

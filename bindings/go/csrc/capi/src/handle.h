@@ -132,8 +132,8 @@ Status check(const typename K::C* h, const char* fn) noexcept {
 template <typename K>
 void retire(typename K::C* h) noexcept {
   Handle<K>* base = h;
+  base->tag = kDeadTag;  // first: a free callback the destructor runs may pass h in again
   std::destroy_at(&base->obj);
-  base->tag = kDeadTag;
   detail::park<K>(h);
 }
 
