@@ -192,8 +192,11 @@ size_t view_copy_out(const ViewRep* v, size_t offset, void* dst, size_t n) noexc
   return k;
 }
 
+// Holders of the first block, where each extra reference to this rep (a
+// retained or cloned view) is a holder too, as axon counts live sharers.
 size_t view_sharers(const ViewRep* v) noexcept {
-  return v->nseg ? v->segs()[0].b->refs.load(std::memory_order_relaxed) : 0;
+  if (!v->nseg) return 0;
+  return v->segs()[0].b->refs.load(std::memory_order_relaxed) + v->refs.load(std::memory_order_relaxed) - 1;
 }
 
 bool sha256_available() noexcept {

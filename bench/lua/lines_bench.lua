@@ -1,4 +1,4 @@
--- Line iteration from Lua: chunkbuf against plain Lua strings (issue 8).
+-- Line iteration from Lua: chunkbuf against plain Lua strings.
 --
 --   LUA_CPATH='<builddir>/bindings/lua/?.so' lua5.4 bench/lua/lines_bench.lua [--quick]
 --       [--runs=N] [--mib=N] [--only=TEXT ...] [--inprocess]
@@ -21,7 +21,7 @@
 --                           string.find(acc, "\n", pos, true) + string.sub
 --                           per line: the target's alternative.
 --
--- Cases the loaded binding lacks (read_line(s) and lines() came with issue 8)
+-- Cases the loaded binding lacks (read_line(s) and lines() came in 0.1.x)
 -- are skipped with a note, so the harness also measures older builds.
 -- --only=TEXT (repeatable) keeps the cases whose name contains a TEXT.
 --

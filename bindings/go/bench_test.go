@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// The Go harness of issue 8: each benchmark runs one workload through
+// The Go benchmark harness: each benchmark runs one workload through
 // chunkbuf and through the Go standard library's alternative in the same
 // run, as sub-benchmarks named
 //

@@ -675,7 +675,16 @@ func init() {
 			return r.peekStrings(r.b.PeekRecords(r.bytes("delim"), r.int("max_len", 0), r.records()))
 		},
 		// buffer, consume
-		"advance": func(r *runner) (any, error) { return nil, r.b.Advance(r.int("n", 0)) },
+		"advance":   func(r *runner) (any, error) { return nil, r.b.Advance(r.int("n", 0)) },
+		"read_uint": func(r *runner) (any, error) { return r.b.ReadUint(r.int("width", 0), r.order()) },
+		"read_exact": func(r *runner) (any, error) {
+			p := make([]byte, r.int("n", 0))
+			return p, r.b.ReadExact(p)
+		},
+		"peek_exact": func(r *runner) (any, error) {
+			p := make([]byte, r.int("n", 0))
+			return p, r.b.PeekExact(p)
+		},
 		"read": func(r *runner) (any, error) {
 			p := make([]byte, r.int("n", 0))
 			n, err := r.b.Read(p)
@@ -751,6 +760,7 @@ func init() {
 		},
 		"view_kind":    func(r *runner) (any, error) { return r.view("view").Kind().String(), nil },
 		"view_tenant":  func(r *runner) (any, error) { return int(r.view("view").Tenant()), nil },
+		"view_clone":   func(r *runner) (any, error) { return r.keep(r.view("view").Clone()) },
 		"view_sharers": func(r *runner) (any, error) { return r.view("view").Sharers(), nil },
 		"view_sha256": func(r *runner) (any, error) {
 			d, err := r.view("view").SHA256()

@@ -47,6 +47,50 @@ int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n
   return keep(chunkbuf_stream_write_ref(s, d, n, chunkbufGoUnpin, (void *)pin, t), err);
 }
 
+/* -- the leak report, collected in C (its callback runs during the call) */
+
+typedef struct report_lines {
+  char *buf;
+  size_t len, cap;
+  int nomem;
+} report_lines;
+
+static void collect_line(const char *line, void *user_data) {
+  report_lines *r = (report_lines *)user_data;
+  size_t n = strlen(line);
+  if (r->nomem) return;
+  if (r->len + n + 2 > r->cap) {
+    size_t cap = (r->cap ? r->cap * 2 : 256) + n + 2;
+    char *p = realloc(r->buf, cap);
+    if (!p) {
+      r->nomem = 1;
+      return;
+    }
+    r->buf = p;
+    r->cap = cap;
+  }
+  memcpy(r->buf + r->len, line, n);
+  r->len += n;
+  r->buf[r->len++] = '\n';
+  r->buf[r->len] = '\0';
+}
+
+int cbw_debug_report_lines(chunkbuf_pool *pool, char **lines, size_t *count, char **err) {
+  report_lines r = {NULL, 0, 0, 0};
+  int rc = chunkbuf_debug_report(pool, collect_line, &r, count);
+  if (rc == CHUNKBUF_OK && r.nomem) {
+    free(r.buf);
+    *err = NULL;
+    return CHUNKBUF_ENOMEM;
+  }
+  if (rc != CHUNKBUF_OK) {
+    free(r.buf);
+    return keep(rc, err);
+  }
+  *lines = r.buf;
+  return rc;
+}
+
 /* -- by-value helpers */
 
 static cbw_res res(int rc, size_t n, void *p) {

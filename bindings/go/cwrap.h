@@ -19,6 +19,11 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
 int cbw_buffer_close(chunkbuf_buffer *b, char **err);
 int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, int64_t t, char **err);
 
+/* The leak report of pool (NULL: every pool) as one malloc'd string of
+ * lines, each ended by "\n" (*lines NULL when there are none; the caller
+ * frees it); *count gets the number of objects. */
+int cbw_debug_report_lines(chunkbuf_pool *pool, char **lines, size_t *count, char **err);
+
 /* By-value helpers for the hot paths. They return their results instead
  * of writing them through pointers: cgo moves every Go variable whose
  * address is passed to C to the heap (unless the helper is marked

@@ -95,3 +95,11 @@ CBW(ring_peek, (r, d, n, got), const chunkbuf_ring *r, unsigned char *d, size_t 
 CBW(ring_readable_amount, (r, n), const chunkbuf_ring *r, size_t *n)
 CBW(ring_writable_amount, (r, n), const chunkbuf_ring *r, size_t *n)
 CBW(ring_capacity, (r, n), const chunkbuf_ring *r, size_t *n)
+
+/* debugging */
+CBW(debug_track, (on), int on)
+
+/* consuming binary readers */
+CBW(buffer_read_uint, (b, w, o, v), chunkbuf_buffer *b, size_t w, int o, uint64_t *v)
+CBW(buffer_read_exact, (b, d, n), chunkbuf_buffer *b, unsigned char *d, size_t n)
+CBW(buffer_peek_exact, (b, d, n), const chunkbuf_buffer *b, unsigned char *d, size_t n)

@@ -80,3 +80,35 @@ func TestBufferPeekLinesConsumesNothing(t *testing.T) {
 		t.Fatalf("PeekLines past maxLen = %v", err)
 	}
 }
+
+func TestBufferBinaryReadersConsumeExactlyOrNothing(t *testing.T) {
+	b, err := NewBuffer(BufferOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.AppendRef([]byte{1, 2, 3})
+	b.AppendRef([]byte{4, 5, 6, 7})
+	if v, err := b.ReadUint8(); v != 1 || err != nil {
+		t.Fatalf("ReadUint8 = %d, %v", v, err)
+	}
+	if v, err := b.ReadUint16(BigEndian); v != 0x0203 || err != nil {
+		t.Fatalf("ReadUint16 = %#x, %v", v, err)
+	}
+	if _, err := b.ReadUint64(LittleEndian); !errors.Is(err, ErrNeedMore) || b.Len() != 4 {
+		t.Fatalf("short ReadUint64 = %v, %d left", err, b.Len())
+	}
+	p := make([]byte, 2)
+	if err := b.PeekExact(p); err != nil || p[0] != 4 || b.Len() != 4 {
+		t.Fatalf("PeekExact = %v %v", p, err)
+	}
+	if v, err := b.ReadUint32(LittleEndian); v != 0x07060504 || err != nil {
+		t.Fatalf("ReadUint32 = %#x, %v", v, err)
+	}
+	if err := b.ReadExact(p); !errors.Is(err, ErrNeedMore) {
+		t.Fatalf("ReadExact of an empty buffer = %v", err)
+	}
+	if _, err := b.ReadUint(3, BigEndian); !errors.Is(err, ErrInval) {
+		t.Fatalf("ReadUint(3) = %v", err)
+	}
+}

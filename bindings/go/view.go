@@ -416,8 +416,9 @@ func (v *View) Tenant() uint32 {
 	return uint32(t)
 }
 
-// Sharers returns how many references (views, buffers, streams) hold the
-// view's first block; 0 for an empty or released view.
+// Sharers returns the live holders of the view's first block: views (each
+// [View.Clone] counted), buffers and streams; 0 for an empty or released
+// view.
 func (v *View) Sharers() int {
 	h, err := v.handle("View.Sharers")
 	if err != nil {

@@ -393,6 +393,30 @@ typedef struct {} cb_Buffer;
 
   /* -- consume */
   cb_status advance(size_t n) { return chunkbuf_buffer_advance($self, n); }
+  /* Consuming binary readers: each takes exactly what it reads, or returns
+   * nil, "needmore" and takes nothing. read_uint(width [, order]) with width
+   * 1, 2, 4 or 8 and order "be" (default) or "le"; u64 past 2^63 wraps, as
+   * string.unpack. read_bytes(n) and peek_exact(n) copy exactly n bytes
+   * (peek_exact does not consume). */
+  cb_status read_uint(size_t width, cb_order order, uint64_t *OUT) {
+    return chunkbuf_buffer_read_uint($self, width, order, OUT);
+  }
+  cb_status read_u8(uint64_t *OUT) { return chunkbuf_buffer_read_uint($self, 1, CHUNKBUF_BE, OUT); }
+  cb_status read_u16(cb_order order, uint64_t *OUT) { return chunkbuf_buffer_read_uint($self, 2, order, OUT); }
+  cb_status read_u32(cb_order order, uint64_t *OUT) { return chunkbuf_buffer_read_uint($self, 4, order, OUT); }
+  cb_status read_u64(cb_order order, uint64_t *OUT) { return chunkbuf_buffer_read_uint($self, 8, order, OUT); }
+  cb_status read_bytes(size_t n, cb_bytes *OUT) {
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    OUT->len = n;
+    return chunkbuf_buffer_read_exact($self, OUT->data, n);
+  }
+  cb_status peek_exact(size_t n, cb_bytes *OUT) {
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    OUT->len = n;
+    return chunkbuf_buffer_peek_exact($self, OUT->data, n);
+  }
   cb_status read(size_t n, cb_bytes *OUT) {
     size_t len = cb_buffer_len($self), want = n < len ? n : len;
     OUT->data = (char *)malloc(want ? want : 1);

@@ -35,6 +35,7 @@
 %include "stream.i"
 %include "framer.i"
 %include "ring.i"
+%include "debug.i"
 
 %inline %{
 /* "0.2.0" */

@@ -2855,6 +2855,11 @@ SWIGINTERN cb_status cb_View_contiguous(cb_View *self,cb_View **OUT){ return chu
 SWIGINTERN cb_status cb_View_kind(cb_View *self,uint32_t *OUT){ return chunkbuf_view_kind(self, OUT); }
 SWIGINTERN cb_status cb_View_retag(cb_View *self,uint32_t kind,cb_View **OUT){ return chunkbuf_view_retag(self, kind, OUT); }
 SWIGINTERN cb_status cb_View_tenant(cb_View *self,uint32_t *OUT){ return chunkbuf_view_tenant(self, OUT); }
+SWIGINTERN cb_status cb_View_clone(cb_View *self,cb_View **OUT){
+    int rc = chunkbuf_view_retain(self);
+    if (rc == CHUNKBUF_OK) *OUT = self;
+    return rc;
+  }
 SWIGINTERN cb_status cb_View_sharers(cb_View *self,size_t *OUT){ return chunkbuf_view_sharers(self, OUT); }
 SWIGINTERN cb_status cb_View_sha256(cb_View *self,cb_bytes *OUT){
     OUT->data = (char *)malloc(32);
@@ -3230,6 +3235,25 @@ SWIGINTERN cb_pushed cb_Buffer_peek_records(cb_Buffer *self,void const *delim,si
     return cb_push_peeked(L, self, rc, recs, n);
   }
 SWIGINTERN cb_status cb_Buffer_advance(cb_Buffer *self,size_t n){ return chunkbuf_buffer_advance(self, n); }
+SWIGINTERN cb_status cb_Buffer_read_uint(cb_Buffer *self,size_t width,cb_order order,uint64_t *OUT){
+    return chunkbuf_buffer_read_uint(self, width, order, OUT);
+  }
+SWIGINTERN cb_status cb_Buffer_read_u8(cb_Buffer *self,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 1, CHUNKBUF_BE, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_u16(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 2, order, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_u32(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 4, order, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_u64(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 8, order, OUT); }
+SWIGINTERN cb_status cb_Buffer_read_bytes(cb_Buffer *self,size_t n,cb_bytes *OUT){
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    OUT->len = n;
+    return chunkbuf_buffer_read_exact(self, OUT->data, n);
+  }
+SWIGINTERN cb_status cb_Buffer_peek_exact(cb_Buffer *self,size_t n,cb_bytes *OUT){
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    OUT->len = n;
+    return chunkbuf_buffer_peek_exact(self, OUT->data, n);
+  }
 SWIGINTERN cb_status cb_Buffer_read(cb_Buffer *self,size_t n,cb_bytes *OUT){
     size_t len = cb_buffer_len(self), want = n < len ? n : len;
     OUT->data = (char *)malloc(want ? want : 1);
@@ -3592,6 +3616,38 @@ SWIGINTERN cb_pushed cb_Ring___tostring(cb_Ring *self,lua_State *L){
     lua_pushfstring(L, "chunkbuf.Ring (%I of %I bytes)", (lua_Integer)cb_ring_available(self), (lua_Integer)cap);
     return 1;
   }
+
+/* Appends each report line to the table on top of the stack (the report
+ * runs during the call, on this thread). */
+static void cb_report_line(const char *line, void *user_data) {
+  lua_State *L = (lua_State *)user_data;
+  lua_pushstring(L, line);
+  lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+}
+
+/* chunkbuf.debug_report([pool]) -> a table of lines, one per live tracked
+ * block or view of pool (nil: of every pool). */
+static int cb_debug_report(lua_State *L) {
+  chunkbuf_pool *pool = NULL;
+  int rc;
+  if (!lua_isnoneornil(L, 1)) {
+    pool = (chunkbuf_pool *)cb_test_object(L, 1, SWIGTYPE_p_cb_Pool);
+    if (!pool) return luaL_argerror(L, 1, "a live chunkbuf.Pool expected");
+  }
+  lua_newtable(L);
+  rc = chunkbuf_debug_report(pool, cb_report_line, L, NULL);
+  if (rc != CHUNKBUF_OK) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  return 1;
+}
+
+
+/* chunkbuf.debug_track(on): record the creating stack of every block and
+ * view made from now on (also on with CHUNKBUF_TRACK_LEAKS=1). */
+static cb_status debug_track(cb_flag on) { return chunkbuf_debug_track(on); }
+
 
 /* "0.2.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
@@ -4416,6 +4472,32 @@ static int _wrap_View_tenant(lua_State* L) {
 }
 
 
+static int _wrap_View_clone(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_View *arg1 = (cb_View *) 0 ;
+  cb_View **arg2 = (cb_View **) 0 ;
+  cb_View *temp2 = NULL ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  SWIG_check_num_args("cb_View::clone",1,1)
+  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
+  result = (cb_status)cb_View_clone(arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (*arg2) cb_new_object(L, *arg2, SWIGTYPE_p_cb_View, 1); else lua_pushnil(L); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_View_sharers(lua_State* L) {
   int SWIG_arg = 0;
   cb_View *arg1 = (cb_View *) 0 ;
@@ -4503,6 +4585,7 @@ static swig_lua_method swig_View_methods[]= {
     { "kind", _wrap_View_kind},
     { "retag", _wrap_View_retag},
     { "tenant", _wrap_View_tenant},
+    { "clone", _wrap_View_clone},
     { "sharers", _wrap_View_sharers},
     { "sha256", _wrap_View_sha256},
     {0,0}
@@ -5396,6 +5479,222 @@ static int _wrap_Buffer_advance(lua_State* L) {
 }
 
 
+static int _wrap_Buffer_read_uint(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_order arg3 ;
+  uint64_t *arg4 = (uint64_t *) 0 ;
+  uint64_t temp4 = 0 ;
+  cb_status result;
+  
+  arg3 = CHUNKBUF_BE; 
+  arg4 = &temp4; 
+  SWIG_check_num_args("cb_Buffer::read_uint",2,3)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  if(lua_gettop(L)>=3){
+    arg3 = cb_check_order(L, 3); 
+  }
+  result = (cb_status)cb_Buffer_read_uint(arg1,arg2,arg3,arg4);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg4); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u8(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  uint64_t *arg2 = (uint64_t *) 0 ;
+  uint64_t temp2 = 0 ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  SWIG_check_num_args("cb_Buffer::read_u8",1,1)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  result = (cb_status)cb_Buffer_read_u8(arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg2); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u16(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_order arg2 ;
+  uint64_t *arg3 = (uint64_t *) 0 ;
+  uint64_t temp3 = 0 ;
+  cb_status result;
+  
+  arg2 = CHUNKBUF_BE; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_u16",1,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_order(L, 2); 
+  }
+  result = (cb_status)cb_Buffer_read_u16(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg3); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u32(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_order arg2 ;
+  uint64_t *arg3 = (uint64_t *) 0 ;
+  uint64_t temp3 = 0 ;
+  cb_status result;
+  
+  arg2 = CHUNKBUF_BE; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_u32",1,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_order(L, 2); 
+  }
+  result = (cb_status)cb_Buffer_read_u32(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg3); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_u64(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_order arg2 ;
+  uint64_t *arg3 = (uint64_t *) 0 ;
+  uint64_t temp3 = 0 ;
+  cb_status result;
+  
+  arg2 = CHUNKBUF_BE; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_u64",1,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_order(L, 2); 
+  }
+  result = (cb_status)cb_Buffer_read_u64(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg3); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_read_bytes(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_bytes *arg3 = (cb_bytes *) 0 ;
+  cb_bytes temp3 = {
+    NULL, 0
+  } ;
+  cb_status result;
+  
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::read_bytes",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  result = (cb_status)cb_Buffer_read_bytes(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushlstring(L, arg3->data ? arg3->data : "", arg3->len); SWIG_arg++; 
+  free(arg3->data); 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  free(arg3->data); 
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_peek_exact(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_bytes *arg3 = (cb_bytes *) 0 ;
+  cb_bytes temp3 = {
+    NULL, 0
+  } ;
+  cb_status result;
+  
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::peek_exact",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  result = (cb_status)cb_Buffer_peek_exact(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushlstring(L, arg3->data ? arg3->data : "", arg3->len); SWIG_arg++; 
+  free(arg3->data); 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  free(arg3->data); 
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Buffer_read(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -5766,6 +6065,13 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "peek_lines", _wrap_Buffer_peek_lines},
     { "peek_records", _wrap_Buffer_peek_records},
     { "advance", _wrap_Buffer_advance},
+    { "read_uint", _wrap_Buffer_read_uint},
+    { "read_u8", _wrap_Buffer_read_u8},
+    { "read_u16", _wrap_Buffer_read_u16},
+    { "read_u32", _wrap_Buffer_read_u32},
+    { "read_u64", _wrap_Buffer_read_u64},
+    { "read_bytes", _wrap_Buffer_read_bytes},
+    { "peek_exact", _wrap_Buffer_peek_exact},
     { "read", _wrap_Buffer_read},
     { "split_to", _wrap_Buffer_split_to},
     { "take_until", _wrap_Buffer_take_until},
@@ -7152,6 +7458,31 @@ static swig_lua_class *swig_Ring_bases[] = {0};
 static const char *swig_Ring_base_names[] = {0};
 static swig_lua_class _wrap_class_Ring = { "Ring", "Ring", &SWIGTYPE_p_cb_Ring,_proxy__wrap_new_Ring, swig_delete_Ring, swig_Ring_methods, swig_Ring_attributes, &swig_Ring_Sf_SwigStatic, swig_Ring_meta, swig_Ring_bases, swig_Ring_base_names };
 
+static int _wrap_debug_track(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_flag arg1 ;
+  cb_status result;
+  
+  arg1 = 0; 
+  SWIG_check_num_args("debug_track",0,1)
+  if(lua_gettop(L)>=1){
+    arg1 = lua_toboolean(L, 1); 
+  }
+  result = (cb_status)debug_track(arg1);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_version(lua_State* L) {
   int SWIG_arg = 0;
   char *result = 0 ;
@@ -7182,6 +7513,8 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "Stream_from_handle", _wrap_Stream_from_handle},
     { "DelimiterFramer", _wrap_DelimiterFramer},
     { "LengthFramer", _wrap_LengthFramer},
+    { "debug_report",cb_debug_report},
+    { "debug_track", _wrap_debug_track},
     { "version", _wrap_version},
     { "features",cb_features},
     {0,0}

@@ -84,7 +84,15 @@ typedef struct {} cb_View;
   /* A new view of the same bytes with another (registered) kind id. */
   cb_status retag(uint32_t kind, cb_View **OUT) { return chunkbuf_view_retag($self, kind, OUT); }
   cb_status tenant(uint32_t *OUT) { return chunkbuf_view_tenant($self, OUT); }
-  /* References held on the view's first block (views, buffers, streams). */
+  /* Another View object with its own reference to the same bytes (no
+   * copy); releasing one leaves the other valid. */
+  cb_status clone(cb_View **OUT) {
+    int rc = chunkbuf_view_retain($self);
+    if (rc == CHUNKBUF_OK) *OUT = $self;
+    return rc;
+  }
+  /* Live holders of the view's first block: views (each clone counted),
+   * buffers and streams. */
   cb_status sharers(size_t *OUT) { return chunkbuf_view_sharers($self, OUT); }
   /* The SHA-256 digest of the bytes, as a 32-byte string. */
   cb_status sha256(cb_bytes *OUT) {

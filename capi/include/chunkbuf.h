@@ -51,8 +51,20 @@
  *    refers to the bytes any longer. It runs synchronously, on the thread of
  *    the call that dropped the last reference, before that call returns:
  *    functions that can drop references say "free_fn: may run one" (others
- *    never do). A free_fn must be quick and must not call chunkbuf functions
- *    on the object whose call ran it.
+ *    never do). It runs once that call has finished with its object, and
+ *    never under a chunkbuf lock, so it may call any chunkbuf function,
+ *    including freeing the buffer or stream whose call ran it. It must not
+ *    unwind (longjmp, a C++ exception) through chunkbuf and should be quick;
+ *    several queued by one call run in an unspecified order.
+ *  Sizes. Every size computation is overflow-checked. No block is larger
+ *    than 1 TiB: a call that would need one (a reservation, append, read,
+ *    coalesce of more) fails with CHUNKBUF_ELIMIT before allocating or
+ *    reading anything, as does a sum of lengths beyond SIZE_MAX.
+ *  fork(). Handlers registered with pthread_atfork take every lock of the
+ *    pools and registries around a fork, so a child never inherits one held
+ *    by a thread it does not have; the child starts with fresh per-thread
+ *    caches. A child may use every pool and create and use new objects; it
+ *    must not use a stream another thread was using at the fork.
  *  Stale handles. chunkbuf_*_free(NULL) and chunkbuf_view_release(NULL) are
  *    no-ops. A freed handle's memory is quarantined: a later call with it is
  *    CHUNKBUF_EHANDLE ("already freed"), and a second free is ignored, until
@@ -275,23 +287,30 @@ CHUNKBUF_API int chunkbuf_pool_stats_get(chunkbuf_pool *pool, chunkbuf_pool_stat
 /* Gives every cached free block back to the system, the per-thread caches'
  * too. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_trim(chunkbuf_pool *pool);
-/* Sets a tenant's quota in bytes of pool blocks (tenant ids 1..UINT32_MAX;
- * 0 means "no tenant"); quota 0 = unlimited. A block acquisition that would
- * take the tenant past its quota fails with CHUNKBUF_ELIMIT.
+/* Sets a tenant's quota in bytes (tenant ids 1..UINT32_MAX; 0 means "no
+ * tenant"); quota 0 = unlimited. A tenant is charged the full capacity of
+ * each pool block acquired for it, and for memory its buffers adopt
+ * (append_ref, stream write_ref) the adopted length plus 64 bytes per
+ * region. A block acquisition or adoption that would take the tenant past
+ * its quota fails with CHUNKBUF_ELIMIT.
  * Returns: OK; EINVAL (tenant 0); ENOMEM (first use of the tenant).
  * Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_set_tenant_quota(chunkbuf_pool *pool, uint32_t tenant, size_t quota);
-/* *live = the bytes of pool blocks currently held on behalf of tenant.
+/* *live = the bytes currently charged to tenant (see set_tenant_quota).
  * Returns: OK; EINVAL (tenant 0); ENOMEM (first use of the tenant).
  * Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_tenant_usage(chunkbuf_pool *pool, uint32_t tenant, size_t *live);
 
 /* ------------------------------------------------------------- content kinds
- * A view carries a content-kind tag. Kind 0 is "raw". New kinds are
- * registered by name at run time; registering a known name returns its id.
- * Any thread.
+ * A view carries a content-kind tag. Kind 0 is "raw"; "pcm16", "mulaw8"
+ * and "jpeg" are built in with the fixed ids below (since 0.2). New kinds
+ * are registered by name at run time; registering a known name returns
+ * its id. Any thread.
  */
 #define CHUNKBUF_KIND_RAW 0u
+#define CHUNKBUF_KIND_PCM16 1u  /* 16-bit PCM audio. Since 0.2. */
+#define CHUNKBUF_KIND_MULAW8 2u /* 8-bit mu-law audio. Since 0.2. */
+#define CHUNKBUF_KIND_JPEG 3u   /* a JPEG image. Since 0.2. */
 /* *kind = the id of name (1..63 bytes), registering it on first use.
  * Returns: OK; EINVAL (empty or too long name); ELIMIT (no ids left);
  * ENOMEM. Since 0.1. */
@@ -305,9 +324,16 @@ CHUNKBUF_API int chunkbuf_kind_name(uint32_t kind, const char **name);
 typedef struct chunkbuf_buffer_options {
   size_t struct_size;
   chunkbuf_pool *pool; /* NULL: chunkbuf_pool_default() */
-  size_t max_bytes;    /* 0: unlimited; appends past it fail with ELIMIT */
+  size_t max_bytes;    /* 0: unlimited; else the most bytes held (copied,
+                          committed, adopted or appended by view alike):
+                          past it, appends fail with ELIMIT. It bounds the
+                          segment metadata too: at most max(64, max_bytes /
+                          256) segments, past which adopted memory and
+                          appended views are copied in (their free_fn then
+                          runs at once) */
   size_t min_chunk;    /* smallest block to allocate; 0: 4096 */
-  uint32_t tenant;     /* account blocks to this tenant; 0: none */
+  uint32_t tenant;     /* charge blocks and adopted memory to this tenant
+                          (see chunkbuf_pool_set_tenant_quota); 0: none */
   int linear;          /* 1: the linear backend. The readable bytes stay
                           contiguous in one growable block (compacted in
                           place when no view shares it), so every buffer
@@ -343,7 +369,10 @@ typedef struct chunkbuf_record {
  * Out: *out a new buffer handle (chunkbuf_buffer_free). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_new(const chunkbuf_buffer_options *opts, chunkbuf_buffer **out);
 /* Frees the buffer and drops its references; views taken from it stay
- * valid. NULL is a no-op. free_fn: may run one. Since 0.1. */
+ * valid. NULL is a no-op. With a reservation open the free is refused:
+ * nothing happens, the handle stays live (its spans valid) and
+ * chunkbuf_last_error() says why; commit (0 abandons) first.
+ * free_fn: may run one. Since 0.1. */
 CHUNKBUF_API void chunkbuf_buffer_free(chunkbuf_buffer *buf);
 /* *len = the bytes the buffer holds (not counting an open reservation).
  * Returns: OK. Since 0.1. */
@@ -444,6 +473,23 @@ CHUNKBUF_API int chunkbuf_buffer_peek_u64(const chunkbuf_buffer *buf, size_t off
 /* Drops the first n bytes. Returns: OK; ERANGE (n > len; nothing dropped);
  * ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_advance(chunkbuf_buffer *buf, size_t n);
+/* Consuming binary readers: each takes exactly what it reads from the
+ * front, or, when fewer bytes are buffered, fails with ENEEDMORE and takes
+ * nothing (retry after the next append). Thread rules as for any buffer
+ * call; free_fn: may run one, of bytes it drops, on the calling thread. */
+/* Reads a width-byte (1, 2, 4 or 8) unsigned integer in order (CHUNKBUF_BE
+ * or CHUNKBUF_LE) and consumes it.
+ * Returns: OK; ENEEDMORE (fewer than width bytes); EINVAL (width, order);
+ * ESTATE. Out: *out written on success only. Since 0.2. */
+CHUNKBUF_API int chunkbuf_buffer_read_uint(chunkbuf_buffer *buf, size_t width, int order, uint64_t *out);
+/* Copies exactly n bytes into dst and consumes them.
+ * Returns: OK; ENEEDMORE (fewer than n bytes; nothing copied); ESTATE.
+ * Since 0.2. */
+CHUNKBUF_API int chunkbuf_buffer_read_exact(chunkbuf_buffer *buf, void *dst, size_t n);
+/* Copies exactly n bytes into dst without consuming them (allowed while a
+ * reservation is open; never runs a free_fn).
+ * Returns: OK; ENEEDMORE (fewer than n bytes; nothing copied). Since 0.2. */
+CHUNKBUF_API int chunkbuf_buffer_peek_exact(const chunkbuf_buffer *buf, void *dst, size_t n);
 /* Copies up to n bytes out and consumes them; *nread = min(n, len).
  * Returns: OK; ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_read(chunkbuf_buffer *buf, void *dst, size_t n, size_t *nread);
@@ -498,9 +544,12 @@ CHUNKBUF_API int chunkbuf_buffer_peek_records(const chunkbuf_buffer *buf, const 
                                               size_t max_len, chunkbuf_record *records, size_t max_records,
                                               size_t *n_records);
 /* Calls writev(2) for up to max bytes (0: all) of the segments and consumes
- * what was written; *nwritten says how much.
+ * what was written; *nwritten says how much. Never raises SIGPIPE: sockets
+ * are written with MSG_NOSIGNAL; for a pipe the calling thread blocks
+ * SIGPIPE around the write and consumes the one it raised (unless one was
+ * already pending), then restores its mask. A closed reader is EIO.
  * Returns: OK; EINVAL (negative fd); ESTATE; EAGAIN (the fd would block);
- * EIO (errno text in chunkbuf_last_error()). Since 0.1. */
+ * EIO (errno text in chunkbuf_last_error(), e.g. "Broken pipe"). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_write_to_fd(chunkbuf_buffer *buf, int fd, size_t max, size_t *nwritten);
 
 /* ------------------------------------------------------------------- view
@@ -571,9 +620,10 @@ CHUNKBUF_API int chunkbuf_view_retag(const chunkbuf_view *view, uint32_t kind, c
 /* *tenant = the pool tenant the view's bytes are accounted to (0: none).
  * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_tenant(const chunkbuf_view *view, uint32_t *tenant);
-/* *sharers = the references currently held on the view's first block (by
- * views, buffers and streams); 0 for an empty view. A momentary count.
- * Returns: OK. Since 0.1. */
+/* *sharers = the live sharers of the view's first block: the references
+ * held on it by views, buffers and streams, with each extra reference to
+ * this view (chunkbuf_view_retain) counted as one more; 0 for an empty
+ * view. A momentary count. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_sharers(const chunkbuf_view *view, size_t *sharers);
 /* SHA-256 of the visible bytes, without coalescing.
  * Returns: OK; ENOTSUP (built without a crypto library: see
@@ -975,7 +1025,9 @@ CHUNKBUF_API int chunkbuf_debug_track(int on);
  * call of fn per object, on the calling thread ("live view 0x...: 12 bytes
  * in 1 segments, 1 refs, created at app+0x1234 (main) <- ..."). Each line
  * is borrowed for the duration of its fn call. fn may be NULL; *count (may
- * be NULL) receives the number of objects. Any thread.
+ * be NULL) receives the number of objects. Any thread. The lines are
+ * collected first and fn runs without any chunkbuf lock held, so fn may
+ * call chunkbuf (release views, free buffers, report again).
  * Returns: OK; EHANDLE (a non-NULL pool that is not a live pool).
  * Since 0.1. */
 CHUNKBUF_API int chunkbuf_debug_report(chunkbuf_pool *pool, chunkbuf_report_fn fn, void *user_data, size_t *count);

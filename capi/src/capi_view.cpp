@@ -205,7 +205,10 @@ int chunkbuf_view_tenant(const chunkbuf_view* view, uint32_t* tenant) {
 int chunkbuf_view_sharers(const chunkbuf_view* view, size_t* sharers) {
   CB_TRY(live(view, "chunkbuf_view_sharers"));
   CB_TRY(need(sharers, "sharers", "chunkbuf_view_sharers"));
-  *sharers = view_sharers(rep(view));
+  size_t n = view_sharers(rep(view));
+  // each extra reference to this handle (chunkbuf_view_retain) is a live sharer too
+  if (n) n += view->obj.refs.load(std::memory_order_relaxed) - 1;
+  *sharers = n;
   return CHUNKBUF_OK;
 }
 

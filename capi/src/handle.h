@@ -56,8 +56,10 @@ struct Quarantine {
   bool closed;
   bool armed;  // Drain was touched, so it runs at thread exit
 };
+// constinit: no dynamic initialisation, so every access is a plain TLS
+// load, with no call through a TLS init wrapper.
 template <typename K>
-thread_local Quarantine<K> t_quarantine;
+constinit thread_local Quarantine<K> t_quarantine{};
 
 template <typename K>
 struct Drain {
@@ -118,14 +120,22 @@ Status make(typename K::C** out, const char* fn, A&&... args) noexcept {
   return Status::Ok;
 }
 
-// Ok when h is a live handle of kind K.
+// The Handle status for h, which is not a live handle of kind K. Out of
+// line, so the check every call makes stays a compare and a branch.
 template <typename K>
-Status check(const typename K::C* h, const char* fn) noexcept {
+[[gnu::cold, gnu::noinline]] Status bad_handle(const typename K::C* h, const char* fn) noexcept {
   if (!h) return fail(Status::Handle, "%s: NULL %s handle", fn, K::kName);
   uint32_t tag = static_cast<const Handle<K>*>(h)->tag;
-  if (tag == K::kTag) return Status::Ok;
   if (tag == kDeadTag) return fail(Status::Handle, "%s: the %s handle was already freed", fn, K::kName);
   return fail(Status::Handle, "%s: not a %s handle (%s)", fn, K::kName, tag_name(tag));
+}
+
+// Ok when h is a live handle of kind K.
+template <typename K>
+inline Status check(const typename K::C* h, const char* fn) noexcept {
+  if (h && static_cast<const Handle<K>*>(h)->tag == K::kTag) [[likely]]
+    return Status::Ok;
+  return bad_handle<K>(h, fn);
 }
 
 // Destroys h's object and quarantines its memory. h must be live.

@@ -177,3 +177,25 @@ TEST(Api, PeekLinesAndRecordsConsumeNothing) {
   chunkbuf_buffer_free(buf);
 }
 
+
+TEST(Api, BinaryReadersTakeAllOrNothing) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append_ref(buf, "\x12\x34", 2, nullptr, nullptr), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append_ref(buf, "\x56\x78zz", 4, nullptr, nullptr), CHUNKBUF_OK);
+  uint64_t v = 0;
+  ASSERT_EQ(chunkbuf_buffer_read_uint(buf, 4, CHUNKBUF_LE, &v), CHUNKBUF_OK);
+  EXPECT_EQ(v, 0x78563412u);
+  EXPECT_EQ(chunkbuf_buffer_read_uint(buf, 4, CHUNKBUF_BE, &v), CHUNKBUF_ENEEDMORE);
+  size_t len = 0;
+  ASSERT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 2u);
+  char out[4] = {};
+  EXPECT_EQ(chunkbuf_buffer_read_exact(buf, out, 3), CHUNKBUF_ENEEDMORE);
+  ASSERT_EQ(chunkbuf_buffer_peek_exact(buf, out, 2), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(out, 2), "zz");
+  ASSERT_EQ(chunkbuf_buffer_read_exact(buf, out, 2), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 0u);
+  chunkbuf_buffer_free(buf);
+}

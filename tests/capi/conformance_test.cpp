@@ -381,6 +381,27 @@ const std::map<std::string, Op>& ops() {
        }},
       // ---- buffer, consume
       {"advance", [](Ctx& c, const json& s, json*) { return chunkbuf_buffer_advance(c.buf, s.at("n")); }},
+      {"read_uint",
+       [](Ctx& c, const json& s, json* r) {
+         uint64_t v = 0;
+         int rc = chunkbuf_buffer_read_uint(c.buf, s.at("width"), order_of(s), &v);
+         *r = v;
+         return rc;
+       }},
+      {"read_exact",
+       [](Ctx& c, const json& s, json* r) {
+         std::string d(s.at("n").get<size_t>(), '\0');
+         int rc = chunkbuf_buffer_read_exact(c.buf, d.data(), d.size());
+         *r = d;
+         return rc;
+       }},
+      {"peek_exact",
+       [](Ctx& c, const json& s, json* r) {
+         std::string d(s.at("n").get<size_t>(), '\0');
+         int rc = chunkbuf_buffer_peek_exact(c.buf, d.data(), d.size());
+         *r = d;
+         return rc;
+       }},
       {"read",
        [](Ctx& c, const json& s, json* r) {
          size_t n = s.at("n"), got = 0;
@@ -540,6 +561,13 @@ const std::map<std::string, Op>& ops() {
          uint32_t t = 0;
          int rc = chunkbuf_view_tenant(c.view(s), &t);
          *r = t;
+         return rc;
+       }},
+      {"view_clone",
+       [](Ctx& c, const json& s, json* r) {
+         chunkbuf_view* v = c.view(s);
+         int rc = chunkbuf_view_retain(v);
+         if (rc == CHUNKBUF_OK) c.keep(s, v, r);
          return rc;
        }},
       {"view_sharers",

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -36,7 +37,10 @@ TEST(LimitsUnderLoad, FastProducerIsHeldBackAndLosesNothing) {
   ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
 
   constexpr uint32_t kChunks = 2000;  // ~6 MiB through a 128 KiB window
+  // The producer reports instead of asserting (a failed assertion in a
+  // worker thread cannot fail the test cleanly): the main thread checks.
   std::atomic<size_t> refused{0}, max_tenant_live{0};
+  std::atomic<int> unexpected{CHUNKBUF_OK};
   std::thread producer([&] {
     std::vector<unsigned char> chunk(kChunk);
     for (uint32_t seq = 0; seq < kChunks;) {
@@ -44,10 +48,12 @@ TEST(LimitsUnderLoad, FastProducerIsHeldBackAndLosesNothing) {
       int rc = chunkbuf_stream_write(s, chunk.data(), chunk.size(), 0);  // never wait
       if (rc == CHUNKBUF_OK) {
         ++seq;
-      } else {
-        ASSERT_TRUE(rc == CHUNKBUF_EAGAIN || rc == CHUNKBUF_ELIMIT) << chunkbuf_strerror(rc);
+      } else if (rc == CHUNKBUF_EAGAIN || rc == CHUNKBUF_ELIMIT) {
         ++refused;
         std::this_thread::yield();
+      } else {
+        unexpected = rc;  // EABORTED too: the reader gave up
+        break;
       }
       size_t live = 0;
       chunkbuf_pool_tenant_usage(pool, 42, &live);
@@ -56,20 +62,27 @@ TEST(LimitsUnderLoad, FastProducerIsHeldBackAndLosesNothing) {
     chunkbuf_stream_close(s);
   });
 
-  std::vector<unsigned char> got(kChunk), want(kChunk);
-  for (uint32_t seq = 0;; ++seq) {
-    size_t n = 0;
-    ASSERT_EQ(chunkbuf_stream_read(s, got.data(), kChunk, 5000, &n), CHUNKBUF_OK);
-    if (n == 0) {
-      EXPECT_EQ(seq, kChunks);  // EOF exactly after the last accepted chunk
-      break;
+  // The reader runs here; on a failure it aborts the stream, so the producer
+  // stops, and is joined before anything is asserted.
+  auto consume = [&]() -> std::string {
+    std::vector<unsigned char> got(kChunk), want(kChunk);
+    for (uint32_t seq = 0;; ++seq) {
+      size_t n = 0;
+      int rc = chunkbuf_stream_read(s, got.data(), kChunk, 5000, &n);
+      if (rc != CHUNKBUF_OK) return std::string("read: ") + chunkbuf_strerror(rc);
+      if (n == 0)  // EOF exactly after the last accepted chunk
+        return seq == kChunks ? "" : "EOF after " + std::to_string(seq) + " chunks";
+      if (n != kChunk) return "chunk " + std::to_string(seq) + " has " + std::to_string(n) + " bytes";
+      fill(want, seq);
+      if (std::memcmp(got.data(), want.data(), kChunk) != 0) return "chunk " + std::to_string(seq) + " differs";
+      if (seq % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));  // a slow consumer
     }
-    ASSERT_EQ(n, kChunk);
-    fill(want, seq);
-    ASSERT_EQ(std::memcmp(got.data(), want.data(), kChunk), 0) << "chunk " << seq;
-    if (seq % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));  // a slow consumer
-  }
+  };
+  std::string failure = consume();
+  if (!failure.empty()) chunkbuf_stream_abort(s, 1);
   producer.join();
+  EXPECT_EQ(failure, "");
+  EXPECT_EQ(unexpected.load(), CHUNKBUF_OK) << chunkbuf_strerror(unexpected.load());
   EXPECT_GT(refused.load(), 0u);                 // the producer really was held back
   EXPECT_LE(max_tenant_live.load(), kQuota);     // and memory stayed under the quota
   chunkbuf_pool_stats st = CHUNKBUF_POOL_STATS_INIT;

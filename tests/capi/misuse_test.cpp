@@ -63,6 +63,9 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_buffer_peek_u32(h.buf, 0, CHUNKBUF_BE, &u32), E);
   EXPECT_EQ(chunkbuf_buffer_peek_u64(h.buf, 0, CHUNKBUF_BE, &u64), E);
   EXPECT_EQ(chunkbuf_buffer_advance(h.buf, 0), E);
+  EXPECT_EQ(chunkbuf_buffer_read_uint(h.buf, 2, CHUNKBUF_BE, &u64), E);
+  EXPECT_EQ(chunkbuf_buffer_read_exact(h.buf, tmp, 1), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_exact(h.buf, tmp, 1), E);
   EXPECT_EQ(chunkbuf_buffer_read(h.buf, tmp, 1, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_split_to(h.buf, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_until(h.buf, "a", 1, 0, 0, &v), E);
@@ -300,6 +303,13 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(buf, -1, 0, &pos), E);
   EXPECT_EQ(chunkbuf_buffer_split_to(buf, 7, &v), CHUNKBUF_ERANGE);
   EXPECT_EQ(chunkbuf_buffer_advance(buf, 7), CHUNKBUF_ERANGE);
+  uint64_t u64 = 0;
+  EXPECT_EQ(chunkbuf_buffer_read_uint(buf, 3, CHUNKBUF_BE, &u64), E);  // width
+  EXPECT_EQ(chunkbuf_buffer_read_uint(buf, 2, 9, &u64), E);            // order
+  EXPECT_EQ(chunkbuf_buffer_read_uint(buf, 2, CHUNKBUF_BE, nullptr), E);
+  EXPECT_EQ(chunkbuf_buffer_read_exact(buf, nullptr, 2), E);
+  EXPECT_EQ(chunkbuf_buffer_peek_exact(buf, nullptr, 2), E);
+  EXPECT_EQ(chunkbuf_buffer_read_exact(buf, nullptr, 0), CHUNKBUF_OK);  // nothing to copy
   EXPECT_EQ(chunkbuf_view_concat(nullptr, 1, &v), E);
   EXPECT_EQ(chunkbuf_kind_register(nullptr, nullptr), E);
   const char* name = nullptr;
@@ -367,6 +377,9 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_coalesce(buf, 6, &p), E);
   EXPECT_EQ(chunkbuf_buffer_advance(buf, 1), E);
   EXPECT_EQ(chunkbuf_buffer_read(buf, tmp, 1, &n), E);
+  uint64_t word = 0;
+  EXPECT_EQ(chunkbuf_buffer_read_uint(buf, 1, CHUNKBUF_BE, &word), E);
+  EXPECT_EQ(chunkbuf_buffer_read_exact(buf, tmp, 1), E);
   EXPECT_EQ(chunkbuf_buffer_split_to(buf, 1, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_until(buf, "\n", 1, 0, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_line(buf, CHUNKBUF_EOL_LF, 0, &v), E);
@@ -378,6 +391,7 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);  // looking is allowed
   EXPECT_EQ(len, 9u);
   EXPECT_EQ(chunkbuf_buffer_peek_lines(buf, CHUNKBUF_EOL_LF, 0, rec, 2, &n), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_buffer_peek_exact(buf, tmp, 2), CHUNKBUF_OK);
   ASSERT_EQ(chunkbuf_buffer_commit(buf, 0), CHUNKBUF_OK);
   EXPECT_EQ(chunkbuf_buffer_commit(buf, 0), E);
   EXPECT_EQ(chunkbuf_buffer_advance(buf, 5), CHUNKBUF_OK);

@@ -343,6 +343,31 @@ def buffer_ops():
                         steps.append(step(name, error="need_more", offset=off, order=order))
         steps.append(step("contents", raw))
         cases.append({"name": "typed peeks over %d pieces" % (len(cuts) + 1), "steps": steps})
+    # consuming binary readers: exactly what they read, or need_more and
+    # nothing consumed
+    for cuts in ([], [1, 2, 3, 5, 8, 13]):
+        steps, rest = appends(raw, cuts), raw
+        for width, order in ((1, "be"), (2, "be"), (2, "le"), (4, "be"), (4, "le"), (8, "le"), (8, "be")):
+            if len(rest) >= width:
+                v = int.from_bytes(rest[:width], "big" if order == "be" else "little")
+                steps.append(step("read_uint", v, width=width, order=order))
+                rest = rest[width:]
+            else:
+                steps.append(step("read_uint", error="need_more", width=width, order=order))
+                steps.append(step("len", len(rest)))
+        steps += [step("peek_exact", rest[:1], n=1) if rest else step("peek_exact", error="need_more", n=1),
+                  step("read_exact", error="need_more", n=len(rest) + 1), step("contents", rest),
+                  step("read_exact", rest, n=len(rest)), step("read_uint", error="need_more", width=1, order="be"),
+                  step("read_exact", b"", n=0), step("peek_exact", b"", n=0), step("append", None, data=b"xy"),
+                  step("peek_exact", b"xy", n=2), step("read_exact", b"x", n=1), step("contents", b"y")]
+        cases.append({"name": "binary readers over %d pieces" % (len(cuts) + 1), "steps": steps})
+    cases.append({"name": "binary readers and reservations", "steps": [
+        step("append", None, data=b"\x01\x02abc"), step("reserve", None, n=4),
+        step("read_uint", error="state", width=1, order="be"), step("read_exact", error="state", n=1),
+        step("peek_exact", b"\x01\x02", n=2), step("commit_count", None, n=0),
+        step("read_uint", 258, width=2, order="be"), step("read_exact", b"abc", n=3)]})
+    cases.append({"name": "read_uint of an invalid width", "steps": [
+        step("append", None, data=b"abc"), step("read_uint", error="inval", width=3, order="be"), step("len", 3)]})
     high = bytes([0xff] * 8)
     cases.append({"name": "u64 with the top bit set", "steps": [
         step("append", None, data=high),
@@ -472,6 +497,10 @@ def view_file():
             step("view_kind", kind, view="s"),
             step("view_concat", b"xyzxyz", views=["t", "v"], **{"as": "c"}),
             step("view_kind", kind, view="c")]})
+    cases.append({"name": "built-in kinds have fixed ids", "steps": [
+        step("view_from_bytes", b"xyz", data=b"xyz", **{"as": "v"})] + [
+        s for kid, name in ((0, "raw"), (1, "pcm16"), (2, "mulaw8"), (3, "jpeg")) for s in (
+            step("view_retag", b"xyz", view="v", kind_id=kid, **{"as": name}), step("view_kind", name, view=name))]})
     cases.append({"name": "retag to an unknown kind id", "steps": [
         step("view_from_bytes", b"xyz", data=b"xyz", **{"as": "v"}),
         step("view_retag", error="inval", view="v", kind_id=4000000000)]})
@@ -490,6 +519,15 @@ def view_file():
         step("view_release", None, view="a"), step("view_sharers", 2, view="v"),
         step("view_release", None, view="b"), step("view_sharers", 1, view="v"),
         step("view_from_bytes", b"", data=b"", **{"as": "e"}), step("view_sharers", 0, view="e")]})
+    cases.append({"name": "a clone is one more live sharer", "steps": [
+        step("view_from_bytes", b"abc", data=b"abc", **{"as": "v"}),
+        step("view_clone", b"abc", view="v", **{"as": "c"}),
+        step("view_sharers", 2, view="v"), step("view_sharers", 2, view="c"),
+        step("view_slice", b"b", view="c", start=1, end=2, **{"as": "s"}),
+        step("view_sharers", 3, view="v"),
+        step("view_release", None, view="c"), step("view_sharers", 2, view="v"),
+        step("view_bytes", b"abc", view="v"), step("view_release", None, view="s"),
+        step("view_sharers", 1, view="v")]})
     for payload in (b"", b"abc", bytes(range(256)) * 3):
         digest = hashlib.sha256(payload).digest()
         cuts = [1, 64, 65, 300] if len(payload) > 300 else []

@@ -110,12 +110,16 @@ TEST(Pool, TenantQuotaFailsWithLimitAndCountsLiveBytes) {
 }
 
 TEST(Pool, BlocksKeepThePoolAliveAfterItsOwnerLetsGo) {
+  const size_t before = Pool::live_pools();
   Pool* pool = Pool::create({});
   Block* b = nullptr;
   ASSERT_EQ(pool->acquire(10, nullptr, &b), Status::Ok);
   pool->release();  // the owner is gone; the block still holds the pool
+  EXPECT_EQ(Pool::live_pools(), before + 1) << "the pool went away under a live block";
   b->data[0] = 'x';
-  b->release();  // frees the pool (ASan would report a leak or a use after free)
+  EXPECT_EQ(b->pool, pool);
+  b->release();  // the last reference: the pool is destroyed now, not later
+  EXPECT_EQ(Pool::live_pools(), before) << "the pool outlived its last block";
 }
 
 TEST(Pool, ExternalBlocksCallTheirFreeFunctionOnce) {

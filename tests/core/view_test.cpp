@@ -96,6 +96,11 @@ TEST(View, KindsAndRetag) {
   EXPECT_EQ(kind_register("", &pcm2), Status::Inval);
   EXPECT_EQ(kind_register("has space", &pcm2), Status::Inval);
   EXPECT_EQ(kind_name(99999, &name), Status::Inval);
+  // axon's kinds are built in with fixed ids
+  EXPECT_EQ(pcm, kKindPcm16);
+  EXPECT_EQ(jpeg, kKindJpeg);
+  ASSERT_EQ(kind_name(kKindMulaw8, &name), Status::Ok);
+  EXPECT_STREQ(name, "mulaw8");
 
   Buffer b;
   ASSERT_EQ(b.append("samples", 7), Status::Ok);
@@ -119,7 +124,11 @@ TEST(View, SharersCountsHoldersOfTheFirstBlock) {
   View v = split(b, 3);
   // The view's segment and the buffer's write block and remaining segment.
   EXPECT_EQ(view_sharers(v.get()), 3u);
-  View copy = v;  // a clone shares the rep, not the segments
+  {
+    View copy = v;  // a clone is one more live sharer
+    EXPECT_EQ(view_sharers(v.get()), 4u);
+    EXPECT_EQ(view_sharers(copy.get()), 4u);
+  }
   EXPECT_EQ(view_sharers(v.get()), 3u);
   ViewRep* s = nullptr;
   ASSERT_EQ(view_slice(v.get(), 0, 1, &s), Status::Ok);

@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<Held> held;
 
   while (!in.empty()) {
-    uint8_t op = in.byte() % 13;
+    uint8_t op = in.byte() % 15;
     int rc;
     switch (op) {
       case 0: {  // append
@@ -205,6 +205,68 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           CHECK(model_eol(model, false, &elen) == CHUNKBUF_NPOS);
         }
         if (v) chunkbuf_view_release(v);
+        break;
+      }
+      case 13: {  // sizes from the whole size_t range: fail cleanly or work, never corrupt
+        // Sizes between 4 MiB and the largest block (1 TiB) would really be
+        // allocated (libFuzzer's malloc limit reports those), so the probes
+        // that allocate take only the sizes below and above that band.
+        constexpr size_t kMaxBlock = size_t{1} << 40;
+        size_t n = in.any_size();
+        bool allocates = n > (size_t{4} << 20) && n <= kMaxBlock;
+        struct iovec iov[2];
+        size_t cnt = 0;
+        rc = allocates ? CHUNKBUF_ELIMIT : chunkbuf_buffer_reserve(b, n, iov, 1 + (in.byte() & 1), &cnt);
+        if (rc == CHUNKBUF_OK) {
+          size_t total = 0;
+          for (size_t i = 0; i < cnt; ++i) total += iov[i].iov_len;
+          CHECK(total >= n);
+          if (n > 0) static_cast<char*>(iov[cnt - 1].iov_base)[iov[cnt - 1].iov_len - 1] = 'e';  // the last byte is ours
+          CHECK(chunkbuf_buffer_commit(b, 0) == CHUNKBUF_OK);
+        } else {
+          CHECK(rc == CHUNKBUF_ELIMIT || rc == CHUNKBUF_ENOMEM);
+          CHECK(n > (size_t{4} << 20) || o.max_bytes);  // everything up to 4 MiB fits in memory
+        }
+        static const char src[1] = {'h'};
+        if (n > kMaxBlock) CHECK(chunkbuf_buffer_append(b, src, n) == CHUNKBUF_ELIMIT);  // refused before reading src
+        if (n > model.size()) {
+          CHECK(chunkbuf_buffer_advance(b, n) == CHUNKBUF_ERANGE);
+          chunkbuf_view* v = nullptr;
+          CHECK(chunkbuf_buffer_split_to(b, n, &v) == CHUNKBUF_ERANGE);
+          size_t got = 0;
+          CHECK(chunkbuf_buffer_copy_out(b, n, nullptr, 0, &got) == CHUNKBUF_ERANGE);
+        }
+        chunkbuf_buffer_options ho = CHUNKBUF_BUFFER_OPTIONS_INIT;  // adoption only counts: a huge length is fine
+        ho.max_bytes = in.byte() & 1 ? 1 << 20 : 0;
+        chunkbuf_buffer* h = nullptr;
+        CHECK(chunkbuf_buffer_new(&ho, &h) == CHUNKBUF_OK);
+        int first = chunkbuf_buffer_append_ref(h, src, n, nullptr, nullptr);
+        int second = chunkbuf_buffer_append_ref(h, src, n, nullptr, nullptr);
+        size_t hl = 0;
+        CHECK(chunkbuf_buffer_len(h, &hl) == CHUNKBUF_OK);
+        CHECK(hl == (first == CHUNKBUF_OK ? n : 0) + (second == CHUNKBUF_OK ? n : 0));  // never wrapped
+        CHECK(first == CHUNKBUF_OK || first == CHUNKBUF_ELIMIT);
+        chunkbuf_buffer_free(h);
+        break;
+      }
+      case 14: {  // a large append (past 64 KiB), then peek_lines over it
+        size_t n = 65536 + in.below(1 << 16) * 4;
+        std::string d(n, '\0');
+        uint8_t seed = in.byte();
+        for (size_t i = 0; i < n; ++i) d[i] = (i % 97 == 96) ? '\n' : static_cast<char>('a' + (seed + i) % 26);
+        rc = chunkbuf_buffer_append(b, d.data(), d.size());
+        bool fits = !o.max_bytes || model.size() + d.size() <= o.max_bytes;
+        CHECK(rc == (fits ? CHUNKBUF_OK : CHUNKBUF_ELIMIT));
+        if (fits) model += d;
+        chunkbuf_record recs[16];
+        size_t got = 0;
+        CHECK(chunkbuf_buffer_peek_lines(b, CHUNKBUF_EOL_LF, 0, recs, 16, &got) == CHUNKBUF_OK);
+        size_t from = 0;
+        for (size_t i = 0; i < got; ++i) {
+          size_t q = model.find('\n', from);
+          CHECK(q != std::string::npos && recs[i].offset == from && recs[i].length == q - from);
+          from = q + 1;
+        }
         break;
       }
       case 12: {  // views: slice, concat, append back

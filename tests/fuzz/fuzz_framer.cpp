@@ -78,6 +78,53 @@ void drain(chunkbuf_framer* f, chunkbuf_buffer* b, int final, bool batch, std::v
   }
 }
 
+// Length fields from the whole 64-bit range, with an adjustment either
+// way: a frame length near 2^64 fails cleanly instead of wrapping, and so
+// does encoding a payload whose length plus the adjustment overflows.
+void huge_lengths(FuzzInput& in) {
+  chunkbuf_length_framer_options o = CHUNKBUF_LENGTH_FRAMER_OPTIONS_INIT;
+  o.length_width = 8;
+  o.length_adjust = static_cast<int8_t>(in.byte());
+  chunkbuf_framer* f = nullptr;
+  CHECK(chunkbuf_framer_new_length(&o, &f) == CHUNKBUF_OK);
+  uint64_t value = in.byte() & 1 ? UINT64_MAX - in.byte() : uint64_t{1} << (in.byte() % 64);
+  unsigned char hdr[8];
+  for (int i = 0; i < 8; ++i) hdr[i] = static_cast<unsigned char>(value >> (56 - 8 * i));
+  chunkbuf_buffer* b = nullptr;
+  CHECK(chunkbuf_buffer_new(nullptr, &b) == CHUNKBUF_OK);
+  CHECK(chunkbuf_buffer_append(b, hdr, 8) == CHUNKBUF_OK);
+  CHECK(chunkbuf_buffer_append(b, "payload", 7) == CHUNKBUF_OK);
+  chunkbuf_view* v = nullptr;
+  int rc = chunkbuf_framer_next(f, b, in.byte() & 1, &v);
+  CHECK(rc == CHUNKBUF_OK || rc == CHUNKBUF_ENEEDMORE || rc == CHUNKBUF_EINVAL || rc == CHUNKBUF_ELIMIT);
+  if (rc == CHUNKBUF_OK) chunkbuf_view_release(v);
+  size_t left = 0;
+  CHECK(chunkbuf_buffer_len(b, &left) == CHUNKBUF_OK && (rc == CHUNKBUF_OK || left == 15));
+  // A payload of SIZE_MAX - k bytes (adopted, never read) to encode.
+  static const char src[1] = {'p'};
+  chunkbuf_buffer* big = nullptr;
+  CHECK(chunkbuf_buffer_new(nullptr, &big) == CHUNKBUF_OK);
+  size_t n = SIZE_MAX / 2 + in.byte();
+  CHECK(chunkbuf_buffer_append_ref(big, src, n, nullptr, nullptr) == CHUNKBUF_OK);
+  rc = chunkbuf_buffer_append_ref(big, src, SIZE_MAX / 2 - in.byte() + in.byte(), nullptr, nullptr);
+  CHECK(rc == CHUNKBUF_OK || rc == CHUNKBUF_ELIMIT);  // ELIMIT: the two lengths pass SIZE_MAX
+  size_t total = 0;
+  CHECK(chunkbuf_buffer_len(big, &total) == CHUNKBUF_OK);
+  chunkbuf_view* payload = nullptr;
+  CHECK(chunkbuf_buffer_split_to(big, total, &payload) == CHUNKBUF_OK);
+  chunkbuf_buffer* out = nullptr;
+  CHECK(chunkbuf_buffer_new(nullptr, &out) == CHUNKBUF_OK);
+  rc = chunkbuf_framer_encode(f, out, payload);
+  CHECK(rc == CHUNKBUF_OK || rc == CHUNKBUF_ELIMIT || rc == CHUNKBUF_EINVAL);
+  size_t outlen = 0;
+  CHECK(chunkbuf_buffer_len(out, &outlen) == CHUNKBUF_OK && outlen == (rc == CHUNKBUF_OK ? total + 8 : 0));
+  chunkbuf_buffer_free(out);
+  chunkbuf_view_release(payload);
+  chunkbuf_buffer_free(big);
+  chunkbuf_buffer_free(b);
+  chunkbuf_framer_free(f);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -128,5 +175,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CHECK(left == input.size() - consumed);
   chunkbuf_buffer_free(b);
   chunkbuf_framer_free(f);
+  huge_lengths(in);
   return 0;
 }

@@ -88,6 +88,13 @@ def source_files():
         return names
 
 
+def fresh_dir(path):
+    """path as an empty directory (what an earlier run left is removed)."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
 def clean_copy(dest):
     """A clean clone of the source tree at dest (no build directories)."""
     for name in source_files():

@@ -8,8 +8,10 @@ environment. Prints TAP, one line per recipe.
     readme_test.py [--go GO] [--only NAME...]
 
 Only caches are shared with the user (Go's build cache, pip's download
-cache, ccache), so a rerun compiles what changed and nothing else; the Go
-module cache is the fresh home's, and GOPROXY=off (no network for Go).
+cache, ccache), and the copies live at the same paths on every run
+(--workdir, emptied first), so a rerun compiles what changed and nothing
+else; the Go module cache is the fresh home's, and GOPROXY=off (no network
+for Go).
 """
 import argparse
 import os
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-from installtest import SRCDIR, Skip, clean_copy, clean_env, finish, run, step
+from installtest import SRCDIR, Skip, clean_copy, clean_env, finish, fresh_dir, run, step
 
 RECIPE = re.compile(r"^<!-- recipe: ([\w-]+) -->\n```sh\n(.*?)^```$", re.M | re.S)
 
@@ -46,6 +48,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--go", help="the go program (its directory goes on PATH)")
     ap.add_argument("--only", nargs="*", help="run only these recipes")
+    ap.add_argument("--workdir", help="a directory of its own, emptied first (default: a new temporary one)")
     args = ap.parse_args()
     with open(os.path.join(SRCDIR, "README.md")) as f:
         found = recipes(f.read())
@@ -55,7 +58,7 @@ def main():
             print("not ok 1 - README.md has a recipe for %s" % want)
             return 1
     caches = shared_caches(args.go)
-    work = tempfile.mkdtemp(prefix="chunkbuf-readme-")
+    work = fresh_dir(args.workdir) if args.workdir else tempfile.mkdtemp(prefix="chunkbuf-readme-")
     for name, script in found:
         if args.only and name not in args.only:
             continue

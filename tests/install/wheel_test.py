@@ -5,23 +5,24 @@ anywhere the package could find it. Prints TAP.
 
     wheel_test.py [--python PY]
 
-- `pip install .` into a fresh venv, then import it and ask
-  importlib.metadata for its version;
 - `pip wheel .`: one wheel holding the cffi module and libchunkbuf.so.1,
   linked by soname and found through RUNPATH $ORIGIN;
 - `python -m build --sdist`, and `pip wheel` of that sdist gives the same
   wheel;
 - `auditwheel show` names the manylinux tag, `auditwheel repair` makes the
   manylinux wheel (libcrypto vendored, libchunkbuf.so.1 kept by soname);
-- the repaired wheel in a second fresh venv runs the pytest suite;
+- the repaired wheel in a fresh venv runs the pytest suite, and
+  importlib.metadata knows its version;
 - one engine per process: a host that loaded libchunkbuf first (ctypes)
   creates and fills a Stream, and the package reads that handle;
 - mypy --strict accepts io.TextIOWrapper(chunkbuf.Stream()) and the Python
   examples against the installed stubs.
 
 Builds happen in pip's temporary directories, never in the source tree;
-the meson inside pip's build environment uses ccache when it is on PATH,
-so the three builds of the same sources compile once.
+the meson inside pip's build environment uses ccache when it is on PATH.
+The clean copy lives at the same path on every run (--workdir, emptied
+first), so the builds, which name sources by relative path, hit ccache
+for every file that did not change.
 """
 import argparse
 import glob
@@ -32,7 +33,7 @@ import sys
 import tempfile
 import zipfile
 
-from installtest import Skip, clean_copy, clean_env, diag, finish, run, step
+from installtest import Skip, clean_copy, clean_env, diag, finish, fresh_dir, run, step
 
 ONE_ENGINE = r'''
 import ctypes, os, sys
@@ -111,11 +112,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--skip", metavar="REASON", help="report the whole test as skipped")
+    ap.add_argument("--workdir", help="a directory of its own, emptied first (default: a new temporary one)")
     args = ap.parse_args()
     if args.skip:
         print("1..0 # SKIP " + args.skip)
         return 0
-    work = tempfile.mkdtemp(prefix="chunkbuf-wheel-")
+    work = fresh_dir(args.workdir) if args.workdir else tempfile.mkdtemp(prefix="chunkbuf-wheel-")
     env = clean_env()
     src = os.path.join(work, "chunkbuf")
     # A clean clone: meson dist (under python -m build --sdist) needs git.
@@ -126,20 +128,9 @@ def main():
         env=env)
     state = {}
 
-    def pip_install():
-        py = venv(os.path.join(work, "venv-install"), args.python)
-        state["py1"] = py
-        run([py, "-m", "pip", "install", "-q", src], env=env, cwd=work)
-        out = run([py, "-c", "import chunkbuf, importlib.metadata as m; b = chunkbuf.Buffer(b'a\\nb\\n'); "
-                   "print(chunkbuf.MODE, m.version('chunkbuf'), chunkbuf.__version__, bytes(b.take_line()))"],
-                  env=env, cwd=work)
-        mode, dist_version, version, line = out.split()
-        assert mode == "api" and dist_version == version and line == "b'a'", out
-    step("pip install . in a fresh venv (no system libchunkbuf)", pip_install)
-
     def pip_wheel():
         out_dir = os.path.join(work, "wheel-tree")
-        run([state["py1"], "-m", "pip", "wheel", "-q", "--no-deps", "-w", out_dir, src], env=env, cwd=work)
+        run([args.python, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out_dir, src], env=env, cwd=work)
         whl = only(os.path.join(out_dir, "*.whl"))
         files = wheel_files(whl)
         diag("\n".join(sorted(files)))
@@ -161,7 +152,7 @@ def main():
         run([args.python, "-m", "build", "--sdist", "-o", out_dir, src], env=env, cwd=work)
         tarball = only(os.path.join(out_dir, "chunkbuf-*.tar.gz"))
         wheel_dir = os.path.join(work, "wheel-sdist")
-        run([state["py1"], "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheel_dir, tarball], env=env, cwd=work)
+        run([args.python, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheel_dir, tarball], env=env, cwd=work)
         from_sdist = wheel_files(only(os.path.join(wheel_dir, "*.whl")))
         from_tree = wheel_files(state["wheel"])
         # the same files; the same sizes for all but the compiled ones
@@ -201,13 +192,15 @@ def main():
         whl = state.get("repaired") or state.get("wheel")
         if not whl:
             raise Skip("no wheel was built")
-        py = venv(os.path.join(work, "venv-wheel"), args.python)
+        py = venv(os.path.join(work, "venv"), args.python)
         state["py2"] = py
         run([py, "-m", "pip", "install", "-q", whl, "pytest"], env=env, cwd=work)
         site = site_packages(py, env)
         state["site"] = site
-        where = run([py, "-c", "import chunkbuf; print(chunkbuf.__file__)"], env=env, cwd=work).strip()
-        assert where.startswith(site), where
+        out = run([py, "-c", "import chunkbuf, importlib.metadata as m; "
+                   "print(chunkbuf.__file__, m.version('chunkbuf'), chunkbuf.__version__)"], env=env, cwd=work)
+        where, dist_version, version = out.split()
+        assert where.startswith(site) and dist_version == version, out
         tests_env = clean_env(
             CHUNKBUF_CONFORMANCE_DIR=os.path.join(src, "tests", "conformance"),
             CHUNKBUF_EXAMPLES_DIR=os.path.join(src, "examples", "python"),

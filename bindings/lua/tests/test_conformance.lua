@@ -122,6 +122,9 @@ function ops.peek_lines(c, s) return c.buf:peek_lines(s.eol, s.max_records, s.ma
 function ops.peek_records(c, s) return c.buf:peek_records(bytes(s, "delim"), s.max_records, s.max_len) end
 -- buffer, consume
 function ops.advance(c, s) c.buf:advance(s.n) end
+function ops.read_uint(c, s) return c.buf:read_uint(s.width, s.order) end
+function ops.read_exact(c, s) return c.buf:read_bytes(s.n) end
+function ops.peek_exact(c, s) return c.buf:peek_exact(s.n) end
 function ops.read(c, s) return c.buf:read(s.n) end
 function ops.split_to(c, s) return keep(c, s.as, c.buf:split_to(s.n)) end
 function ops.take_until(c, s) return keep(c, s.as, c.buf:take_until(bytes(s, "delim"), s.include, s.max_len)) end
@@ -157,6 +160,7 @@ function ops.view_retag(c, s)
 end
 function ops.view_kind(c, s) return chunkbuf.kind_name(c.views[s.view]:kind()) end
 function ops.view_tenant(c, s) return c.views[s.view]:tenant() end
+function ops.view_clone(c, s) return keep(c, s.as, c.views[s.view]:clone()) end
 function ops.view_sharers(c, s) return c.views[s.view]:sharers() end
 function ops.view_sha256(c, s) return c.views[s.view]:sha256() end
 function ops.view_release(c, s)

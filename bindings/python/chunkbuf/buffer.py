@@ -19,6 +19,9 @@ EOL = {"any": lib.CHUNKBUF_EOL_ANY, "crlf": lib.CHUNKBUF_EOL_CRLF,
 ORDER = {"be": lib.CHUNKBUF_BE, "big": lib.CHUNKBUF_BE,
          "le": lib.CHUNKBUF_LE, "little": lib.CHUNKBUF_LE}
 BATCH = 1024  # records per batch call
+# The default end of line of take_line/take_lines/peek_lines in every
+# binding: LF with an optional CR before it, so "a\r\n" and "a\n" both give "a".
+DEFAULT_EOL = "crlf"
 _RECORD_SIZE = ffi.sizeof("chunkbuf_record")
 _SIZE_T_CODE = {4: "I", 8: "Q"}[ffi.sizeof("size_t")]
 assert _RECORD_SIZE == 3 * ffi.sizeof("size_t")
@@ -465,6 +468,56 @@ class Buffer:
 
     # -- consume
 
+    # consuming binary readers: each takes exactly what it reads, or raises
+    # NeedMoreData and takes nothing
+
+    def read_uint(self, width, order="be"):
+        """A width-byte (1, 2, 4, 8) unsigned integer from the front, consumed."""
+        if self._lent is not None:
+            self._settle()
+        out = ffi.new("uint64_t *")
+        check(lib.chunkbuf_buffer_read_uint(self._h, size_arg(width, "width"), order_arg(order), out))
+        return out[0]
+
+    def read_u8(self):
+        return self.read_uint(1)
+
+    def read_u16_be(self):
+        return self.read_uint(2, "be")
+
+    def read_u16_le(self):
+        return self.read_uint(2, "le")
+
+    def read_u32_be(self):
+        return self.read_uint(4, "be")
+
+    def read_u32_le(self):
+        return self.read_uint(4, "le")
+
+    def read_u64_be(self):
+        return self.read_uint(8, "be")
+
+    def read_u64_le(self):
+        return self.read_uint(8, "le")
+
+    def read_bytes(self, n):
+        """Exactly n bytes from the front, consumed (NeedMoreData when fewer
+        are buffered; nothing consumed then)."""
+        return self._exact(lib.chunkbuf_buffer_read_exact, n)
+
+    def peek_exact(self, n):
+        """Exactly n bytes from the front, not consumed (NeedMoreData when
+        fewer are buffered)."""
+        return self._exact(lib.chunkbuf_buffer_peek_exact, n)
+
+    def _exact(self, fn, n):
+        if self._lent is not None:
+            self._settle()
+        n = size_arg(n)
+        out = ffi.new("char[]", max(n, 1))
+        check(fn(self._h, out, n))
+        return ffi.unpack(out, n)
+
     def advance(self, n):
         """Drop the first n bytes (RangeError if fewer are buffered)."""
         if self._lent is not None:
@@ -512,16 +565,17 @@ class Buffer:
                                              size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
-    def take_line(self, eol="lf", max_len=0):
+    def take_line(self, eol=DEFAULT_EOL, max_len=0):
         """One line without its end-of-line bytes, as a View (NeedMoreData
-        when no complete line is buffered)."""
+        when no complete line is buffered). eol: "crlf" (the default: LF
+        with an optional CR before it), "lf", "crlf_strict", "any", "nul"."""
         if self._lent is not None:
             self._settle()
         out = ffi.new("chunkbuf_view **")
         check(lib.chunkbuf_buffer_take_line(self._h, eol_arg(eol), size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
-    def take_lines(self, eol="lf", max_records=BATCH, max_len=0):
+    def take_lines(self, eol=DEFAULT_EOL, max_records=BATCH, max_len=0):
         """Up to max_records complete lines (without end-of-line bytes) as
         a list of bytes, in one C call; [] when none is complete."""
         return self._take(lib.chunkbuf_buffer_take_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
@@ -533,7 +587,7 @@ class Buffer:
         return self._take(lib.chunkbuf_buffer_take_records, (data, len(data), size_arg(max_len, "max_len")),
                           max_records)
 
-    def peek_lines(self, eol="lf", max_records=BATCH, max_len=0):
+    def peek_lines(self, eol=DEFAULT_EOL, max_records=BATCH, max_len=0):
         """The lines take_lines would return, consuming nothing."""
         return self._peek_batch(lib.chunkbuf_buffer_peek_lines, (eol_arg(eol), size_arg(max_len, "max_len")),
                                 max_records)

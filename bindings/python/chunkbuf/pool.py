@@ -36,7 +36,9 @@ class Pool:
     CLASSES = lib.CHUNKBUF_POOL_CLASSES
     MIN_BLOCK = lib.CHUNKBUF_POOL_MIN_BLOCK
 
-    def __init__(self, max_cached_bytes_per_class=0):
+    def __init__(self, *, max_cached_bytes_per_class=0):
+        """Options are keyword-only, so Pool(4096) is a TypeError instead
+        of a cache size taken for a buffer size."""
         opts = ffi.new("chunkbuf_pool_options *")
         opts.struct_size = ffi.sizeof("chunkbuf_pool_options")
         opts.max_cached_bytes_per_class = size_arg(max_cached_bytes_per_class,

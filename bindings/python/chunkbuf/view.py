@@ -264,9 +264,17 @@ class View(Exporter):
         check(lib.chunkbuf_view_tenant(self._h, out))
         return out[0]
 
+    def clone(self):
+        """Another View object holding its own reference to the same bytes
+        (no copy); releasing one leaves the other valid. Counted by
+        sharers, as each live holder is."""
+        check(lib.chunkbuf_view_retain(self._h))
+        return View._adopt(self._h)
+
     @property
     def sharers(self):
-        """References held on the first block (views, buffers, streams)."""
+        """Live holders of the first block: views (each clone counted),
+        buffers and streams."""
         out = ffi.new("size_t *")
         check(lib.chunkbuf_view_sharers(self._h, out))
         return out[0]

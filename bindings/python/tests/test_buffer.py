@@ -68,8 +68,16 @@ def test_peek_lines_and_records_consume_nothing():
     assert b.peek_lines("lf", max_records=1) == [b"a\r"]
     assert b.peek_records(b"b") == [b"a\r\n", b""]
     with pytest.raises(chunkbuf.LimitError):
-        b.peek_lines(max_len=1)
+        b.peek_lines("lf", max_len=1)
     assert b == b"a\r\nbb\ncc"
+
+
+def test_default_end_of_line_is_lf_with_optional_cr():
+    """The same default in every binding: "a\r\n" and "a\n" both give a."""
+    b = chunkbuf.Buffer(b"a\r\nb\nc\r\nd\n")
+    assert bytes(b.take_line()) == b"a"
+    assert b.peek_lines() == [b"b", b"c", b"d"]
+    assert b.take_lines() == [b"b", b"c", b"d"]
 
 
 def test_find_rfind_across_segments():

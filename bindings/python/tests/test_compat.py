@@ -1,6 +1,7 @@
 """chunkbuf.compat offers the chunkedbuffer API over a chunkbuf Buffer."""
 import pytest
 
+import chunkbuf
 from chunkbuf import compat, ffi
 
 
@@ -12,6 +13,7 @@ def test_take_peek_skip():
     b.extend(b"test")
     b.extend(bytearray(b"ing"))
     assert b.peek() == b"testing" and b.peek(3) == b"tes" and b.peek(300) == b"testing"
+    assert isinstance(b.peek(), compat.Buffer)
     assert b.skip(1) == 1 and b.skip(100) == 6 and b.skip() == 0
     assert repr(b) == "<chunkbuf.compat.Buffer len=0>"
 
@@ -44,7 +46,68 @@ def test_find_rejects_negative_indexes():
     with pytest.raises(ValueError):
         b.find(b"a", -1)
     with pytest.raises(ValueError):
-        b.find(b"a", 0, -1)
+        b.find(b"a", 0, -2)
+
+
+def test_find_follows_the_documented_signature():
+    """find(s, start=0, end=-1): end -1 means to the end; a start past the
+    data finds nothing."""
+    b = compat.Buffer()
+    b.extend(b"abcabc")
+    assert b.find(b"c", 0, -1) == 2 and b.find(b"bc", 3, -1) == 4
+    assert b.find(b"a", 6) == -1 and b.find(b"a", 100) == -1 and b.find(b"a", 100, -1) == -1
+    assert b.find(b"", 6) == 6
+
+
+def test_peek_returns_a_buffer_sharing_the_bytes():
+    b = compat.Buffer()
+    b.extend(b"0123456789")
+    p = b.peek(4)
+    assert isinstance(p, compat.Buffer) and p == b"0123" and len(b) == 10
+    assert address(memoryview(p)) == address(memoryview(b))
+    assert b.peek() == b"0123456789" and b.peek(100) == b"0123456789" and b.peek(0) == b""
+
+
+def test_takeline_with_a_delimiter():
+    b = compat.Buffer()
+    b.extend(b"a;b\r\nc")
+    assert b.takeline(b";") == b"a"
+    assert b.takeline() == b"b"
+    assert b.takeline(b";") is None and b == b"c"
+
+
+def test_global_pool_and_reset():
+    b = compat.Buffer()
+    assert b._pool is compat.global_pool
+    b.extend(b"x" * 10000)
+    b.skip()
+    compat.global_pool.reset()  # the cached blocks go back to the system
+    assert compat.global_pool.pool.stats().bytes_cached == 0
+    own = compat.UnboundedPool(chunkbuf.Pool())
+    c = compat.Buffer(pool=own)
+    c.extend(b"abc")
+    assert own.pool.stats().bytes_in_use > 0
+    with pytest.raises(TypeError):
+        compat.Buffer(pool=object())
+
+
+def test_chunk_size_options():
+    b = compat.Buffer(minimum_chunk_size=16, maximum_chunk_size=64)
+    mv = b.get_chunk(10000)
+    assert 1 <= len(mv) <= 64
+    mv[:3] = b"abc"
+    b.chunk_written(3)
+    assert b == b"abc"
+    data = bytearray(b"adopted by reference")
+    c = compat.Buffer(cutoff_size=8)
+    c.extend(data)  # at least cutoff_size bytes: not copied
+    c.extend(b"tiny")  # copied
+    assert address(memoryview(c.take(len(data)))) == address(data)
+    assert c == b"tiny"
+    with pytest.raises(ValueError):
+        compat.Buffer(release_fast_to_pool=False)
+    with pytest.raises(ValueError):
+        compat.Buffer(maximum_chunk_size=0)
 
 
 def address(obj):

@@ -11,7 +11,8 @@ namespace {
 // pointers that stay valid for the life of the process.
 struct Registry {
   std::mutex mu;
-  std::vector<const char*> names{"raw"};
+  // Built in, with the fixed ids of kinds.h: raw and the kinds axon ships.
+  std::vector<const char*> names{"raw", "pcm16", "mulaw8", "jpeg"};
 };
 
 Registry& registry() {

@@ -8,6 +8,10 @@
 namespace chunkbuf {
 
 inline constexpr uint32_t kKindRaw = 0;
+// Built in (axon's kinds), registered before any other.
+inline constexpr uint32_t kKindPcm16 = 1;
+inline constexpr uint32_t kKindMulaw8 = 2;
+inline constexpr uint32_t kKindJpeg = 3;
 inline constexpr size_t kMaxKindName = 63;
 
 // Registers `name` (1..63 printable bytes) or returns its existing id.

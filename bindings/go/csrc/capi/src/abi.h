@@ -9,6 +9,7 @@
 #include "chunkbuf.h"
 #include "core/buffer.h"
 #include "core/framer.h"
+#include "core/kinds.h"
 #include "core/pool.h"
 #include "core/status.h"
 #include "core/stream.h"
@@ -51,6 +52,11 @@ static_assert(static_cast<int>(Eol::Crlf) == CHUNKBUF_EOL_CRLF);
 static_assert(static_cast<int>(Eol::CrlfStrict) == CHUNKBUF_EOL_CRLF_STRICT);
 static_assert(static_cast<int>(Eol::Lf) == CHUNKBUF_EOL_LF);
 static_assert(static_cast<int>(Eol::Nul) == CHUNKBUF_EOL_NUL);
+
+static_assert(kKindRaw == CHUNKBUF_KIND_RAW);
+static_assert(kKindPcm16 == CHUNKBUF_KIND_PCM16);
+static_assert(kKindMulaw8 == CHUNKBUF_KIND_MULAW8);
+static_assert(kKindJpeg == CHUNKBUF_KIND_JPEG);
 static_assert(static_cast<int>(Order::Big) == CHUNKBUF_BE);
 static_assert(static_cast<int>(Order::Little) == CHUNKBUF_LE);
 

@@ -1,6 +1,7 @@
 // chunkbuf_buffer_* entry points: validate, translate, call the core.
 #include <new>
 
+#include "core/binary.h"
 #include "core/mem.h"
 #include "handles.h"
 
@@ -204,6 +205,29 @@ int chunkbuf_buffer_peek_u64(const chunkbuf_buffer* buf, size_t offset, int orde
 int chunkbuf_buffer_advance(chunkbuf_buffer* buf, size_t n) {
   CB_TRY(live(buf, "chunkbuf_buffer_advance"));
   return code(buf->obj.advance(n));
+}
+
+int chunkbuf_buffer_read_uint(chunkbuf_buffer* buf, size_t width, int order, uint64_t* out) {
+  static const char* fn = "chunkbuf_buffer_read_uint";
+  CB_TRY(live(buf, fn));
+  CB_TRY(need(out, "out", fn));
+  if (order != CHUNKBUF_BE && order != CHUNKBUF_LE)
+    return code(fail(Status::Inval, "%s: order must be CHUNKBUF_BE or CHUNKBUF_LE", fn));
+  return code(read_uint(buf->obj, width, order == CHUNKBUF_BE ? Order::Big : Order::Little, out));
+}
+
+int chunkbuf_buffer_read_exact(chunkbuf_buffer* buf, void* dst, size_t n) {
+  static const char* fn = "chunkbuf_buffer_read_exact";
+  CB_TRY(live(buf, fn));
+  CB_TRY(need_bytes(dst, n, "dst", fn));
+  return code(read_exact(buf->obj, dst, n));
+}
+
+int chunkbuf_buffer_peek_exact(const chunkbuf_buffer* buf, void* dst, size_t n) {
+  static const char* fn = "chunkbuf_buffer_peek_exact";
+  CB_TRY(live(buf, fn));
+  CB_TRY(need_bytes(dst, n, "dst", fn));
+  return code(peek_exact(buf->obj, dst, n));
 }
 
 int chunkbuf_buffer_read(chunkbuf_buffer* buf, void* dst, size_t n, size_t* nread) {
