@@ -60,15 +60,27 @@ PAIRS = [
 # medians of ns per op. Case names are "<harness>:<case>"; Go's are its
 # benchmark names (see bindings/go/bench_test.go).
 LANG_PAIRS = [
+    # Stream readers behind a writer thread that delivers 4 KiB chunks, against
+    # os.pipe() + io.BufferedReader(64 KiB) fed the same way.
+    ("python: for line in Stream, writer thread", "python:stream_iter", "python:pipe_iter",
+     "for line in BufferedReader(os.pipe())", (">=", 1.5)),
+    ("python: Stream.readline loop, writer thread", "python:stream_readline", "python:pipe_readline",
+     "BufferedReader(os.pipe()).readline loop", (">=", 1.5)),
+    ("python: Stream.read(65536) loop, writer thread", "python:stream_read", "python:pipe_read",
+     "BufferedReader(os.pipe()).read(65536)", (">=", 1.5)),
+    ("python: Stream.readinto 64 KiB, writer thread", "python:stream_readinto", "python:pipe_readinto",
+     "BufferedReader(os.pipe()).readinto", (">=", 1.5)),
+    ("python: Stream.write 4 KiB, drained", "python:write_stream", "python:write_pipe",
+     "os.write to a drained pipe", (">=", 2.0)),
     ("python: line iteration, whole data", "python:iter_chunkbuf_whole", "python:iter_bytesio_whole",
-     "io.BytesIO iteration", (">=", 2.0)),
+     "io.BytesIO iteration", (">=", 1.0)),
     ("python: line iteration, 4 KiB chunks", "python:lines_chunkbuf_chunked", "python:lines_split_idiom",
-     "per-chunk bytes.split idiom", (">=", 0.8)),
+     "per-chunk bytes.split idiom", (">=", 1.0)),
     ("python: line iteration, 4 KiB chunks", "python:lines_chunkbuf_chunked", "python:lines_bytearray_find_del",
      "bytearray find+del", None),
-    ("python: Stream.readline loop", "python:readline_stream", "python:readline_bytesio",
+    ("python: Stream.readline loop, in memory", "python:readline_stream", "python:readline_bytesio",
      "io.BytesIO.readline loop", None),
-    ("python: Stream.readinto 64 KiB", "python:readinto_stream", "python:readinto_bytesio",
+    ("python: Stream.readinto 64 KiB, in memory", "python:readinto_stream", "python:readinto_bytesio",
      "io.BytesIO.readinto", None),
     ("go: Stream.ReadLines, 4 KiB writes", "go:BenchmarkStreamLines/4KiB/chunkbuf", "go:BenchmarkStreamLines/4KiB/bufio",
      "bufio.Reader.ReadSlice over io.Pipe", (">=", 0.8)),
@@ -78,11 +90,15 @@ LANG_PAIRS = [
      "go:BenchmarkStreamLines/64KiB/bufio-64KiB", "64 KiB bufio.Reader over io.Pipe", None),
     # (a bufio.Reader passes reads of at least its size straight to the pipe)
     ("go: Stream.Read 64 KiB, 4 KiB writes", "go:BenchmarkStreamRead/4KiB/chunkbuf", "go:BenchmarkStreamRead/4KiB/pipe",
-     "bufio/io.PipeReader.Read", (">=", 0.8)),
+     "io.PipeReader.Read", (">=", 1.0)),
     ("go: Stream.Read 64 KiB, 64 KiB writes", "go:BenchmarkStreamRead/64KiB/chunkbuf",
-     "go:BenchmarkStreamRead/64KiB/pipe", "bufio/io.PipeReader.Read", (">=", 0.8)),
+     "go:BenchmarkStreamRead/64KiB/pipe", "io.PipeReader.Read", (">=", 1.0)),
+    ("go: bufio.Scanner, 4 KiB writes", "go:BenchmarkStreamScanner/4KiB/chunkbuf",
+     "go:BenchmarkStreamScanner/4KiB/pipe", "bufio.Scanner over io.Pipe", (">=", 1.0)),
+    ("go: bufio.Scanner, 64 KiB writes", "go:BenchmarkStreamScanner/64KiB/chunkbuf",
+     "go:BenchmarkStreamScanner/64KiB/pipe", "bufio.Scanner over io.Pipe", (">=", 1.0)),
     ("go: Buffer.TakeLines, 4 KiB writes", "go:BenchmarkBufferLines/4KiB/chunkbuf",
-     "go:BenchmarkBufferLines/4KiB/bytes.Buffer", "bytes.Buffer + IndexByte", None),
+     "go:BenchmarkBufferLines/4KiB/bytes.Buffer", "bytes.Buffer + IndexByte", (">=", 1.0)),
     ("go: Buffer io.Copy, 64 KiB", "go:BenchmarkBufferCopy/64KiB/chunkbuf", "go:BenchmarkBufferCopy/64KiB/bytes.Buffer",
      "bytes.Buffer io.Copy", None),
     ("lua: buf:lines(), 4 KiB chunks", "lua:chunkbuf lines(), 4 KiB chunks", "lua:lua string.find+sub, 4 KiB chunks",
@@ -90,11 +106,18 @@ LANG_PAIRS = [
     ("lua: buf:read_lines(), 4 KiB chunks", "lua:chunkbuf read_lines, 4 KiB chunks",
      "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", (">=", 1.0)),
     ("lua: buf:read_line(), 4 KiB chunks", "lua:chunkbuf read_line, 4 KiB chunks",
-     "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", None),
+     "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", (">=", 1.0)),
     ("lua: buf:take_line()+tostring, 4 KiB chunks", "lua:chunkbuf take_line+tostring, 4 KiB chunks",
-     "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", None),
+     "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", (">=", 1.0)),
     ("lua: buf:lines(), 64 KiB chunks", "lua:chunkbuf lines(), 64 KiB chunks",
      "lua:lua string.find+sub, 64 KiB chunks", "string.find+sub loop", (">=", 1.0)),
+]
+
+# Absolute rows: (workload, case, metric the case reports, label, target
+# as (op, value in that metric's unit), unit shown).
+LANG_ABSOLUTE = [
+    ("go: ReadContext returns after cancel(), median of 100", "go:BenchmarkStreamCancel/chunkbuf", "median-ns",
+     "cancel() to return", ("<", 1e6), "ns"),
 ]
 
 # The Go benchmarks the report runs (a -bench pattern).
@@ -185,10 +208,15 @@ def run_go(go, go_dir, count):
         print(f"running {' '.join(cmd)} in {go_dir} ({i + 1}/{count}) ...", file=sys.stderr, flush=True)
         out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, cwd=go_dir).stdout
         for line in out.splitlines():
-            m = re.match(r"(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op", line)
-            if m:
-                samples.setdefault("go:" + m.group(1), []).append(float(m.group(2)))
-    return {name: {"ns_per_op": statistics.median(v), "runs": v, "op": "op"} for name, v in samples.items()}
+            m = re.match(r"(Benchmark\S+?)(?:-\d+)?\s+\d+\s+(.*)", line)
+            if not m:
+                continue
+            # "<value> <unit>" pairs: ns/op, MB/s and the custom metrics
+            for value, unit in re.findall(r"([\d.e+-]+) (\S+)", m.group(2)):
+                samples.setdefault("go:" + m.group(1), {}).setdefault(unit, []).append(float(value))
+    return {name: dict({"ns_per_op": statistics.median(units["ns/op"]), "runs": units["ns/op"], "op": "op"},
+                       **{unit: statistics.median(v) for unit, v in units.items() if unit != "ns/op"})
+            for name, units in samples.items() if "ns/op" in units}
 
 
 def build_lang_rows(results):
@@ -206,6 +234,20 @@ def build_lang_rows(results):
     return rows
 
 
+def build_absolute_rows(results):
+    rows = []
+    for workload, name, metric, label, target, unit in LANG_ABSOLUTE:
+        r = results.get(name)
+        if r is None or metric not in r:
+            print(f"{workload}: no result (harness not run, or the case is missing)", file=sys.stderr)
+            continue
+        op, x = target
+        met = r[metric] < x if op == "<" else r[metric] <= x
+        rows.append(dict(workload=workload, alt=label, cb=f"{r[metric]:.0f} {unit}", altv="-", ratio=None,
+                         target=(op, f"{x:.0f} {unit}"), met=met, lower_better=True))
+    return rows
+
+
 def print_table(rows, runs):
     print("| workload | chunkbuf | alternative | alternative's | ratio | target | |")
     print("|---|---|---|---|---|---|---|")
@@ -213,7 +255,8 @@ def print_table(rows, runs):
         kind = "time" if r["lower_better"] else "speed"
         target = f"{r['target'][0]} {r['target'][1]}" if r["target"] else "-"
         verdict = {None: "", True: "met", False: "**missed**"}[r["met"]]
-        print(f"| {r['workload']} | {r['cb']} | {r['alt']} | {r['altv']} | {r['ratio']:.2f}x {kind} | {target} | {verdict} |")
+        ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}x {kind}"
+        print(f"| {r['workload']} | {r['cb']} | {r['alt']} | {r['altv']} | {ratio} | {target} | {verdict} |")
     rss = runs.get("rss_streaming_1gib/iterations:1/real_time")
     if rss:
         print(f"\nstream, streaming mode, 1 GiB through with a 1 MiB high-water mark: "
@@ -231,6 +274,7 @@ def draw_chart(rows, path):
     except ImportError:
         print(f"matplotlib is not installed: no chart written to {path}", file=sys.stderr)
         return
+    rows = [r for r in rows if r["ratio"] is not None]  # absolute rows have no ratio to draw
     labels = [f"{r['workload']}\nvs {r['alt']} ({'time' if r['lower_better'] else 'speed'})" for r in rows]
     colors = ["#9e9e9e" if r["met"] is None else ("#2e7d32" if r["met"] else "#c62828") for r in rows]
     fig, ax = plt.subplots(figsize=(11, 0.45 * len(rows) + 1.5))
@@ -288,9 +332,10 @@ def main():
     if a.go_dir:
         lang.update(run_go(a.go, a.go_dir, a.repetitions))
     if a.json_dir and lang:
+        os.makedirs(a.json_dir, exist_ok=True)
         with open(os.path.join(a.json_dir, "languages.json"), "w") as f:
             json.dump(lang, f, indent=1)
-    rows += build_lang_rows(lang)
+    rows += build_lang_rows(lang) + build_absolute_rows(lang)
     print_table(rows, runs)
     if a.chart:
         draw_chart(rows, a.chart)

@@ -4,16 +4,27 @@ beside what a Python programmer would otherwise use, in one run.
 
 Prints one JSON object on stdout:
   {"harness": "python", "results": [{"name", "ns_per_op", "runs", "op"}]}
-with the median of the runs (progress goes to stderr). CPU time
-(time.process_time) per run; the cases are interleaved, run by run, so a
+with the median of the runs (progress goes to stderr). CPU time of the
+whole process (time.process_time: every thread, user and system) per run,
+except the writer cases, which time the writing thread alone
+(time.thread_time) per call; the cases are interleaved, run by run, so a
 noisy moment hits all of them alike. --quick: 1 MiB, one run (a smoke
 test). CHUNKBUF_BENCH_LINES_MIB sets the data size (default 16).
+
+The stream cases put a writer thread in front of the reader: it delivers
+the data in 4 KiB chunks to a chunkbuf.Stream (write, then write_eof), or
+to os.pipe() with os.write (then closes its end), and the reader takes it
+with `for line in f`, a readline() loop, read(65536) or readinto of a
+64 KiB bytearray, where f is the Stream or io.BufferedReader(64 KiB) over
+the pipe's read end. The writer cases time Stream.write / os.write of each
+4 KiB chunk while another thread drains the other end.
 """
 import io
 import json
 import os
 import statistics
 import sys
+import threading
 import time
 
 import chunkbuf
@@ -109,7 +120,20 @@ def cases(data):
         return n
 
     nreads = -(-len(data) // READ)
-    return [
+    stream_cases = []
+    for how, reader, expect, op in (("iter", _iter_lines, nlines, "line"),
+                                    ("readline", _readline_loop, nlines, "line"),
+                                    ("read", _read_loop, nreads, "64 KiB"),
+                                    ("readinto", _readinto_loop, nreads, "64 KiB")):
+        stream_cases += [
+            ("stream_%s" % how, _through_stream(chunks, reader), expect, op),
+            ("pipe_%s" % how, _through_pipe(chunks, reader), expect, op),
+        ]
+    stream_cases += [
+        ("write_stream", _write_stream(chunks), len(chunks), "4 KiB write"),
+        ("write_pipe", _write_pipe(chunks), len(chunks), "4 KiB write"),
+    ]
+    return stream_cases + [
         ("lines_chunkbuf_chunked", lines_chunkbuf_chunked, nlines, "line"),
         ("lines_split_idiom", lines_split_idiom, nlines, "line"),
         ("lines_bytearray_find_del", lines_bytearray_find_del, nlines, "line"),
@@ -120,6 +144,104 @@ def cases(data):
         ("readinto_stream", readinto_stream, nreads, "64 KiB read"),
         ("readinto_bytesio", readinto_bytesio, nreads, "64 KiB read"),
     ]
+
+
+# -- a writer thread in front of a reader
+
+def _iter_lines(f):
+    n = 0
+    for line in f:
+        n += 1
+    return n
+
+
+def _readline_loop(f):
+    n, readline = 0, f.readline
+    while readline():
+        n += 1
+    return n
+
+
+def _read_loop(f):
+    total, read = 0, f.read
+    while chunk := read(READ):
+        total += len(chunk)
+    return -(-total // READ)  # in 64 KiB units: the bytes must all arrive
+
+
+def _readinto_loop(f):
+    total, dst = 0, bytearray(READ)
+    readinto = f.readinto
+    while got := readinto(dst):
+        total += got
+    return -(-total // READ)
+
+
+def _run_writer(write, chunks, done):
+    def run():
+        for c in chunks:
+            write(c)
+        done()
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def _through_stream(chunks, reader):
+    def case():
+        s = chunkbuf.Stream()
+        t = _run_writer(s.write, chunks, s.write_eof)
+        got = reader(s)
+        t.join()
+        s.close()
+        return got
+    return case
+
+
+def _through_pipe(chunks, reader):
+    def case():
+        r, w = os.pipe()
+        t = _run_writer(lambda c: os.write(w, c), chunks, lambda: os.close(w))
+        with open(r, "rb", buffering=READ) as f:  # io.BufferedReader(FileIO, 64 KiB)
+            got = reader(f)
+        t.join()
+        return got
+    return case
+
+
+def _drained(start_drain, stop_drain, write, chunks):
+    """Writes every chunk with write() while a drain thread empties the
+    other end; returns (chunks written, this thread's CPU seconds)."""
+    drain = threading.Thread(target=start_drain)
+    drain.start()
+    t0 = time.thread_time()
+    for c in chunks:
+        write(c)
+    dt = time.thread_time() - t0
+    stop_drain()
+    drain.join()
+    return len(chunks), dt
+
+
+def _write_stream(chunks):
+    def case():
+        s = chunkbuf.Stream()
+        out = _drained(lambda: _readinto_loop(s), s.write_eof, s.write, chunks)
+        s.close()
+        return out
+    return case
+
+
+def _write_pipe(chunks):
+    def case():
+        r, w = os.pipe()
+
+        def drain():
+            while os.read(r, READ):
+                pass
+            os.close(r)
+        return _drained(drain, lambda: os.close(w), lambda c: os.write(w, c), chunks)
+    return case
 
 
 def main():
@@ -135,6 +257,8 @@ def main():
             t0 = time.process_time()
             got = fn()
             dt = time.process_time() - t0
+            if isinstance(got, tuple):  # (count, seconds it measured itself)
+                got, dt = got
             if got != expect:
                 sys.exit("%s: counted %d, expected %d" % (name, got, expect))
             samples[name].append(dt * 1e9 / expect)

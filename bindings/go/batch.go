@@ -53,11 +53,22 @@ func (b Batch) Len() int { return len(b.Records) }
 
 // Bytes returns record i without its delimiter. The slice aliases the
 // batch view's memory (see [View.Bytes]) and is valid until Release; once
-// the batch is released Bytes returns nil.
+// the batch is released Bytes returns nil. When the batch's bytes could
+// not be made contiguous (out of memory for the copy), Bytes returns a Go
+// copy of the record instead: it never panics.
 func (b Batch) Bytes(i int) []byte {
 	r := b.Records[i]
-	if b.View.r.released.Load() {
+	h, err := b.View.handle("Batch.Bytes")
+	if err != nil {
 		return nil
+	}
+	if b.data == nil && r.Length > 0 {
+		out := make([]byte, r.Length)
+		var copied C.size_t
+		if C.chunkbuf_view_copy_out(h, C.size_t(r.Offset), unsafe.Pointer(&out[0]), C.size_t(r.Length), &copied) < 0 {
+			return nil
+		}
+		return out[:copied]
 	}
 	return b.data[r.Offset : r.Offset+r.Length]
 }

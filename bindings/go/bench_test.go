@@ -3,8 +3,11 @@ package chunkbuf
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"syscall"
 	"testing"
@@ -44,6 +47,16 @@ import (
 //	    until EOF. chunkbuf: Stream.Read. pipe: io.PipeReader.Read (a
 //	    bufio.Reader hands reads of at least its size straight to the
 //	    pipe, so it is the same).
+//	BenchmarkStreamScanner/{4KiB,64KiB}/{chunkbuf,pipe}
+//	    The same writer; the reader is a bufio.Scanner (default buffer,
+//	    ScanLines), the way most Go code reads lines: over the Stream
+//	    (through its io.Reader) against over an io.PipeReader.
+//	BenchmarkStreamCancel/chunkbuf
+//	    A ReadContext blocked on an empty stream, then cancel(): the time
+//	    from cancel() until ReadContext has returned, as the median of
+//	    benchCancelRounds rounds reported as median-ns (ns/op is the whole
+//	    round, including the wait for the reader to block). No byte may be
+//	    lost: a byte written after each cancel must be the next one read.
 //	BenchmarkBufferLines/4KiB/{chunkbuf,bytes.Buffer}
 //	    One goroutine: the data arrives in 4 KiB writes to a buffer, and
 //	    after each write every complete line is taken. chunkbuf:
@@ -242,6 +255,94 @@ func readAll(b *testing.B, r io.Reader, p []byte) {
 	}
 	if total != len(benchData) {
 		b.Fatalf("read %d bytes, want %d", total, len(benchData))
+	}
+}
+
+// BenchmarkStreamScanner: lines from a writer goroutine through a
+// bufio.Scanner, over a Stream against over io.Pipe.
+func BenchmarkStreamScanner(b *testing.B) {
+	for _, w := range benchWrites {
+		b.Run(w.name+"/chunkbuf", func(b *testing.B) {
+			measure(b, func() {
+				s := newBenchStream(b)
+				go writeChunks(s, w.size)
+				scanAll(b, s)
+				s.Release()
+			})
+		})
+		b.Run(w.name+"/pipe", func(b *testing.B) {
+			measure(b, func() {
+				pr, pw := io.Pipe()
+				go writeChunks(pw, w.size)
+				scanAll(b, pr)
+			})
+		})
+	}
+}
+
+// scanAll counts the lines of r with a bufio.Scanner.
+func scanAll(b *testing.B, r io.Reader) {
+	sc := bufio.NewScanner(r)
+	n, bytes := 0, 0
+	for sc.Scan() {
+		bytes += len(sc.Bytes())
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		b.Fatal(err)
+	}
+	lineCount(b, n, bytes)
+}
+
+// benchCancelRounds is how many cancellations one op of
+// BenchmarkStreamCancel times.
+const benchCancelRounds = 100
+
+// BenchmarkStreamCancel: how soon a blocked ReadContext returns after
+// cancel().
+func BenchmarkStreamCancel(b *testing.B) {
+	b.Run("chunkbuf", func(b *testing.B) {
+		s := newBenchStream(b)
+		defer s.Release()
+		p := make([]byte, 1)
+		lat := make([]time.Duration, 0, benchCancelRounds)
+		var medians []float64
+		for b.Loop() {
+			lat = lat[:0]
+			for range benchCancelRounds {
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan time.Time, 1)
+				go func() {
+					_, err := s.ReadContext(ctx, p)
+					if err != context.Canceled {
+						b.Errorf("ReadContext after cancel: %v", err)
+					}
+					done <- time.Now()
+				}()
+				waitReaders(b, s, 1)
+				t0 := time.Now()
+				cancel()
+				lat = append(lat, (<-done).Sub(t0))
+				// nothing was consumed: the next byte written is the next read
+				if _, err := s.Write([]byte{'x'}); err != nil {
+					b.Fatal(err)
+				}
+				if n, err := s.Read(p); n != 1 || p[0] != 'x' || err != nil {
+					b.Fatalf("read after cancel: %d %q %v", n, p[:n], err)
+				}
+			}
+			slices.Sort(lat)
+			medians = append(medians, float64(lat[len(lat)/2]))
+		}
+		slices.Sort(medians)
+		b.ReportMetric(medians[len(medians)/2], "median-ns")
+	})
+}
+
+// waitReaders waits until n calls are blocked reading s.
+func waitReaders(b *testing.B, s *Stream, n int) {
+	for s.WaitingReaders() < n {
+		runtime.Gosched()
 	}
 }
 

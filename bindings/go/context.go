@@ -6,17 +6,13 @@ import (
 	"time"
 )
 
-// pollInterval bounds each blocking C call made on behalf of a cancellable
-// context.
+// writePoll bounds each wait of WriteContext for back-pressure.
 //
-// The C API has no way to wake one blocked call short of aborting the
-// whole stream, so a Context variant waits in slices: it blocks in C for at
-// most pollInterval (or until the context's deadline, if sooner), then
-// checks the context and waits again. Cancellation is therefore noticed
-// within pollInterval, a deadline is honoured to the millisecond, and a
-// context that can never be cancelled (context.Background) waits in one
-// call.
-const pollInterval = 50 * time.Millisecond
+// A write has no cancel token in the C API (reads do, see arm in wait.go),
+// so WriteContext waits in slices: at most writePoll in C (or until the
+// context's deadline, if sooner), then it checks the context and waits
+// again. A context that can never be cancelled waits in one call.
+const writePoll = 50 * time.Millisecond
 
 // untilDone runs call with a C timeout in milliseconds (-1: forever) until
 // it finishes for another reason than its slice running out, or until ctx
@@ -43,7 +39,7 @@ func nextSlice(ctx context.Context) (int64, error) {
 	if ctx.Done() == nil {
 		return -1, nil
 	}
-	d := pollInterval
+	d := writePoll
 	if deadline, ok := ctx.Deadline(); ok {
 		d = min(d, time.Until(deadline))
 	}

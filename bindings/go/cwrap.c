@@ -102,23 +102,8 @@ cbw_res cbw_stream_write_v(chunkbuf_stream *s, const unsigned char *d, size_t n,
   return res(chunkbuf_stream_write(s, d, n, t), 0, NULL);
 }
 
-cbw_res cbw_stream_read_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t) {
-  size_t got = 0;
-  int rc = chunkbuf_stream_read(s, d, n, t, &got);
-  return res(rc, got, NULL);
-}
 
-cbw_res cbw_stream_read1_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t) {
-  size_t got = 0;
-  int rc = chunkbuf_stream_read1(s, d, n, t, &got);
-  return res(rc, got, NULL);
-}
 
-cbw_res cbw_stream_read_nonblock_v(chunkbuf_stream *s, unsigned char *d, size_t n) {
-  size_t got = 0;
-  int rc = chunkbuf_stream_read_nonblock(s, d, n, &got);
-  return res(rc, got, NULL);
-}
 
 /* A view result: p = the view, n = its length. */
 static cbw_res view_res(int rc, chunkbuf_view *v) {
@@ -127,11 +112,6 @@ static cbw_res view_res(int rc, chunkbuf_view *v) {
   return res(rc, n, v);
 }
 
-cbw_res cbw_stream_read_view_v(chunkbuf_stream *s, size_t n, int64_t t) {
-  chunkbuf_view *v = NULL;
-  int rc = chunkbuf_stream_read_view(s, n, t, &v);
-  return view_res(rc, v);
-}
 
 cbw_res cbw_stream_readline_v(chunkbuf_stream *s, size_t max, int64_t t) {
   chunkbuf_view *v = NULL;

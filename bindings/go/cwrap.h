@@ -45,11 +45,8 @@ typedef struct cbw_res {
 } cbw_res;
 
 cbw_res cbw_stream_write_v(chunkbuf_stream *s, const unsigned char *d, size_t n, int64_t t);
-cbw_res cbw_stream_read_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t);
-cbw_res cbw_stream_read1_v(chunkbuf_stream *s, unsigned char *d, size_t n, int64_t t);
-cbw_res cbw_stream_read_nonblock_v(chunkbuf_stream *s, unsigned char *d, size_t n);
-/* p = the view, n = its length. */
-cbw_res cbw_stream_read_view_v(chunkbuf_stream *s, size_t n, int64_t t);
+/* p = the view, n = its length (a line; the reads that can take a
+ * chunkbuf_wait get their detail from its error struct instead). */
 cbw_res cbw_stream_readline_v(chunkbuf_stream *s, size_t max, int64_t t);
 
 cbw_res cbw_buffer_append_v(chunkbuf_buffer *b, const unsigned char *d, size_t n);

@@ -6,6 +6,7 @@ import "C"
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // StreamOptions configures [NewStream]. The zero value gives an unbounded
@@ -35,13 +36,28 @@ type StreamOptions struct {
 // of file to readers; Release frees the stream.
 //
 // A blocked call occupies its OS thread for the wait (a cgo call). The
-// Context variants bound each wait; see [Stream.ReadContext].
+// Context variants end their wait when the context is done: a goroutine
+// fires the call's cancel token (see [Stream.ReadContext]).
 type Stream struct {
 	// mu is read-held by every call and write-held by Release, so the C
-	// stream is never freed under a running call.
+	// stream is never released under a running call of this object.
 	mu      sync.RWMutex
 	h       *C.chunkbuf_stream
 	cleanup runtime.Cleanup
+	// stop is the cancel token of the calls made without a context:
+	// Release fires it to end their waits. Calls under a context have a
+	// token of their own, in tokens, which Release fires too.
+	stop      *C.chunkbuf_cancel
+	releasing atomic.Bool
+	tokMu     sync.Mutex
+	tokens    map[*C.chunkbuf_cancel]struct{}
+	writing   atomic.Int32 // writes in progress (a write has no token)
+}
+
+// streamRefs is what the runtime cleanup of a forgotten Stream releases.
+type streamRefs struct {
+	h    *C.chunkbuf_stream
+	stop *C.chunkbuf_cancel
 }
 
 // NewStream creates a stream.
@@ -80,36 +96,69 @@ func NewStream(opts StreamOptions) (*Stream, error) {
 	if err := check(op, C.cbw_stream_new(&o, &h, &msg), msg); err != nil {
 		return nil, err
 	}
-	s := &Stream{h: h}
-	s.cleanup = runtime.AddCleanup(s, func(h *C.chunkbuf_stream) { C.chunkbuf_stream_free(h) }, h)
+	stop, err := newToken()
+	if err != nil {
+		C.chunkbuf_stream_release(h)
+		return nil, err
+	}
+	s := &Stream{h: h, stop: stop}
+	s.cleanup = runtime.AddCleanup(s, func(r streamRefs) {
+		C.chunkbuf_stream_release(r.h)
+		C.chunkbuf_cancel_free(r.stop)
+	}, streamRefs{h, stop})
 	return s, nil
 }
 
-// Release frees the stream. Calls blocked on it at that moment are woken
-// by an abort and fail with [ErrAborted]; later calls fail with
-// [ErrHandle]. Idempotent.
+// Release drops this object's reference to the stream (the C stream is
+// freed with its last reference; a host or another binding may hold more).
+// Reads of this object blocked at that moment wake and fail with
+// [ErrHandle], without disturbing the stream; a write held back by the
+// high-water mark is woken by aborting the stream, and fails with
+// [ErrAborted]. Later calls fail with [ErrHandle]. Idempotent.
 func (s *Stream) Release() {
-	if s == nil {
+	if s == nil || s.releasing.Swap(true) {
 		return
 	}
-	s.mu.RLock()
-	if s.h != nil {
-		C.chunkbuf_stream_abort(s.h, C.CHUNKBUF_EHANDLE)
+	s.tokMu.Lock()
+	for tok := range s.tokens {
+		C.chunkbuf_cancel_fire(tok)
 	}
-	s.mu.RUnlock()
+	s.tokMu.Unlock()
+	C.chunkbuf_cancel_fire(s.stop)
+	if s.writing.Load() > 0 {
+		s.mu.RLock()
+		C.chunkbuf_stream_abort(s.h, C.CHUNKBUF_EHANDLE)
+		s.mu.RUnlock()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.h != nil {
-		s.cleanup.Stop()
-		C.chunkbuf_stream_free(s.h)
-		s.h = nil
+	s.cleanup.Stop()
+	C.chunkbuf_stream_release(s.h)
+	C.chunkbuf_cancel_free(s.stop)
+	s.h, s.stop = nil, nil
+}
+
+// WaitingReaders returns how many calls are blocked reading the stream
+// right now (from any object or language sharing it); tests and
+// benchmarks wait on it instead of sleeping.
+func (s *Stream) WaitingReaders() int {
+	h, err := s.acquire("Stream.WaitingReaders")
+	if err != nil {
+		return 0
 	}
+	defer s.mu.RUnlock()
+	var readers C.size_t
+	C.chunkbuf_stream_waiting(h, &readers, nil)
+	return int(readers)
 }
 
 // acquire read-locks the stream for one call; the caller must call
 // s.mu.RUnlock when it is done with the handle.
 func (s *Stream) acquire(op string) (*C.chunkbuf_stream, error) {
 	if s == nil {
+		return nil, released(op)
+	}
+	if s.releasing.Load() {
 		return nil, released(op)
 	}
 	s.mu.RLock()

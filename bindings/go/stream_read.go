@@ -1,44 +1,47 @@
 package chunkbuf
 
 // #include "cwrap.h"
+// #include "wait.h"
 import "C"
 
 import (
 	"context"
+	"errors"
 	"io"
 )
 
 // Read waits until at least one byte is unread or EOF, then copies up to
-// len(p) bytes (io.Reader); io.EOF at end of file.
-func (s *Stream) Read(p []byte) (int, error) { return s.read1("Stream.Read", p, -1) }
+// len(p) bytes (io.Reader); io.EOF at end of file. The bytes are copied
+// once, from the writer's blocks into p.
+func (s *Stream) Read(p []byte) (int, error) { return s.readEOF(nil, "Stream.Read", p, 1) }
 
-// ReadContext is Read that gives up when ctx is done, returning ctx.Err()
-// with nothing consumed. See pollInterval in context.go for how the wait is
-// bounded.
+// ReadContext is Read that gives up as soon as ctx is done, returning
+// ctx.Err() with nothing consumed: a goroutine started by
+// context.AfterFunc fires the wait's cancel token, which wakes the blocked
+// C call at once (no polling).
 func (s *Stream) ReadContext(ctx context.Context, p []byte) (int, error) {
-	return untilDone(ctx, func(timeout int64) (int, error) { return s.read1("Stream.ReadContext", p, timeout) })
+	return s.readEOF(ctx, "Stream.ReadContext", p, 1)
 }
 
 // ReadByte reads one byte (io.ByteReader).
 func (s *Stream) ReadByte() (byte, error) {
 	var b [1]byte
-	_, err := s.read1("Stream.ReadByte", b[:], -1)
+	_, err := s.readEOF(nil, "Stream.ReadByte", b[:], 1)
 	return b[0], err
 }
 
-func (s *Stream) read1(op string, p []byte, timeout int64) (int, error) {
-	got, err := s.copyOut(op, p, func(h *C.chunkbuf_stream, d *C.uchar, n C.size_t) C.cbw_res {
-		return C.cbw_stream_read1_v(h, d, n, C.int64_t(timeout))
-	})
+// readEOF is readInto with io.EOF for a read that got nothing at EOF.
+func (s *Stream) readEOF(ctx context.Context, op string, p []byte, least int) (int, error) {
+	got, err := s.readInto(ctx, op, p, least)
 	if err == nil && got == 0 && len(p) > 0 {
 		return 0, io.EOF
 	}
 	return got, err
 }
 
-// copyOut runs one copying read into p under the read lock (nothing for
-// an empty p) and returns the byte count C reported.
-func (s *Stream) copyOut(op string, p []byte, call func(*C.chunkbuf_stream, *C.uchar, C.size_t) C.cbw_res) (int, error) {
+// readInto waits until least bytes are unread (or EOF), then copies up to
+// len(p) of them into p, consuming them; least 0 does not wait.
+func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (int, error) {
 	h, err := s.acquire(op)
 	if err != nil {
 		return 0, err
@@ -47,12 +50,24 @@ func (s *Stream) copyOut(op string, p []byte, call func(*C.chunkbuf_stream, *C.u
 	if len(p) == 0 {
 		return 0, nil
 	}
-	d, n := bytesArg(p)
-	r := call(h, d, n)
-	if err := checkRes(op, r); err != nil {
+	cl := getCall()
+	if cl == nil {
+		return 0, outOfMemory(op)
+	}
+	defer putCall(cl)
+	a, err := s.arm(ctx, cl)
+	if err != nil {
 		return 0, err
 	}
-	return int(r.n), nil
+	if least == 0 {
+		cl.c.w.timeout_ms = 0
+	}
+	d, n := bytesArg(p)
+	rc := C.cb_read_into(h, d, n, C.size_t(least), cl.c)
+	if err := s.disarm(ctx, a, cl, op, rc); err != nil {
+		return 0, err
+	}
+	return int(cl.c.n), nil
 }
 
 // ReadFull waits until len(p) bytes are unread or EOF and copies them out
@@ -60,9 +75,7 @@ func (s *Stream) copyOut(op string, p []byte, call func(*C.chunkbuf_stream, *C.u
 // returns io.EOF when nothing was read and io.ErrUnexpectedEOF when some
 // was, as io.ReadFull does.
 func (s *Stream) ReadFull(p []byte) (int, error) {
-	got, err := s.copyOut("Stream.ReadFull", p, func(h *C.chunkbuf_stream, d *C.uchar, n C.size_t) C.cbw_res {
-		return C.cbw_stream_read_v(h, d, n, -1)
-	})
+	got, err := s.readInto(nil, "Stream.ReadFull", p, len(p))
 	switch {
 	case err != nil || len(p) == 0:
 		return got, err
@@ -78,96 +91,119 @@ func (s *Stream) ReadFull(p []byte) (int, error) {
 // ReadNonblock copies what is unread now, up to len(p), without waiting:
 // [ErrAgain] when nothing is unread yet, io.EOF at end of file.
 func (s *Stream) ReadNonblock(p []byte) (int, error) {
-	got, err := s.copyOut("Stream.ReadNonblock", p, func(h *C.chunkbuf_stream, d *C.uchar, n C.size_t) C.cbw_res {
-		return C.cbw_stream_read_nonblock_v(h, d, n)
-	})
-	if err == nil && got == 0 && len(p) > 0 {
-		return 0, io.EOF
+	return s.readEOF(nil, "Stream.ReadNonblock", p, 0)
+}
+
+// peek waits (under ctx) until least bytes are unread or EOF and returns a
+// view of up to most of them without consuming anything; cl.c's handout
+// describes it for consume.
+func (s *Stream) peek(ctx context.Context, op string, h *C.chunkbuf_stream, cl *call, least, most C.size_t) error {
+	a, err := s.arm(ctx, cl)
+	if err != nil {
+		return err
 	}
-	return got, err
+	rc := C.chunkbuf_stream_peek(h, least, most, &cl.c.w, &cl.c.v, &cl.c.ho)
+	return s.disarm(ctx, a, cl, op, rc)
 }
 
 // ReadView waits until n bytes are unread or EOF and hands them out as a
 // zero-copy view (fewer only at EOF); n < 0 waits for EOF and takes
 // everything. io.EOF when the stream is at its end.
-func (s *Stream) ReadView(n int) (*View, error) { return s.readView("Stream.ReadView", n, -1) }
+func (s *Stream) ReadView(n int) (*View, error) { return s.readView(nil, "Stream.ReadView", n) }
 
-func (s *Stream) readView(op string, n int, timeout int64) (*View, error) {
-	cn := C.size_t(C.CHUNKBUF_NPOS)
-	if n >= 0 {
-		cn = C.size_t(n)
-	}
-	return s.viewCall(op, func(h *C.chunkbuf_stream) C.cbw_res {
-		return C.cbw_stream_read_view_v(h, cn, C.int64_t(timeout))
-	}, n != 0)
-}
-
-// ReadLine waits for one line and returns it, "\n" included, as a view: a
-// line is cut at "\n", after max bytes (max > 0), or at EOF (the last line
-// may lack "\n"). io.EOF at end of file.
-func (s *Stream) ReadLine(max int) (*View, error) { return s.readLine("Stream.ReadLine", max, -1) }
-
-// ReadLineContext is ReadLine that gives up when ctx is done, returning
-// ctx.Err() with nothing consumed.
-func (s *Stream) ReadLineContext(ctx context.Context, max int) (*View, error) {
-	return untilDone(ctx, func(timeout int64) (*View, error) { return s.readLine("Stream.ReadLineContext", max, timeout) })
-}
-
-func (s *Stream) readLine(op string, max int, timeout int64) (*View, error) {
-	cmax, err := size(op, "max", max)
-	if err != nil {
-		return nil, err
-	}
-	return s.viewCall(op, func(h *C.chunkbuf_stream) C.cbw_res {
-		return C.cbw_stream_readline_v(h, cmax, C.int64_t(timeout))
-	}, true)
-}
-
-// viewCall runs a stream call that hands out a view (the result's p, with
-// its length in n). With emptyIsEOF an empty view means end of file and
-// becomes io.EOF.
-func (s *Stream) viewCall(op string, call func(*C.chunkbuf_stream) C.cbw_res, emptyIsEOF bool) (*View, error) {
+// readView looks at the bytes (peek) and consumes exactly what it hands
+// out; when another reader consumed first it looks again.
+func (s *Stream) readView(ctx context.Context, op string, n int) (*View, error) {
 	h, err := s.acquire(op)
 	if err != nil {
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := call(h)
-	if err := checkRes(op, r); err != nil {
+	cn := C.size_t(C.CHUNKBUF_NPOS)
+	if n >= 0 {
+		cn = C.size_t(n)
+	}
+	cl := getCall()
+	if cl == nil {
+		return nil, outOfMemory(op)
+	}
+	defer putCall(cl)
+	for {
+		if err := s.peek(ctx, op, h, cl, cn, cn); err != nil {
+			return nil, err
+		}
+		v := cl.c.v
+		length := cl.c.ho.length
+		rc := C.chunkbuf_stream_consume(h, &cl.c.ho, length, &cl.c.e)
+		if rc == 0 {
+			if length == 0 && n != 0 {
+				C.chunkbuf_view_release(v)
+				return nil, io.EOF
+			}
+			return newView(v), nil
+		}
+		C.chunkbuf_view_release(v)
+		if rc != C.CHUNKBUF_ESTATE {
+			return nil, cl.err(op, rc)
+		}
+	}
+}
+
+// ReadLine waits for one line and returns it, "\n" included, as a view: a
+// line is cut at "\n", after max bytes (max > 0), or at EOF (the last line
+// may lack "\n"). io.EOF at end of file.
+func (s *Stream) ReadLine(max int) (*View, error) { return s.readLine(nil, "Stream.ReadLine", max) }
+
+// ReadLineContext is ReadLine that gives up as soon as ctx is done,
+// returning ctx.Err() with nothing consumed.
+func (s *Stream) ReadLineContext(ctx context.Context, max int) (*View, error) {
+	return s.readLine(ctx, "Stream.ReadLineContext", max)
+}
+
+func (s *Stream) readLine(ctx context.Context, op string, max int) (*View, error) {
+	cmax, err := size(op, "max", max)
+	if err != nil {
 		return nil, err
 	}
-	out := (*C.chunkbuf_view)(r.p)
-	if emptyIsEOF && r.n == 0 {
-		C.chunkbuf_view_release(out)
+	var res C.cbw_res
+	err = s.untilTaken(ctx, op, func(h *C.chunkbuf_stream) error {
+		res = C.cbw_stream_readline_v(h, cmax, 0)
+		return checkRes(op, res)
+	})
+	if err != nil {
+		return nil, err
+	}
+	v := (*C.chunkbuf_view)(res.p)
+	if res.n == 0 {
+		C.chunkbuf_view_release(v)
 		return nil, io.EOF
 	}
-	return newView(out), nil
+	return newView(v), nil
 }
 
 // ReadLines waits for at least one complete line (or EOF), then takes up
 // to cap(recs) complete lines in one call, reusing recs for the records
 // ("\n" is each record's delimiter). io.EOF at end of file.
 func (s *Stream) ReadLines(recs []Record) (Batch, error) {
-	return s.readLines("Stream.ReadLines", recs, -1)
+	return s.readLines(nil, "Stream.ReadLines", recs)
 }
 
-// ReadLinesContext is ReadLines that gives up when ctx is done.
+// ReadLinesContext is ReadLines that gives up as soon as ctx is done.
 func (s *Stream) ReadLinesContext(ctx context.Context, recs []Record) (Batch, error) {
-	return untilDone(ctx, func(timeout int64) (Batch, error) { return s.readLines("Stream.ReadLinesContext", recs, timeout) })
+	return s.readLines(ctx, "Stream.ReadLinesContext", recs)
 }
 
-func (s *Stream) readLines(op string, recs []Record, timeout int64) (Batch, error) {
+func (s *Stream) readLines(ctx context.Context, op string, recs []Record) (Batch, error) {
 	r, mr, err := recordsArg(op, recs)
 	if err != nil {
 		return Batch{}, err
 	}
-	h, err := s.acquire(op)
+	var res C.cbw_batch
+	err = s.untilTaken(ctx, op, func(h *C.chunkbuf_stream) error {
+		res = C.cbw_stream_readlines_v(h, r, mr, 0)
+		return check(op, res.rc, res.err)
+	})
 	if err != nil {
-		return Batch{}, err
-	}
-	defer s.mu.RUnlock()
-	res := C.cbw_stream_readlines_v(h, r, mr, C.int64_t(timeout))
-	if err := check(op, res.rc, res.err); err != nil {
 		return Batch{}, err
 	}
 	if res.n == 0 {
@@ -177,12 +213,49 @@ func (s *Stream) readLines(op string, recs []Record, timeout int64) (Batch, erro
 	return newBatch(&res, recs), nil
 }
 
+// untilTaken runs take, a consuming call that does not wait (it fails
+// with ErrAgain while what it takes is incomplete), until it succeeds. In
+// between it waits, under ctx and consuming nothing, for more bytes than
+// were unread when take last failed: the C call decides what is complete,
+// the binding only waits.
+func (s *Stream) untilTaken(ctx context.Context, op string, take func(*C.chunkbuf_stream) error) error {
+	h, err := s.acquire(op)
+	if err != nil {
+		return err
+	}
+	defer s.mu.RUnlock()
+	cl := getCall()
+	if cl == nil {
+		return outOfMemory(op)
+	}
+	defer putCall(cl)
+	for {
+		if err := take(h); !errors.Is(err, ErrAgain) {
+			return err
+		}
+		// how much is unread now (least 0: no wait), then take again: a
+		// failure now means those bytes hold nothing complete
+		if err := s.peek(nil, op, h, cl, 0, C.CHUNKBUF_NPOS); err != nil {
+			return err
+		}
+		C.chunkbuf_view_release(cl.c.v)
+		seen := cl.c.ho.length
+		if err := take(h); !errors.Is(err, ErrAgain) {
+			return err
+		}
+		if err := s.peek(ctx, op, h, cl, seen+1, 0); err != nil {
+			return err
+		}
+		C.chunkbuf_view_release(cl.c.v)
+	}
+}
+
 // WriteTo writes the stream's bytes to w until EOF (io.WriterTo), handing
 // each run of buffered bytes to w without copying.
 func (s *Stream) WriteTo(w io.Writer) (int64, error) {
 	var total int64
 	for {
-		v, err := s.readView("Stream.WriteTo", max(1, s.Buffered()), -1)
+		v, err := s.readView(nil, "Stream.WriteTo", max(1, s.Buffered()))
 		if err == io.EOF {
 			return total, nil
 		}

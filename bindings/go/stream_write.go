@@ -26,11 +26,11 @@ func (s *Stream) WriteContext(ctx context.Context, p []byte) (int, error) {
 }
 
 func (s *Stream) write(op string, p []byte, timeout int64) (int, error) {
-	h, err := s.acquire(op)
+	h, err := s.acquireWrite(op)
 	if err != nil {
 		return 0, err
 	}
-	defer s.mu.RUnlock()
+	defer s.doneWrite()
 	d, n := bytesArg(p)
 	if err := checkRes(op, C.cbw_stream_write_v(h, d, n, C.int64_t(timeout))); err != nil {
 		return 0, err
@@ -46,11 +46,11 @@ func (s *Stream) WriteView(v *View) error {
 	if err != nil {
 		return err
 	}
-	h, err := s.acquire(op)
+	h, err := s.acquireWrite(op)
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.doneWrite()
 	var msg *C.char
 	err = check(op, C.cbw_stream_write_view(h, vh, -1, &msg), msg)
 	runtime.KeepAlive(v)
@@ -65,11 +65,11 @@ func (s *Stream) WriteRef(p []byte) error {
 		_, err := s.write(op, nil, -1)
 		return err
 	}
-	h, err := s.acquire(op)
+	h, err := s.acquireWrite(op)
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.doneWrite()
 	pinned := pin(p)
 	var msg *C.char
 	rc := C.cbw_stream_write_pinned(h, (*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.uintptr_t(pinned), -1, &msg)
@@ -77,4 +77,27 @@ func (s *Stream) WriteRef(p []byte) error {
 		unpin(pinned) // the only failures after which chunkbuf does not call the free callback
 	}
 	return check(op, rc, msg)
+}
+
+// acquireWrite is acquire for a write, which has no cancel token: Release
+// sees it in s.writing and aborts the stream to wake it.
+func (s *Stream) acquireWrite(op string) (*C.chunkbuf_stream, error) {
+	if s == nil {
+		return nil, released(op)
+	}
+	s.writing.Add(1)
+	if s.releasing.Load() {
+		s.writing.Add(-1)
+		return nil, released(op)
+	}
+	h, err := s.acquire(op)
+	if err != nil {
+		s.writing.Add(-1)
+	}
+	return h, err
+}
+
+func (s *Stream) doneWrite() {
+	s.mu.RUnlock()
+	s.writing.Add(-1)
 }

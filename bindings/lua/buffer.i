@@ -40,73 +40,35 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * (nothing pushed, nothing consumed) when no complete line is buffered;
  * raises on an error (a line longer than max_len, ...).
  *
- * For "lf", "crlf" and "nul" the end of line is found in place: peek
- * describes the buffer's first segments without copying, memchr finds the
- * end, a line of up to CB_LINE_STACK bytes is copied to the C stack and
- * advance consumes it, and only then is the Lua string made. No Lua
- * allocation happens while the peeked pointers are held: an allocation
- * can run a collection, whose finalizers may consume from or free this
- * very buffer. The rules are take_line's: "crlf" is LF with an optional CR
- * before it, max_len bounds the line without its end of line. Everything
- * else (the other styles, longer lines, a line over more than the peeked
- * segments, max_len errors) goes through take_line, which hands the line
- * out as a view the finalizers cannot touch. */
-#define CB_LINE_PEEK_IOV 8
+ * The line is found by the C API's scanner (peek_lines, one record, which
+ * consumes nothing). A line of up to CB_LINE_STACK bytes is copied to the
+ * C stack and consumed with advance, and only then is the Lua string made:
+ * no Lua allocation happens while the buffer's state is relied on, since an
+ * allocation can run a collection whose finalizers may consume from or
+ * free this very buffer. A longer line goes through take_line, which hands
+ * it out as a view the finalizers cannot touch. */
 #define CB_LINE_STACK 512
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
+  chunkbuf_record rec;
   chunkbuf_view **slot;
-  int rc, pushed;
-  if (eol == CHUNKBUF_EOL_LF || eol == CHUNKBUF_EOL_CRLF || eol == CHUNKBUF_EOL_NUL) {
-    struct iovec iov[CB_LINE_PEEK_IOV];
-    size_t n = 0, i, base = 0;
-    const char ch = eol == CHUNKBUF_EOL_NUL ? '\0' : '\n';
-    rc = chunkbuf_buffer_peek(b, SIZE_MAX, iov, CB_LINE_PEEK_IOV, &n);
-    if (rc != CHUNKBUF_OK) {
+  size_t n = 0;
+  int rc = chunkbuf_buffer_peek_lines(b, eol, max_len, &rec, 1, &n), pushed;
+  if (rc != CHUNKBUF_OK) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  if (n == 0) return 0;
+  if (rec.length <= CB_LINE_STACK) {
+    char line[CB_LINE_STACK];
+    size_t copied = 0;
+    rc = chunkbuf_buffer_copy_out(b, rec.offset, line, rec.length, &copied);
+    if (rc == CHUNKBUF_OK) rc = chunkbuf_buffer_advance(b, rec.offset + rec.length + rec.delim_length);
+    if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
       cb_push_error(L, rc);
       return lua_error(L);
     }
-    for (i = 0; i < n; base += iov[i].iov_len, ++i) {
-      const char *p = (const char *)iov[i].iov_base;
-      const char *hit = (const char *)memchr(p, ch, iov[i].iov_len);
-      size_t pos, elen = 1;
-      if (!hit) continue;
-      pos = base + (size_t)(hit - p);
-      if (eol == CHUNKBUF_EOL_CRLF && pos > 0) {
-        char prev;
-        if (hit > p) {
-          prev = hit[-1];
-        } else { /* the last byte of the previous non-empty segment */
-          size_t j = i;
-          while (iov[j - 1].iov_len == 0) --j;
-          prev = ((const char *)iov[j - 1].iov_base)[iov[j - 1].iov_len - 1];
-        }
-        if (prev == '\r') {
-          --pos;
-          elen = 2;
-        }
-      }
-      if (max_len && pos > max_len) break; /* take_line raises the limit error */
-      if (pos > CB_LINE_STACK) break;       /* take_line hands it out as a view */
-      {
-        char line[CB_LINE_STACK];
-        size_t done = 0, j;
-        for (j = 0; done < pos; ++j) { /* the segments before the end of line */
-          size_t take = iov[j].iov_len < pos - done ? iov[j].iov_len : pos - done;
-          memcpy(line + done, iov[j].iov_base, take);
-          done += take;
-        }
-        rc = chunkbuf_buffer_advance(b, pos + elen); /* the pointers are dead from here */
-        if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-          cb_push_error(L, rc);
-          return lua_error(L);
-        }
-        lua_pushlstring(L, line, pos);
-      }
-      return 1;
-    }
-    /* No end of line in the whole buffer: without max_len, there is no
-     * error to report either. */
-    if (i == n && n < CB_LINE_PEEK_IOV && max_len == 0) return 0;
+    lua_pushlstring(L, line, copied);
+    return 1;
   }
   slot = cb_guard_get(L, &pushed);
   rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);

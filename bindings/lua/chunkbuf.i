@@ -42,6 +42,20 @@
 static const char *version(void) { return chunkbuf_version_string(); }
 %}
 
+%native(default_timeout) int cb_default_timeout(lua_State *L);
+%{
+/* chunkbuf.default_timeout([seconds]) -> the previous value: how long a
+ * blocking Stream call given no timeout waits (math.huge: forever; the
+ * default is 30 seconds). */
+static int cb_default_timeout(lua_State *L) {
+  int64_t previous = cb_default_timeout_ms;
+  if (!lua_isnone(L, 1)) cb_default_timeout_ms = lua_isnil(L, 1) ? CB_DEFAULT_TIMEOUT_MS : cb_timeout_ms(L, 1);
+  if (previous < 0) lua_pushnumber(L, HUGE_VAL);
+  else lua_pushnumber(L, (lua_Number)previous / 1000.0);
+  return 1;
+}
+%}
+
 %native(features) int cb_features(lua_State *L);
 %{
 /* chunkbuf.features() -> {sha256 = true|false} */

@@ -6,6 +6,7 @@
 
 #include <chunkbuf.h>
 #include <limits.h>
+#include <math.h> /* HUGE_VAL */
 #include <stdio.h> /* SEEK_* */
 #include <stdlib.h>
 #include <string.h>
@@ -211,14 +212,26 @@ static uint32_t cb_check_u32(lua_State *L, int idx) {
   return (uint32_t)v;
 }
 
-/* A timeout in seconds (nil: wait forever, 0: do not wait) as the C API's
- * milliseconds. */
-static int64_t cb_opt_timeout(lua_State *L, int idx) {
-  lua_Number s;
-  if (lua_isnoneornil(L, idx)) return -1;
-  s = luaL_checknumber(L, idx);
-  luaL_argcheck(L, s >= 0 && s <= 1e12, idx, "timeout must be nil or 0 .. 1e12 seconds");
+/* How long a blocking stream call waits when it is given no timeout, in
+ * milliseconds (-1: forever). A Lua state cannot run code while one of its
+ * calls blocks in C, so nothing in Lua could interrupt a read that no
+ * writer will ever satisfy: by default such a call times out instead (see
+ * chunkbuf.default_timeout). One value per process. */
+#define CB_DEFAULT_TIMEOUT_MS 30000
+static int64_t cb_default_timeout_ms = CB_DEFAULT_TIMEOUT_MS;
+
+/* A timeout in seconds as the C API's milliseconds: nil means the default
+ * timeout, math.huge forever, 0 do not wait. */
+static int64_t cb_timeout_ms(lua_State *L, int idx) {
+  lua_Number s = luaL_checknumber(L, idx);
+  if (s == HUGE_VAL) return -1;
+  luaL_argcheck(L, s >= 0 && s <= 1e12, idx, "timeout must be nil, 0 .. 1e12 seconds or math.huge");
   return (int64_t)(s * 1000.0 + 0.999);
+}
+
+static int64_t cb_opt_timeout(lua_State *L, int idx) {
+  if (lua_isnoneornil(L, idx)) return cb_default_timeout_ms;
+  return cb_timeout_ms(L, idx);
 }
 
 /* Options tables. With the table at idx and a key/value pair on top of

@@ -86,8 +86,8 @@ typedef size_t cb_last;
 %typemap(in) cb_last
   %{ if (!lua_isnil(L, $input)) $1 = cb_check_size(L, $input); %}
 
-/* Timeouts in seconds; nil or absent waits forever. */
-%typemap(default) int64_t timeout_ms %{ $1 = -1; %}
+/* Timeouts in seconds; nil or absent: the default timeout (support.h). */
+%typemap(default) int64_t timeout_ms %{ $1 = cb_default_timeout_ms; %}
 %typemap(in) int64_t timeout_ms %{ $1 = cb_opt_timeout(L, $input); %}
 
 /* Option strings */

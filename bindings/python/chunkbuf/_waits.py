@@ -21,7 +21,7 @@ import threading
 import time
 
 from ._errors import AbortedError, BY_CODE, Error
-from ._ffi import MAX_TIMEOUT_MS, ffi, lib
+from ._ffi import ffi, lib
 
 ECANCELED = lib.CHUNKBUF_ECANCELED
 EAGAIN = lib.CHUNKBUF_EAGAIN
@@ -31,11 +31,11 @@ _MAIN = threading.main_thread().ident
 def timeout_ms(timeout):
     """Seconds (None or inf: forever) as the C API's milliseconds (-1:
     forever, 0: do not wait)."""
-    if timeout is None or timeout == math.inf:
+    if timeout is None:
         return -1
     if not timeout >= 0:  # also NaN
         raise ValueError("timeout must be None or >= 0 seconds, got %r" % (timeout,))
-    if timeout * 1000 >= MAX_TIMEOUT_MS:  # longer than the C API counts: forever
+    if timeout * 1000 >= 2**62:  # inf, or longer than C's int64 counts
         return -1
     return math.ceil(timeout * 1000)
 
@@ -56,7 +56,7 @@ class Call:
         self.nread = ffi.new("size_t *")
         self.view = ffi.new("chunkbuf_view **")
         self.handout = ffi.new("chunkbuf_handout *")
-        self.ptr = ffi.new("void **")
+        self.ptr = ffi.new("const void **")
 
     def exception(self, rc, stream=None):
         """The exception for status rc, with the detail the call reported."""

@@ -59,12 +59,6 @@ def split_records(h, records, n):
     return [data[start:start + length] for start, length in zip(fields[0::3], fields[1::3])]
 
 
-def split_lf_lines(h):
-    """A batch of complete "\n"-terminated lines (the last may lack it at
-    EOF) as bytes with their "\n": one copy, then split in C by BytesIO."""
-    return io.BytesIO(_taken(h)).readlines()
-
-
 def _bounds(start, end, size):
     """start and end of a find as bytes.find reads them: None is the bound
     itself, a negative value counts from the end, end is clipped to size."""
@@ -238,6 +232,8 @@ class Buffer:
         through it raises ValueError). A slice of it that fn keeps never
         sees the buffer's bytes: the filled bytes are then copied instead.
         Closing the buffer inside fn raises StateError after fn returns."""
+        if self._lent is not None:
+            self._settle()
         mv = self._lend(n)
         try:
             written = fn(mv)
@@ -626,8 +622,11 @@ class Buffer:
 
         Lines are found a batch at a time (one C call per up to 1024 lines)
         but consumed one by one as they are handed out: leaving the loop
-        early, or calling another method of this buffer inside it, leaves
-        every line not handed out yet in the buffer."""
+        early, calling another method of this buffer inside it, or
+        interleaving two iterations leaves every line not handed out yet
+        in the buffer, and hands out no line twice. Iterating while a
+        reservation is open (inside fill) raises StateError before any line
+        is handed out."""
         if self._lent is not None:
             self._settle()
         # chain hands out the lines of each batch at C speed; _line_batches
@@ -641,6 +640,11 @@ class Buffer:
         records, n, iov, n_iov = self._scan
         try:
             while True:
+                if self._lent is not None:  # another iteration's batch: settle it first
+                    self._settle()
+                # peeking is allowed during a reservation but consuming is
+                # not: fail now, before a line is handed out
+                check(lib.chunkbuf_buffer_advance(self._h, 0))
                 check(lib.chunkbuf_buffer_peek_lines(self._h, lib.CHUNKBUF_EOL_LF, 0, records, BATCH, n))
                 if not n[0]:
                     return

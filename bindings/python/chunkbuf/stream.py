@@ -23,6 +23,7 @@ _CHUNK = 64 * 1024       # read1() / read_nonblock() without a size
 _LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer line)
 _LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
 _ESTATE = lib.CHUNKBUF_ESTATE
+_EAGAIN = lib.CHUNKBUF_EAGAIN
 _NULL_ERR = ffi.cast("chunkbuf_error *", 0)
 
 
@@ -123,8 +124,9 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
 
     def write(self, data, timeout=_DEFAULT):
         """Copy data in (all or nothing); returns len(data)."""
-        buf = ffi.from_buffer(data)
-        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
+        buf = data if type(data) is bytes else ffi.from_buffer(data)  # cffi passes bytes as they are
+        ms = -1 if timeout is _DEFAULT and self.timeout is None else self._ms(timeout)
+        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), ms)
         if rc:
             raise error(rc)
         return len(buf)
@@ -298,7 +300,19 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         if not size:
             return b""
         c = call()
-        while True:
+        # a whole line that is there already: one C call takes it
+        rc = lib.chunkbuf_stream_readline(self._h, max(size, 0), 0, c.view)
+        if rc == 0:
+            v = c.view[0]
+            try:
+                if lib.chunkbuf_view_data(v, c.ptr, c.nread) == 0:  # a line is contiguous unless it straddles blocks
+                    return ffi.unpack(ffi.cast("char *", c.ptr[0]), c.nread[0])
+                return view_bytes(v)
+            finally:
+                lib.chunkbuf_view_release(v)
+        if rc != _EAGAIN:
+            raise error(rc)
+        while True:  # wait for one, interruptibly, then take what was looked at
             data, cut = self._line_batch(size, timeout, c, _LINE_PEEK1)
             end = data.find(b"\n", 0, cut) + 1 or cut
             rc = lib.chunkbuf_stream_consume(self._h, c.handout, end, c.error)

@@ -50,6 +50,39 @@ def test_line_iteration_over_many_segments():
     assert len(b) == 0
 
 
+def test_interleaved_iterations_never_hand_out_a_line_twice():
+    expected = [b"line %d\n" % i for i in range(5000)]
+    b = chunkbuf.Buffer(b"".join(expected))
+    first, second = iter(b), iter(b)
+    got = []
+    for i in range(len(expected)):  # alternate between the two, and a third now and then
+        it = first if i % 2 else second
+        got.append(next(it))
+        if i % 997 == 0:
+            got.append(next(iter(b)))
+        if len(got) == len(expected):
+            break
+    assert sorted(got, key=lambda line: int(line.split()[1])) == expected
+    assert len(b) == 0 and list(first) == [] and list(second) == []
+
+
+def test_iterating_inside_fill_raises_and_redelivers_nothing():
+    b = chunkbuf.Buffer(b"one\ntwo\nthree\n")
+    outer = iter(b)
+    assert next(outer) == b"one\n"
+
+    def fn(mv):
+        with pytest.raises(chunkbuf.StateError):
+            next(iter(b))
+        with pytest.raises(chunkbuf.StateError):
+            next(outer)  # an iteration begun before fill cannot go on inside it
+        mv[:5] = b"four\n"
+        return 5
+
+    assert b.fill(fn, 16) == 5
+    assert list(b) == [b"two\n", b"three\n", b"four\n"]
+
+
 def test_methods_called_inside_line_iteration_see_the_consumed_state():
     b = chunkbuf.Buffer(b"HEAD 4\nbody1\nnext\n")
     got = []
@@ -64,7 +97,7 @@ def test_methods_called_inside_line_iteration_see_the_consumed_state():
 
 def test_peek_lines_and_records_consume_nothing():
     b = chunkbuf.Buffer(b"a\r\nbb\ncc")
-    assert b.peek_lines("crlf") == [b"a", b"bb"]
+    assert b.peek_lines() == [b"a", b"bb"]  # "crlf", the default
     assert b.peek_lines("lf", max_records=1) == [b"a\r"]
     assert b.peek_records(b"b") == [b"a\r\n", b""]
     with pytest.raises(chunkbuf.LimitError):
@@ -108,7 +141,7 @@ def test_consuming_calls():
     assert b.take_until(b"=") == b"key"
     assert b.take_until(b";", include=True) == b"value;"
     assert b.take_line() == b"rest"
-    assert b.take_line("crlf") == b"line2"
+    assert b.take_line() == b"line2"  # "crlf" is the default: the CR goes too
     with pytest.raises(chunkbuf.NeedMoreData):
         b.take_line()
     b.append(b"yz")

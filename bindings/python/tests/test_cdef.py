@@ -40,7 +40,6 @@ NOT_WRAPPED = {
     "chunkbuf_stream_read1": "read_into with min = 1",
     "chunkbuf_stream_read_nonblock": "read_into with min = 0",
     "chunkbuf_stream_read_view": "peek + consume",
-    "chunkbuf_stream_readline": "peek + consume",
     "chunkbuf_stream_readlines": "peek + consume",
     "chunkbuf_stream_free": "the same as chunkbuf_stream_release, which the Stream calls",
     "chunkbuf_cancel_fired": "the binding's tokens are fired and reset by the binding itself",

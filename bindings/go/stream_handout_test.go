@@ -1,0 +1,164 @@
+package chunkbuf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestEightReadersNeverInterleave: eight goroutines read fixed-size
+// records from one stream with Read-sized ReadFull, ReadLine and ReadView;
+// every record arrives whole, exactly once.
+func TestEightReadersNeverInterleave(t *testing.T) {
+	const count, size = 4000, 32
+	s := newStream(t, StreamOptions{HighWater: 64 * size})
+	want := make([]string, count)
+	for i := range want {
+		want[i] = fmt.Sprintf("%0*d\n", size-1, i)
+	}
+	go func() {
+		for i := 0; i < count; i += 37 {
+			if _, err := s.WriteString(stringsJoin(want[i:min(i+37, count)])); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+		s.Close()
+	}()
+	got := make([][]string, 8)
+	var wg sync.WaitGroup
+	for r := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := make([]byte, size)
+			for {
+				var piece string
+				var err error
+				switch r % 3 {
+				case 0:
+					_, err = s.ReadFull(rec)
+					piece = string(rec)
+				case 1:
+					var v *View
+					if v, err = s.ReadLine(0); err == nil {
+						piece = v.String()
+						v.Release()
+					}
+				default:
+					var v *View
+					if v, err = s.ReadView(size); err == nil {
+						piece = v.String()
+						v.Release()
+					}
+				}
+				if err == io.EOF {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got[r] = append(got[r], piece)
+			}
+		}()
+	}
+	wg.Wait()
+	all := slices.Concat(got...)
+	slices.Sort(all)
+	if !slices.Equal(all, want) {
+		t.Fatalf("got %d records, want %d, or some were torn", len(all), len(want))
+	}
+}
+
+func stringsJoin(parts []string) string {
+	var b bytes.Buffer
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// TestReadContextCancelWakesAtOnceAndLosesNothing: a ReadContext blocked on
+// a stream returns ctx.Err() right after cancel, for every read variant,
+// and the bytes that were there stay unread.
+func TestReadContextCancelWakesAtOnceAndLosesNothing(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	_, err := s.WriteString("partial")
+	must(t, err)
+	calls := map[string]func(ctx context.Context) error{
+		"ReadContext": func(ctx context.Context) error {
+			_, err := s.readInto(ctx, "test", make([]byte, 100), 100) // 7 bytes are there, 100 are asked
+			return err
+		},
+		"ReadLineContext": func(ctx context.Context) error {
+			_, err := s.ReadLineContext(ctx, 0)
+			return err
+		},
+		"ReadLinesContext": func(ctx context.Context) error {
+			_, err := s.ReadLinesContext(ctx, make([]Record, 4))
+			return err
+		},
+	}
+	for name, call := range calls {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- call(ctx) }()
+		for s.WaitingReaders() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		start := time.Now()
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("%s after cancel: %v", name, err)
+		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Fatalf("%s returned %v after cancel", name, d)
+		}
+		if s.Buffered() != len("partial") {
+			t.Fatalf("%s consumed bytes: %d left", name, s.Buffered())
+		}
+	}
+	_, err = s.WriteString(" line\n")
+	must(t, err)
+	line, err := s.ReadLine(0)
+	must(t, err)
+	defer line.Release()
+	if line.String() != "partial line\n" {
+		t.Fatalf("line %q", line.String())
+	}
+}
+
+// TestStreamErrorsCarryTheFailingCallsMessage: the detail comes from the
+// call that failed (its error struct), whatever thread the goroutine is on.
+func TestStreamErrorsCarryTheFailingCallsMessage(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	must(t, s.Abort(7))
+	_, err := s.Read(make([]byte, 1))
+	var e *Error
+	if !errors.As(err, &e) || e.Code != ErrAborted || e.Msg == "" {
+		t.Fatalf("read after abort: %#v", err)
+	}
+}
+
+// TestBatchBytesWithoutAContiguousCopy: when the batch's bytes could not be
+// made contiguous (out of memory), Bytes copies the record instead of
+// panicking.
+func TestBatchBytesWithoutAContiguousCopy(t *testing.T) {
+	b := newBuffer(t, BufferOptions{})
+	_, err := b.Write([]byte("one\ntwo\n"))
+	must(t, err)
+	batch, err := b.TakeLines(EOLLF, 0, make([]Record, 4))
+	must(t, err)
+	defer batch.Release()
+	batch.data = nil // what newBatch keeps when the contiguous copy failed
+	if string(batch.Bytes(0)) != "one" || string(batch.Bytes(1)) != "two" {
+		t.Fatalf("records %q %q", batch.Bytes(0), batch.Bytes(1))
+	}
+}

@@ -1,0 +1,39 @@
+/* One blocking call of the Go binding, in C memory (see wait.go). */
+#ifndef CHUNKBUF_GO_WAIT_H
+#define CHUNKBUF_GO_WAIT_H
+
+#include <stdlib.h>
+
+#include <chunkbuf.h>
+
+/* A call's chunkbuf_wait, the chunkbuf_error the failing call fills with
+ * its detail, and its results. cgo lets C read a struct that points to
+ * other memory only when that memory is not Go's, and results written
+ * here need no Go variable moved to the heap. */
+typedef struct cb_call {
+  chunkbuf_wait w;
+  chunkbuf_error e;
+  size_t n;
+  chunkbuf_handout ho;
+  chunkbuf_view *v;
+} cb_call;
+
+static inline cb_call *cb_call_new(void) {
+  cb_call *c = (cb_call *)calloc(1, sizeof *c);
+  if (c) {
+    c->w.struct_size = sizeof c->w;
+    c->w.timeout_ms = -1;
+    c->w.error = &c->e;
+    c->e.struct_size = sizeof c->e;
+  }
+  return c;
+}
+
+/* chunkbuf_stream_read_into with the destination typed as bytes: cgo then
+ * checks the caller's slice alone for Go pointers, not the whole Go object
+ * it may live in (a reader's struct). */
+static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_call *c) {
+  return chunkbuf_stream_read_into(s, dst, n, min, &c->w, &c->n);
+}
+
+#endif
