@@ -3,10 +3,7 @@ package chunkbuf
 // #include "cwrap.h"
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "unsafe"
 
 // Hand-off with C: a host written in C or C++ creates a chunkbuf_stream or
 // chunkbuf_view and passes the pointer to Go (as unsafe.Pointer, or a
@@ -28,9 +25,7 @@ func StreamFromC(p unsafe.Pointer) (*Stream, error) {
 	if rc := C.chunkbuf_stream_retain(h); rc != C.CHUNKBUF_OK {
 		return nil, misuse(op, Errno(rc), "the pointer is not a live chunkbuf_stream")
 	}
-	s := &Stream{h: h}
-	s.cleanup = runtime.AddCleanup(s, func(h *C.chunkbuf_stream) { C.chunkbuf_stream_release(h) }, h)
-	return s, nil
+	return wrapStream(h)
 }
 
 // CPointer returns the chunkbuf_stream * to hand to C code, borrowed: valid

@@ -78,6 +78,66 @@ func TestHandoffHostReleasesFirst(t *testing.T) {
 	}
 }
 
+// Go lets go first while a C reader is blocked; the host lets go last.
+func TestHandoffGoReleasesFirst(t *testing.T) {
+	p := chost.NewStream(0)
+	s, err := chunkbuf.StreamFromC(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		data string
+		rc   int
+	}
+	got := make(chan result, 1)
+	go func() {
+		d, rc := chost.Read(p, 6)
+		got <- result{d, rc}
+	}()
+	waitBlocked(t, p, 1, 0)
+	if _, err := s.Write([]byte("abc")); err != nil {
+		t.Fatal(err)
+	}
+	s.Release() // Go's reference goes; the stream stays for the host
+	waitBlocked(t, p, 1, 0)
+	if rc := chost.Write(p, "def"); rc != 0 {
+		t.Fatalf("host write: %d", rc)
+	}
+	if r := <-got; r.rc != 0 || r.data != "abcdef" {
+		t.Fatalf("C reader got %q rc %d", r.data, r.rc)
+	}
+	chost.Release(p)
+}
+
+// The last release, by either side, wakes a reader still blocked.
+func TestHandoffLastReleaseWakesBlockedReader(t *testing.T) {
+	for _, goLast := range []bool{false, true} {
+		p := chost.NewStream(0)
+		s, err := chunkbuf.StreamFromC(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rcs := make(chan int, 1)
+		go func() {
+			_, rc := chost.Read(p, 4)
+			rcs <- rc
+		}()
+		waitBlocked(t, p, 1, 0)
+		if goLast {
+			chost.Release(p)
+			waitBlocked(t, s.CPointer(), 1, 0)
+			s.Release()
+		} else {
+			s.Release()
+			waitBlocked(t, p, 1, 0)
+			chost.Release(p)
+		}
+		if rc := <-rcs; chunkbuf.Errno(rc) != chunkbuf.ErrHandle {
+			t.Fatalf("goLast=%v: blocked reader got %d, want EHANDLE", goLast, rc)
+		}
+	}
+}
+
 func TestViewFromCInEitherOrder(t *testing.T) {
 	for _, hostFirst := range []bool{true, false} {
 		p := chost.NewView("a view made in C")
