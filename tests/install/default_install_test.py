@@ -11,6 +11,7 @@ which are installed only when asked for (-Dinstall_python=true,
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ def main():
         if missing or extra:
             raise RuntimeError("missing: %s; installed without being asked for: %s" % (missing, extra))
     step("meson install by default: library, headers, pkg-config, CMake package; no Python, no Go", plan)
+    shutil.rmtree(work, ignore_errors=True)
     return finish()
 
 

@@ -20,6 +20,7 @@ reused until its sources change.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -155,6 +156,9 @@ def main():
         out = run([binary], env=dict(sys_env, LD_LIBRARY_PATH=libdir))
         assert out.strip().endswith(": 3 lines"), out
     step("-tags chunkbuf_system links the library through pkg-config", system)
+    # the module cache is read-only; go removes it
+    subprocess.run([args.go, "clean", "-modcache"], env=env, cwd=app, capture_output=True)
+    shutil.rmtree(work, ignore_errors=True)
     return finish()
 
 
