@@ -2851,6 +2851,19 @@ SWIGINTERN cb_status cb_View_peek(cb_View *self,size_t n,cb_first first,cb_bytes
     return cb_view_bytes(self, first, first > len ? 0 : (n < len - first ? n : len - first), OUT);
   }
 SWIGINTERN cb_status cb_View_segment_count(cb_View *self,size_t *OUT){ return chunkbuf_view_segment_count(self, OUT); }
+SWIGINTERN cb_pushed cb_View_segments(cb_View *self,lua_State *L){
+    size_t count = 0, i;
+    chunkbuf_view_segment_count(self, &count);
+    lua_createtable(L, (int)count, 0);
+    for (i = 0; i < count; ++i) {
+      struct iovec iov;
+      size_t n = 0;
+      if (chunkbuf_view_segments(self, i, &iov, 1, &n) != CHUNKBUF_OK || n != 1) break;
+      lua_pushlstring(L, (const char *)iov.iov_base, iov.iov_len);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+  }
 SWIGINTERN cb_status cb_View_contiguous(cb_View *self,cb_View **OUT){ return chunkbuf_view_contiguous(self, OUT); }
 SWIGINTERN cb_status cb_View_kind(cb_View *self,uint32_t *OUT){ return chunkbuf_view_kind(self, OUT); }
 SWIGINTERN cb_status cb_View_retag(cb_View *self,uint32_t kind,cb_View **OUT){ return chunkbuf_view_retag(self, kind, OUT); }
@@ -3540,7 +3553,7 @@ static cb_Framer *LengthFramer(const chunkbuf_length_framer_options *OPTIONS, lu
 }
 
 
-static size_t cb_ring_available(const cb_Ring *r) {
+static size_t cb_ring_readable(const cb_Ring *r) {
   size_t n = 0;
   chunkbuf_ring_readable_amount(r, &n);
   return n;
@@ -3556,26 +3569,28 @@ SWIGINTERN void delete_cb_Ring(cb_Ring *self){ chunkbuf_ring_free(self); }
 SWIGINTERN void cb_Ring_free(cb_Ring *self){ chunkbuf_ring_free(self); }
 SWIGINTERN cb_status cb_Ring_write(cb_Ring *self,void const *data,size_t len,size_t *OUT){ return chunkbuf_ring_write(self, data, len, OUT); }
 SWIGINTERN cb_status cb_Ring_read(cb_Ring *self,size_t n,cb_bytes *OUT){
-    size_t avail = cb_ring_available(self), want = n < avail ? n : avail;
+    size_t avail = cb_ring_readable(self), want = n < avail ? n : avail;
     OUT->data = (char *)malloc(want ? want : 1);
     if (!OUT->data) return CB_ENOMEM;
     return chunkbuf_ring_read(self, OUT->data, want, &OUT->len);
   }
 SWIGINTERN cb_status cb_Ring_peek(cb_Ring *self,size_t n,cb_bytes *OUT){
-    size_t avail = cb_ring_available(self), want = n < avail ? n : avail;
+    size_t avail = cb_ring_readable(self), want = n < avail ? n : avail;
     OUT->data = (char *)malloc(want ? want : 1);
     if (!OUT->data) return CB_ENOMEM;
     return chunkbuf_ring_peek(self, OUT->data, want, &OUT->len);
   }
-SWIGINTERN size_t cb_Ring_available(cb_Ring *self){ return cb_ring_available(self); }
-SWIGINTERN size_t cb_Ring___len(cb_Ring *self,cb_ignored){ return cb_ring_available(self); }
+SWIGINTERN size_t cb_Ring_readable_amount(cb_Ring *self){ return cb_ring_readable(self); }
+SWIGINTERN cb_status cb_Ring_writable_amount(cb_Ring *self,size_t *OUT){ return chunkbuf_ring_writable_amount(self, OUT); }
+SWIGINTERN size_t cb_Ring_available(cb_Ring *self){ return cb_ring_readable(self); }
 SWIGINTERN cb_status cb_Ring_remaining(cb_Ring *self,size_t *OUT){ return chunkbuf_ring_writable_amount(self, OUT); }
+SWIGINTERN size_t cb_Ring___len(cb_Ring *self,cb_ignored){ return cb_ring_readable(self); }
 SWIGINTERN cb_status cb_Ring_capacity(cb_Ring *self,size_t *OUT){ return chunkbuf_ring_capacity(self, OUT); }
 SWIGINTERN cb_flag cb_Ring___eq(cb_Ring *self,cb_Ring const *OTHER){ return self == OTHER; }
 SWIGINTERN cb_pushed cb_Ring___tostring(cb_Ring *self,lua_State *L){
     size_t cap = 0;
     chunkbuf_ring_capacity(self, &cap);
-    lua_pushfstring(L, "chunkbuf.Ring (%I of %I bytes)", (lua_Integer)cb_ring_available(self), (lua_Integer)cap);
+    lua_pushfstring(L, "chunkbuf.Ring (%I of %I bytes)", (lua_Integer)cb_ring_readable(self), (lua_Integer)cap);
     return 1;
   }
 
@@ -4340,6 +4355,25 @@ static int _wrap_View_segment_count(lua_State* L) {
 }
 
 
+static int _wrap_View_segments(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_View *arg1 = (cb_View *) 0 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = L;
+  SWIG_check_num_args("cb_View::segments",1,1)
+  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
+  result = (cb_pushed)cb_View_segments(arg1,arg2);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_View_contiguous(lua_State* L) {
   int SWIG_arg = 0;
   cb_View *arg1 = (cb_View *) 0 ;
@@ -4555,6 +4589,7 @@ static swig_lua_method swig_View_methods[]= {
     { "equals", _wrap_View_equals},
     { "peek", _wrap_View_peek},
     { "segment_count", _wrap_View_segment_count},
+    { "segments", _wrap_View_segments},
     { "contiguous", _wrap_View_contiguous},
     { "kind", _wrap_View_kind},
     { "retag", _wrap_View_retag},
@@ -7243,14 +7278,14 @@ static int _wrap_Ring_peek(lua_State* L) {
 }
 
 
-static int _wrap_Ring_available(lua_State* L) {
+static int _wrap_Ring_readable_amount(lua_State* L) {
   int SWIG_arg = 0;
   cb_Ring *arg1 = (cb_Ring *) 0 ;
   size_t result;
   
-  SWIG_check_num_args("cb_Ring::available",1,1)
+  SWIG_check_num_args("cb_Ring::readable_amount",1,1)
   arg1 = (cb_Ring *)cb_check_object(L, 1, SWIGTYPE_p_cb_Ring, "Ring", 0); 
-  result = cb_Ring_available(arg1);
+  result = cb_Ring_readable_amount(arg1);
   lua_pushinteger(L, (lua_Integer)result); SWIG_arg++; 
   return SWIG_arg;
   
@@ -7260,19 +7295,40 @@ static int _wrap_Ring_available(lua_State* L) {
 }
 
 
-static int _wrap_Ring___len(lua_State* L) {
+static int _wrap_Ring_writable_amount(lua_State* L) {
   int SWIG_arg = 0;
   cb_Ring *arg1 = (cb_Ring *) 0 ;
-  cb_ignored arg2 ;
+  size_t *arg2 = (size_t *) 0 ;
+  size_t temp2 = 0 ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  SWIG_check_num_args("cb_Ring::writable_amount",1,1)
+  arg1 = (cb_Ring *)cb_check_object(L, 1, SWIGTYPE_p_cb_Ring, "Ring", 0); 
+  result = (cb_status)cb_Ring_writable_amount(arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg2); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Ring_available(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Ring *arg1 = (cb_Ring *) 0 ;
   size_t result;
   
-  arg2 = 0; 
-  SWIG_check_num_args("cb_Ring::__len",1,2)
+  SWIG_check_num_args("cb_Ring::available",1,1)
   arg1 = (cb_Ring *)cb_check_object(L, 1, SWIGTYPE_p_cb_Ring, "Ring", 0); 
-  if(lua_gettop(L)>=2){
-    arg2 = 0; 
-  }
-  result = cb_Ring___len(arg1,arg2);
+  result = cb_Ring_available(arg1);
   lua_pushinteger(L, (lua_Integer)result); SWIG_arg++; 
   return SWIG_arg;
   
@@ -7300,6 +7356,28 @@ static int _wrap_Ring_remaining(lua_State* L) {
   if (cb_is_soft(result)) {
     lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
   } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Ring___len(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Ring *arg1 = (cb_Ring *) 0 ;
+  cb_ignored arg2 ;
+  size_t result;
+  
+  arg2 = 0; 
+  SWIG_check_num_args("cb_Ring::__len",1,2)
+  arg1 = (cb_Ring *)cb_check_object(L, 1, SWIGTYPE_p_cb_Ring, "Ring", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = 0; 
+  }
+  result = cb_Ring___len(arg1,arg2);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++; 
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -7392,9 +7470,11 @@ static swig_lua_method swig_Ring_methods[]= {
     { "write", _wrap_Ring_write},
     { "read", _wrap_Ring_read},
     { "peek", _wrap_Ring_peek},
+    { "readable_amount", _wrap_Ring_readable_amount},
+    { "writable_amount", _wrap_Ring_writable_amount},
     { "available", _wrap_Ring_available},
-    { "__len", _wrap_Ring___len},
     { "remaining", _wrap_Ring_remaining},
+    { "__len", _wrap_Ring___len},
     { "capacity", _wrap_Ring_capacity},
     { "__eq", _wrap_Ring___eq},
     { "__tostring", _wrap_Ring___tostring},

@@ -77,6 +77,21 @@ typedef struct {} cb_View;
     return cb_view_bytes($self, first, first > len ? 0 : (n < len - first ? n : len - first), OUT);
   }
   cb_status segment_count(size_t *OUT) { return chunkbuf_view_segment_count($self, OUT); }
+  /* The segments as a table of strings, one per segment (each a copy: a
+   * Lua string cannot point into pool memory). */
+  cb_pushed segments(lua_State *L) {
+    size_t count = 0, i;
+    chunkbuf_view_segment_count($self, &count);
+    lua_createtable(L, (int)count, 0);
+    for (i = 0; i < count; ++i) {
+      struct iovec iov;
+      size_t n = 0;
+      if (chunkbuf_view_segments($self, i, &iov, 1, &n) != CHUNKBUF_OK || n != 1) break;
+      lua_pushlstring(L, (const char *)iov.iov_base, iov.iov_len);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+  }
   /* A single-segment view of the same bytes (this one when it already is). */
   cb_status contiguous(cb_View **OUT) { return chunkbuf_view_contiguous($self, OUT); }
   /* The content-kind id; chunkbuf.kind_name(id) names it. */

@@ -178,8 +178,8 @@ function ops.ring_new(_, s) chunkbuf.Ring(s.capacity):free() end
 function ops.ring_write(c, s) return c.ring:write(bytes(s, "data")) end
 function ops.ring_read(c, s) return c.ring:read(s.n) end
 function ops.ring_peek(c, s) return c.ring:peek(s.n) end
-function ops.ring_available(c) return c.ring:available() end
-function ops.ring_remaining(c) return c.ring:remaining() end
+function ops.ring_available(c) return c.ring:readable_amount() end
+function ops.ring_remaining(c) return c.ring:writable_amount() end
 function ops.ring_capacity(c) return c.ring:capacity() end
 -- pool
 function ops.pool_stats(c, s)

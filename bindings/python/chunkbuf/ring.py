@@ -1,4 +1,6 @@
 """Ring: a fixed-capacity byte ring for bounded streaming."""
+import warnings
+
 from ._ffi import check, ffi, lib, size_arg
 from .view import data_arg
 
@@ -34,16 +36,27 @@ class Ring:
         check(fn(self._h, out))
         return out[0]
 
-    def __len__(self):
-        """Bytes waiting to be read."""
+    def readable_amount(self):
+        """Bytes waiting to be read (also len(ring))."""
         return self._size(lib.chunkbuf_ring_readable_amount)
 
-    available = property(__len__)
+    __len__ = readable_amount
+
+    def writable_amount(self):
+        """Bytes a write would take now."""
+        return self._size(lib.chunkbuf_ring_writable_amount)
+
+    @property
+    def available(self):
+        """Deprecated 0.1 name of readable_amount()."""
+        warnings.warn("Ring.available is deprecated; use readable_amount()", DeprecationWarning, stacklevel=2)
+        return self.readable_amount()
 
     @property
     def remaining(self):
-        """Bytes that would fit now."""
-        return self._size(lib.chunkbuf_ring_writable_amount)
+        """Deprecated 0.1 name of writable_amount()."""
+        warnings.warn("Ring.remaining is deprecated; use writable_amount()", DeprecationWarning, stacklevel=2)
+        return self.writable_amount()
 
     @property
     def capacity(self):

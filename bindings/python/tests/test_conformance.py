@@ -246,7 +246,7 @@ OPS = {
     "ring_read": lambda c, s: c.ring.read(s["n"]),
     "ring_peek": lambda c, s: c.ring.peek(s["n"]),
     "ring_available": lambda c, s: len(c.ring),
-    "ring_remaining": lambda c, s: c.ring.remaining,
+    "ring_remaining": lambda c, s: c.ring.writable_amount(),
     "ring_capacity": lambda c, s: c.ring.capacity,
     # pool
     "pool_stats": pool_stats,
