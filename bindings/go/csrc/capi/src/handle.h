@@ -70,8 +70,15 @@ struct Drain {
   }
   bool touched = false;
 };
+// A function-local thread_local: its destructor is registered when the
+// function first runs on a thread. (GCC 12 never registers the destructor
+// of a thread_local variable template touched only through a member write,
+// so parked handles of exited threads leaked.)
 template <typename K>
-thread_local Drain<K> t_drain;
+void arm_drain() noexcept {
+  static thread_local Drain<K> drain;
+  drain.touched = true;
+}
 
 // Memory for a handle of kind K: the oldest parked one once the ring is
 // full, else new heap memory. nullptr when out of memory.
@@ -96,7 +103,7 @@ void park(void* m) noexcept {
     return;
   }
   if (!q.armed) {
-    t_drain<K>.touched = true;  // constructs the drain, which registers its destructor
+    arm_drain<K>();
     q.armed = true;
   }
   if (q.count < K::kQuarantine) {
