@@ -193,6 +193,11 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
             return self._take_all(timeout)
         if not size:
             return b""
+        if size > _CHUNK:
+            # A large size (a WSGI app's read(1 MiB) of a short body) would
+            # allocate and zero all of it: hand out what comes instead, as
+            # bytes of the exact length.
+            return self._hand_out(size, size, timeout, view_bytes)
         out = ffi.new("char[]", size)
         return ffi.unpack(out, self._read_into(out, size, size, timeout))
 
