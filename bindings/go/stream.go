@@ -96,6 +96,12 @@ func NewStream(opts StreamOptions) (*Stream, error) {
 	if err := check(op, C.cbw_stream_new(&o, &h, &msg), msg); err != nil {
 		return nil, err
 	}
+	return wrapStream(h)
+}
+
+// wrapStream makes the Stream that owns one reference to h (released on
+// failure).
+func wrapStream(h *C.chunkbuf_stream) (*Stream, error) {
 	stop, err := newToken()
 	if err != nil {
 		C.chunkbuf_stream_release(h)

@@ -28,6 +28,8 @@
 %typemap(out) const char * %{ lua_pushstring(L, $1); SWIG_arg++; %}
 
 %include "pool.i"
+/* Before the classes it extends: its typemap must be in scope when they are parsed. */
+%include "handoff.i"
 %include "view.i"
 %include "buffer.i"
 %include "stream.i"

@@ -2689,6 +2689,9 @@ SWIG_Lua_dostring(lua_State *L, const char *str) {
 #include "support.h"
 
 
+typedef void *cb_host_pointer; /* before the classes' code, which uses it */
+
+
 /* -------- TYPES TABLE (BEGIN) -------- */
 
 #define SWIGTYPE_p_cb_Buffer swig_types[0]
@@ -2805,6 +2808,18 @@ static size_t cb_view_len(const cb_View *v) {
   return n;
 }
 
+SWIGINTERN cb_View *cb_View_from_handle(cb_host_pointer LIGHTUSERDATA,lua_State *L){
+    int rc = chunkbuf_view_retain((cb_View *)LIGHTUSERDATA);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return NULL;
+    }
+    return (cb_View *)LIGHTUSERDATA;
+  }
+SWIGINTERN cb_pushed cb_View_handle(cb_View *self,lua_State *L){
+    lua_pushlightuserdata(L, self);
+    return 1;
+  }
 SWIGINTERN cb_View *new_cb_View(void const *data,size_t len,cb_Pool *OPTPOOL,lua_State *L){
     cb_View *v = NULL;
     int rc = chunkbuf_view_from_bytes(OPTPOOL, data, len, &v);
@@ -3319,6 +3334,18 @@ static int cb_lines_next(lua_State *L) {
   return 1;
 }
 
+SWIGINTERN cb_Stream *cb_Stream_from_handle(cb_host_pointer LIGHTUSERDATA,lua_State *L){
+    int rc = chunkbuf_stream_retain((cb_Stream *)LIGHTUSERDATA);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return NULL;
+    }
+    return (cb_Stream *)LIGHTUSERDATA;
+  }
+SWIGINTERN cb_pushed cb_Stream_handle(cb_Stream *self,lua_State *L){
+    lua_pushlightuserdata(L, self);
+    return 1;
+  }
 SWIGINTERN cb_Stream *new_cb_Stream(chunkbuf_stream_options const *OPTIONS,lua_State *L){
     cb_Stream *s = NULL;
     int rc = chunkbuf_stream_new(OPTIONS, &s);
@@ -3982,6 +4009,47 @@ static int _wrap_default_pool(lua_State* L) {
 }
 
 
+static int _wrap_View_from_handle(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_host_pointer arg1 = (cb_host_pointer) 0 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_View *result = 0 ;
+  
+  arg2 = L;
+  SWIG_check_num_args("cb_View::cb_View_from_handle",1,1)
+  luaL_argcheck(L, lua_islightuserdata(L, 1), 1, "a light userdata (the host's pointer) expected");
+  arg1 = lua_touserdata(L, 1);
+  luaL_argcheck(L, arg1 != NULL, 1, "NULL pointer"); 
+  result = (cb_View *)cb_View_from_handle(arg1,arg2);
+  if (!result) SWIG_fail;
+  cb_new_object(L, result, SWIGTYPE_p_cb_View, 1); SWIG_arg++; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_View_handle(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_View *arg1 = (cb_View *) 0 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = L;
+  SWIG_check_num_args("cb_View::handle",1,1)
+  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
+  result = (cb_pushed)cb_View_handle(arg1,arg2);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_new_View(lua_State* L) {
   int SWIG_arg = 0;
   void *arg1 = (void *) 0 ;
@@ -4510,6 +4578,7 @@ static swig_lua_attribute swig_View_attributes[] = {
     {0,0,0}
 };
 static swig_lua_method swig_View_methods[]= {
+    { "handle", _wrap_View_handle},
     { "release", _wrap_View_release},
     { "len", _wrap_View_len},
     { "__len", _wrap_View___len},
@@ -4544,6 +4613,7 @@ static swig_lua_const_info swig_View_Sf_SwigStatic_constants[]= {
     {0,0,0,0,0,0}
 };
 static swig_lua_method swig_View_Sf_SwigStatic_methods[]= {
+    { "from_handle", _wrap_View_from_handle},
     {0,0}
 };
 static swig_lua_class* swig_View_Sf_SwigStatic_classes[]= {
@@ -6055,6 +6125,47 @@ static swig_lua_class *swig_Buffer_bases[] = {0};
 static const char *swig_Buffer_base_names[] = {0};
 static swig_lua_class _wrap_class_Buffer = { "Buffer", "Buffer", &SWIGTYPE_p_cb_Buffer,_proxy__wrap_new_Buffer, swig_delete_Buffer, swig_Buffer_methods, swig_Buffer_attributes, &swig_Buffer_Sf_SwigStatic, swig_Buffer_meta, swig_Buffer_bases, swig_Buffer_base_names };
 
+static int _wrap_Stream_from_handle(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_host_pointer arg1 = (cb_host_pointer) 0 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_Stream *result = 0 ;
+  
+  arg2 = L;
+  SWIG_check_num_args("cb_Stream::cb_Stream_from_handle",1,1)
+  luaL_argcheck(L, lua_islightuserdata(L, 1), 1, "a light userdata (the host's pointer) expected");
+  arg1 = lua_touserdata(L, 1);
+  luaL_argcheck(L, arg1 != NULL, 1, "NULL pointer"); 
+  result = (cb_Stream *)cb_Stream_from_handle(arg1,arg2);
+  if (!result) SWIG_fail;
+  cb_new_object(L, result, SWIGTYPE_p_cb_Stream, 1); SWIG_arg++; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Stream_handle(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Stream *arg1 = (cb_Stream *) 0 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = L;
+  SWIG_check_num_args("cb_Stream::handle",1,1)
+  arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
+  result = (cb_pushed)cb_Stream_handle(arg1,arg2);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_new_Stream(lua_State* L) {
   int SWIG_arg = 0;
   chunkbuf_stream_options *arg1 = (chunkbuf_stream_options *) 0 ;
@@ -6736,6 +6847,7 @@ static swig_lua_attribute swig_Stream_attributes[] = {
     {0,0,0}
 };
 static swig_lua_method swig_Stream_methods[]= {
+    { "handle", _wrap_Stream_handle},
     { "free", _wrap_Stream_free},
     { "write", _wrap_Stream_write},
     { "write_view", _wrap_Stream_write_view},
@@ -6774,6 +6886,7 @@ static swig_lua_const_info swig_Stream_Sf_SwigStatic_constants[]= {
     {0,0,0,0,0,0}
 };
 static swig_lua_method swig_Stream_Sf_SwigStatic_methods[]= {
+    { "from_handle", _wrap_Stream_from_handle},
     {0,0}
 };
 static swig_lua_class* swig_Stream_Sf_SwigStatic_classes[]= {
@@ -7447,9 +7560,11 @@ static swig_lua_const_info swig_SwigModule_constants[]= {
 };
 static swig_lua_method swig_SwigModule_methods[]= {
     { "default_pool", _wrap_default_pool},
+    { "View_from_handle", _wrap_View_from_handle},
     { "concat", _wrap_concat},
     { "register_kind", _wrap_register_kind},
     { "kind_name", _wrap_kind_name},
+    { "Stream_from_handle", _wrap_Stream_from_handle},
     { "DelimiterFramer", _wrap_DelimiterFramer},
     { "LengthFramer", _wrap_LengthFramer},
     { "debug_report",cb_debug_report},

@@ -152,8 +152,9 @@ TEST(StreamShareCapi, ATokenFreedDuringACallLivesUntilTheCallReturns) {
   reader.join();
   EXPECT_EQ(rc, CHUNKBUF_OK);
   EXPECT_EQ(std::string(buf, n), "ok");
-  int fired = 0;
-  EXPECT_EQ(chunkbuf_cancel_fired(c, &fired), CHUNKBUF_EHANDLE);  // gone with the call
+  // The call's return freed the token on the reader's thread, which has
+  // exited since: its quarantine went with it, so c must not be touched now
+  // (ASan reports any use; LSan any leak of the token).
   chunkbuf_stream_free(s);
 }
 

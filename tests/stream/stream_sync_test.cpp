@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -12,8 +13,19 @@
 namespace chunkbuf::test {
 namespace {
 
-using std::chrono::milliseconds;
-using std::this_thread::sleep_for;
+
+// Waits (bounded) until the stream reports at least `readers` blocked
+// readers and `writers` blocked writers; true when it did.
+bool wait_blocked(const Stream& s, size_t readers, size_t writers) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    size_t r = 0, w = 0;
+    s.waiting(&r, &w);
+    if (r >= readers && w >= writers) return true;
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::yield();
+  }
+}
 
 TEST(StreamSync, CloseIsEofAndLaterWritesFail) {
   auto s = make_stream();
@@ -48,9 +60,15 @@ TEST(StreamSync, CloseWakesEveryBlockedReader) {
       }
       if (st == Status::Ok && k == 0) ++eofs;
     });
-  sleep_for(milliseconds(30));
+  // Close only once the engine reports all four blocked in a wait, so the
+  // close really wakes them rather than racing their arrival.
+  size_t blocked = 0;
+  for (auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       s->waiting(&blocked, nullptr), blocked < 4 && std::chrono::steady_clock::now() < give_up;)
+    std::this_thread::yield();
   ASSERT_EQ(s->close(), Status::Ok);
   for (auto& t : readers) t.join();
+  EXPECT_EQ(blocked, 4u) << "the readers were not all blocked when the stream closed";
   EXPECT_EQ(eofs.load(), 4);
 }
 
@@ -69,7 +87,8 @@ TEST(StreamSync, AbortReachesBlockedAndLaterCallers) {
     reader_st = s->readline(0, -1, &v);
   });
   std::thread writer([&] { writer_st = full->write("5", 1, -1); });  // held by the high-water mark
-  sleep_for(milliseconds(50));
+  EXPECT_TRUE(wait_blocked(*s, 1, 0));
+  EXPECT_TRUE(wait_blocked(*full, 0, 1));
   s->abort(42);
   s->abort(7);  // the first code stays
   full->abort(1);
@@ -110,13 +129,14 @@ TEST(StreamSync, TimeoutsWaitAtLeastTheirTime) {
   EXPECT_EQ(s->write("x", 1, -5), Status::Inval);
   EXPECT_EQ(s->read_view(8, 0, &v), Status::Again);
   // A timeout that a write beats returns the data.
+  Status write_st = Status::Inval;
   std::thread w([&] {
-    sleep_for(milliseconds(20));
-    ASSERT_EQ(s->write("\n", 1, -1), Status::Ok);
+    if (wait_blocked(*s, 1, 0)) write_st = s->write("\n", 1, -1);
   });
   ASSERT_EQ(s->readline(0, 5000, &v), Status::Ok);
   EXPECT_EQ(drain(v), "partial\n");
   w.join();
+  EXPECT_EQ(write_st, Status::Ok);
 }
 
 TEST(StreamSync, BackPressureBlocksAndFailsWithAgain) {
@@ -130,17 +150,19 @@ TEST(StreamSync, BackPressureBlocksAndFailsWithAgain) {
   EXPECT_EQ(s->write("x", 1, 30), Status::TimedOut);
   EXPECT_GE(ms_since(t0), 30);
   std::atomic<bool> done{false};
+  Status write_st = Status::Inval;
   std::thread writer([&] {
-    EXPECT_EQ(s->write(kb.data(), 500, -1), Status::Ok);
+    write_st = s->write(kb.data(), 500, -1);
     done = true;
   });
-  sleep_for(milliseconds(50));
+  EXPECT_TRUE(wait_blocked(*s, 0, 1));  // held by the mark
   EXPECT_FALSE(done.load());
   EXPECT_EQ(s->readable_amount(), 1000u);
   std::vector<char> buf(600);
   size_t k = 0;
-  ASSERT_EQ(s->read(buf.data(), 600, -1, &k), Status::Ok);
+  EXPECT_EQ(s->read(buf.data(), 600, -1, &k), Status::Ok);
   writer.join();
+  EXPECT_EQ(write_st, Status::Ok);
   EXPECT_EQ(s->readable_amount(), 900u);
 }
 
@@ -149,19 +171,24 @@ TEST(StreamSync, ReaderWantingMoreThanTheMarkIsNotDeadlocked) {
   o.high_water = 1000;
   auto s = make_stream(o);
   const std::string data = pattern(100000, 9);
+  Status write_st = Status::Ok;
   std::thread writer([&] {
-    for (size_t off = 0; off < data.size(); off += 100) ASSERT_EQ(s->write(data.data() + off, 100, -1), Status::Ok);
-    ASSERT_EQ(s->close(), Status::Ok);
+    for (size_t off = 0; off < data.size() && write_st == Status::Ok; off += 100)
+      write_st = s->write(data.data() + off, 100, -1);
+    if (write_st == Status::Ok) write_st = s->close();
   });
   std::vector<char> buf(5000);
   size_t k = 0;
-  ASSERT_EQ(s->read(buf.data(), buf.size(), -1, &k), Status::Ok);  // 5x the mark
+  Status read_st = s->read(buf.data(), buf.size(), -1, &k);  // 5x the mark
+  ViewRep* v = nullptr;
+  Status rest_st = read_st == Status::Ok ? s->read_view(npos, -1, &v) : read_st;  // everything up to EOF
+  writer.join();  // before any assertion: it must not outlive the test
+  ASSERT_EQ(read_st, Status::Ok);
   ASSERT_EQ(k, buf.size());
   EXPECT_EQ(0, std::memcmp(buf.data(), data.data(), k));
-  ViewRep* v = nullptr;
-  ASSERT_EQ(s->read_view(npos, -1, &v), Status::Ok);  // everything up to EOF
+  ASSERT_EQ(rest_st, Status::Ok);
   EXPECT_TRUE(drain(v) == data.substr(k));
-  writer.join();
+  EXPECT_EQ(write_st, Status::Ok);
 }
 
 // The eventfd is kept in step only once someone asked for it (the hand-off

@@ -166,3 +166,178 @@ static int cb_close(lua_State *L) {
   return 1;
 }
 %}
+
+/* A C host for the hand-off tests: it makes streams and views through the
+ * C API and passes them to Lua as light userdata, as an embedding program
+ * does, and runs host threads that block in C or let go while Lua waits.
+ *
+ *   local lud = testing.host_stream()          -- the host's reference
+ *   local s = chunkbuf.Stream.from_handle(lud) -- Lua's own reference
+ *   local id = testing.host_serve(lud, "data") -- a host thread: once a
+ *     reader is blocked, drop the host's reference, write, close
+ *   local id = testing.host_read(lud, n)       -- a host thread blocked in read
+ *   local rc, data, blocked = testing.host_join(id)
+ *   testing.waiting(lud) -> blocked readers, blocked writers */
+%native(host_stream) int cb_host_stream(lua_State *L);
+%native(host_release) int cb_host_release(lua_State *L);
+%native(host_write) int cb_host_write(lua_State *L);
+%native(waiting) int cb_host_waiting(lua_State *L);
+%native(host_serve) int cb_host_serve(lua_State *L);
+%native(host_read) int cb_host_read(lua_State *L);
+%native(host_join) int cb_host_join(lua_State *L);
+%native(host_view) int cb_host_view(lua_State *L);
+%native(host_view_release) int cb_host_view_release(lua_State *L);
+%native(host_view_bytes) int cb_host_view_bytes(lua_State *L);
+%{
+#include <sched.h>
+
+typedef struct cb_host_job {
+  pthread_t thread;
+  int used, serve;
+  chunkbuf_stream *s;
+  char data[64];
+  size_t len;
+  int rc;
+  int blocked; /* serve: the reader was still blocked after the host let go */
+} cb_host_job;
+static cb_host_job cb_host_jobs[16];
+
+static chunkbuf_stream *cb_host_arg(lua_State *L, int idx) {
+  luaL_argcheck(L, lua_islightuserdata(L, idx), idx, "light userdata expected");
+  return (chunkbuf_stream *)lua_touserdata(L, idx);
+}
+
+/* Waits (10 s at most) until `readers` calls are blocked reading s. */
+static int cb_host_wait_readers(chunkbuf_stream *s, size_t readers) {
+  struct timespec t0, now;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (;;) { /* bounded by the deadline */
+    size_t r = 0, w = 0;
+    if (chunkbuf_stream_waiting(s, &r, &w) != CHUNKBUF_OK) return 0;
+    if (r == readers) return 1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - t0.tv_sec > 10) return 0;
+    sched_yield();
+  }
+}
+
+static void *cb_host_main(void *arg) {
+  cb_host_job *j = (cb_host_job *)arg;
+  if (j->serve) {
+    /* This thread holds a writer's reference of its own (taken before it
+     * started); the host's goes while the Lua reader waits. */
+    j->rc = cb_host_wait_readers(j->s, 1) ? CHUNKBUF_OK : CHUNKBUF_ETIMEDOUT;
+    chunkbuf_stream_release(j->s);
+    j->blocked = cb_host_wait_readers(j->s, 1);
+    if (j->rc == CHUNKBUF_OK) j->rc = chunkbuf_stream_write(j->s, j->data, j->len, -1);
+    if (j->rc == CHUNKBUF_OK) j->rc = chunkbuf_stream_close(j->s);
+    chunkbuf_stream_release(j->s);
+  } else {
+    j->rc = chunkbuf_stream_read(j->s, j->data, j->len, -1, &j->len);
+  }
+  return NULL;
+}
+
+static int cb_host_start(lua_State *L, int serve) {
+  int id;
+  cb_host_job *j = NULL;
+  for (id = 0; id < 16 && cb_host_jobs[id].used; ++id) {}
+  if (id == 16) return luaL_error(L, "too many host threads");
+  j = &cb_host_jobs[id];
+  memset(j, 0, sizeof *j);
+  j->used = 1;
+  j->serve = serve;
+  j->s = cb_host_arg(L, 1);
+  if (serve) {
+    const char *d = luaL_checklstring(L, 2, &j->len);
+    luaL_argcheck(L, j->len <= sizeof j->data, 2, "at most 64 bytes");
+    memcpy(j->data, d, j->len);
+    if (chunkbuf_stream_retain(j->s) != CHUNKBUF_OK) return luaL_error(L, "retain failed");
+  } else {
+    j->len = (size_t)luaL_checkinteger(L, 2);
+    luaL_argcheck(L, j->len <= sizeof j->data, 2, "at most 64 bytes");
+  }
+  if (pthread_create(&j->thread, NULL, cb_host_main, j) != 0) {
+    j->used = 0;
+    return luaL_error(L, "cannot start a host thread");
+  }
+  lua_pushinteger(L, id);
+  return 1;
+}
+
+static int cb_host_serve(lua_State *L) { return cb_host_start(L, 1); }
+static int cb_host_read(lua_State *L) { return cb_host_start(L, 0); }
+
+/* rc, the bytes read (reader) and whether the reader stayed blocked (serve). */
+static int cb_host_join(lua_State *L) {
+  lua_Integer id = luaL_checkinteger(L, 1);
+  cb_host_job *j;
+  luaL_argcheck(L, id >= 0 && id < 16 && cb_host_jobs[id].used, 1, "no such host thread");
+  j = &cb_host_jobs[id];
+  pthread_join(j->thread, NULL);
+  j->used = 0;
+  lua_pushinteger(L, j->rc);
+  lua_pushlstring(L, j->serve ? "" : j->data, j->serve ? 0 : j->len);
+  lua_pushboolean(L, j->blocked);
+  return 3;
+}
+
+static int cb_host_stream(lua_State *L) {
+  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+  chunkbuf_stream *s = NULL;
+  o.retain = lua_toboolean(L, 1);
+  if (chunkbuf_stream_new(&o, &s) != CHUNKBUF_OK) return luaL_error(L, "chunkbuf_stream_new failed");
+  lua_pushlightuserdata(L, s);
+  return 1;
+}
+
+static int cb_host_release(lua_State *L) {
+  chunkbuf_stream_release(cb_host_arg(L, 1));
+  return 0;
+}
+
+static int cb_host_write(lua_State *L) {
+  size_t len = 0;
+  const char *d = luaL_checklstring(L, 2, &len);
+  lua_pushinteger(L, chunkbuf_stream_write(cb_host_arg(L, 1), d, len, 0));
+  return 1;
+}
+
+static int cb_host_waiting(lua_State *L) {
+  size_t r = 0, w = 0;
+  if (chunkbuf_stream_waiting(cb_host_arg(L, 1), &r, &w) != CHUNKBUF_OK) return luaL_error(L, "waiting failed");
+  lua_pushinteger(L, (lua_Integer)r);
+  lua_pushinteger(L, (lua_Integer)w);
+  return 2;
+}
+
+static int cb_host_view(lua_State *L) {
+  size_t len = 0;
+  const char *d = luaL_checklstring(L, 1, &len);
+  chunkbuf_view *v = NULL;
+  if (chunkbuf_view_from_bytes(NULL, d, len, &v) != CHUNKBUF_OK) return luaL_error(L, "view_from_bytes failed");
+  lua_pushlightuserdata(L, v);
+  return 1;
+}
+
+static int cb_host_view_release(lua_State *L) {
+  luaL_argcheck(L, lua_islightuserdata(L, 1), 1, "light userdata expected");
+  chunkbuf_view_release((chunkbuf_view *)lua_touserdata(L, 1));
+  return 0;
+}
+
+static int cb_host_view_bytes(lua_State *L) {
+  chunkbuf_view *v;
+  size_t len = 0, got = 0;
+  char *buf;
+  luaL_argcheck(L, lua_islightuserdata(L, 1), 1, "light userdata expected");
+  v = (chunkbuf_view *)lua_touserdata(L, 1);
+  chunkbuf_view_len(v, &len);
+  buf = (char *)malloc(len ? len : 1);
+  if (!buf) return luaL_error(L, "out of memory");
+  chunkbuf_view_copy_out(v, 0, buf, len, &got);
+  lua_pushlstring(L, buf, got);
+  free(buf);
+  return 1;
+}
+%}

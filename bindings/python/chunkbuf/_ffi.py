@@ -180,3 +180,22 @@ def size_arg(n, name="n"):
     if n < 0:
         raise ValueError("%s must not be negative, got %d" % (name, n))
     return n
+
+
+def handle_arg(handle, ctype):
+    """A handle made outside this binding as a ctype pointer: a cffi pointer
+    (from any FFI instance), an integer address, or an object with an
+    integer .value (ctypes.c_void_p). ValueError for NULL."""
+    if isinstance(handle, ffi.CData):
+        ptr = ffi.cast(ctype, handle)
+    else:
+        address = getattr(handle, "value", handle)
+        if address is None:
+            address = 0
+        address = operator.index(address)
+        if address < 0:
+            raise ValueError("a handle address must not be negative, got %d" % address)
+        ptr = ffi.cast(ctype, address)
+    if ptr == ffi.NULL:
+        raise ValueError("a NULL %s cannot be wrapped" % ctype)
+    return ptr

@@ -12,7 +12,8 @@ import os
 
 from . import _waits
 from ._errors import ClosedError, WouldBlockError
-from ._ffi import NPOS, RELEASE_FN, _pinned, error, ffi, lib, pin, size_arg, unpin_unless_adopted
+from ._ffi import (NPOS, RELEASE_FN, _pinned, error, ffi, handle_arg, lib, pin, size_arg,
+                   unpin_unless_adopted)
 from ._waits import blocking, call, timeout_ms
 from .aio import AsyncReaderMixin
 from .view import View, data_arg, view_bytes
@@ -74,19 +75,24 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         self.timeout = timeout
 
     @classmethod
-    def from_handle(cls, handle, *, retain=False, timeout=None):
+    def from_handle(cls, handle, *, retain=None, timeout=None):
         """A Stream object for a chunkbuf_stream * made elsewhere (a host,
-        another binding): it takes a reference of its own, released when
-        the object is collected. retain tells whether the stream was made
-        in retained mode (for seekable())."""
+        another binding): a cffi pointer, its integer address or a
+        ctypes.c_void_p. No copy: the object takes a reference of its own
+        (chunkbuf_stream_retain), released when it is collected, so the
+        stream lives until every holder has let go. retain tells whether the
+        stream was made in retained mode (for seekable()); None asks the
+        stream (a retained one accepts a seek to where it is)."""
         stream = cls.__new__(cls)
         stream._h = ffi.NULL
-        ptr = ffi.cast("chunkbuf_stream *", handle)
+        ptr = handle_arg(handle, "chunkbuf_stream *")
         rc = lib.chunkbuf_stream_retain(ptr)
         if rc:
             raise error(rc)
         stream._h = ffi.gc(ptr, lib.chunkbuf_stream_release)
         stream._pool = None
+        if retain is None:
+            retain = lib.chunkbuf_stream_seek(ptr, 0, os.SEEK_CUR, ffi.NULL) == 0
         stream._retain = bool(retain)
         stream._closing = False
         timeout_ms(timeout)
@@ -187,6 +193,11 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
             return self._take_all(timeout)
         if not size:
             return b""
+        if size > _CHUNK:
+            # A large size (a WSGI app's read(1 MiB) of a short body) would
+            # allocate and zero all of it: hand out what comes instead, as
+            # bytes of the exact length.
+            return self._hand_out(size, size, timeout, view_bytes)
         out = ffi.new("char[]", size)
         return ffi.unpack(out, self._read_into(out, size, size, timeout))
 
@@ -437,7 +448,7 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         """Signal EOF and refuse later writes; what was written stays
         readable until it is read. The C stream is released when the object
         is collected, so other threads never race with the free."""
-        if self._h and not self._closing:
+        if self._h and not self._closing and not self._collected:
             self._closing = True
             lib.chunkbuf_stream_close(self._h)
 
@@ -452,6 +463,15 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def _check_open(self):
         if self.closed:
             raise ClosedError("I/O operation on closed stream")
+
+    # A Stream may share its C stream with a host or other wrappers: being
+    # collected drops this object's reference but is no EOF for the others
+    # (io.IOBase.__del__ calls close()). Only an explicit close() signals it.
+    _collected = False
+
+    def __del__(self):
+        self._collected = True
+        super().__del__()
 
     def __repr__(self):
         if not self._h:

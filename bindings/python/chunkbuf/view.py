@@ -1,7 +1,7 @@
 """View: an immutable, refcounted, zero-copy list of segments."""
 import operator
 
-from ._ffi import NPOS, check, error, ffi, lib, size_arg
+from ._ffi import NPOS, check, error, ffi, handle_arg, lib, size_arg
 
 try:
     from ._bufexport import Exporter
@@ -70,6 +70,15 @@ class View(Exporter):
         check(lib.chunkbuf_view_from_bytes(pool.handle if pool is not None else ffi.NULL,
                                            buf, len(buf), out))
         self._h = ffi.gc(out[0], lib.chunkbuf_view_release)
+
+    @classmethod
+    def from_handle(cls, handle):
+        """Wrap a chunkbuf_view * made elsewhere (a cffi pointer or its
+        integer address) without copying: takes its own reference
+        (chunkbuf_view_retain), released when this object is."""
+        ptr = handle_arg(handle, "chunkbuf_view *")
+        check(lib.chunkbuf_view_retain(ptr))
+        return cls._adopt(ptr)
 
     @classmethod
     def _adopt(cls, ptr):

@@ -160,11 +160,17 @@ def test_a_waiting_read_releases_the_gil():
     try:
         with pytest.raises(chunkbuf.TimeoutError):
             s.read(1, timeout=0.3)
-        before = progress
         reader = threading.Thread(target=lambda: s.read(1, timeout=5))
         reader.start()
-        time.sleep(0.3)
-        assert progress - before > 10000  # the spinner ran while read waited in C
+        give_up = time.monotonic() + 10
+        while s.waiting()[0] < 1 and time.monotonic() < give_up:
+            time.sleep(0.001)
+        assert s.waiting()[0] == 1, "the reader never blocked"
+        blocked_at = progress
+        # The spinner keeps running while the read waits in C without the GIL.
+        while progress - blocked_at <= 10000 and time.monotonic() < give_up:
+            time.sleep(0.001)
+        assert s.waiting()[0] == 1 and progress - blocked_at > 10000
         s.write(b"x")
         reader.join(5)
         assert not reader.is_alive()
@@ -190,10 +196,15 @@ def test_close_wakes_a_reader_in_another_thread():
     got = []
     reader = threading.Thread(target=lambda: got.append(s.read(10, timeout=5)))
     reader.start()
-    time.sleep(0.05)
+    # Close only once the engine reports the reader blocked in its wait.
+    give_up = time.monotonic() + 10
+    while s.waiting()[0] < 1 and time.monotonic() < give_up:
+        time.sleep(0.001)
+    blocked = s.waiting()[0]
     s.write_eof()
     reader.join(5)
-    assert got == [b""]
+    assert blocked == 1, "the reader was not blocked when the stream closed"
+    assert not reader.is_alive() and got == [b""]
 
 
 def test_retained_seek_and_tell():

@@ -6,7 +6,7 @@ import pathlib
 import pytest
 
 import chunkbuf
-from chunkbuf import compat, debug
+from chunkbuf import compat, debug, pybuffer
 
 PACKAGE = pathlib.Path(chunkbuf.__file__).parent
 
@@ -42,7 +42,7 @@ def runtime_members(cls):
 
 
 @pytest.mark.parametrize("module, stub", [(chunkbuf, "__init__.pyi"), (compat, "compat.pyi"),
-                                          (debug, "debug.pyi")])
+                                          (debug, "debug.pyi"), (pybuffer, "pybuffer.pyi")])
 def test_stubs_match_runtime(module, stub):
     classes, names = parse_stub(PACKAGE / stub)
     public = set(getattr(module, "__all__", ())) | {

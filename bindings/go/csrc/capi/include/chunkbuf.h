@@ -69,8 +69,9 @@
  *    no-ops. A freed handle's memory is quarantined: a later call with it is
  *    CHUNKBUF_EHANDLE ("already freed"), and a second free is ignored, until
  *    the thread that freed it has freed 4096 more views (1024 more buffers or
- *    streams; 256 more pools, framers or rings). After that its memory may
- *    serve a new handle, so detection is a safety net, not a license.
+ *    streams; 256 more pools, framers or rings), or has exited. After that
+ *    its memory may serve a new handle or go back to the system, so
+ *    detection is a safety net, not a license.
  *  Options. Options structs start with `struct_size`; initialise them with
  *    the matching *_INIT macro. A struct only grows at its end: a caller
  *    built against an older header passes its smaller struct_size and the
