@@ -38,7 +38,7 @@
 %include "debug.i"
 
 %inline %{
-/* "0.2.0" */
+/* e.g. "0.3.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
 %}
 

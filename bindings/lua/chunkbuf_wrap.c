@@ -3626,7 +3626,7 @@ static int cb_debug_report(lua_State *L) {
 static cb_status debug_track(cb_flag on) { return chunkbuf_debug_track(on); }
 
 
-/* "0.2.0" */
+/* e.g. "0.3.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
 
 
