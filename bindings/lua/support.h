@@ -374,12 +374,18 @@ static void cb_push_record_strings(lua_State *L, const chunkbuf_view *batch, con
   if (pushed) lua_remove(L, -2);
 }
 
-/* Pushes all the bytes of a view as one Lua string. */
+/* Pushes all the bytes of a view as one Lua string: with one C call for a
+ * view of one segment (every taken line is one), else segment by segment. */
 static void cb_push_view_string(lua_State *L, const chunkbuf_view *v) {
   struct iovec local[8];
   cb_seg_cursor c = {local, 0, 0, 0};
   int pushed = 0;
   size_t len = 0;
+  const void *data = NULL;
+  if (chunkbuf_view_data(v, &data, &len) == CHUNKBUF_OK) {
+    lua_pushlstring(L, len ? (const char *)data : "", len);
+    return;
+  }
   chunkbuf_view_len(v, &len);
   if (len > 0) c.iov = cb_view_iov(L, v, local, sizeof local / sizeof *local, &c.n, &pushed);
   cb_push_span(L, &c, 0, len);
