@@ -118,12 +118,17 @@ Status Buffer::read_line(Eol eol, size_t max_len, void* dst, size_t cap, size_t*
   if (Status st = locate_line(eol, max_len, &pos, &elen, &in_first); st != Status::Ok) return st;
   *len = pos;
   if (pos > cap) return fail(Status::Range, "line of %zu bytes does not fit in %zu", pos, cap);
-  if (in_first) {
-    if (pos) std::memcpy(dst, segs_[0].p, pos);
-  } else {
+  if (!in_first) {
     seg_copy(segs_.begin(), segs_.size(), 0, dst, pos);
+    return advance(pos + elen);
   }
-  return advance(pos + elen);
+  Seg& s = segs_[0];
+  if (pos) std::memcpy(dst, s.p, pos);
+  if (pos + elen == s.n) return advance(pos + elen);  // drops the segment's block reference
+  s.p += pos + elen;  // the usual case: the first segment goes on after the line
+  s.n -= pos + elen;
+  len_ -= pos + elen;
+  return Status::Ok;
 }
 
 Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n,
