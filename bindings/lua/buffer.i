@@ -370,16 +370,20 @@ typedef struct {} cb_Buffer;
   cb_status read_u32(cb_order order, uint64_t *OUT) { return chunkbuf_buffer_read_uint($self, 4, order, OUT); }
   cb_status read_u64(cb_order order, uint64_t *OUT) { return chunkbuf_buffer_read_uint($self, 8, order, OUT); }
   cb_status read_bytes(size_t n, cb_bytes *OUT) {
+    int rc;
     OUT->data = (char *)malloc(n ? n : 1);
     if (!OUT->data) return CB_ENOMEM;
-    OUT->len = n;
-    return chunkbuf_buffer_read_exact($self, OUT->data, n);
+    rc = chunkbuf_buffer_read_exact($self, OUT->data, n);
+    if (rc == CHUNKBUF_OK) OUT->len = n; /* else nothing was copied: an empty string, dropped */
+    return rc;
   }
   cb_status peek_exact(size_t n, cb_bytes *OUT) {
+    int rc;
     OUT->data = (char *)malloc(n ? n : 1);
     if (!OUT->data) return CB_ENOMEM;
-    OUT->len = n;
-    return chunkbuf_buffer_peek_exact($self, OUT->data, n);
+    rc = chunkbuf_buffer_peek_exact($self, OUT->data, n);
+    if (rc == CHUNKBUF_OK) OUT->len = n; /* else nothing was copied: an empty string, dropped */
+    return rc;
   }
   cb_status read(size_t n, cb_bytes *OUT) {
     size_t len = cb_buffer_len($self), want = n < len ? n : len;

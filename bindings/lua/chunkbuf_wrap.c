@@ -3254,16 +3254,20 @@ SWIGINTERN cb_status cb_Buffer_read_u16(cb_Buffer *self,cb_order order,uint64_t 
 SWIGINTERN cb_status cb_Buffer_read_u32(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 4, order, OUT); }
 SWIGINTERN cb_status cb_Buffer_read_u64(cb_Buffer *self,cb_order order,uint64_t *OUT){ return chunkbuf_buffer_read_uint(self, 8, order, OUT); }
 SWIGINTERN cb_status cb_Buffer_read_bytes(cb_Buffer *self,size_t n,cb_bytes *OUT){
+    int rc;
     OUT->data = (char *)malloc(n ? n : 1);
     if (!OUT->data) return CB_ENOMEM;
-    OUT->len = n;
-    return chunkbuf_buffer_read_exact(self, OUT->data, n);
+    rc = chunkbuf_buffer_read_exact(self, OUT->data, n);
+    if (rc == CHUNKBUF_OK) OUT->len = n; /* else nothing was copied: an empty string, dropped */
+    return rc;
   }
 SWIGINTERN cb_status cb_Buffer_peek_exact(cb_Buffer *self,size_t n,cb_bytes *OUT){
+    int rc;
     OUT->data = (char *)malloc(n ? n : 1);
     if (!OUT->data) return CB_ENOMEM;
-    OUT->len = n;
-    return chunkbuf_buffer_peek_exact(self, OUT->data, n);
+    rc = chunkbuf_buffer_peek_exact(self, OUT->data, n);
+    if (rc == CHUNKBUF_OK) OUT->len = n; /* else nothing was copied: an empty string, dropped */
+    return rc;
   }
 SWIGINTERN cb_status cb_Buffer_read(cb_Buffer *self,size_t n,cb_bytes *OUT){
     size_t len = cb_buffer_len(self), want = n < len ? n : len;
