@@ -5,7 +5,11 @@
 namespace chunkbuf {
 
 NameTable::NameTable(const char* what, uint32_t first_id, std::initializer_list<const char*> builtins)
-    : what_(what), first_(first_id), names_(builtins) {}
+    : what_(what), first_(first_id), builtins_(builtins.size()), names_(builtins) {}
+
+NameTable::~NameTable() {
+  for (size_t i = builtins_; i < names_.size(); ++i) delete[] names_[i];
+}
 
 Status NameTable::check(const char* name, size_t* len) const noexcept {
   *len = strnlen(name, kMaxName + 1);

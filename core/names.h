@@ -19,6 +19,11 @@ class NameTable {
   // Ids start at first_id; builtins take the first ids in order. `what`
   // names the table in error messages ("content kind", "tenant").
   NameTable(const char* what, uint32_t first_id, std::initializer_list<const char*> builtins);
+  // Frees the names registered at run time (the process-wide tables are
+  // never destroyed, so the names they hand out stay valid).
+  ~NameTable();
+  NameTable(const NameTable&) = delete;
+  NameTable& operator=(const NameTable&) = delete;
 
   // The id of name (1..63 printable ASCII bytes), registering it on first use.
   Status intern(const char* name, uint32_t* id) noexcept;
@@ -39,6 +44,7 @@ class NameTable {
 
   const char* const what_;
   const uint32_t first_;
+  const size_t builtins_;  // names_[0, builtins_) are static strings
   std::mutex mu_;
   // Names are allocated once and never freed, so name() can hand out
   // pointers that stay valid for the life of the process.

@@ -13,7 +13,7 @@ class Arena:
 
     def __init__(self, capacity, *, pool=None):
         out = ffi.new("chunkbuf_arena **")
-        check(lib.chunkbuf_arena_new(pool.handle if pool is not None else ffi.NULL,
+        check(lib.chunkbuf_arena_new(pool._live() if pool is not None else ffi.NULL,
                                      size_arg(capacity, "capacity"), out))
         self._h = ffi.gc(out[0], lib.chunkbuf_arena_free)
         self._pool = pool

@@ -1,6 +1,7 @@
 """Pool: the size-classed, refcounted block allocator."""
 import dataclasses
 
+from ._errors import HandleError
 from ._ffi import check, ffi, lib, size_arg
 
 
@@ -60,6 +61,12 @@ class Pool:
         pool._buffer_size = cls.MIN_BLOCK
         return pool
 
+    def _live(self):
+        """The handle, for calls where NULL would mean the default pool."""
+        if not self._h:
+            raise HandleError("the pool is closed", lib.CHUNKBUF_EHANDLE)
+        return self._h
+
     @property
     def buffer_size(self):
         """The size get() hands out when given none."""
@@ -72,14 +79,14 @@ class Pool:
         as a context manager) or collected, unless Views still share it."""
         from .buffer import Buffer
         out = ffi.new("chunkbuf_buffer **")
-        check(lib.chunkbuf_pool_get(self._h, size_arg(self._buffer_size if size is None else size, "size"), out))
+        check(lib.chunkbuf_pool_get(self._live(), size_arg(self._buffer_size if size is None else size, "size"), out))
         return Buffer._pooled(out[0], self)
 
     def prewarm(self, count, size=None):
         """Allocate count free blocks of the size class for size bytes
         (default: buffer_size) into the cache now, so the next get()s hit
         it. LimitError when the class's cache has no room for them all."""
-        check(lib.chunkbuf_pool_prewarm(self._h, size_arg(self._buffer_size if size is None else size, "size"),
+        check(lib.chunkbuf_pool_prewarm(self._live(), size_arg(self._buffer_size if size is None else size, "size"),
                                         size_arg(count, "count")))
 
     @property

@@ -79,7 +79,7 @@ class View(Exporter):
         from .pool import kind_arg
         out = ffi.new("chunkbuf_view **")
         buf = data_arg(data)
-        check(lib.chunkbuf_view_from_bytes_kind(pool.handle if pool is not None else ffi.NULL,
+        check(lib.chunkbuf_view_from_bytes_kind(pool._live() if pool is not None else ffi.NULL,
                                                 buf, len(buf), kind_arg(kind), out))
         return cls._adopt(out[0])
 

@@ -37,6 +37,15 @@ def test_get_hands_out_a_pooled_buffer_that_goes_back():
         assert pool.stats().releases - s3.releases == 1
 
 
+def test_a_closed_pool_is_never_taken_for_the_default_pool():
+    pool = Pool()
+    pool.close()
+    for call in (pool.get, lambda: pool.prewarm(1), lambda: Arena(16, pool=pool),
+                 lambda: chunkbuf.View.from_bytes(b"x", pool=pool)):
+        with pytest.raises(chunkbuf.HandleError):
+            call()
+
+
 def test_prealloc_fills_the_cache_and_get_hits_it():
     with Pool(buffer_size=16384, prealloc=4) as pool:
         st = pool.stats()
