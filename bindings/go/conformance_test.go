@@ -93,6 +93,7 @@ var errorClasses = map[string]Errno{
 	"inval": ErrInval, "handle": ErrHandle, "nomem": ErrNoMem, "limit": ErrLimit, "state": ErrState,
 	"need_more": ErrNeedMore, "closed": ErrClosed, "again": ErrAgain, "timedout": ErrTimeout,
 	"aborted": ErrAborted, "range": ErrRange, "io": ErrIO, "notsup": ErrNotSup, "version": ErrVersion,
+	"frame_limit": ErrFrameLimit, "no_reserve": ErrNoReserve,
 }
 
 // goErrors names each Errno as the code table spells it.
@@ -100,6 +101,7 @@ var goErrors = map[string]Errno{
 	"ErrInval": ErrInval, "ErrHandle": ErrHandle, "ErrNoMem": ErrNoMem, "ErrLimit": ErrLimit, "ErrState": ErrState,
 	"ErrNeedMore": ErrNeedMore, "ErrClosed": ErrClosed, "ErrAgain": ErrAgain, "ErrTimeout": ErrTimeout,
 	"ErrAborted": ErrAborted, "ErrRange": ErrRange, "ErrIO": ErrIO, "ErrNotSup": ErrNotSup, "ErrVersion": ErrVersion,
+	"ErrFrameLimit": ErrFrameLimit, "ErrNoReserve": ErrNoReserve,
 }
 
 func checkCodes(t *testing.T, codes []struct {
@@ -612,7 +614,9 @@ func init() {
 			}
 			return nil, err
 		},
-		"append_view": func(r *runner) (any, error) { return nil, r.b.AppendView(r.view("view")) },
+		"append_view":  func(r *runner) (any, error) { return nil, r.b.AppendView(r.view("view")) },
+		"prepend":      func(r *runner) (any, error) { return nil, r.b.Prepend(r.bytes("data")) },
+		"prepend_view": func(r *runner) (any, error) { return nil, r.b.PrependView(r.view("view")) },
 		"reserve": func(r *runner) (any, error) {
 			p, err := r.b.Reserve(r.int("n", 0))
 			if err == nil {

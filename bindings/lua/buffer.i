@@ -252,6 +252,10 @@ typedef struct {} cb_Buffer;
     return rc;
   }
   cb_status append_view(const cb_View *view) { return chunkbuf_buffer_append_view($self, view); }
+  /* Bytes before the first byte: prepend(s) copies s, prepend_view(v) puts
+   * v's segments in front without copying (a linear buffer copies). */
+  cb_status prepend(const void *data, size_t len) { return chunkbuf_buffer_prepend($self, data, len); }
+  cb_status prepend_view(const cb_View *view) { return chunkbuf_buffer_prepend_view($self, view); }
   /* Reads up to max bytes (default 64 KiB) from a file descriptor; 0 at EOF. */
   cb_status read_from_fd(int fd, size_t max, size_t *OUT) { return chunkbuf_buffer_read_from_fd($self, fd, max, OUT); }
 

@@ -3126,6 +3126,8 @@ SWIGINTERN cb_status cb_Buffer_append_ref(cb_Buffer *self,void const *data,size_
     return rc;
   }
 SWIGINTERN cb_status cb_Buffer_append_view(cb_Buffer *self,cb_View const *view){ return chunkbuf_buffer_append_view(self, view); }
+SWIGINTERN cb_status cb_Buffer_prepend(cb_Buffer *self,void const *data,size_t len){ return chunkbuf_buffer_prepend(self, data, len); }
+SWIGINTERN cb_status cb_Buffer_prepend_view(cb_Buffer *self,cb_View const *view){ return chunkbuf_buffer_prepend_view(self, view); }
 SWIGINTERN cb_status cb_Buffer_read_from_fd(cb_Buffer *self,int fd,size_t max,size_t *OUT){ return chunkbuf_buffer_read_from_fd(self, fd, max, OUT); }
 SWIGINTERN cb_pushed cb_Buffer_reserve(cb_Buffer *self,size_t n,lua_State *L){
     struct iovec iov = {NULL, 0};
@@ -4930,6 +4932,55 @@ static int _wrap_Buffer_append_view(lua_State* L) {
 }
 
 
+static int _wrap_Buffer_prepend(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  void *arg2 = (void *) 0 ;
+  size_t arg3 ;
+  cb_status result;
+  
+  SWIG_check_num_args("cb_Buffer::prepend",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = (void *)cb_check_bytes(L, 2, &arg3); 
+  result = (cb_status)cb_Buffer_prepend(arg1,(void const *)arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_prepend_view(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_View *arg2 = (cb_View *) 0 ;
+  cb_status result;
+  
+  SWIG_check_num_args("cb_Buffer::prepend_view",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = (cb_View *)cb_check_object(L, 2, SWIGTYPE_p_cb_View, "View", 0); 
+  result = (cb_status)cb_Buffer_prepend_view(arg1,(cb_View const *)arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Buffer_read_from_fd(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -6058,6 +6109,8 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "append", _wrap_Buffer_append},
     { "append_ref", _wrap_Buffer_append_ref},
     { "append_view", _wrap_Buffer_append_view},
+    { "prepend", _wrap_Buffer_prepend},
+    { "prepend_view", _wrap_Buffer_prepend_view},
     { "read_from_fd", _wrap_Buffer_read_from_fd},
     { "reserve", _wrap_Buffer_reserve},
     { "commit", _wrap_Buffer_commit},

@@ -54,6 +54,8 @@ static const char *cb_code_name(int code) {
     case CB_ENOMEM: return "nomem";
     case CHUNKBUF_ELIMIT: return "limit";
     case CHUNKBUF_ESTATE: return "state";
+    case CHUNKBUF_EFRAMELIMIT: return "framelimit";
+    case CHUNKBUF_ENORESERVE: return "noreserve";
     case CHUNKBUF_ENEEDMORE: return "needmore";
     case CHUNKBUF_ECLOSED: return "closed";
     case CHUNKBUF_EAGAIN: return "again";

@@ -43,6 +43,8 @@ static_assert(static_cast<int>(Status::Range) == CHUNKBUF_ERANGE);
 static_assert(static_cast<int>(Status::Io) == CHUNKBUF_EIO);
 static_assert(static_cast<int>(Status::NotSup) == CHUNKBUF_ENOTSUP);
 static_assert(static_cast<int>(Status::Version) == CHUNKBUF_EVERSION);
+static_assert(static_cast<int>(Status::FrameLimit) == CHUNKBUF_EFRAMELIMIT);
+static_assert(static_cast<int>(Status::NoReserve) == CHUNKBUF_ENORESERVE);
 static_assert(static_cast<int>(Status::Canceled) == CHUNKBUF_ECANCELED);
 static_assert(npos == CHUNKBUF_NPOS);
 

@@ -358,7 +358,7 @@ int chunkbuf_stream_find(const chunkbuf_stream* s, const void* needle, size_t nl
                          size_t* pos) {
   static const char* fn = "chunkbuf_stream_find";
   CB_TRY(live(s, fn));
-  CB_TRY(need(needle, "needle", fn));
+  CB_TRY(need_bytes(needle, nlen, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
   return code(s->obj.find(needle, nlen, start, end, pos));
 }

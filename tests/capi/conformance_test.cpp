@@ -55,7 +55,8 @@ const std::map<std::string, int>& error_codes() {
       {"limit", CHUNKBUF_ELIMIT},       {"state", CHUNKBUF_ESTATE},     {"need_more", CHUNKBUF_ENEEDMORE},
       {"closed", CHUNKBUF_ECLOSED},     {"again", CHUNKBUF_EAGAIN},     {"timedout", CHUNKBUF_ETIMEDOUT},
       {"aborted", CHUNKBUF_EABORTED},   {"range", CHUNKBUF_ERANGE},     {"io", CHUNKBUF_EIO},
-      {"notsup", CHUNKBUF_ENOTSUP},     {"version", CHUNKBUF_EVERSION}};
+      {"notsup", CHUNKBUF_ENOTSUP},     {"version", CHUNKBUF_EVERSION}, {"frame_limit", CHUNKBUF_EFRAMELIMIT},
+      {"no_reserve", CHUNKBUF_ENORESERVE}};
   return m;
 }
 
@@ -264,6 +265,12 @@ const std::map<std::string, Op>& ops() {
                                            [](void* p) { delete static_cast<std::string*>(p); }, d);
        }},
       {"append_view", [](Ctx& c, const json& s, json*) { return chunkbuf_buffer_append_view(c.buf, c.view(s)); }},
+      {"prepend",
+       [](Ctx& c, const json& s, json*) {
+         std::string d = bytes_field(s, "data");
+         return chunkbuf_buffer_prepend(c.buf, d.data(), d.size());
+       }},
+      {"prepend_view", [](Ctx& c, const json& s, json*) { return chunkbuf_buffer_prepend_view(c.buf, c.view(s)); }},
       {"reserve",
        [](Ctx& c, const json& s, json*) {
          size_t n_iov = 0;

@@ -48,6 +48,8 @@ void expect_all_reject(const Handles& h) {
   struct iovec one = {const_cast<char*>("a"), 1};
   EXPECT_EQ(chunkbuf_buffer_append_refv(h.buf, &one, 1, nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append_view(h.buf, h.view), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(h.buf, "a", 1), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend_view(h.buf, h.view), E);
   EXPECT_EQ(chunkbuf_buffer_reserve(h.buf, 1, iov, 2, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_commit(h.buf, 0), E);
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(h.buf, 0, 1, &sz), E);
@@ -300,9 +302,12 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_buffer_new(nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_len(buf, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append(buf, nullptr, 3), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 3), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 0), CHUNKBUF_OK);  // nothing to copy
   EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 1, 0, CHUNKBUF_NPOS, nullptr), E);
   size_t pos = 0;
-  EXPECT_EQ(chunkbuf_buffer_find(buf, "", 0, 0, CHUNKBUF_NPOS, &pos), E);
+  EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 0, 9, CHUNKBUF_NPOS, &pos), CHUNKBUF_OK);  // empty needle, NULL ok
+  EXPECT_EQ(pos, CHUNKBUF_NPOS);
   EXPECT_EQ(chunkbuf_buffer_find(buf, "h", 1, 7, CHUNKBUF_NPOS, &pos), CHUNKBUF_ERANGE);
   EXPECT_EQ(chunkbuf_buffer_take_line(buf, static_cast<chunkbuf_eol>(42), 0, nullptr), E);
   chunkbuf_view* v = nullptr;
@@ -381,6 +386,8 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_append_ref(buf, "a", 1, nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append_refv(buf, &one, 1, nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append_view(buf, other), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(buf, "a", 1), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend_view(buf, other), E);
   EXPECT_EQ(chunkbuf_buffer_reserve(buf, 1, iov, 2, &n), E);
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(buf, 0, 1, &n), E);
   EXPECT_EQ(chunkbuf_buffer_coalesce(buf, 6, &p), E);

@@ -181,7 +181,7 @@ test("buffer: reserve and commit follow the C reservation rules", function()
   raises("chunkbuf.inval", b.commit, b, 1) -- a count cannot fill the bytes
   b:commit("cdef")
   eq(tostring(b), "abcdef", "committed")
-  raises("chunkbuf.state", b.commit, b, "x")
+  raises("chunkbuf.noreserve", b.commit, b, "x")
   b:reserve(8)
   b:commit(0)
   eq(tostring(b), "abcdef", "commit(0) cancels")

@@ -101,6 +101,8 @@ end
 function ops.append(c, s) c.buf:append(bytes(s, "data")) end
 function ops.append_ref(c, s) c.buf:append_ref(bytes(s, "data")) end
 function ops.append_view(c, s) c.buf:append_view(c.views[s.view]) end
+function ops.prepend(c, s) c.buf:prepend(bytes(s, "data")) end
+function ops.prepend_view(c, s) c.buf:prepend_view(c.views[s.view]) end
 function ops.reserve(c, s) c.buf:reserve(s.n) end
 function ops.commit(c, s) c.buf:commit(bytes(s, "data")) end
 function ops.commit_count(c, s) c.buf:commit(s.n) end
@@ -212,7 +214,7 @@ function ops.stream_tell(c) return c.stream:tell() end
 function ops.raise_code(_, s) return testing.status_of(s.code) end
 
 -- The vectors' error classes, from a raised message or a nil's reason.
-local classes = {needmore = "need_more"}
+local classes = {needmore = "need_more", framelimit = "frame_limit", noreserve = "no_reserve"}
 local function class_name(reason) return classes[reason] or reason end
 
 local function same(got, want)

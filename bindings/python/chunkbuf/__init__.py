@@ -11,10 +11,13 @@ streams, over libchunkbuf's C ABI (cffi).
     debug    leak tracking and reports
 
 Errors derive from chunkbuf.Error and from the matching builtin
-(LimitError is a ValueError, StateError a RuntimeError, ...).
+(LimitError is a ValueError, StateError a RuntimeError, ...); FrameTooLargeError
+is the LimitError of a framer's max_frame, NoReservationError the StateError
+of a commit without a reservation.
 """
-from ._errors import (AbortedError, CanceledError, ClosedError, Error, FileDescriptorError, HandleError,
-                      InvalidArgumentError, LimitError, NeedMoreData, NotSupportedError,
+from ._errors import (AbortedError, CanceledError, ClosedError, Error, FileDescriptorError, FrameTooLargeError,
+                      HandleError, InvalidArgumentError, LimitError, NeedMoreData, NoReservationError,
+                      NotSupportedError,
                       OutOfMemoryError, RangeError, StateError, TimeoutError, VersionError,
                       WouldBlockError)
 from . import debug
@@ -34,7 +37,8 @@ KIND_RAW = lib.CHUNKBUF_KIND_RAW
 
 __all__ = [
     "AbortedError", "Buffer", "CanceledError", "ClosedError", "DelimiterFramer", "Framer", "LengthFramer", "Ring", "Error", "FileDescriptorError", "HandleError",
-    "InvalidArgumentError", "LimitError", "NeedMoreData", "NotSupportedError", "OutOfMemoryError",
+    "FrameTooLargeError", "InvalidArgumentError", "LimitError", "NeedMoreData", "NoReservationError",
+    "NotSupportedError", "OutOfMemoryError",
     "Pool", "PoolStats", "RangeError", "StateError", "Stream", "TimeoutError", "VersionError",
     "View", "WouldBlockError", "debug", "kind_name", "register_kind", "MODE", "HEADER_VERSION",
     "LIBRARY_VERSION", "HAVE_SHA256", "KIND_RAW",

@@ -19,7 +19,8 @@ ERRORS = {"inval": chunkbuf.InvalidArgumentError, "handle": chunkbuf.HandleError
           "need_more": chunkbuf.NeedMoreData, "closed": chunkbuf.ClosedError, "again": chunkbuf.WouldBlockError,
           "timedout": chunkbuf.TimeoutError, "aborted": chunkbuf.AbortedError, "range": chunkbuf.RangeError,
           "io": chunkbuf.FileDescriptorError, "notsup": chunkbuf.NotSupportedError,
-          "version": chunkbuf.VersionError}
+          "version": chunkbuf.VersionError, "frame_limit": chunkbuf.FrameTooLargeError,
+          "no_reserve": chunkbuf.NoReservationError}
 WHENCE = {"set": os.SEEK_SET, "cur": os.SEEK_CUR, "end": os.SEEK_END}
 
 
@@ -186,6 +187,8 @@ OPS = {
     "append": lambda c, s: c.buf.append(field(s, "data")),
     "append_ref": lambda c, s: c.buf.append_ref(field(s, "data")),
     "append_view": lambda c, s: c.buf.append_view(c.view(s)),
+    "prepend": lambda c, s: c.buf.prepend(field(s, "data")),
+    "prepend_view": lambda c, s: c.buf.prepend(c.view(s)),
     "reserve": reserve,
     "commit": commit,
     "commit_count": lambda c, s: c.buf.commit(s["n"]),
