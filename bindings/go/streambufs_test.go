@@ -2,7 +2,10 @@ package chunkbuf
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
+	"runtime"
 	"testing"
 )
 
@@ -156,5 +159,76 @@ func TestPrepend(t *testing.T) {
 		v.Release()
 		src.Close()
 		b.Close()
+	}
+}
+
+func TestPolicyReaderOverABuffer(t *testing.T) {
+	b, err := NewBuffer(BufferOptions{})
+	must(t, err)
+	defer b.Close()
+	_, err = b.WriteString("abcdef")
+	must(t, err)
+	r := b.NewPolicyReader(ShortRaise)
+	p := make([]byte, 4)
+	if n, err := r.Read(p); err != nil || string(p[:n]) != "abcd" {
+		t.Fatalf("raise: %q, %v", p[:n], err)
+	}
+	if _, err := r.Read(make([]byte, 3)); !errors.Is(err, ErrNeedMore) || b.Len() != 2 {
+		t.Fatalf("raise short: %v, %d left", err, b.Len())
+	}
+	all, err := io.ReadAll(b.NewPolicyReader(ShortPartial))
+	if err != nil || string(all) != "ef" {
+		t.Fatalf("partial: %q, %v", all, err)
+	}
+	if _, err := b.NewPolicyReader(ShortBlock).Read(p); !errors.Is(err, ErrInval) {
+		t.Fatalf("block on a Buffer: %v", err)
+	}
+}
+
+func TestPolicyReaderOverAStream(t *testing.T) {
+	s, err := NewStream(StreamOptions{})
+	must(t, err)
+	defer s.Release()
+	p := make([]byte, 4)
+	if _, err := s.NewPolicyReader(nil, ShortPartial).Read(p); !errors.Is(err, ErrAgain) {
+		t.Fatalf("partial with nothing: %v", err)
+	}
+	_, err = s.WriteString("abc")
+	must(t, err)
+	if _, err := s.NewPolicyReader(nil, ShortRaise).Read(p); !errors.Is(err, ErrNeedMore) || s.Buffered() != 3 {
+		t.Fatalf("raise short: %v, %d buffered", err, s.Buffered())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.NewPolicyReader(ctx, ShortBlock).Read(p); !errors.Is(err, context.Canceled) || s.Buffered() != 3 {
+		t.Fatalf("block with a done context: %v", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		q := make([]byte, 6)
+		n, err := s.NewPolicyReader(context.Background(), ShortBlock).Read(q)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		got <- string(q[:n])
+	}()
+	for s.WaitingReaders() < 1 { // the engine's count of blocked readers
+		runtime.Gosched()
+	}
+	_, err = s.WriteString("def")
+	must(t, err)
+	if v := <-got; v != "abcdef" {
+		t.Fatalf("block: %q", v)
+	}
+	_, err = s.WriteString("g")
+	must(t, err)
+	must(t, s.Close())
+	raise := s.NewPolicyReader(nil, ShortRaise)
+	if n, err := raise.Read(p); err != nil || string(p[:n]) != "g" {
+		t.Fatalf("raise at EOF: %q, %v", p[:n], err)
+	}
+	if _, err := raise.Read(p); err != io.EOF {
+		t.Fatalf("after EOF: %v", err)
 	}
 }

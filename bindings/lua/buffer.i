@@ -389,6 +389,15 @@ typedef struct {} cb_Buffer;
     if (!OUT->data) return CB_ENOMEM;
     return chunkbuf_buffer_read($self, OUT->data, want, &OUT->len);
   }
+  /* A file-like read of up to n bytes with a policy for fewer:
+   * read_policy(n, "raise") gives nil, "needmore" (nothing consumed),
+   * "return_partial" (default) what is there; "block" is an error (a
+   * buffer has no writer to wait for). */
+  cb_status read_policy(size_t n, cb_policy policy, cb_bytes *OUT) {
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    return chunkbuf_buffer_read_policy($self, OUT->data, n, policy, &OUT->len);
+  }
   cb_status split_to(size_t n, cb_View **OUT) { return chunkbuf_buffer_split_to($self, n, OUT); }
   cb_status take_until(const void *delim, size_t dlen, cb_flag include, size_t max_len, cb_View **OUT) {
     return chunkbuf_buffer_take_until($self, delim, dlen, include, max_len, OUT);

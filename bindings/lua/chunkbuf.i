@@ -36,6 +36,7 @@
 %include "framer.i"
 %include "ring.i"
 %include "debug.i"
+%include "fileio.i"
 
 %inline %{
 /* e.g. "0.3.0" */
@@ -196,4 +197,5 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
       lua_pop(L, 1);
     }
   }
+  cb_install_file(L);
 %}

@@ -50,6 +50,7 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_buffer_append_view(h.buf, h.view), E);
   EXPECT_EQ(chunkbuf_buffer_prepend(h.buf, "a", 1), E);
   EXPECT_EQ(chunkbuf_buffer_prepend_view(h.buf, h.view), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(h.buf, tmp, 1, CHUNKBUF_SHORT_RAISE, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_reserve(h.buf, 1, iov, 2, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_commit(h.buf, 0), E);
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(h.buf, 0, 1, &sz), E);
@@ -140,6 +141,7 @@ void expect_all_reject(const Handles& h) {
   w.error = &err;
   chunkbuf_handout ho = {0, 1};
   EXPECT_EQ(chunkbuf_stream_read_into(h.stream, tmp, 1, 1, &w, &sz), E);
+  EXPECT_EQ(chunkbuf_stream_read_policy(h.stream, tmp, 1, CHUNKBUF_SHORT_RAISE, &w, &sz), E);
   EXPECT_EQ(err.code, E);  // the error struct is filled for handle errors too
   EXPECT_EQ(chunkbuf_stream_peek(h.stream, 1, 1, &w, &v, &ho), E);
   EXPECT_EQ(chunkbuf_stream_consume(h.stream, &ho, 1, &err), E);
@@ -229,6 +231,11 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EVERSION);
   EXPECT_EQ(chunkbuf_stream_read_into(s, nullptr, 4, 1, nullptr, &n), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 0, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, 3, nullptr, &n), CHUNKBUF_EINVAL);  // no such policy
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, -1, nullptr, &n), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, nullptr, 4, CHUNKBUF_SHORT_BLOCK, nullptr, &n), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, CHUNKBUF_SHORT_BLOCK, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, CHUNKBUF_SHORT_BLOCK, &w, &n), CHUNKBUF_EVERSION);
   EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, nullptr, &h), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, &v, nullptr), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_consume(s, nullptr, 0, nullptr), CHUNKBUF_EINVAL);
@@ -304,6 +311,11 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_buffer_append(buf, nullptr, 3), E);
   EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 3), E);
   EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 0), CHUNKBUF_OK);  // nothing to copy
+  char four[4];
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, CHUNKBUF_SHORT_BLOCK, &pos), E);  // no writer to wait for
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, 7, &pos), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, nullptr, 4, CHUNKBUF_SHORT_RAISE, &pos), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, CHUNKBUF_SHORT_RAISE, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 1, 0, CHUNKBUF_NPOS, nullptr), E);
   size_t pos = 0;
   EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 0, 9, CHUNKBUF_NPOS, &pos), CHUNKBUF_OK);  // empty needle, NULL ok
@@ -388,6 +400,7 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_append_view(buf, other), E);
   EXPECT_EQ(chunkbuf_buffer_prepend(buf, "a", 1), E);
   EXPECT_EQ(chunkbuf_buffer_prepend_view(buf, other), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, tmp, 1, CHUNKBUF_SHORT_PARTIAL, &n), E);
   EXPECT_EQ(chunkbuf_buffer_reserve(buf, 1, iov, 2, &n), E);
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(buf, 0, 1, &n), E);
   EXPECT_EQ(chunkbuf_buffer_coalesce(buf, 6, &p), E);

@@ -1,9 +1,11 @@
 // The streambufs design's behaviours through the C API: the empty needle
-// as bytes.find/rfind answer it, and the distinct error codes for a frame
-// past max_frame and a commit without a reservation.
+// as bytes.find/rfind answer it, prepend, the distinct error codes for a
+// frame past max_frame and a commit without a reservation, and the file-like
+// adapters' read policies.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 
 #include "chunkbuf.h"
 
@@ -173,6 +175,93 @@ TEST(Streambufs, PrependBytesAndViews) {
     EXPECT_EQ(all(b), "head: body");  // the buffer holds its own references
     chunkbuf_buffer_free(b);
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Streambufs, BufferReadPolicies) {
+  for (int linear : {0, 1}) {
+    chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+    o.linear = linear;
+    chunkbuf_buffer* b = nullptr;
+    ASSERT_EQ(chunkbuf_buffer_new(&o, &b), CHUNKBUF_OK);
+    ASSERT_EQ(chunkbuf_buffer_append(b, "abc", 3), CHUNKBUF_OK);
+    char dst[8] = {0};
+    size_t got = 99;
+    EXPECT_EQ(chunkbuf_buffer_read_policy(b, dst, 4, CHUNKBUF_SHORT_RAISE, &got), CHUNKBUF_ENEEDMORE);
+    EXPECT_EQ(got, 99u);  // written on success only
+    EXPECT_EQ(all(b), "abc");
+    EXPECT_EQ(chunkbuf_buffer_read_policy(b, dst, 2, CHUNKBUF_SHORT_RAISE, &got), CHUNKBUF_OK);
+    EXPECT_EQ(std::string(dst, got), "ab");
+    EXPECT_EQ(chunkbuf_buffer_read_policy(b, dst, 4, CHUNKBUF_SHORT_PARTIAL, &got), CHUNKBUF_OK);
+    EXPECT_EQ(std::string(dst, got), "c");
+    EXPECT_EQ(chunkbuf_buffer_read_policy(b, dst, 4, CHUNKBUF_SHORT_PARTIAL, &got), CHUNKBUF_OK);
+    EXPECT_EQ(got, 0u);  // empty: nothing, no error
+    EXPECT_EQ(chunkbuf_buffer_read_policy(b, dst, 4, CHUNKBUF_SHORT_BLOCK, &got), CHUNKBUF_EINVAL);
+    chunkbuf_buffer_free(b);
+  }
+}
+
+TEST(Streambufs, StreamReadPolicies) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  char dst[8];
+  size_t got = 0;
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_PARTIAL, nullptr, &got), CHUNKBUF_EAGAIN);
+  ASSERT_EQ(chunkbuf_stream_write(s, "abc", 3, -1), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_RAISE, nullptr, &got), CHUNKBUF_ENEEDMORE);
+  size_t unread = 0;
+  ASSERT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
+  EXPECT_EQ(unread, 3u);  // nothing consumed
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = 0;  // block, but no longer than nothing
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_BLOCK, &w, &got), CHUNKBUF_EAGAIN);
+  chunkbuf_cancel* c = nullptr;
+  ASSERT_EQ(chunkbuf_cancel_new(&c), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_cancel_fire(c), CHUNKBUF_OK);
+  w.timeout_ms = -1;
+  w.cancel = c;  // a fired token ends the wait at once
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_BLOCK, &w, &got), CHUNKBUF_ECANCELED);
+  chunkbuf_cancel_free(c);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 2, CHUNKBUF_SHORT_RAISE, nullptr, &got), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(dst, got), "ab");
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_PARTIAL, nullptr, &got), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(dst, got), "c");
+  ASSERT_EQ(chunkbuf_stream_write(s, "defg", 4, -1), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_close(s), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 3, CHUNKBUF_SHORT_BLOCK, nullptr, &got), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(dst, got), "def");
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_RAISE, nullptr, &got), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(dst, got), "g");  // at EOF: what is left, never more to wait for
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_RAISE, nullptr, &got), CHUNKBUF_OK);
+  EXPECT_EQ(got, 0u);  // end of file
+  chunkbuf_stream_free(s);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Streambufs, BlockPolicyWaitsForTheWriter) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "ab", 2, -1), CHUNKBUF_OK);
+  char dst[4];
+  size_t got = 0;
+  int rc = -100;
+  std::thread reader([&] { rc = chunkbuf_stream_read_policy(s, dst, 4, CHUNKBUF_SHORT_BLOCK, nullptr, &got); });
+  size_t readers = 0, writers = 0;
+  while (readers == 0) {  // the engine's own count of blocked readers: no sleeping and hoping
+    ASSERT_EQ(chunkbuf_stream_waiting(s, &readers, &writers), CHUNKBUF_OK);
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(chunkbuf_stream_write(s, "cd", 2, -1), CHUNKBUF_OK);
+  reader.join();
+  EXPECT_EQ(rc, CHUNKBUF_OK);
+  EXPECT_EQ(std::string(dst, got), "abcd");
+  chunkbuf_stream_free(s);
 }
 
 }  // namespace

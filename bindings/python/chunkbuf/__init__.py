@@ -23,6 +23,7 @@ from ._errors import (AbortedError, CanceledError, ClosedError, Error, FileDescr
 from . import debug
 from ._ffi import MODE, ffi, lib
 from .buffer import Buffer
+from .fileio import FileReader, FileWriter
 from .framer import DelimiterFramer, Framer, LengthFramer
 from .pool import Pool, PoolStats, kind_name, register_kind
 from .ring import Ring
@@ -37,7 +38,7 @@ KIND_RAW = lib.CHUNKBUF_KIND_RAW
 
 __all__ = [
     "AbortedError", "Buffer", "CanceledError", "ClosedError", "DelimiterFramer", "Framer", "LengthFramer", "Ring", "Error", "FileDescriptorError", "HandleError",
-    "FrameTooLargeError", "InvalidArgumentError", "LimitError", "NeedMoreData", "NoReservationError",
+    "FileReader", "FileWriter", "FrameTooLargeError", "InvalidArgumentError", "LimitError", "NeedMoreData", "NoReservationError",
     "NotSupportedError", "OutOfMemoryError",
     "Pool", "PoolStats", "RangeError", "StateError", "Stream", "TimeoutError", "VersionError",
     "View", "WouldBlockError", "debug", "kind_name", "register_kind", "MODE", "HEADER_VERSION",

@@ -548,6 +548,15 @@ class Buffer:
         check(lib.chunkbuf_buffer_read(self._h, target, len(target), nread))
         return nread[0]
 
+    def _read_policy(self, target, policy):
+        """readinto target with a file-like adapter's CHUNKBUF_SHORT_* policy
+        (chunkbuf.FileReader); returns the count."""
+        if self._lent is not None:
+            self._settle()
+        nread = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_read_policy(self._h, target, len(target), policy, nread))
+        return nread[0]
+
     def split_to(self, n):
         """Move the first n bytes into a new View (zero copy)."""
         if self._lent is not None:

@@ -1,6 +1,10 @@
 """The streambufs design's behaviours: empty-needle find/rfind as bytes
 answers them, and distinct error classes for the two limits and the two
 reservation states."""
+import io
+import threading
+import time
+
 import pytest
 
 import chunkbuf
@@ -113,3 +117,78 @@ def test_prepend_limit_and_reservation_move_nothing(linear):
     assert b == b"xyabcdef"
     with pytest.raises(TypeError):
         b.prepend("text")
+
+
+# -- file-like adapters with an explicit policy for short reads
+
+
+def test_reader_over_a_buffer_raise_and_partial():
+    b = chunkbuf.Buffer(b"abcdef")
+    r = chunkbuf.FileReader(b, "raise")
+    assert isinstance(r, io.RawIOBase) and r.readable()
+    assert r.read(4) == b"abcd"
+    with pytest.raises(chunkbuf.NeedMoreData):
+        r.read(3)
+    assert b == b"ef"  # nothing consumed
+    p = chunkbuf.FileReader(b, "return_partial")
+    assert p.read(3) == b"ef"
+    assert p.read(3) == b""
+    b.append(b"line one\nline two\n")
+    assert list(io.BufferedReader(chunkbuf.FileReader(b))) == [b"line one\n", b"line two\n"]
+    with pytest.raises(chunkbuf.InvalidArgumentError):
+        chunkbuf.FileReader(chunkbuf.Buffer(b"x"), "block").read(1)
+    with pytest.raises(ValueError):
+        chunkbuf.FileReader(b, "sometimes")
+    with pytest.raises(TypeError):
+        chunkbuf.FileReader(io.BytesIO(), "raise")
+
+
+def test_reader_over_a_stream_each_policy():
+    s = chunkbuf.Stream()
+    partial = chunkbuf.FileReader(s, "return_partial")
+    assert partial.read(4) is None  # nothing yet: RawIOBase's "would block"
+    s.write(b"abc")
+    with pytest.raises(chunkbuf.NeedMoreData):
+        chunkbuf.FileReader(s, "raise").read(4)
+    assert s.readable_amount() == 3
+    with pytest.raises(chunkbuf.TimeoutError):
+        chunkbuf.FileReader(s, "block", timeout=0.01).read(4)
+    assert partial.read(2) == b"ab"
+    s.write(b"defg")
+    s.write_eof()
+    assert chunkbuf.FileReader(s, "block").read(4) == b"cdef"
+    assert chunkbuf.FileReader(s, "raise").read(4) == b"g"  # at EOF: what is left
+    assert partial.read(4) == b""
+
+
+def test_block_policy_waits_for_the_writer():
+    s = chunkbuf.Stream()
+    r = chunkbuf.FileReader(s, "block", timeout=30)
+    got = []
+    t = threading.Thread(target=lambda: got.append(r.read(6)))
+    t.start()
+    give_up = time.monotonic() + 30
+    while s.waiting()[0] < 1 and time.monotonic() < give_up:  # the engine's count of blocked readers
+        time.sleep(0.001)
+    assert s.waiting()[0] == 1
+    s.write(b"abc")
+    s.write(b"def")
+    t.join()
+    assert got == [b"abcdef"]
+
+
+def test_writer_over_a_buffer_and_a_stream():
+    b = chunkbuf.Buffer()
+    w = chunkbuf.FileWriter(b)
+    assert w.writable()
+    assert w.write(b"abc") == 3
+    assert w.write(memoryview(b"defg")[1:]) == 3
+    w.close()
+    assert b == b"abcefg"
+    with pytest.raises(ValueError):
+        w.write(b"x")  # closed
+    s = chunkbuf.Stream()
+    with chunkbuf.FileWriter(s, eof_on_close=True) as sw:
+        sw.write(b"body")
+    assert chunkbuf.FileReader(s, "block").readall() == b"body"
+    assert s.at_eof()

@@ -515,6 +515,19 @@ CHUNKBUF_API int chunkbuf_buffer_read_exact(chunkbuf_buffer *buf, void *dst, siz
  * reservation is open; never runs a free_fn).
  * Returns: OK; ENEEDMORE (fewer than n bytes; nothing copied). Since 0.2. */
 CHUNKBUF_API int chunkbuf_buffer_peek_exact(const chunkbuf_buffer *buf, void *dst, size_t n);
+/* Read policies of the file-like adapters: what a read of n bytes does when
+ * fewer are there (chunkbuf_buffer_read_policy, chunkbuf_stream_read_policy).
+ * Since 0.3. */
+#define CHUNKBUF_SHORT_RAISE 0   /* ENEEDMORE, nothing consumed */
+#define CHUNKBUF_SHORT_PARTIAL 1 /* what is there, without waiting */
+#define CHUNKBUF_SHORT_BLOCK 2   /* wait for n bytes or EOF (streams only) */
+/* Copies up to n bytes into dst and consumes them; with fewer than n
+ * buffered, CHUNKBUF_SHORT_RAISE fails with ENEEDMORE (nothing copied) and
+ * CHUNKBUF_SHORT_PARTIAL copies what is there (*nread 0 when empty).
+ * Returns: OK; ENEEDMORE; ESTATE; EINVAL (CHUNKBUF_SHORT_BLOCK: a buffer
+ * has no writer to wait for, or an unknown policy). Out: *nread on success.
+ * free_fn: may run one. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_read_policy(chunkbuf_buffer *buf, void *dst, size_t n, int policy, size_t *nread);
 /* Copies up to n bytes out and consumes them; *nread = min(n, len).
  * Returns: OK; ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_read(chunkbuf_buffer *buf, void *dst, size_t n, size_t *nread);
@@ -897,6 +910,19 @@ typedef struct chunkbuf_handout {
  * interleaved pieces. w may be NULL. Any number of threads. Since 0.2. */
 CHUNKBUF_API int chunkbuf_stream_read_into(chunkbuf_stream *s, void *dst, size_t n, size_t min,
                                            const chunkbuf_wait *w, size_t *nread);
+/* A read of up to n bytes with a file-like adapter's policy for fewer:
+ * CHUNKBUF_SHORT_BLOCK waits (under w: timeout, cancel) for n bytes or
+ * EOF, as chunkbuf_stream_read_into with min = n; CHUNKBUF_SHORT_PARTIAL
+ * copies what is there without waiting (EAGAIN when nothing is, before
+ * EOF); CHUNKBUF_SHORT_RAISE copies n bytes if they are there now, what is
+ * left at EOF, and otherwise fails with ENEEDMORE without waiting. *nread
+ * = 0 means end of file (or n = 0). Every failure consumes nothing.
+ * Returns: OK; ENEEDMORE; EAGAIN; ETIMEDOUT; ECANCELED; EABORTED; EINVAL
+ * (unknown policy, bad timeout); EVERSION (w->struct_size); EHANDLE (also
+ * released while waiting). w may be NULL. Any number of threads.
+ * free_fn: may run one. Since 0.3. */
+CHUNKBUF_API int chunkbuf_stream_read_policy(chunkbuf_stream *s, void *dst, size_t n, int policy,
+                                             const chunkbuf_wait *w, size_t *nread);
 /* Non-consuming look: wait until min unread bytes or EOF (min 0: do not
  * wait), then hand out up to max of the unread bytes (CHUNKBUF_NPOS: all)
  * as *out, a new view the caller releases (read its bytes with

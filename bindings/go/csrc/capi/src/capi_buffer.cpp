@@ -235,6 +235,16 @@ int chunkbuf_buffer_read_exact(chunkbuf_buffer* buf, void* dst, size_t n) {
   return code(read_exact(buf->obj, dst, n));
 }
 
+int chunkbuf_buffer_read_policy(chunkbuf_buffer* buf, void* dst, size_t n, int policy, size_t* nread) {
+  static const char* fn = "chunkbuf_buffer_read_policy";
+  CB_TRY(live(buf, fn));
+  CB_TRY(need_bytes(dst, n, "dst", fn));
+  CB_TRY(need(nread, "nread", fn));
+  Short sp;
+  CB_TRY(short_policy(policy, &sp, fn));
+  return code(read_short(buf->obj, dst, n, sp, nread));
+}
+
 int chunkbuf_buffer_peek_exact(const chunkbuf_buffer* buf, void* dst, size_t n) {
   static const char* fn = "chunkbuf_buffer_peek_exact";
   CB_TRY(live(buf, fn));
