@@ -117,6 +117,8 @@ func checkCodes(t *testing.T, codes []struct {
 	}
 }
 
+var readPolicies = map[string]ReadPolicy{"raise": ShortRaise, "return_partial": ShortPartial, "block": ShortBlock}
+
 var eolStyles = map[string]EOL{
 	"any": EOLAny, "crlf": EOLCRLF, "crlf_strict": EOLCRLFStrict, "lf": EOLLF, "nul": EOLNUL,
 }
@@ -705,6 +707,14 @@ func init() {
 			}
 			return p[:n], err
 		},
+		"read_policy": func(r *runner) (any, error) {
+			p := make([]byte, r.int("n", 0))
+			n, err := r.b.NewPolicyReader(readPolicies[r.str("policy")]).Read(p)
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return p[:n], err
+		},
 		"split_to": func(r *runner) (any, error) { return r.keep(r.b.SplitTo(r.int("n", 0))) },
 		"take_until": func(r *runner) (any, error) {
 			return r.keep(r.b.TakeUntil(r.bytes("delim"), r.bool("include"), r.int("max_len", 0)))
@@ -841,6 +851,11 @@ func init() {
 		"stream_read1": func(r *runner) (any, error) {
 			p := make([]byte, r.int("n", 0))
 			n, err := r.stream.Read(p)
+			return streamRead(n, err, p)
+		},
+		"stream_read_policy": func(r *runner) (any, error) {
+			p := make([]byte, r.int("n", 0))
+			n, err := r.stream.NewPolicyReader(nil, readPolicies[r.str("policy")]).Read(p)
 			return streamRead(n, err, p)
 		},
 		"stream_read_nonblock": func(r *runner) (any, error) {

@@ -239,6 +239,12 @@ int ring_size(int (*fn)(const chunkbuf_ring*, size_t*), chunkbuf_ring* ring, jso
   return rc;
 }
 
+int read_policy(const json& s) {
+  static const std::map<std::string, int> m = {
+      {"raise", CHUNKBUF_SHORT_RAISE}, {"return_partial", CHUNKBUF_SHORT_PARTIAL}, {"block", CHUNKBUF_SHORT_BLOCK}};
+  return m.at(s.at("policy").get<std::string>());
+}
+
 int stream_copy(const std::function<int(void*, size_t, size_t*)>& fn, const json& s, json* r) {
   size_t n = s.at("n"), got = 0;
   std::string d(n, '\0');
@@ -415,6 +421,14 @@ const std::map<std::string, Op>& ops() {
          std::string d(n, '\0');
          int rc = chunkbuf_buffer_read(c.buf, d.data(), n, &got);
          *r = d.substr(0, got);
+         return rc;
+       }},
+      {"read_policy",
+       [](Ctx& c, const json& s, json* r) {
+         size_t n = s.at("n"), got = 0;
+         std::string d(n, '\0');
+         int rc = chunkbuf_buffer_read_policy(c.buf, d.data(), n, read_policy(s), &got);
+         *r = d.substr(0, rc == CHUNKBUF_OK ? got : 0);
          return rc;
        }},
       {"split_to",
@@ -700,6 +714,16 @@ const std::map<std::string, Op>& ops() {
        [](Ctx& c, const json& s, json* r) {
          return stream_copy(
              [&](void* d, size_t n, size_t* got) { return chunkbuf_stream_read1(c.stream, d, n, 0, got); }, s, r);
+       }},
+      {"stream_read_policy",
+       [](Ctx& c, const json& s, json* r) {
+         chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+         w.timeout_ms = 0;  // no call here ever waits
+         return stream_copy(
+             [&](void* d, size_t n, size_t* got) {
+               return chunkbuf_stream_read_policy(c.stream, d, n, read_policy(s), &w, got);
+             },
+             s, r);
        }},
       {"stream_read_nonblock",
        [](Ctx& c, const json& s, json* r) {

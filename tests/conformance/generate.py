@@ -403,6 +403,14 @@ def buffer_ops():
         step("view_from_bytes", b"xyz", data=b"xyz", **{"as": "v"}),
         step("prepend_view", None, error="limit", view="v"), step("contents", b"abcd"),
         step("prepend", None, data=b"xy"), step("contents", b"xyabcd")]})
+    # the file-like adapters' read policies
+    cases.append({"name": "read policies", "steps": appends(b"abcdef", [3]) + [
+        step("read_policy", b"abcd", n=4, policy="raise"), step("read_policy", error="need_more", n=3, policy="raise"),
+        step("contents", b"ef"), step("read_policy", b"ef", n=4, policy="return_partial"),
+        step("read_policy", b"", n=4, policy="return_partial"), step("read_policy", error="inval", n=1, policy="block"),
+        step("append", None, data=b"xy"), step("reserve", None, n=1),
+        step("read_policy", error="state", n=1, policy="return_partial"), step("commit_count", None, n=0),
+        step("read_policy", b"xy", n=2, policy="raise")]})
     cases.append({"name": "max_bytes on reserve", "buffer": {"max_bytes": 10}, "steps": [
         step("append", None, data=b"1234"), step("reserve", None, error="limit", n=7),
         step("reserve", None, n=6), step("commit", None, data=b"56"), step("contents", b"123456")]})
@@ -784,6 +792,14 @@ def stream_file():
         step("stream_read", b"key: ", n=5), step("stream_find", 0, needle=b"value"),
         step("stream_find", error="range", needle=b"v", start=100), step("stream_find", 3, needle=b"", start=3),
         step("stream_find", -1, needle=b"", start=100), step("stream_find", -1, needle=b"", start=4, end=2)]})
+    cases.append({"name": "read policies", "stream": {}, "steps": [
+        step("stream_read_policy", error="again", n=4, policy="return_partial"),
+        step("stream_write", None, data=b"abc"), step("stream_read_policy", error="need_more", n=4, policy="raise"),
+        step("stream_readable_amount", 3), step("stream_read_policy", b"ab", n=2, policy="raise"),
+        step("stream_write", None, data=b"def"), step("stream_read_policy", b"cd", n=2, policy="block"),
+        step("stream_write_eof", None), step("stream_read_policy", b"ef", n=4, policy="raise"),
+        step("stream_read_policy", b"", n=4, policy="block"),
+        step("stream_read_policy", b"", n=4, policy="return_partial")]})
     cases.append({"name": "content_length closes the stream", "stream": {"content_length": 6}, "steps": [
         step("stream_write", None, data=b"abc"), step("stream_at_eof", False),
         step("stream_write", None, error="limit", data=b"defg"), step("stream_write", None, data=b"def"),

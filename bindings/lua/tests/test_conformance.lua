@@ -128,6 +128,7 @@ function ops.read_uint(c, s) return c.buf:read_uint(s.width, s.order) end
 function ops.read_exact(c, s) return c.buf:read_bytes(s.n) end
 function ops.peek_exact(c, s) return c.buf:peek_exact(s.n) end
 function ops.read(c, s) return c.buf:read(s.n) end
+function ops.read_policy(c, s) return c.buf:read_policy(s.n, s.policy) end
 function ops.split_to(c, s) return keep(c, s.as, c.buf:split_to(s.n)) end
 function ops.take_until(c, s) return keep(c, s.as, c.buf:take_until(bytes(s, "delim"), s.include, s.max_len)) end
 function ops.take_line(c, s) return keep(c, s.as, c.buf:take_line(s.eol, s.max_len)) end
@@ -202,6 +203,7 @@ function ops.stream_abort(c, s) c.stream:abort(s.code) end
 function ops.stream_read(c, s) return eof_is_empty(c.stream:read(s.n)) end
 function ops.stream_read1(c, s) return eof_is_empty(c.stream:read1(s.n)) end
 function ops.stream_read_nonblock(c, s) return eof_is_empty(c.stream:read_nonblock(s.n)) end
+function ops.stream_read_policy(c, s) return eof_is_empty(c.stream:read_policy(s.n, s.policy, 0)) end
 function ops.stream_readline(c, s) return eof_is_empty(c.stream:readline(s.max)) end
 function ops.stream_readable_amount(c) return c.stream:readable_amount() end
 function ops.stream_at_eof(c) return c.stream:at_eof() end

@@ -137,6 +137,13 @@ def commit(c, s):
     c.reserved = None
 
 
+def stream_read_policy(c, s):
+    got = chunkbuf.FileReader(c.stream, s["policy"], timeout=0).read(s["n"])
+    if got is None:  # RawIOBase's "would block"
+        raise chunkbuf.WouldBlockError("nothing there yet", lib.CHUNKBUF_EAGAIN)
+    return got
+
+
 def reserve(c, s):
     c.reserved = c.buf.reserve(s["n"])
 
@@ -188,6 +195,8 @@ OPS = {
     "append_ref": lambda c, s: c.buf.append_ref(field(s, "data")),
     "append_view": lambda c, s: c.buf.append_view(c.view(s)),
     "prepend": lambda c, s: c.buf.prepend(field(s, "data")),
+    "read_policy": lambda c, s: chunkbuf.FileReader(c.buf, s["policy"]).read(s["n"]),
+    "stream_read_policy": stream_read_policy,
     "prepend_view": lambda c, s: c.buf.prepend(c.view(s)),
     "reserve": reserve,
     "commit": commit,
