@@ -312,9 +312,10 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 3), E);
   EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 0), CHUNKBUF_OK);  // nothing to copy
   char four[4];
-  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, CHUNKBUF_SHORT_BLOCK, &pos), E);  // no writer to wait for
-  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, 7, &pos), E);
-  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, nullptr, 4, CHUNKBUF_SHORT_RAISE, &pos), E);
+  size_t got = 0;
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, CHUNKBUF_SHORT_BLOCK, &got), E);  // no writer to wait for
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, 7, &got), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, nullptr, 4, CHUNKBUF_SHORT_RAISE, &got), E);
   EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, CHUNKBUF_SHORT_RAISE, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 1, 0, CHUNKBUF_NPOS, nullptr), E);
   size_t pos = 0;

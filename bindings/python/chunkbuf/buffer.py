@@ -230,6 +230,8 @@ class Buffer:
         segments go in front), any other bytes-like object copied. Refused
         with StateError while a reservation is open and LimitError past
         max_bytes (nothing moves then)."""
+        if self._lent is not None:  # the lent lines are positioned from the front
+            self._settle()
         if isinstance(data, View):
             check(lib.chunkbuf_buffer_prepend_view(self._h, data.handle))
             return
