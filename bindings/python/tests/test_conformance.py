@@ -140,7 +140,7 @@ def commit(c, s):
 def stream_read_policy(c, s):
     got = chunkbuf.FileReader(c.stream, s["policy"], timeout=0).read(s["n"])
     if got is None:  # RawIOBase's "would block"
-        raise chunkbuf.WouldBlockError("nothing there yet", lib.CHUNKBUF_EAGAIN)
+        raise chunkbuf.WouldBlockError("nothing there yet", chunkbuf.lib.CHUNKBUF_EAGAIN)
     return got
 
 

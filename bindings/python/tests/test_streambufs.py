@@ -106,7 +106,6 @@ def test_prepend_limit_and_reservation_move_nothing(linear):
     with pytest.raises(chunkbuf.LimitError):
         b.prepend(chunkbuf.Buffer(b"xyz").split_to(3))
     assert b == b"abcdef"
-    b.prepend(b"xy")
     mem = b.reserve(1)
     with pytest.raises(chunkbuf.StateError):
         b.prepend(b"")
@@ -114,6 +113,7 @@ def test_prepend_limit_and_reservation_move_nothing(linear):
         b.prepend(b"q")
     del mem
     b.commit(0)
+    b.prepend(b"xy")  # exactly max_bytes
     assert b == b"xyabcdef"
     with pytest.raises(TypeError):
         b.prepend("text")
