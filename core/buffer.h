@@ -70,6 +70,10 @@ class Buffer {
   // bytes (copied) as one all-or-nothing step: how framers add a prefix or
   // a delimiter around a payload without copying the payload.
   Status append_framed(const void* head, size_t hn, const ViewRep* v, const void* tail, size_t tn) noexcept;
+  // Puts bytes before the first byte: copied, or a view's segments (zero
+  // copy; the linear backend copies).
+  Status prepend(const void* data, size_t n) noexcept;
+  Status prepend_view(const ViewRep* v) noexcept;
   Status reserve(size_t n, struct iovec* iov, size_t max_iov, size_t* n_iov) noexcept;
   Status commit(size_t n) noexcept;
   Status read_from_fd(int fd, size_t max, size_t* nread) noexcept;
@@ -148,6 +152,11 @@ class Buffer {
   // nothing).
   Status linear_copy_in(const struct iovec* iov, size_t cnt, size_t total) noexcept;
   Status linear_append_framed(const Seg& head, const ViewRep* v, const Seg& tail) noexcept;
+  // Copies n bytes from src in front of the readable bytes (n > 0).
+  Status linear_prepend(const Seg* src, size_t nseg, size_t n) noexcept;
+  Status linear_copy_in_segs(const Seg* src, size_t nseg, size_t n) noexcept;
+  // The segmented backend's copying prepend: one new block in front.
+  Status prepend_copy(const Seg* src, size_t nseg, size_t n) noexcept;
   // Copies n bytes from segs into the (prepared) write block tail.
   void copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept;
   // Adds [p, p+n) of the write block as bytes of the buffer.

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "buffer.h"
+#include "search.h"
 
 namespace chunkbuf {
 
@@ -59,6 +60,48 @@ Status Buffer::linear_append_framed(const Seg& head, const ViewRep* v, const Seg
   if (head.n) copy_into_tail(&head, 1, head.n);
   if (vlen) copy_into_tail(v->segs(), v->nseg, vlen);
   if (tail.n) copy_into_tail(&tail, 1, tail.n);
+  return Status::Ok;
+}
+
+Status Buffer::linear_prepend(const Seg* src, size_t nseg, size_t n) noexcept {
+  if (segs_.empty()) return linear_copy_in_segs(src, nseg, n);
+  Seg& s = segs_[0];
+  // Nobody else sees the block: write in front of the bytes, or slide them
+  // up to make room (unless the source lies in the block being moved).
+  const bool alone = wblock_ && s.b == wblock_ && wblock_->refs.load(std::memory_order_acquire) == 2;
+  const size_t before = alone ? static_cast<size_t>(s.p - wblock_->data) : 0;
+  const bool src_inside = alone && nseg == 1 && src[0].p + src[0].n > wblock_->data &&
+                          src[0].p < wblock_->data + wblock_->capacity;
+  if (alone && before >= n) {
+    char* dst = wblock_->data + before - n;
+    seg_copy(src, nseg, 0, dst, n);
+    s.p = dst;
+  } else if (alone && !src_inside && wblock_->capacity - len_ >= n) {
+    std::memmove(wblock_->data + n, s.p, len_);
+    seg_copy(src, nseg, 0, wblock_->data, n);
+    s.p = wblock_->data;
+    wpos_ = len_ + n;
+  } else {
+    size_t want = std::max(len_ + n, wblock_ ? wblock_->capacity * 2 : min_chunk_);
+    Block* nb = nullptr;
+    if (Status st = pool_->acquire(want, tenant_, &nb); st != Status::Ok) return st;
+    seg_copy(src, nseg, 0, nb->data, n);  // before the old block may go
+    std::memcpy(nb->data + n, s.p, len_);
+    s.b->release();
+    nb->retain();
+    s = Seg{nb, nb->data, len_};
+    if (wblock_) wblock_->release();
+    wblock_ = nb;
+    wpos_ = len_ + n;
+  }
+  s.n += n;
+  len_ += n;
+  return Status::Ok;
+}
+
+Status Buffer::linear_copy_in_segs(const Seg* src, size_t nseg, size_t n) noexcept {
+  if (Status st = linear_prepare(n); st != Status::Ok) return st;
+  copy_into_tail(src, nseg, n);
   return Status::Ok;
 }
 

@@ -16,8 +16,9 @@ struct Seg {
   size_t n;
 };
 
-// Segment array with a moving head. Growth is explicit (reserve_back) so
-// that callers can secure memory before changing anything.
+// Segment array with a moving head. Growth is explicit (reserve_back,
+// reserve_front) so that callers can secure memory before changing
+// anything.
 class SegArray {
  public:
   SegArray() = default;
@@ -57,7 +58,29 @@ class SegArray {
     tail_ = live;
     return true;
   }
-  void push_back(const Seg& s) noexcept { v_[tail_++] = s; }  // after reserve_back
+  // Ensures `extra` more push_front calls cannot fail: the live segments
+  // move up (in place when the array has room, else into a larger one).
+  bool reserve_front(size_t extra) noexcept {
+    if (head_ >= extra) return true;
+    size_t live = size();
+    if (live + extra <= cap_) {
+      std::memmove(v_ + extra, v_ + head_, live * sizeof(Seg));
+    } else {
+      size_t want = cap_ ? cap_ * 2 : 8;
+      while (want < live + extra) want *= 2;
+      Seg* nv = static_cast<Seg*>(mem::alloc(want * sizeof(Seg)));
+      if (!nv) return false;
+      if (live) std::memcpy(nv + extra, v_ + head_, live * sizeof(Seg));
+      mem::free(v_);
+      v_ = nv;
+      cap_ = want;
+    }
+    head_ = extra;
+    tail_ = extra + live;
+    return true;
+  }
+  void push_back(const Seg& s) noexcept { v_[tail_++] = s; }   // after reserve_back
+  void push_front(const Seg& s) noexcept { v_[--head_] = s; }  // after reserve_front
   void pop_front(size_t k) noexcept {
     head_ += k;
     if (head_ == tail_) head_ = tail_ = 0;

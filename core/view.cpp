@@ -234,7 +234,7 @@ Status view_with_tenant(const ViewRep* v, uint32_t tenant, ViewRep** out) noexce
 }
 
 Status view_find(const ViewRep* v, const void* needle, size_t m, size_t start, size_t end, size_t* pos) noexcept {
-  if (start > v->len) return fail(Status::Range, "find start %zu beyond a view of %zu bytes", start, v->len);
+  if (start > v->len && m) return fail(Status::Range, "find start %zu beyond a view of %zu bytes", start, v->len);
   return seg_find(v->segs(), v->nseg, v->len, static_cast<const char*>(needle), m, start, end, pos);
 }
 

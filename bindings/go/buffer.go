@@ -194,6 +194,8 @@ func (b *Buffer) Reserve(n int) ([]byte, error) {
 
 // Commit makes the first n reserved bytes part of the buffer and closes the
 // reservation; n 0 cancels it.
+// Without an open reservation it fails with [ErrNoReserve] (which errors.Is
+// also reports as [ErrState]).
 func (b *Buffer) Commit(n int) error {
 	const op = "Buffer.Commit"
 	h, err := b.handle(op)

@@ -94,6 +94,7 @@ var errorClasses = map[string]Errno{
 	"inval": ErrInval, "handle": ErrHandle, "nomem": ErrNoMem, "limit": ErrLimit, "state": ErrState,
 	"need_more": ErrNeedMore, "closed": ErrClosed, "again": ErrAgain, "timedout": ErrTimeout,
 	"aborted": ErrAborted, "range": ErrRange, "io": ErrIO, "notsup": ErrNotSup, "version": ErrVersion,
+	"frame_limit": ErrFrameLimit, "no_reserve": ErrNoReserve,
 }
 
 // goErrors names each Errno as the code table spells it.
@@ -101,6 +102,7 @@ var goErrors = map[string]Errno{
 	"ErrInval": ErrInval, "ErrHandle": ErrHandle, "ErrNoMem": ErrNoMem, "ErrLimit": ErrLimit, "ErrState": ErrState,
 	"ErrNeedMore": ErrNeedMore, "ErrClosed": ErrClosed, "ErrAgain": ErrAgain, "ErrTimeout": ErrTimeout,
 	"ErrAborted": ErrAborted, "ErrRange": ErrRange, "ErrIO": ErrIO, "ErrNotSup": ErrNotSup, "ErrVersion": ErrVersion,
+	"ErrFrameLimit": ErrFrameLimit, "ErrNoReserve": ErrNoReserve,
 }
 
 func checkCodes(t *testing.T, codes []struct {
@@ -115,6 +117,8 @@ func checkCodes(t *testing.T, codes []struct {
 		}
 	}
 }
+
+var readPolicies = map[string]ReadPolicy{"raise": ShortRaise, "return_partial": ShortPartial, "block": ShortBlock}
 
 var eolStyles = map[string]EOL{
 	"any": EOLAny, "crlf": EOLCRLF, "crlf_strict": EOLCRLFStrict, "lf": EOLLF, "nul": EOLNUL,
@@ -633,7 +637,9 @@ func init() {
 			}
 			return nil, err
 		},
-		"append_view": func(r *runner) (any, error) { return nil, r.b.AppendView(r.view("view")) },
+		"append_view":  func(r *runner) (any, error) { return nil, r.b.AppendView(r.view("view")) },
+		"prepend":      func(r *runner) (any, error) { return nil, r.b.Prepend(r.bytes("data")) },
+		"prepend_view": func(r *runner) (any, error) { return nil, r.b.PrependView(r.view("view")) },
 		"reserve": func(r *runner) (any, error) {
 			p, err := r.b.Reserve(r.int("n", 0))
 			if err == nil {
@@ -717,6 +723,14 @@ func init() {
 		"read": func(r *runner) (any, error) {
 			p := make([]byte, r.int("n", 0))
 			n, err := r.b.Read(p)
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return p[:n], err
+		},
+		"read_policy": func(r *runner) (any, error) {
+			p := make([]byte, r.int("n", 0))
+			n, err := r.b.NewPolicyReader(readPolicies[r.str("policy")]).Read(p)
 			if errors.Is(err, io.EOF) {
 				err = nil
 			}
@@ -888,6 +902,11 @@ func init() {
 		"stream_read1": func(r *runner) (any, error) {
 			p := make([]byte, r.int("n", 0))
 			n, err := r.stream.Read(p)
+			return streamRead(n, err, p)
+		},
+		"stream_read_policy": func(r *runner) (any, error) {
+			p := make([]byte, r.int("n", 0))
+			n, err := r.stream.NewPolicyReader(nil, readPolicies[r.str("policy")]).Read(p)
 			return streamRead(n, err, p)
 		},
 		"stream_read_nonblock": func(r *runner) (any, error) {

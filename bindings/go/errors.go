@@ -28,7 +28,24 @@ const (
 	ErrIO       Errno = C.CHUNKBUF_EIO       // a read or write on a file descriptor failed
 	ErrNotSup   Errno = C.CHUNKBUF_ENOTSUP   // feature not compiled in
 	ErrVersion  Errno = C.CHUNKBUF_EVERSION  // options struct of an unknown size
+	// ErrFrameLimit is a frame longer than a framer's max frame; it also
+	// matches ErrLimit with errors.Is (ErrLimit alone, compared with ==, is
+	// then the buffer's MaxBytes, a quota or a max length).
+	ErrFrameLimit Errno = C.CHUNKBUF_EFRAMELIMIT
+	// ErrNoReserve is Commit without an open reservation; it also matches
+	// ErrState with errors.Is (ErrState from a Buffer: a reservation is open).
+	ErrNoReserve Errno = C.CHUNKBUF_ENORESERVE
 )
+
+// broader names the class a narrower code also belongs to.
+var broader = map[Errno]Errno{ErrFrameLimit: ErrLimit, ErrNoReserve: ErrState}
+
+// Is makes errors.Is(ErrFrameLimit, ErrLimit) and errors.Is(ErrNoReserve,
+// ErrState) true, so code written for the broad class keeps working.
+func (e Errno) Is(target error) bool {
+	t, ok := target.(Errno)
+	return ok && broader[e] == t && t != 0
+}
 
 // Error returns the library's name for the code, e.g. "limit exceeded".
 func (e Errno) Error() string { return "chunkbuf: " + C.GoString(C.chunkbuf_strerror(C.int(e))) }

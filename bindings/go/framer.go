@@ -13,7 +13,8 @@ import (
 // ([NewLengthFramer]). It holds only its configuration and may serve any
 // number of buffers, one call at a time. When no complete frame is
 // buffered the result is [ErrNeedMore]; a frame longer than MaxFrame is
-// [ErrLimit]; nothing is consumed then.
+// [ErrFrameLimit] (which errors.Is also reports as [ErrLimit]); nothing is
+// consumed then.
 type Framer struct {
 	h       *C.chunkbuf_framer
 	cleanup runtime.Cleanup

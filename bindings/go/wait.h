@@ -36,6 +36,11 @@ static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n,
   return chunkbuf_stream_read_into(s, dst, n, min, &c->w, &c->n);
 }
 
+/* chunkbuf_stream_read_policy, typed as cb_read_into is. */
+static inline int cb_read_policy(chunkbuf_stream *s, unsigned char *dst, size_t n, int policy, cb_call *c) {
+  return chunkbuf_stream_read_policy(s, dst, n, policy, &c->w, &c->n);
+}
+
 /* chunkbuf_stream_write_wait with the source typed as bytes (see above). */
 static inline int cb_write_wait(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {
   return chunkbuf_stream_write_wait(s, d, n, &c->w);

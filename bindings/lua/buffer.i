@@ -254,6 +254,10 @@ typedef struct {} cb_Buffer;
     return rc;
   }
   cb_status append_view(const cb_View *view) { return chunkbuf_buffer_append_view($self, view); }
+  /* Bytes before the first byte: prepend(s) copies s, prepend_view(v) puts
+   * v's segments in front without copying (a linear buffer copies). */
+  cb_status prepend(const void *data, size_t len) { return chunkbuf_buffer_prepend($self, data, len); }
+  cb_status prepend_view(const cb_View *view) { return chunkbuf_buffer_prepend_view($self, view); }
   /* Reads up to max bytes (default 64 KiB) from a file descriptor; 0 at EOF. */
   cb_status read_from_fd(int fd, size_t max, size_t *OUT) { return chunkbuf_buffer_read_from_fd($self, fd, max, OUT); }
 
@@ -390,6 +394,15 @@ typedef struct {} cb_Buffer;
     OUT->data = (char *)malloc(want ? want : 1);
     if (!OUT->data) return CB_ENOMEM;
     return chunkbuf_buffer_read($self, OUT->data, want, &OUT->len);
+  }
+  /* A file-like read of up to n bytes with a policy for fewer:
+   * read_policy(n, "raise") gives nil, "needmore" (nothing consumed),
+   * "return_partial" (default) what is there; "block" is an error (a
+   * buffer has no writer to wait for). */
+  cb_status read_policy(size_t n, cb_policy policy, cb_bytes *OUT) {
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    return chunkbuf_buffer_read_policy($self, OUT->data, n, policy, &OUT->len);
   }
   cb_status split_to(size_t n, cb_View **OUT) { return chunkbuf_buffer_split_to($self, n, OUT); }
   cb_status take_until(const void *delim, size_t dlen, cb_flag include, size_t max_len, cb_View **OUT) {

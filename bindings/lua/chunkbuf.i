@@ -37,6 +37,7 @@
 %include "framer.i"
 %include "ring.i"
 %include "debug.i"
+%include "fileio.i"
 
 %inline %{
 /* e.g. "0.3.0" */
@@ -235,4 +236,5 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
       lua_pop(L, 1);
     }
   }
+  cb_install_file(L);
 %}

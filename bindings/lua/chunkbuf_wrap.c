@@ -3162,6 +3162,8 @@ SWIGINTERN cb_status cb_Buffer_append_ref(cb_Buffer *self,void const *data,size_
     return rc;
   }
 SWIGINTERN cb_status cb_Buffer_append_view(cb_Buffer *self,cb_View const *view){ return chunkbuf_buffer_append_view(self, view); }
+SWIGINTERN cb_status cb_Buffer_prepend(cb_Buffer *self,void const *data,size_t len){ return chunkbuf_buffer_prepend(self, data, len); }
+SWIGINTERN cb_status cb_Buffer_prepend_view(cb_Buffer *self,cb_View const *view){ return chunkbuf_buffer_prepend_view(self, view); }
 SWIGINTERN cb_status cb_Buffer_read_from_fd(cb_Buffer *self,int fd,size_t max,size_t *OUT){ return chunkbuf_buffer_read_from_fd(self, fd, max, OUT); }
 SWIGINTERN cb_pushed cb_Buffer_reserve(cb_Buffer *self,size_t n,lua_State *L){
     struct iovec iov = {NULL, 0};
@@ -3274,6 +3276,11 @@ SWIGINTERN cb_status cb_Buffer_read(cb_Buffer *self,size_t n,cb_bytes *OUT){
     OUT->data = (char *)malloc(want ? want : 1);
     if (!OUT->data) return CB_ENOMEM;
     return chunkbuf_buffer_read(self, OUT->data, want, &OUT->len);
+  }
+SWIGINTERN cb_status cb_Buffer_read_policy(cb_Buffer *self,size_t n,cb_policy policy,cb_bytes *OUT){
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    return chunkbuf_buffer_read_policy(self, OUT->data, n, policy, &OUT->len);
   }
 SWIGINTERN cb_status cb_Buffer_split_to(cb_Buffer *self,size_t n,cb_View **OUT){ return chunkbuf_buffer_split_to(self, n, OUT); }
 SWIGINTERN cb_status cb_Buffer_take_until(cb_Buffer *self,void const *delim,size_t dlen,cb_flag include,size_t max_len,cb_View **OUT){
@@ -3478,6 +3485,15 @@ SWIGINTERN cb_status cb_Stream_read1(cb_Stream *self,size_t n,int64_t timeout_ms
     OUT->data = (char *)malloc(n ? n : 1);
     if (!OUT->data) return CB_ENOMEM;
     rc = chunkbuf_stream_read1(self, OUT->data, n, timeout_ms, &OUT->len);
+    return rc == CHUNKBUF_OK && OUT->len == 0 && n > 0 ? CB_EOF : rc;
+  }
+SWIGINTERN cb_status cb_Stream_read_policy(cb_Stream *self,size_t n,cb_policy policy,int64_t timeout_ms,cb_bytes *OUT){
+    int rc;
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    w.timeout_ms = timeout_ms;
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    rc = chunkbuf_stream_read_policy(self, OUT->data, n, policy, &w, &OUT->len);
     return rc == CHUNKBUF_OK && OUT->len == 0 && n > 0 ? CB_EOF : rc;
   }
 SWIGINTERN cb_status cb_Stream_read_nonblock(cb_Stream *self,size_t n,cb_bytes *OUT){
@@ -3731,6 +3747,82 @@ static int cb_debug_report(lua_State *L) {
 /* chunkbuf.debug_track(on): record the creating stack of every block and
  * view made from now on (also on with CHUNKBUF_TRACK_LEAKS=1). */
 static cb_status debug_track(cb_flag on) { return chunkbuf_debug_track(on); }
+
+
+static const char cb_file_lua[] =
+  "local buffer_class, stream_class = ...\n"
+  "local policies = {raise = true, return_partial = true, block = true}\n"
+  "local File = {}\n"
+  "File.__index = File\n"
+  "local function read_n(self, n)\n"
+  "  if self.closed then error('chunkbuf.closed: the file is closed', 3) end\n"
+  "  local obj, s, why = self.obj\n"
+  "  if self.stream then s, why = obj:read_policy(n, self.policy, self.timeout)\n"
+  "  else s, why = obj:read_policy(n, self.policy) end\n"
+  "  if s then return s end\n"
+  "  if why == 'needmore' and self.policy == 'raise' then\n"
+  "    error('chunkbuf.needmore: fewer than ' .. n .. ' bytes are there', 3)\n"
+  "  end\n"
+  "  if why == 'eof' then return nil end\n"
+  "  return nil, why\n"
+  "end\n"
+  "function File:read(fmt)\n"
+  "  fmt = fmt or 'l'\n"
+  "  if math.type(fmt) == 'integer' then return read_n(self, fmt) end\n"
+  "  if fmt == 'a' then\n"
+  "    local parts = {}\n"
+  "    while true do\n"
+  "      local s = read_n(self, self.stream and 65536 or math.max(#self.obj, 1))\n"
+  "      if not s or s == '' then break end\n"
+  "      parts[#parts + 1] = s\n"
+  "    end\n"
+  "    return table.concat(parts)\n"
+  "  end\n"
+  "  if fmt == 'l' then\n"
+  "    if self.closed then error('chunkbuf.closed: the file is closed', 2) end\n"
+  "    if not self.stream then return self.obj:read_line('lf') end\n"
+  "    local line, why = self.obj:readline(0, self.timeout)\n"
+  "    if not line then if why == 'eof' then return nil end return nil, why end\n"
+  "    return (line:gsub('\\n$', ''))\n"
+  "  end\n"
+  "  error(\"chunkbuf.inval: read format must be a byte count, 'a' or 'l'\", 2)\n"
+  "end\n"
+  "function File:lines()\n"
+  "  return function() return (self:read('l')) end\n"
+  "end\n"
+  "function File:write(...)\n"
+  "  if self.closed then error('chunkbuf.closed: the file is closed', 2) end\n"
+  "  for i = 1, select('#', ...) do\n"
+  "    local s = tostring((select(i, ...)))\n"
+  "    if self.stream then self.obj:write(s) else self.obj:append(s) end\n"
+  "  end\n"
+  "  return self\n"
+  "end\n"
+  "function File:close() self.closed = true; return true end\n"
+  "return function(obj, policy, timeout)\n"
+  "  policy = policy or 'return_partial'\n"
+  "  if not policies[policy] then\n"
+  "    error(\"chunkbuf.inval: policy must be 'raise', 'return_partial' or 'block'\", 2)\n"
+  "  end\n"
+  "  local class = getmetatable(obj)\n"
+  "  local stream = class == stream_class\n"
+  "  if not stream and class ~= buffer_class then\n"
+  "    error('chunkbuf.inval: chunkbuf.file takes a Buffer or a Stream', 2)\n"
+  "  end\n"
+  "  return setmetatable({obj = obj, policy = policy, timeout = timeout, stream = stream}, File)\n"
+  "end\n";
+
+
+/* With the module table on top of the stack (at require): sets
+ * chunkbuf.file, the factory the chunk above returns when given the
+ * Buffer and Stream class metatables. */
+static void cb_install_file(lua_State *L) {
+  if (luaL_loadbufferx(L, cb_file_lua, sizeof cb_file_lua - 1, "=chunkbuf.file", "t") != LUA_OK) lua_error(L);
+  SWIG_Lua_get_class_metatable(L, "Buffer");
+  SWIG_Lua_get_class_metatable(L, "Stream");
+  lua_call(L, 2, 1);
+  lua_setfield(L, -2, "file");
+}
 
 
 /* e.g. "0.3.0" */
@@ -5194,6 +5286,55 @@ static int _wrap_Buffer_append_view(lua_State* L) {
 }
 
 
+static int _wrap_Buffer_prepend(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  void *arg2 = (void *) 0 ;
+  size_t arg3 ;
+  cb_status result;
+  
+  SWIG_check_num_args("cb_Buffer::prepend",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = (void *)cb_check_bytes(L, 2, &arg3); 
+  result = (cb_status)cb_Buffer_prepend(arg1,(void const *)arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_prepend_view(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  cb_View *arg2 = (cb_View *) 0 ;
+  cb_status result;
+  
+  SWIG_check_num_args("cb_Buffer::prepend_view",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = (cb_View *)cb_check_object(L, 2, SWIGTYPE_p_cb_View, "View", 0); 
+  result = (cb_status)cb_Buffer_prepend_view(arg1,(cb_View const *)arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Buffer_read_from_fd(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -6000,6 +6141,43 @@ static int _wrap_Buffer_read(lua_State* L) {
 }
 
 
+static int _wrap_Buffer_read_policy(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_policy arg3 ;
+  cb_bytes *arg4 = (cb_bytes *) 0 ;
+  cb_bytes temp4 = {
+    NULL, 0
+  } ;
+  cb_status result;
+  
+  arg3 = CHUNKBUF_SHORT_PARTIAL; 
+  arg4 = &temp4; 
+  SWIG_check_num_args("cb_Buffer::read_policy",2,3)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  if(lua_gettop(L)>=3){
+    arg3 = cb_check_policy(L, 3); 
+  }
+  result = (cb_status)cb_Buffer_read_policy(arg1,arg2,arg3,arg4);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushlstring(L, arg4->data ? arg4->data : "", arg4->len); SWIG_arg++; 
+  free(arg4->data); 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  free(arg4->data); 
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Buffer_split_to(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -6401,6 +6579,8 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "append", _wrap_Buffer_append},
     { "append_ref", _wrap_Buffer_append_ref},
     { "append_view", _wrap_Buffer_append_view},
+    { "prepend", _wrap_Buffer_prepend},
+    { "prepend_view", _wrap_Buffer_prepend_view},
     { "read_from_fd", _wrap_Buffer_read_from_fd},
     { "reserve", _wrap_Buffer_reserve},
     { "commit", _wrap_Buffer_commit},
@@ -6425,6 +6605,7 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "read_bytes", _wrap_Buffer_read_bytes},
     { "peek_exact", _wrap_Buffer_peek_exact},
     { "read", _wrap_Buffer_read},
+    { "read_policy", _wrap_Buffer_read_policy},
     { "split_to", _wrap_Buffer_split_to},
     { "take_until", _wrap_Buffer_take_until},
     { "take_line", _wrap_Buffer_take_line},
@@ -6910,6 +7091,48 @@ static int _wrap_Stream_read1(lua_State* L) {
 }
 
 
+static int _wrap_Stream_read_policy(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Stream *arg1 = (cb_Stream *) 0 ;
+  size_t arg2 ;
+  cb_policy arg3 ;
+  int64_t arg4 ;
+  cb_bytes *arg5 = (cb_bytes *) 0 ;
+  cb_bytes temp5 = {
+    NULL, 0
+  } ;
+  cb_status result;
+  
+  arg3 = CHUNKBUF_SHORT_PARTIAL; 
+  arg4 = cb_default_timeout_ms; 
+  arg5 = &temp5; 
+  SWIG_check_num_args("cb_Stream::read_policy",2,4)
+  arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
+  arg2 = cb_check_size(L, 2); 
+  if(lua_gettop(L)>=3){
+    arg3 = cb_check_policy(L, 3); 
+  }
+  if(lua_gettop(L)>=4){
+    arg4 = cb_opt_timeout(L, 4); 
+  }
+  result = (cb_status)cb_Stream_read_policy(arg1,arg2,arg3,arg4,arg5);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushlstring(L, arg5->data ? arg5->data : "", arg5->len); SWIG_arg++; 
+  free(arg5->data); 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  free(arg5->data); 
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Stream_read_nonblock(lua_State* L) {
   int SWIG_arg = 0;
   cb_Stream *arg1 = (cb_Stream *) 0 ;
@@ -7383,6 +7606,7 @@ static swig_lua_method swig_Stream_methods[]= {
     { "abort_code", _wrap_Stream_abort_code},
     { "read", _wrap_Stream_read},
     { "read1", _wrap_Stream_read1},
+    { "read_policy", _wrap_Stream_read_policy},
     { "read_nonblock", _wrap_Stream_read_nonblock},
     { "read_view", _wrap_Stream_read_view},
     { "readline", _wrap_Stream_readline},
@@ -8150,7 +8374,7 @@ static swig_type_info _swigt__p_chunkbuf_eol = {"_p_chunkbuf_eol", "chunkbuf_eol
 static swig_type_info _swigt__p_chunkbuf_length_framer_options = {"_p_chunkbuf_length_framer_options", "chunkbuf_length_framer_options *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_pool_stats = {"_p_chunkbuf_pool_stats", "chunkbuf_pool_stats *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_stream_options = {"_p_chunkbuf_stream_options", "chunkbuf_stream_options *", 0, 0, (void*)0, 0};
-static swig_type_info _swigt__p_int = {"_p_int", "cb_done *|cb_flag *|cb_ignored *|cb_keep_eol *|cb_order *|cb_pushed *|cb_status *|cb_view_list *|cb_whence *|int *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_int = {"_p_int", "cb_done *|cb_flag *|cb_ignored *|cb_keep_eol *|cb_order *|cb_policy *|cb_pushed *|cb_status *|cb_view_list *|cb_whence *|int *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_int64_t = {"_p_int64_t", "int64_t *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_lua_State = {"_p_lua_State", "lua_State *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_cb_Buffer = {"_p_p_cb_Buffer", "cb_Buffer **", 0, 0, (void*)0, 0};
@@ -8602,6 +8826,7 @@ void SWIG_init_user(lua_State* L)
       lua_pop(L, 1);
     }
   }
+  cb_install_file(L);
   
   /* exec Lua code if applicable */
   SWIG_Lua_dostring(L,SWIG_LUACODE);

@@ -171,6 +171,20 @@ typedef struct {} cb_Stream;
     rc = chunkbuf_stream_read1($self, OUT->data, n, timeout_ms, &OUT->len);
     return rc == CHUNKBUF_OK && OUT->len == 0 && n > 0 ? CB_EOF : rc;
   }
+  /* A file-like read of up to n bytes with a policy for fewer:
+   * "block" waits for n bytes or EOF (timeout: nil, "timedout"),
+   * "return_partial" (default) gives what is there (nil, "again": nothing yet),
+   * "raise" n bytes now or nil, "needmore" (nothing consumed); at EOF
+   * what is left, then nil, "eof". */
+  cb_status read_policy(size_t n, cb_policy policy, int64_t timeout_ms, cb_bytes *OUT) {
+    int rc;
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    w.timeout_ms = timeout_ms;
+    OUT->data = (char *)malloc(n ? n : 1);
+    if (!OUT->data) return CB_ENOMEM;
+    rc = chunkbuf_stream_read_policy($self, OUT->data, n, policy, &w, &OUT->len);
+    return rc == CHUNKBUF_OK && OUT->len == 0 && n > 0 ? CB_EOF : rc;
+  }
   /* What is there, up to n bytes, without waiting (nil, "again": nothing yet). */
   cb_status read_nonblock(size_t n, cb_bytes *OUT) {
     int rc;

@@ -39,6 +39,7 @@ typedef int cb_flag;
 typedef size_t cb_first;
 typedef size_t cb_last;
 typedef int cb_order;
+typedef int cb_policy;
 typedef int cb_view_list;
 typedef size_t cb_upto;
 typedef int cb_whence;
@@ -54,6 +55,8 @@ static const char *cb_code_name(int code) {
     case CB_ENOMEM: return "nomem";
     case CHUNKBUF_ELIMIT: return "limit";
     case CHUNKBUF_ESTATE: return "state";
+    case CHUNKBUF_EFRAMELIMIT: return "framelimit";
+    case CHUNKBUF_ENORESERVE: return "noreserve";
     case CHUNKBUF_ENEEDMORE: return "needmore";
     case CHUNKBUF_ECLOSED: return "closed";
     case CHUNKBUF_EAGAIN: return "again";
@@ -549,6 +552,13 @@ static chunkbuf_eol cb_check_eol(lua_State *L, int idx) {
 static int cb_check_order(lua_State *L, int idx) {
   static const char *const names[] = {"be", "le", NULL};
   return luaL_checkoption(L, idx, "be", names) == 0 ? CHUNKBUF_BE : CHUNKBUF_LE;
+}
+
+/* A file-like read policy by name; the names' order is the CHUNKBUF_SHORT_*
+ * values' (raise 0, return_partial 1, block 2). */
+static int cb_check_policy(lua_State *L, int idx) {
+  static const char *const names[] = {"raise", "return_partial", "block", NULL};
+  return luaL_checkoption(L, idx, "return_partial", names);
 }
 
 #endif

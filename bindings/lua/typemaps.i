@@ -94,6 +94,9 @@ typedef size_t cb_last;
 %typemap(default) chunkbuf_eol %{ $1 = CHUNKBUF_EOL_CRLF; %}
 %typemap(in) chunkbuf_eol %{ $1 = cb_check_eol(L, $input); %}
 typedef int cb_order;
+typedef int cb_policy;
+%typemap(default) cb_policy %{ $1 = CHUNKBUF_SHORT_PARTIAL; %}
+%typemap(in) cb_policy %{ $1 = cb_check_policy(L, $input); %}
 %typemap(default) cb_order %{ $1 = CHUNKBUF_BE; %}
 %typemap(in) cb_order %{ $1 = cb_check_order(L, $input); %}
 

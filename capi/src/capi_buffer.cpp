@@ -122,6 +122,18 @@ int chunkbuf_buffer_append_view(chunkbuf_buffer* buf, const chunkbuf_view* view)
   return code(buf->obj.append_view(rep(view)));
 }
 
+int chunkbuf_buffer_prepend(chunkbuf_buffer* buf, const void* data, size_t len) {
+  CB_TRY(live(buf, "chunkbuf_buffer_prepend"));
+  CB_TRY(need_bytes(data, len, "data", "chunkbuf_buffer_prepend"));
+  return code(buf->obj.prepend(data, len));
+}
+
+int chunkbuf_buffer_prepend_view(chunkbuf_buffer* buf, const chunkbuf_view* view) {
+  CB_TRY(live(buf, "chunkbuf_buffer_prepend_view"));
+  CB_TRY(check_view(view, "chunkbuf_buffer_prepend_view"));
+  return code(buf->obj.prepend_view(rep(view)));
+}
+
 int chunkbuf_buffer_reserve(chunkbuf_buffer* buf, size_t n, struct iovec* iov, size_t max_iov, size_t* n_iov) {
   static const char* fn = "chunkbuf_buffer_reserve";
   CB_TRY(live(buf, fn));
@@ -147,7 +159,7 @@ int chunkbuf_buffer_find(const chunkbuf_buffer* buf, const void* needle, size_t 
                          size_t* pos) {
   static const char* fn = "chunkbuf_buffer_find";
   CB_TRY(live(buf, fn));
-  CB_TRY(need(needle, "needle", fn));
+  CB_TRY(need_bytes(needle, nlen, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
   return code(buf->obj.find(needle, nlen, start, end, pos));
 }
@@ -156,7 +168,7 @@ int chunkbuf_buffer_rfind(const chunkbuf_buffer* buf, const void* needle, size_t
                           size_t* pos) {
   static const char* fn = "chunkbuf_buffer_rfind";
   CB_TRY(live(buf, fn));
-  CB_TRY(need(needle, "needle", fn));
+  CB_TRY(need_bytes(needle, nlen, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
   return code(buf->obj.rfind(needle, nlen, start, end, pos));
 }
@@ -244,6 +256,16 @@ int chunkbuf_buffer_read_exact(chunkbuf_buffer* buf, void* dst, size_t n) {
   CB_TRY(live(buf, fn));
   CB_TRY(need_bytes(dst, n, "dst", fn));
   return code(read_exact(buf->obj, dst, n));
+}
+
+int chunkbuf_buffer_read_policy(chunkbuf_buffer* buf, void* dst, size_t n, int policy, size_t* nread) {
+  static const char* fn = "chunkbuf_buffer_read_policy";
+  CB_TRY(live(buf, fn));
+  CB_TRY(need_bytes(dst, n, "dst", fn));
+  CB_TRY(need(nread, "nread", fn));
+  Short sp;
+  CB_TRY(short_policy(policy, &sp, fn));
+  return code(read_short(buf->obj, dst, n, sp, nread));
 }
 
 int chunkbuf_buffer_peek_exact(const chunkbuf_buffer* buf, void* dst, size_t n) {

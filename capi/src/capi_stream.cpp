@@ -162,6 +162,20 @@ int chunkbuf_stream_read_into(chunkbuf_stream* s, void* dst, size_t n, size_t mi
   return report(code(st), cw.error());
 }
 
+int chunkbuf_stream_read_policy(chunkbuf_stream* s, void* dst, size_t n, int policy, const chunkbuf_wait* w,
+                                size_t* nread) {
+  static const char* fn = "chunkbuf_stream_read_policy";
+  CallWait cw;
+  Short sp = Short::Raise;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need_bytes(dst, n, "dst", fn);
+  if (st == Status::Ok) st = need(nread, "nread", fn);
+  if (st == Status::Ok) st = short_policy(policy, &sp, fn);
+  if (st == Status::Ok) st = read_short(s->obj, dst, n, sp, cw.wait, nread);
+  return report(code(st), cw.error());
+}
+
 int chunkbuf_stream_peek(chunkbuf_stream* s, size_t min, size_t max, const chunkbuf_wait* w, chunkbuf_view** out,
                          chunkbuf_handout* h) {
   static const char* fn = "chunkbuf_stream_peek";
@@ -368,7 +382,7 @@ int chunkbuf_stream_find(const chunkbuf_stream* s, const void* needle, size_t nl
                          size_t* pos) {
   static const char* fn = "chunkbuf_stream_find";
   CB_TRY(live(s, fn));
-  CB_TRY(need(needle, "needle", fn));
+  CB_TRY(need_bytes(needle, nlen, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
   return code(s->obj.find(needle, nlen, start, end, pos));
 }

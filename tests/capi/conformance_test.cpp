@@ -55,7 +55,8 @@ const std::map<std::string, int>& error_codes() {
       {"limit", CHUNKBUF_ELIMIT},       {"state", CHUNKBUF_ESTATE},     {"need_more", CHUNKBUF_ENEEDMORE},
       {"closed", CHUNKBUF_ECLOSED},     {"again", CHUNKBUF_EAGAIN},     {"timedout", CHUNKBUF_ETIMEDOUT},
       {"aborted", CHUNKBUF_EABORTED},   {"range", CHUNKBUF_ERANGE},     {"io", CHUNKBUF_EIO},
-      {"notsup", CHUNKBUF_ENOTSUP},     {"version", CHUNKBUF_EVERSION}};
+      {"notsup", CHUNKBUF_ENOTSUP},     {"version", CHUNKBUF_EVERSION}, {"frame_limit", CHUNKBUF_EFRAMELIMIT},
+      {"no_reserve", CHUNKBUF_ENORESERVE}};
   return m;
 }
 
@@ -238,6 +239,12 @@ int ring_size(int (*fn)(const chunkbuf_ring*, size_t*), chunkbuf_ring* ring, jso
   return rc;
 }
 
+int read_policy(const json& s) {
+  static const std::map<std::string, int> m = {
+      {"raise", CHUNKBUF_SHORT_RAISE}, {"return_partial", CHUNKBUF_SHORT_PARTIAL}, {"block", CHUNKBUF_SHORT_BLOCK}};
+  return m.at(s.at("policy").get<std::string>());
+}
+
 int stream_copy(const std::function<int(void*, size_t, size_t*)>& fn, const json& s, json* r) {
   size_t n = s.at("n"), got = 0;
   std::string d(n, '\0');
@@ -264,6 +271,12 @@ const std::map<std::string, Op>& ops() {
                                            [](void* p) { delete static_cast<std::string*>(p); }, d);
        }},
       {"append_view", [](Ctx& c, const json& s, json*) { return chunkbuf_buffer_append_view(c.buf, c.view(s)); }},
+      {"prepend",
+       [](Ctx& c, const json& s, json*) {
+         std::string d = bytes_field(s, "data");
+         return chunkbuf_buffer_prepend(c.buf, d.data(), d.size());
+       }},
+      {"prepend_view", [](Ctx& c, const json& s, json*) { return chunkbuf_buffer_prepend_view(c.buf, c.view(s)); }},
       {"reserve",
        [](Ctx& c, const json& s, json*) {
          size_t n_iov = 0;
@@ -408,6 +421,14 @@ const std::map<std::string, Op>& ops() {
          std::string d(n, '\0');
          int rc = chunkbuf_buffer_read(c.buf, d.data(), n, &got);
          *r = d.substr(0, got);
+         return rc;
+       }},
+      {"read_policy",
+       [](Ctx& c, const json& s, json* r) {
+         size_t n = s.at("n"), got = 0;
+         std::string d(n, '\0');
+         int rc = chunkbuf_buffer_read_policy(c.buf, d.data(), n, read_policy(s), &got);
+         *r = d.substr(0, rc == CHUNKBUF_OK ? got : 0);
          return rc;
        }},
       {"split_to",
@@ -757,6 +778,16 @@ const std::map<std::string, Op>& ops() {
        [](Ctx& c, const json& s, json* r) {
          return stream_copy(
              [&](void* d, size_t n, size_t* got) { return chunkbuf_stream_read1(c.stream, d, n, 0, got); }, s, r);
+       }},
+      {"stream_read_policy",
+       [](Ctx& c, const json& s, json* r) {
+         chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+         w.timeout_ms = 0;  // no call here ever waits
+         return stream_copy(
+             [&](void* d, size_t n, size_t* got) {
+               return chunkbuf_stream_read_policy(c.stream, d, n, read_policy(s), &w, got);
+             },
+             s, r);
        }},
       {"stream_read_nonblock",
        [](Ctx& c, const json& s, json* r) {

@@ -32,7 +32,7 @@ TEST(FramerApi, DelimiterFramerNeedMoreThenFrames) {
   chunkbuf_view_release(v);
   std::string big(20, 'x');
   ASSERT_EQ(chunkbuf_buffer_append(buf, big.data(), big.size()), CHUNKBUF_OK);
-  EXPECT_EQ(chunkbuf_framer_next(f, buf, 0, &v), CHUNKBUF_ELIMIT);
+  EXPECT_EQ(chunkbuf_framer_next(f, buf, 0, &v), CHUNKBUF_EFRAMELIMIT);
   size_t len = 0;
   ASSERT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);
   EXPECT_EQ(len, 20u);

@@ -48,6 +48,9 @@ void expect_all_reject(const Handles& h) {
   struct iovec one = {const_cast<char*>("a"), 1};
   EXPECT_EQ(chunkbuf_buffer_append_refv(h.buf, &one, 1, nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append_view(h.buf, h.view), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(h.buf, "a", 1), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend_view(h.buf, h.view), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(h.buf, tmp, 1, CHUNKBUF_SHORT_RAISE, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_reserve(h.buf, 1, iov, 2, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_commit(h.buf, 0), E);
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(h.buf, 0, 1, &sz), E);
@@ -139,6 +142,7 @@ void expect_all_reject(const Handles& h) {
   w.error = &err;
   chunkbuf_handout ho = {0, 1};
   EXPECT_EQ(chunkbuf_stream_read_into(h.stream, tmp, 1, 1, &w, &sz), E);
+  EXPECT_EQ(chunkbuf_stream_read_policy(h.stream, tmp, 1, CHUNKBUF_SHORT_RAISE, &w, &sz), E);
   EXPECT_EQ(err.code, E);  // the error struct is filled for handle errors too
   EXPECT_EQ(chunkbuf_stream_peek(h.stream, 1, 1, &w, &v, &ho), E);
   EXPECT_EQ(chunkbuf_stream_consume(h.stream, &ho, 1, &err), E);
@@ -231,6 +235,11 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EVERSION);
   EXPECT_EQ(chunkbuf_stream_read_into(s, nullptr, 4, 1, nullptr, &n), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 0, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, 3, nullptr, &n), CHUNKBUF_EINVAL);  // no such policy
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, -1, nullptr, &n), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, nullptr, 4, CHUNKBUF_SHORT_BLOCK, nullptr, &n), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, CHUNKBUF_SHORT_BLOCK, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_policy(s, buf, 4, CHUNKBUF_SHORT_BLOCK, &w, &n), CHUNKBUF_EVERSION);
   EXPECT_EQ(chunkbuf_stream_write_wait(s, nullptr, 4, nullptr), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_write_wait(s, "ab", 2, &w), CHUNKBUF_EVERSION);  // struct_size 1
   w = CHUNKBUF_WAIT_INIT;
@@ -315,9 +324,18 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_buffer_new(nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_len(buf, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append(buf, nullptr, 3), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 3), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(buf, nullptr, 0), CHUNKBUF_OK);  // nothing to copy
+  char four[4];
+  size_t got = 0;
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, CHUNKBUF_SHORT_BLOCK, &got), E);  // no writer to wait for
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, 7, &got), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, nullptr, 4, CHUNKBUF_SHORT_RAISE, &got), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, four, 4, CHUNKBUF_SHORT_RAISE, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 1, 0, CHUNKBUF_NPOS, nullptr), E);
   size_t pos = 0;
-  EXPECT_EQ(chunkbuf_buffer_find(buf, "", 0, 0, CHUNKBUF_NPOS, &pos), E);
+  EXPECT_EQ(chunkbuf_buffer_find(buf, nullptr, 0, 9, CHUNKBUF_NPOS, &pos), CHUNKBUF_OK);  // empty needle, NULL ok
+  EXPECT_EQ(pos, CHUNKBUF_NPOS);
   EXPECT_EQ(chunkbuf_buffer_find(buf, "h", 1, 7, CHUNKBUF_NPOS, &pos), CHUNKBUF_ERANGE);
   EXPECT_EQ(chunkbuf_buffer_take_line(buf, static_cast<chunkbuf_eol>(42), 0, nullptr), E);
   chunkbuf_view* v = nullptr;
@@ -408,6 +426,9 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_append_ref(buf, "a", 1, nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append_refv(buf, &one, 1, nullptr, nullptr), E);
   EXPECT_EQ(chunkbuf_buffer_append_view(buf, other), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend(buf, "a", 1), E);
+  EXPECT_EQ(chunkbuf_buffer_prepend_view(buf, other), E);
+  EXPECT_EQ(chunkbuf_buffer_read_policy(buf, tmp, 1, CHUNKBUF_SHORT_PARTIAL, &n), E);
   EXPECT_EQ(chunkbuf_buffer_reserve(buf, 1, iov, 2, &n), E);
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(buf, 0, 1, &n), E);
   EXPECT_EQ(chunkbuf_buffer_coalesce(buf, 6, &p), E);
@@ -430,7 +451,7 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_peek_lines(buf, CHUNKBUF_EOL_LF, 0, rec, 2, &n), CHUNKBUF_OK);
   EXPECT_EQ(chunkbuf_buffer_peek_exact(buf, tmp, 2), CHUNKBUF_OK);
   ASSERT_EQ(chunkbuf_buffer_commit(buf, 0), CHUNKBUF_OK);
-  EXPECT_EQ(chunkbuf_buffer_commit(buf, 0), E);
+  EXPECT_EQ(chunkbuf_buffer_commit(buf, 0), CHUNKBUF_ENORESERVE);
   EXPECT_EQ(chunkbuf_buffer_advance(buf, 5), CHUNKBUF_OK);
   chunkbuf_view_release(other);
   chunkbuf_buffer_free(buf);

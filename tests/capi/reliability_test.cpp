@@ -47,7 +47,7 @@ TEST(CapiReliability, HugeSizesFailWithLimit) {
   close(fds[0]);
   close(fds[1]);
   EXPECT_EQ(len_of(b), 3u);
-  EXPECT_EQ(chunkbuf_buffer_commit(b, 0), CHUNKBUF_ESTATE);  // no reservation was left open
+  EXPECT_EQ(chunkbuf_buffer_commit(b, 0), CHUNKBUF_ENORESERVE);  // no reservation was left open
   chunkbuf_buffer_free(b);
 }
 

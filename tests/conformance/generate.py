@@ -58,8 +58,9 @@ def texts(items):
 # ---------------------------------------------------------------- reference models
 
 def ref_find(data, needle, start, end, last=False):
-    """bytes.find/rfind, except that a start beyond the data is a range error."""
-    if start > len(data):
+    """bytes.find/rfind, except that a start beyond the data is a range error
+    for a needle of at least one byte (an empty one answers as bytes does)."""
+    if start > len(data) and needle:
         return ("error", "range")
     fn = data.rfind if last else data.find
     return ("ok", fn(needle, start, len(data) if end is None else end))
@@ -145,7 +146,7 @@ def ref_delimiter_frames(data, delimiters, max_frame=0, include=False, final=Tru
                 break  # a delimiter may start here: wait for more
         end = best[0] if best else len(data)
         if max_frame and end - pos > max_frame:
-            return frames, "limit"
+            return frames, "frame_limit"
         if best is None:
             if final:
                 frames.append(data[pos:])
@@ -173,7 +174,7 @@ def ref_length_frames(data, width, order="be", offset=0, adjust=0, strip=None, m
         if payload < 0:
             return frames, "inval"
         if max_frame and payload > max_frame:
-            return frames, "limit"
+            return frames, "frame_limit"
         if len(data) - pos < head + payload:
             return frames, "inval" if final else None
         frames.append(data[pos + strip:pos + head + payload])
@@ -192,7 +193,7 @@ def length_prefixed(payload, width, order="be", offset=0, adjust=0, header=b""):
 def buffer_find():
     cases = []
     hay = b"abcabcabdab\r\nxyz\0\0ab"
-    needles = [b"a", b"ab", b"abd", b"abc", b"b\r\n", b"\r\n", b"\0", b"\0\0a", b"z", b"zz", b"dab\r", hay, hay + b"!"]
+    needles = [b"a", b"ab", b"abd", b"abc", b"b\r\n", b"\r\n", b"\0", b"\0\0a", b"z", b"zz", b"dab\r", hay, hay + b"!", b""]
     ranges = [(0, None), (1, None), (3, 9), (4, 6), (len(hay), None), (len(hay) + 1, None), (2, 2), (5, 3),
               (0, len(hay) + 10)]
     for cuts in ([], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20], [5, 12], [3, 6, 9]):
@@ -384,6 +385,32 @@ def buffer_ops():
         step("append_view", None, error="limit", view="v"), step("len", 0),
         step("view_from_bytes", b"abcd", data=b"abcd", **{"as": "w"}),
         step("append_view", None, view="w"), step("contents", b"abcd")]})
+    # prepend: bytes copied, a view's segments in front; max_bytes as append
+    for cuts in ([], [2]):
+        cases.append({"name": "prepend bytes and a view onto %d pieces" % (len(cuts) + 1), "steps":
+                      appends(b"body", cuts) + [
+                          step("prepend", None, data=b": "), step("prepend", None, data=b""),
+                          step("view_from_bytes", b"head", data=b"head", **{"as": "v"}),
+                          step("prepend_view", None, view="v"), step("contents", b"head: body"),
+                          step("find", 3, needle=b"d: b"), step("rfind", 10, needle=b""),
+                          step("split_to", b"head: ", n=6), step("contents", b"body")]})
+    cases.append({"name": "prepend onto an empty buffer, then append", "steps": [
+        step("prepend", None, data=b"ab"), step("append", None, data=b"cd"), step("prepend", None, data=b"x"),
+        step("contents", b"xabcd"), step("advance", None, n=5), step("prepend", None, data=b"y"),
+        step("contents", b"y")]})
+    cases.append({"name": "max_bytes on prepend", "buffer": {"max_bytes": 6}, "steps": [
+        step("append", None, data=b"abcd"), step("prepend", None, error="limit", data=b"xyz"),
+        step("view_from_bytes", b"xyz", data=b"xyz", **{"as": "v"}),
+        step("prepend_view", None, error="limit", view="v"), step("contents", b"abcd"),
+        step("prepend", None, data=b"xy"), step("contents", b"xyabcd")]})
+    # the file-like adapters' read policies
+    cases.append({"name": "read policies", "steps": appends(b"abcdef", [3]) + [
+        step("read_policy", b"abcd", n=4, policy="raise"), step("read_policy", error="need_more", n=3, policy="raise"),
+        step("contents", b"ef"), step("read_policy", b"ef", n=4, policy="return_partial"),
+        step("read_policy", b"", n=4, policy="return_partial"), step("read_policy", error="inval", n=1, policy="block"),
+        step("append", None, data=b"xy"), step("reserve", None, n=1),
+        step("read_policy", error="state", n=1, policy="return_partial"), step("commit_count", None, n=0),
+        step("read_policy", b"xy", n=2, policy="raise")]})
     cases.append({"name": "max_bytes on reserve", "buffer": {"max_bytes": 10}, "steps": [
         step("append", None, data=b"1234"), step("reserve", None, error="limit", n=7),
         step("reserve", None, n=6), step("commit", None, data=b"56"), step("contents", b"123456")]})
@@ -397,13 +424,14 @@ def buffer_ops():
         step("append", None, data=b"ab"), step("reserve", None, n=10), step("commit_count", None, n=0),
         step("contents", b"ab"), step("append", None, data=b"c"), step("contents", b"abc")]})
     cases.append({"name": "no reservation to commit", "steps": [
-        step("commit", None, error="state", data=b"x"), step("commit_count", None, error="state", n=0),
+        step("commit", None, error="no_reserve", data=b"x"), step("commit_count", None, error="no_reserve", n=0),
         step("append", None, data=b"a"), step("contents", b"a")]})
     cases.append({"name": "commit past the reservation keeps it open", "steps": [
         step("reserve", None, n=8), step("commit_count", None, error="range", n=1 << 30),
         step("commit", None, data=b"late"), step("contents", b"late")]})
     blocked = [step("reserve", None, error="state", n=1), step("append", None, error="state", data=b"x"),
                step("append_ref", None, error="state", data=b"x"), step("advance", None, error="state", n=1),
+               step("prepend", None, error="state", data=b"x"), step("prepend_view", None, error="state", view="w"),
                step("read", None, error="state", n=1), step("split_to", None, error="state", n=1),
                step("take_until", None, error="state", delim=b"\n", include=False),
                step("take_line", None, error="state", eol="lf"),
@@ -414,7 +442,8 @@ def buffer_ops():
                step("peek_u8", 0x61, offset=0), step("peek_lines", ["abc"], eol="lf", max_records=4),
                step("peek_records", ["abc"], delim=b"\n", max_records=4)]
     cases.append({"name": "a reservation blocks every change", "steps": [
-        step("append", None, data=b"abc\nde"), step("reserve", None, n=4)] + blocked + [
+        step("append", None, data=b"abc\nde"), step("view_from_bytes", b"w", data=b"w", **{"as": "w"}),
+        step("reserve", None, n=4)] + blocked + [
         step("contents", b"abc\nde"), step("commit", None, data=b"f\n"),
         step("take_lines", ["abc", "def"], eol="lf", max_records=4)]})
     cases.append({"name": "a reservation allows every look", "steps": [
@@ -450,7 +479,7 @@ def view_file():
                 steps.append(step("view_len", e - start, view="s"))
         cases.append({"name": "slices of %s" % tag, "steps": steps})
         steps = appends(data, cuts) + [step("split_to", data, n=10, **{"as": "v"})]
-        for needle in (b"a", b"cd", b"ef", b"j", b"ij", b"jk", b"abcdefghij", b"x"):
+        for needle in (b"a", b"cd", b"ef", b"j", b"ij", b"jk", b"abcdefghij", b"x", b""):
             for start, end in ((0, None), (3, None), (0, 5), (10, None)):
                 fields = {"view": "v", "needle": needle, "start": start}
                 if end is not None:
@@ -458,6 +487,7 @@ def view_file():
                 steps.append(step("view_find", data.find(needle, start, len(data) if end is None else end),
                                   **fields))
         steps.append(step("view_find", error="range", view="v", needle=b"a", start=11))
+        steps.append(step("view_find", -1, view="v", needle=b"", start=11))
         cases.append({"name": "find in a view of %s" % tag, "steps": steps})
         cases.append({"name": "contiguous of %s" % tag, "steps": appends(data, cuts) + [
             step("split_to", data, n=10, **{"as": "v"}),
@@ -626,12 +656,12 @@ def framers():
             step("contents", lp(b"abc", 2) + lp(b"", 2)),
             step("frame_next", b"abc", final=False), step("frame_next", b"", final=False)]},
         {"name": "encode past the field width", "framer": {"type": "length", "length_width": 1}, "steps": [
-            step("frame_encode", None, error="limit", data=b"x" * 256), step("len", 0)]},
+            step("frame_encode", None, error="frame_limit", data=b"x" * 256), step("len", 0)]},
         {"name": "encode with a delimiter", "framer": {"type": "delimiter", "delimiters": ["\r\n", "\n"]},
          "steps": [step("frame_encode", None, data=b"abc"), step("contents", b"abc\r\n"),
                    step("frame_encode", None, error="inval", data=b"a\nb"), step("contents", b"abc\r\n")]},
         {"name": "encode past max_frame", "framer": {"type": "delimiter", "delimiters": ["|"], "max_frame": 2},
-         "steps": [step("frame_encode", None, error="limit", data=b"abc"), step("frame_encode", None, data=b"ab"),
+         "steps": [step("frame_encode", None, error="frame_limit", data=b"abc"), step("frame_encode", None, data=b"ab"),
                    step("contents", b"ab|")]},
     ]
     bad = []
@@ -858,7 +888,16 @@ def stream_file():
         step("stream_find", 10, needle=b"\r\n\r\n"), step("stream_find", -1, needle=b"zz"),
         step("stream_find", 12, needle=b"\r\n", start=11), step("stream_find", -1, needle=b"body", end=17),
         step("stream_read", b"key: ", n=5), step("stream_find", 0, needle=b"value"),
-        step("stream_find", error="range", needle=b"v", start=100)]})
+        step("stream_find", error="range", needle=b"v", start=100), step("stream_find", 3, needle=b"", start=3),
+        step("stream_find", -1, needle=b"", start=100), step("stream_find", -1, needle=b"", start=4, end=2)]})
+    cases.append({"name": "read policies", "stream": {}, "steps": [
+        step("stream_read_policy", error="again", n=4, policy="return_partial"),
+        step("stream_write", None, data=b"abc"), step("stream_read_policy", error="need_more", n=4, policy="raise"),
+        step("stream_readable_amount", 3), step("stream_read_policy", b"ab", n=2, policy="raise"),
+        step("stream_write", None, data=b"def"), step("stream_read_policy", b"cd", n=2, policy="block"),
+        step("stream_write_eof", None), step("stream_read_policy", b"ef", n=4, policy="raise"),
+        step("stream_read_policy", b"", n=4, policy="block"),
+        step("stream_read_policy", b"", n=4, policy="return_partial")]})
     cases.append({"name": "content_length closes the stream", "stream": {"content_length": 6}, "steps": [
         step("stream_write", None, data=b"abc"), step("stream_at_eof", False),
         step("stream_write", None, error="limit", data=b"defg"), step("stream_write", None, data=b"def"),
@@ -913,6 +952,8 @@ CODES = [
     (-12, "io", "FileDescriptorError", "OSError", "ErrIO"),
     (-13, "notsup", "NotSupportedError", "NotImplementedError", "ErrNotSup"),
     (-14, "version", "VersionError", "RuntimeError", "ErrVersion"),
+    (-16, "frame_limit", "FrameTooLargeError", "ValueError", "ErrFrameLimit"),
+    (-17, "no_reserve", "NoReservationError", "RuntimeError", "ErrNoReserve"),
 ]
 
 

@@ -114,7 +114,7 @@ TEST(Buffer, ReserveCommitAndStateErrorsMeanwhile) {
   EXPECT_EQ(b.commit(iov[0].iov_len + 1), Status::Range);  // still open after this
   ASSERT_EQ(b.commit(10), Status::Ok);
   EXPECT_EQ(contents(b), "ab0123456789");
-  EXPECT_EQ(b.commit(0), Status::State);
+  EXPECT_EQ(b.commit(0), Status::NoReserve);
 }
 
 TEST(Buffer, ReserveInTwoSpansUsesTheTailFirst) {

@@ -107,11 +107,11 @@ TEST(DelimiterFramer, MaxFrameKeepsTheBytes) {
   Buffer b;
   ASSERT_EQ(b.append("abcdef\n", 7), Status::Ok);
   ViewRep* v = nullptr;
-  EXPECT_EQ(fp.f->next(b, false, &v), Status::Limit);
+  EXPECT_EQ(fp.f->next(b, false, &v), Status::FrameLimit);
   EXPECT_EQ(contents(b), "abcdef\n");
   Buffer c;
   ASSERT_EQ(c.append("abcde", 5), Status::Ok);  // no delimiter yet, already too long
-  EXPECT_EQ(fp.f->next(c, false, &v), Status::Limit);
+  EXPECT_EQ(fp.f->next(c, false, &v), Status::FrameLimit);
   Buffer d;
   ASSERT_EQ(d.append("abcd", 4), Status::Ok);
   EXPECT_EQ(fp.f->next(d, false, &v), Status::NeedMore);
@@ -219,7 +219,7 @@ TEST(LengthFramer, HeaderOffsetAdjustmentAndLimits) {
   EXPECT_EQ(f->next(b, true, &v), Status::Inval);  // truncated at EOF
   Buffer big;
   ASSERT_EQ(big.append("T\x00\x20", 3), Status::Ok);  // 29-byte payload > max 10
-  EXPECT_EQ(f->next(big, false, &v), Status::Limit);
+  EXPECT_EQ(f->next(big, false, &v), Status::FrameLimit);
   EXPECT_EQ(big.size(), 3u);
   Buffer corrupt;
   ASSERT_EQ(corrupt.append("T\x00\x01", 3), Status::Ok);  // 1 < the 3-byte adjustment
@@ -242,7 +242,7 @@ TEST(LengthFramer, EncodeChecksTheFieldWidth) {
   ViewRep* v = nullptr;
   ASSERT_EQ(view_from_bytes(Pool::default_pool(), big.data(), big.size(), &v), Status::Ok);
   Buffer out;
-  EXPECT_EQ(f->encode(out, v), Status::Limit);
+  EXPECT_EQ(f->encode(out, v), Status::FrameLimit);
   EXPECT_EQ(out.size(), 0u);
   view_release(v);
   o.length_width = 3;

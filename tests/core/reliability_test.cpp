@@ -124,7 +124,7 @@ TEST(Reliability, LengthFramerRejectsFramesThatOverflow) {
   ViewRep* v = huge_view();
   ASSERT_NE(v, nullptr);
   Buffer out;
-  EXPECT_EQ(f->encode(out, v), Status::Limit);  // SIZE_MAX - 1 + 2 does not fit
+  EXPECT_EQ(f->encode(out, v), Status::FrameLimit);  // SIZE_MAX - 1 + 2 does not fit
   EXPECT_EQ(out.size(), 0u);
   view_release(v);
 

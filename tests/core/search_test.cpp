@@ -163,7 +163,12 @@ TEST(Search, StartBeyondLengthIsARangeError) {
   ASSERT_EQ(b.append("abc", 3), Status::Ok);
   size_t pos = 0;
   EXPECT_EQ(b.find("a", 1, 4, npos, &pos), Status::Range);
-  EXPECT_EQ(b.find("a", 0, 0, npos, &pos), Status::Inval);
+  ASSERT_EQ(b.find("a", 0, 2, npos, &pos), Status::Ok);  // the empty needle: at start, as bytes.find
+  EXPECT_EQ(pos, 2u);
+  ASSERT_EQ(b.rfind("a", 0, 1, npos, &pos), Status::Ok);  // and rfind: at the end
+  EXPECT_EQ(pos, 3u);
+  ASSERT_EQ(b.find("a", 0, 4, npos, &pos), Status::Ok);  // a start past the data finds nothing
+  EXPECT_EQ(pos, npos);
   ASSERT_EQ(b.find("c", 1, 3, npos, &pos), Status::Ok);  // start == len: nothing to find
   EXPECT_EQ(pos, npos);
 }

@@ -101,6 +101,8 @@ end
 function ops.append(c, s) c.buf:append(bytes(s, "data")) end
 function ops.append_ref(c, s) c.buf:append_ref(bytes(s, "data")) end
 function ops.append_view(c, s) c.buf:append_view(c.views[s.view]) end
+function ops.prepend(c, s) c.buf:prepend(bytes(s, "data")) end
+function ops.prepend_view(c, s) c.buf:prepend_view(c.views[s.view]) end
 function ops.reserve(c, s) c.buf:reserve(s.n) end
 function ops.commit(c, s) c.buf:commit(bytes(s, "data")) end
 function ops.commit_count(c, s) c.buf:commit(s.n) end
@@ -126,6 +128,7 @@ function ops.read_uint(c, s) return c.buf:read_uint(s.width, s.order) end
 function ops.read_exact(c, s) return c.buf:read_bytes(s.n) end
 function ops.peek_exact(c, s) return c.buf:peek_exact(s.n) end
 function ops.read(c, s) return c.buf:read(s.n) end
+function ops.read_policy(c, s) return c.buf:read_policy(s.n, s.policy) end
 function ops.split_to(c, s) return keep(c, s.as, c.buf:split_to(s.n)) end
 function ops.take_until(c, s) return keep(c, s.as, c.buf:take_until(bytes(s, "delim"), s.include, s.max_len)) end
 function ops.take_line(c, s) return keep(c, s.as, c.buf:take_line(s.eol, s.max_len)) end
@@ -211,6 +214,7 @@ function ops.stream_abort(c, s) c.stream:abort(s.code) end
 function ops.stream_read(c, s) return eof_is_empty(c.stream:read(s.n)) end
 function ops.stream_read1(c, s) return eof_is_empty(c.stream:read1(s.n)) end
 function ops.stream_read_nonblock(c, s) return eof_is_empty(c.stream:read_nonblock(s.n)) end
+function ops.stream_read_policy(c, s) return eof_is_empty(c.stream:read_policy(s.n, s.policy, 0)) end
 function ops.stream_readline(c, s) return eof_is_empty(c.stream:readline(s.max)) end
 function ops.stream_readable_amount(c) return c.stream:readable_amount() end
 function ops.stream_at_eof(c) return c.stream:at_eof() end
@@ -223,7 +227,7 @@ function ops.stream_tell(c) return c.stream:tell() end
 function ops.raise_code(_, s) return testing.status_of(s.code) end
 
 -- The vectors' error classes, from a raised message or a nil's reason.
-local classes = {needmore = "need_more"}
+local classes = {needmore = "need_more", framelimit = "frame_limit", noreserve = "no_reserve"}
 local function class_name(reason) return classes[reason] or reason end
 
 local function same(got, want)

@@ -14,10 +14,13 @@ streams, over libchunkbuf's C ABI (cffi).
     debug    leak tracking and reports
 
 Errors derive from chunkbuf.Error and from the matching builtin
-(LimitError is a ValueError, StateError a RuntimeError, ...).
+(LimitError is a ValueError, StateError a RuntimeError, ...); FrameTooLargeError
+is the LimitError of a framer's max_frame, NoReservationError the StateError
+of a commit without a reservation.
 """
-from ._errors import (AbortedError, CanceledError, ClosedError, Error, FileDescriptorError, HandleError,
-                      InvalidArgumentError, LimitError, NeedMoreData, NotSupportedError,
+from ._errors import (AbortedError, CanceledError, ClosedError, Error, FileDescriptorError, FrameTooLargeError,
+                      HandleError, InvalidArgumentError, LimitError, NeedMoreData, NoReservationError,
+                      NotSupportedError,
                       OutOfMemoryError, RangeError, StateError, TimeoutError, VersionError,
                       WouldBlockError)
 from . import debug
@@ -25,6 +28,7 @@ from ._ffi import MODE, ffi, lib
 from .arena import Arena
 from .batch import RecordBatch
 from .buffer import Buffer
+from .fileio import FileReader, FileWriter
 from .builder import BufferMut
 from .framer import DelimiterFramer, Framer, LengthFramer
 from .pool import (Pool, PoolStats, kind_name, lookup_kind, optimal_buffer_size, register_kind, register_tenant,
@@ -41,7 +45,8 @@ KIND_RAW = lib.CHUNKBUF_KIND_RAW
 
 __all__ = [
     "AbortedError", "Arena", "Buffer", "BufferMut", "RecordBatch", "CanceledError", "ClosedError", "DelimiterFramer", "Framer", "LengthFramer", "Ring", "Error", "FileDescriptorError", "HandleError",
-    "InvalidArgumentError", "LimitError", "NeedMoreData", "NotSupportedError", "OutOfMemoryError",
+    "FileReader", "FileWriter", "FrameTooLargeError", "InvalidArgumentError", "LimitError", "NeedMoreData", "NoReservationError",
+    "NotSupportedError", "OutOfMemoryError",
     "Pool", "PoolStats", "RangeError", "StateError", "Stream", "TimeoutError", "VersionError",
     "View", "WouldBlockError", "debug", "kind_name", "lookup_kind", "optimal_buffer_size", "register_kind",
     "register_tenant", "tenant_name", "MODE", "HEADER_VERSION",

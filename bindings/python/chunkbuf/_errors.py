@@ -29,7 +29,17 @@ class LimitError(Error, ValueError):
 
 
 class StateError(Error, RuntimeError):
-    """CHUNKBUF_ESTATE: not allowed now (e.g. a reservation is open)."""
+    """CHUNKBUF_ESTATE: not allowed now (on a Buffer: a reservation is open)."""
+
+
+class FrameTooLargeError(LimitError):
+    """CHUNKBUF_EFRAMELIMIT: a frame is longer than the framer's max_frame
+    (a LimitError raised by a Buffer is the buffer growing past max_bytes)."""
+
+
+class NoReservationError(StateError):
+    """CHUNKBUF_ENORESERVE: commit without an open reservation (a StateError
+    raised by a Buffer is the opposite: a reservation is still open)."""
 
 
 class NeedMoreData(Error):
@@ -81,5 +91,5 @@ BY_CODE = {
     -4: LimitError, -5: StateError, -6: NeedMoreData, -7: ClosedError,
     -8: WouldBlockError, -9: TimeoutError, -10: AbortedError, -11: RangeError,
     -12: FileDescriptorError, -13: NotSupportedError, -14: VersionError,
-    -15: CanceledError,
+    -15: CanceledError, -16: FrameTooLargeError, -17: NoReservationError,
 }

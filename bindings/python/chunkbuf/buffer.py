@@ -242,6 +242,19 @@ class Buffer:
             raise TypeError("append_view takes a View, not %s" % type(view).__name__)
         check(lib.chunkbuf_buffer_append_view(self._h, view.handle))
 
+    def prepend(self, data):
+        """Put bytes before the first byte: a View without copying (its
+        segments go in front), any other bytes-like object copied. Refused
+        with StateError while a reservation is open and LimitError past
+        max_bytes (nothing moves then)."""
+        if self._lent is not None:  # the lent lines are positioned from the front
+            self._settle()
+        if isinstance(data, View):
+            check(lib.chunkbuf_buffer_prepend_view(self._h, data.handle))
+            return
+        buf = data_arg(data)
+        check(lib.chunkbuf_buffer_prepend(self._h, buf, len(buf)))
+
     def fill(self, fn, n):
         """Zero-copy write: reserve n contiguous bytes of pool memory, call
         fn(memoryview) to fill them (e.g. sock.recv_into) and commit the
@@ -328,7 +341,7 @@ class Buffer:
 
     def commit(self, n):
         """Make the first n reserved bytes part of the buffer and close the
-        reservation (0 cancels it). StateError without a reservation,
+        reservation (0 cancels it). NoReservationError without one,
         RangeError past what was reserved (the reservation stays open)."""
         n = size_arg(n)
         if self._loan is None or n > self._loan.length:
@@ -373,10 +386,6 @@ class Buffer:
         data = data_arg(needle)
         size = len(self)
         start, end = _bounds(start, end, size)
-        if not len(data):  # as bytes.find / rfind: the empty needle is at either bound
-            if start > end:
-                return -1
-            return start if fn is lib.chunkbuf_buffer_find else end
         if start > end and start <= size:
             return -1  # (a start past the end is the C call's RangeError)
         pos = ffi.new("size_t *")
@@ -556,6 +565,15 @@ class Buffer:
         target = ffi.from_buffer(dst, require_writable=True)
         nread = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_read(self._h, target, len(target), nread))
+        return nread[0]
+
+    def _read_policy(self, target, policy):
+        """readinto target with a file-like adapter's CHUNKBUF_SHORT_* policy
+        (chunkbuf.FileReader); returns the count."""
+        if self._lent is not None:
+            self._settle()
+        nread = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_read_policy(self._h, target, len(target), policy, nread))
         return nread[0]
 
     def capacity(self):

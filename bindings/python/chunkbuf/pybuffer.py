@@ -153,9 +153,6 @@ class PyBuffer(Exporter):
         start = size_arg(start, "start")
         if end is not None:
             end = size_arg(end, "end")
-        if not len(needle):
-            fits = start <= self._s.readable_amount() and (end is None or start <= end)
-            return start if fits else -1
         try:
             return self._s.find(sub, start, end)
         except RangeError:

@@ -219,6 +219,17 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         target = ffi.from_buffer(b, require_writable=True)
         return self._read_into(target, len(target), 1 if len(target) else 0, timeout)
 
+    def _read_policy(self, target, policy, timeout):
+        """readinto target with a file-like adapter's CHUNKBUF_SHORT_* policy
+        (chunkbuf.FileReader): only the block policy waits (timeout, Ctrl-C);
+        WouldBlockError when the partial policy finds nothing yet."""
+        c = call()
+        ms = self._ms(timeout) if policy == lib.CHUNKBUF_SHORT_BLOCK else 0
+        rc = blocking(lib.chunkbuf_stream_read_policy, (self._h, target, len(target), policy), (c.nread,), ms, c)
+        if rc:
+            self._fail(rc, c)
+        return c.nread[0]
+
     def read_nonblock(self, size=-1):
         """What is buffered now, up to size bytes; b"" at EOF. Raises
         WouldBlockError (a BlockingIOError) when nothing is there yet."""

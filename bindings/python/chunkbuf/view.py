@@ -152,8 +152,6 @@ class View(Exporter):
         if isinstance(needle, int):
             needle = bytes((needle,))
         data = data_arg(needle)
-        if not len(data):
-            return size_arg(start, "start") if start <= len(self) else -1
         pos = ffi.new("size_t *")
         check(lib.chunkbuf_view_find(self._h, data, len(data), size_arg(start, "start"), _end(end), pos))
         return -1 if pos[0] == NPOS else pos[0]

@@ -19,7 +19,8 @@ ERRORS = {"inval": chunkbuf.InvalidArgumentError, "handle": chunkbuf.HandleError
           "need_more": chunkbuf.NeedMoreData, "closed": chunkbuf.ClosedError, "again": chunkbuf.WouldBlockError,
           "timedout": chunkbuf.TimeoutError, "aborted": chunkbuf.AbortedError, "range": chunkbuf.RangeError,
           "io": chunkbuf.FileDescriptorError, "notsup": chunkbuf.NotSupportedError,
-          "version": chunkbuf.VersionError}
+          "version": chunkbuf.VersionError, "frame_limit": chunkbuf.FrameTooLargeError,
+          "no_reserve": chunkbuf.NoReservationError}
 WHENCE = {"set": os.SEEK_SET, "cur": os.SEEK_CUR, "end": os.SEEK_END}
 
 
@@ -136,6 +137,13 @@ def commit(c, s):
     c.reserved = None
 
 
+def stream_read_policy(c, s):
+    got = chunkbuf.FileReader(c.stream, s["policy"], timeout=0).read(s["n"])
+    if got is None:  # RawIOBase's "would block"
+        raise chunkbuf.WouldBlockError("nothing there yet", chunkbuf.lib.CHUNKBUF_EAGAIN)
+    return got
+
+
 def reserve(c, s):
     c.reserved = c.buf.reserve(s["n"])
 
@@ -195,6 +203,10 @@ OPS = {
     "append": lambda c, s: c.buf.append(field(s, "data")),
     "append_ref": lambda c, s: c.buf.append_ref(field(s, "data")),
     "append_view": lambda c, s: c.buf.append_view(c.view(s)),
+    "prepend": lambda c, s: c.buf.prepend(field(s, "data")),
+    "read_policy": lambda c, s: chunkbuf.FileReader(c.buf, s["policy"]).read(s["n"]),
+    "stream_read_policy": stream_read_policy,
+    "prepend_view": lambda c, s: c.buf.prepend(c.view(s)),
     "reserve": reserve,
     "commit": commit,
     "commit_count": lambda c, s: c.buf.commit(s["n"]),

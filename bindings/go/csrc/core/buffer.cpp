@@ -282,7 +282,7 @@ Status Buffer::reserve(size_t n, struct iovec* iov, size_t max_iov, size_t* n_io
 }
 
 Status Buffer::commit(size_t n) noexcept {
-  if (!reserved_) return fail(Status::State, "commit without an open reservation");
+  if (!reserved_) return fail(Status::NoReserve, "commit without an open reservation");
   size_t total = res_space_ + (res_block_ ? res_block_->capacity : 0);
   if (n > total) return fail(Status::Range, "commit of %zu bytes exceeds the %zu reserved", n, total);
   if (Status st = check_room(n, "commit"); st != Status::Ok) return st;
@@ -309,14 +309,12 @@ Status Buffer::commit(size_t n) noexcept {
 }
 
 Status Buffer::find(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept {
-  if (m == 0) return fail(Status::Inval, "find needs a needle of at least one byte");
-  if (start > len_) return fail(Status::Range, "find start %zu beyond a buffer of %zu bytes", start, len_);
+  if (start > len_ && m) return fail(Status::Range, "find start %zu beyond a buffer of %zu bytes", start, len_);
   return seg_find(segs_.begin(), segs_.size(), len_, static_cast<const char*>(needle), m, start, end, pos);
 }
 
 Status Buffer::rfind(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept {
-  if (m == 0) return fail(Status::Inval, "rfind needs a needle of at least one byte");
-  if (start > len_) return fail(Status::Range, "rfind start %zu beyond a buffer of %zu bytes", start, len_);
+  if (start > len_ && m) return fail(Status::Range, "rfind start %zu beyond a buffer of %zu bytes", start, len_);
   return seg_rfind(segs_.begin(), segs_.size(), len_, static_cast<const char*>(needle), m, start, end, pos);
 }
 

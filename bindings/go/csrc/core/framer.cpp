@@ -104,7 +104,7 @@ Status DelimiterFramer::scan(const Buffer& buf, size_t from, bool final, FrameSp
     size_t cand = hit == npos ? npos : hit + base;
     if (cand == npos) break;
     if (max_frame_ && cand - from > max_frame_)
-      return fail(Status::Limit, "frame of more than %zu bytes exceeds max_frame %zu", cand - from, max_frame_);
+      return fail(Status::FrameLimit, "frame of more than %zu bytes exceeds max_frame %zu", cand - from, max_frame_);
     c.seek(cand);
     segs = c.segment();
     nseg = c.segments_left();
@@ -128,7 +128,7 @@ Status DelimiterFramer::scan(const Buffer& buf, size_t from, bool final, FrameSp
     q = cand + 1;
   }
   if (max_frame_ && len - from > max_frame_)
-    return fail(Status::Limit, "frame of more than %zu bytes exceeds max_frame %zu", len - from, max_frame_);
+    return fail(Status::FrameLimit, "frame of more than %zu bytes exceeds max_frame %zu", len - from, max_frame_);
   if (final && len > from) {
     *span = FrameSpan{from, len - from, len};
     return Status::Ok;
@@ -143,7 +143,7 @@ Status DelimiterFramer::encode(Buffer& out, const ViewRep* payload) const noexce
     if (pos != npos) return fail(Status::Inval, "the payload contains delimiter %zu at offset %zu", i, pos);
   }
   if (max_frame_ && payload->len > max_frame_)
-    return fail(Status::Limit, "payload of %zu bytes exceeds max_frame %zu", payload->len, max_frame_);
+    return fail(Status::FrameLimit, "payload of %zu bytes exceeds max_frame %zu", payload->len, max_frame_);
   return out.append_framed(nullptr, 0, payload, delims_[0], lens_[0]);
 }
 
@@ -182,7 +182,7 @@ Status LengthFramer::scan(const Buffer& buf, size_t from, bool final, FrameSpan*
     payload = value - minus;
   }
   if (o_.max_frame && payload > o_.max_frame)
-    return fail(Status::Limit, "frame of %llu bytes exceeds max_frame %zu", static_cast<unsigned long long>(payload),
+    return fail(Status::FrameLimit, "frame of %llu bytes exceeds max_frame %zu", static_cast<unsigned long long>(payload),
                 o_.max_frame);
   if (payload > SIZE_MAX - header) return fail(Status::Inval, "frame length overflows size_t");
   size_t total = header + static_cast<size_t>(payload);
@@ -197,7 +197,7 @@ Status LengthFramer::scan(const Buffer& buf, size_t from, bool final, FrameSpan*
 Status LengthFramer::encode(Buffer& out, const ViewRep* payload) const noexcept {
   if (o_.length_offset != 0) return fail(Status::Inval, "encoding needs length_offset 0");
   if (o_.max_frame && payload->len > o_.max_frame)
-    return fail(Status::Limit, "payload of %zu bytes exceeds max_frame %zu", payload->len, o_.max_frame);
+    return fail(Status::FrameLimit, "payload of %zu bytes exceeds max_frame %zu", payload->len, o_.max_frame);
   // field value = payload length - adjust
   uint64_t len = payload->len;
   uint64_t value;
@@ -208,11 +208,11 @@ Status LengthFramer::encode(Buffer& out, const ViewRep* payload) const noexcept 
   } else {
     uint64_t plus = static_cast<uint64_t>(-(o_.length_adjust + 1)) + 1;
     if (len > UINT64_MAX - plus)
-      return fail(Status::Limit, "payload of %zu bytes plus the adjustment overflows the length", payload->len);
+      return fail(Status::FrameLimit, "payload of %zu bytes plus the adjustment overflows the length", payload->len);
     value = len + plus;
   }
   if (o_.length_width < 8 && value >> (8 * o_.length_width))
-    return fail(Status::Limit, "length %llu does not fit a %zu-byte field", static_cast<unsigned long long>(value),
+    return fail(Status::FrameLimit, "length %llu does not fit a %zu-byte field", static_cast<unsigned long long>(value),
                 o_.length_width);
   unsigned char prefix[8];
   for (size_t i = 0; i < o_.length_width; ++i) {

@@ -332,8 +332,10 @@ Status seg_find(const Seg* segs, size_t nseg, size_t total, const char* needle, 
   Status r = Status::Ok;
   *pos = npos;
   end = std::min(end, total);
-  if (m == 0 || start > end || end - start < m) {
+  if (start > end || end - start < m) {
     // nothing to find
+  } else if (m == 0) {
+    *pos = start;  // the empty needle occurs at start, as bytes.find answers
   } else if (m == 1) {
     SegCursor c(segs, nseg);
     c.seek(start);
@@ -362,7 +364,11 @@ Status seg_rfind(const Seg* segs, size_t nseg, size_t total, const char* needle,
                  size_t* pos) noexcept {
   *pos = npos;
   end = std::min(end, total);
-  if (m == 0 || start > end || end - start < m) return Status::Ok;
+  if (start > end || end - start < m) return Status::Ok;
+  if (m == 0) {
+    *pos = end;  // the empty needle's last occurrence is at end, as bytes.rfind answers
+    return Status::Ok;
+  }
 
   // Reverse KMP: match the reversed needle scanning backwards from end.
   Scratch<char, 256> rev(m);

@@ -44,6 +44,8 @@ const char* status_name(int code) {
     case Status::NotSup: return "feature not supported by this build";
     case Status::Version: return "unknown options struct size";
     case Status::Canceled: return "blocking call canceled";
+    case Status::FrameLimit: return "frame too large";
+    case Status::NoReserve: return "no reservation open";
   }
   return "unknown error code";
 }

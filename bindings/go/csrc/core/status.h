@@ -24,6 +24,8 @@ enum class Status : int {
   NotSup = -13,
   Version = -14,
   Canceled = -15,
+  FrameLimit = -16,
+  NoReserve = -17,
 };
 
 inline constexpr size_t npos = static_cast<size_t>(-1);

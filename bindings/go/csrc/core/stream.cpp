@@ -690,11 +690,10 @@ bool Stream::at_eof() const noexcept {
 }
 
 Status Stream::find(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept {
-  if (m == 0) return fail(Status::Inval, "find needs a needle of at least one byte");
   std::lock_guard<std::mutex> lk(mu_);
   if (aborted_) return fail(Status::Aborted, "find: the stream was aborted (code %d)", abort_code_);
   size_t un = unread();
-  if (start > un) return fail(Status::Range, "find start %zu beyond the %zu unread bytes", start, un);
+  if (start > un && m) return fail(Status::Range, "find start %zu beyond the %zu unread bytes", start, un);
   Span sp = unread_span();
   size_t q = npos;
   Status st = seg_find(sp.segs, sp.nseg, sp.total, static_cast<const char*>(needle), m, sp.skip + start,

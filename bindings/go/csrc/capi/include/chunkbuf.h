@@ -183,6 +183,12 @@ CHUNKBUF_API unsigned chunkbuf_features(void);
 #define CHUNKBUF_ENOTSUP (-13)  /* feature not compiled in */
 #define CHUNKBUF_EVERSION (-14) /* unknown options struct size */
 #define CHUNKBUF_ECANCELED (-15) /* a blocking call's cancel token fired */
+/* Since 0.3: a frame longer than a framer's max_frame (0.2 said ELIMIT,
+ * which now means a limit on the bytes held: max_bytes, quota, ...). */
+#define CHUNKBUF_EFRAMELIMIT (-16)
+/* Since 0.3: commit without an open reservation (0.2 said ESTATE, which on
+ * a buffer now always means "a reservation is open"). */
+#define CHUNKBUF_ENORESERVE (-17)
 
 /* Returns a static name for code ("invalid argument", ...; "unknown error"
  * for a number that is no code): never NULL. Any thread. Since 0.1. */
@@ -467,6 +473,19 @@ CHUNKBUF_API int chunkbuf_buffer_append_refv(chunkbuf_buffer *buf, const struct 
  * A linear buffer copies them. Returns: OK; ESTATE; ELIMIT; ENOMEM.
  * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_append_view(chunkbuf_buffer *buf, const chunkbuf_view *view);
+/* Copies len bytes in before the first byte (a header added once the
+ * payload is known). The segmented backend puts them in one new block at
+ * the front; the linear backend writes them in front of its bytes, moving
+ * the bytes when it must. Same limits as append: ESTATE while a
+ * reservation is open, ELIMIT past max_bytes; on failure every byte stays
+ * where it was. Returns: OK; ESTATE; ELIMIT; ENOMEM. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_prepend(chunkbuf_buffer *buf, const void *data, size_t len);
+/* Puts a view's bytes before the first byte without copying: the view's
+ * segments go in front of the buffer's first segment (the view stays the
+ * caller's and unchanged). A linear buffer, or a bounded one at its
+ * segment budget (see max_bytes), copies them. Rules and codes as
+ * chunkbuf_buffer_prepend. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_prepend_view(chunkbuf_buffer *buf, const chunkbuf_view *view);
 /* Reserves at least n writable bytes at the end, as up to max_iov spans of
  * pool memory (max_iov 1 asks for one contiguous span). Only one
  * reservation may be open; commit closes it.
@@ -476,7 +495,7 @@ CHUNKBUF_API int chunkbuf_buffer_reserve(chunkbuf_buffer *buf, size_t n, struct 
                                          size_t *n_iov);
 /* Makes the first n reserved bytes part of the buffer and closes the
  * reservation (n 0 cancels it).
- * Returns: OK; ESTATE (no reservation); ERANGE (n exceeds what was
+ * Returns: OK; ENORESERVE (no reservation); ERANGE (n exceeds what was
  * reserved; the reservation stays open). Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_commit(chunkbuf_buffer *buf, size_t n);
 /* The read size chunkbuf_buffer_read_from_fd uses for max 0. */
@@ -490,15 +509,20 @@ CHUNKBUF_API int chunkbuf_buffer_read_from_fd(chunkbuf_buffer *buf, int fd, size
 
 /* -- inspect (never changes the buffer; allowed during a reservation) */
 
-/* *pos = the first occurrence of needle (nlen >= 1 bytes) starting within
- * [start, end) and lying wholly inside [start, end); end may be
- * CHUNKBUF_NPOS for "to the end". CHUNKBUF_NPOS when absent. Linear time,
- * correct across segment boundaries.
- * Returns: OK; EINVAL (nlen 0); ERANGE (start > len). Since 0.1. */
+/* *pos = the first occurrence of needle starting within [start, end) and
+ * lying wholly inside [start, end); end may be CHUNKBUF_NPOS for "to the
+ * end". CHUNKBUF_NPOS when absent. Linear time, correct across segment
+ * boundaries. An empty needle (nlen 0; needle may be NULL) answers as
+ * Python's bytes.find: start, or CHUNKBUF_NPOS when start > min(end, len)
+ * (since 0.3; 0.1 and 0.2 returned EINVAL).
+ * Returns: OK; ERANGE (start > len, for a needle of at least one byte).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_find(const chunkbuf_buffer *buf, const void *needle, size_t nlen, size_t start,
                                       size_t end, size_t *pos);
 /* *pos = the last occurrence lying wholly inside [start, end), as
- * chunkbuf_buffer_find. Since 0.1. */
+ * chunkbuf_buffer_find. An empty needle answers as bytes.rfind:
+ * min(end, len), or CHUNKBUF_NPOS when start is past that (since 0.3).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_rfind(const chunkbuf_buffer *buf, const void *needle, size_t nlen, size_t start,
                                        size_t end, size_t *pos);
 /* Describes the first min(n, len) bytes as up to max_iov iovecs; fewer
@@ -556,6 +580,19 @@ CHUNKBUF_API int chunkbuf_buffer_read_exact(chunkbuf_buffer *buf, void *dst, siz
  * reservation is open; never runs a free_fn).
  * Returns: OK; ENEEDMORE (fewer than n bytes; nothing copied). Since 0.2. */
 CHUNKBUF_API int chunkbuf_buffer_peek_exact(const chunkbuf_buffer *buf, void *dst, size_t n);
+/* Read policies of the file-like adapters: what a read of n bytes does when
+ * fewer are there (chunkbuf_buffer_read_policy, chunkbuf_stream_read_policy).
+ * Since 0.3. */
+#define CHUNKBUF_SHORT_RAISE 0   /* ENEEDMORE, nothing consumed */
+#define CHUNKBUF_SHORT_PARTIAL 1 /* what is there, without waiting */
+#define CHUNKBUF_SHORT_BLOCK 2   /* wait for n bytes or EOF (streams only) */
+/* Copies up to n bytes into dst and consumes them; with fewer than n
+ * buffered, CHUNKBUF_SHORT_RAISE fails with ENEEDMORE (nothing copied) and
+ * CHUNKBUF_SHORT_PARTIAL copies what is there (*nread 0 when empty).
+ * Returns: OK; ENEEDMORE; ESTATE; EINVAL (CHUNKBUF_SHORT_BLOCK: a buffer
+ * has no writer to wait for, or an unknown policy). Out: *nread on success.
+ * free_fn: may run one. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_read_policy(chunkbuf_buffer *buf, void *dst, size_t n, int policy, size_t *nread);
 /* Copies up to n bytes out and consumes them; *nread = min(n, len).
  * Returns: OK; ESTATE. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_read(chunkbuf_buffer *buf, void *dst, size_t n, size_t *nread);
@@ -671,8 +708,9 @@ CHUNKBUF_API int chunkbuf_view_data(const chunkbuf_view *view, const void **data
  * inherits kind and tenant. Returns: OK; ERANGE (start > end or end > len);
  * ENOMEM. Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_slice(const chunkbuf_view *view, size_t start, size_t end, chunkbuf_view **out);
-/* *pos = the first occurrence of needle, as chunkbuf_buffer_find.
- * Returns: OK; EINVAL (nlen 0); ERANGE (start > len). Since 0.1. */
+/* *pos = the first occurrence of needle, as chunkbuf_buffer_find (an
+ * empty needle included). Returns: OK; ERANGE (start > len, nlen > 0).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_find(const chunkbuf_view *view, const void *needle, size_t nlen, size_t start,
                                     size_t end, size_t *pos);
 /* *equal = 1 if the view's bytes are exactly data[0..len), else 0.
@@ -856,10 +894,11 @@ CHUNKBUF_API int chunkbuf_stream_readable_amount(const chunkbuf_stream *s, size_
 /* *eof = 1 when EOF was signalled and nothing is unread (0 after abort).
  * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_at_eof(const chunkbuf_stream *s, int *eof);
-/* *pos = the first occurrence of needle (nlen >= 1) wholly inside
- * [start, end) of the unread bytes (end may be CHUNKBUF_NPOS), relative to
- * the read position; CHUNKBUF_NPOS when absent. Never waits.
- * Returns: OK; EINVAL (nlen 0); ERANGE (start > unread bytes); EABORTED.
+/* *pos = the first occurrence of needle wholly inside [start, end) of the
+ * unread bytes (end may be CHUNKBUF_NPOS), relative to the read position;
+ * CHUNKBUF_NPOS when absent; an empty needle as chunkbuf_buffer_find.
+ * Never waits. Returns: OK; ERANGE (start > unread bytes, nlen > 0);
+ * EABORTED.
  * Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_find(const chunkbuf_stream *s, const void *needle, size_t nlen, size_t start,
                                       size_t end, size_t *pos);
@@ -964,6 +1003,19 @@ typedef struct chunkbuf_handout {
  * interleaved pieces. w may be NULL. Any number of threads. Since 0.2. */
 CHUNKBUF_API int chunkbuf_stream_read_into(chunkbuf_stream *s, void *dst, size_t n, size_t min,
                                            const chunkbuf_wait *w, size_t *nread);
+/* A read of up to n bytes with a file-like adapter's policy for fewer:
+ * CHUNKBUF_SHORT_BLOCK waits (under w: timeout, cancel) for n bytes or
+ * EOF, as chunkbuf_stream_read_into with min = n; CHUNKBUF_SHORT_PARTIAL
+ * copies what is there without waiting (EAGAIN when nothing is, before
+ * EOF); CHUNKBUF_SHORT_RAISE copies n bytes if they are there now, what is
+ * left at EOF, and otherwise fails with ENEEDMORE without waiting. *nread
+ * = 0 means end of file (or n = 0). Every failure consumes nothing.
+ * Returns: OK; ENEEDMORE; EAGAIN; ETIMEDOUT; ECANCELED; EABORTED; EINVAL
+ * (unknown policy, bad timeout); EVERSION (w->struct_size); EHANDLE (also
+ * released while waiting). w may be NULL. Any number of threads.
+ * free_fn: may run one. Since 0.3. */
+CHUNKBUF_API int chunkbuf_stream_read_policy(chunkbuf_stream *s, void *dst, size_t n, int policy,
+                                             const chunkbuf_wait *w, size_t *nread);
 /* Non-consuming look: wait until min unread bytes or EOF (min 0: do not
  * wait), then hand out up to max of the unread bytes (CHUNKBUF_NPOS: all)
  * as *out, a new view the caller releases (read its bytes with
@@ -1036,7 +1088,8 @@ CHUNKBUF_API int chunkbuf_stream_write_wait(chunkbuf_stream *s, const void *data
  * only its configuration: it may serve any number of buffers, one call at a
  * time (the buffer's own rule applies too). When no complete frame is
  * buffered the result is CHUNKBUF_ENEEDMORE and nothing is consumed; a
- * frame longer than max_frame is CHUNKBUF_ELIMIT and nothing is consumed;
+ * frame longer than max_frame is CHUNKBUF_EFRAMELIMIT (ELIMIT before 0.3)
+ * and nothing is consumed;
  * ESTATE while the buffer has a reservation open.
  */
 
@@ -1091,7 +1144,7 @@ CHUNKBUF_API int chunkbuf_framer_new_length(const chunkbuf_length_framer_options
 CHUNKBUF_API void chunkbuf_framer_free(chunkbuf_framer *framer);
 /* Takes the next frame from buf as a view (payload only, or with the
  * delimiter when include_delimiter).
- * Returns: OK; ENEEDMORE; ELIMIT; EINVAL (a bad length header, or a
+ * Returns: OK; ENEEDMORE; EFRAMELIMIT; EINVAL (a bad length header, or a
  * truncated frame at final); ESTATE; ENOMEM.
  * Out: *out a new view reference. free_fn: may run one (the bytes of a
  * header or delimiter left out). Since 0.1. */
@@ -1111,8 +1164,8 @@ CHUNKBUF_API int chunkbuf_framer_next_batch(chunkbuf_framer *framer, chunkbuf_bu
  * delimiter. The framer is not changed, so encode may overlap other calls
  * on the same framer.
  * Returns: OK; EINVAL (a delimiter inside the payload, or a length framer
- * with a length_offset); ELIMIT (past max_frame, the field width, or out's
- * max_bytes); ESTATE (out has a reservation open); ENOMEM. Since 0.1. */
+ * with a length_offset); EFRAMELIMIT (past max_frame or the field width);
+ * ELIMIT (past out's max_bytes); ESTATE (out has a reservation open); ENOMEM. Since 0.1. */
 CHUNKBUF_API int chunkbuf_framer_encode(const chunkbuf_framer *framer, chunkbuf_buffer *out,
                                         const chunkbuf_view *payload);
 

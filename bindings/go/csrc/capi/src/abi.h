@@ -11,6 +11,7 @@
 #include "core/framer.h"
 #include "core/kinds.h"
 #include "core/pool.h"
+#include "core/short_read.h"
 #include "core/status.h"
 #include "core/stream.h"
 
@@ -43,6 +44,8 @@ static_assert(static_cast<int>(Status::Range) == CHUNKBUF_ERANGE);
 static_assert(static_cast<int>(Status::Io) == CHUNKBUF_EIO);
 static_assert(static_cast<int>(Status::NotSup) == CHUNKBUF_ENOTSUP);
 static_assert(static_cast<int>(Status::Version) == CHUNKBUF_EVERSION);
+static_assert(static_cast<int>(Status::FrameLimit) == CHUNKBUF_EFRAMELIMIT);
+static_assert(static_cast<int>(Status::NoReserve) == CHUNKBUF_ENORESERVE);
 static_assert(static_cast<int>(Status::Canceled) == CHUNKBUF_ECANCELED);
 static_assert(npos == CHUNKBUF_NPOS);
 
@@ -65,6 +68,17 @@ static_assert(kKindMulaw8 == CHUNKBUF_KIND_MULAW8);
 static_assert(kKindJpeg == CHUNKBUF_KIND_JPEG);
 static_assert(static_cast<int>(Order::Big) == CHUNKBUF_BE);
 static_assert(static_cast<int>(Order::Little) == CHUNKBUF_LE);
+static_assert(static_cast<int>(Short::Raise) == CHUNKBUF_SHORT_RAISE);
+static_assert(static_cast<int>(Short::Partial) == CHUNKBUF_SHORT_PARTIAL);
+static_assert(static_cast<int>(Short::Block) == CHUNKBUF_SHORT_BLOCK);
+
+// A C read policy as the core's, or Inval.
+inline chunkbuf::Status short_policy(int policy, chunkbuf::Short* out, const char* fn) noexcept {
+  if (policy < CHUNKBUF_SHORT_RAISE || policy > CHUNKBUF_SHORT_BLOCK)
+    return chunkbuf::fail(chunkbuf::Status::Inval, "%s: unknown read policy %d", fn, policy);
+  *out = static_cast<chunkbuf::Short>(policy);
+  return chunkbuf::Status::Ok;
+}
 
 // Record arrays are reinterpreted: same size and the same field offsets.
 static_assert(sizeof(Record) == sizeof(chunkbuf_record));

@@ -125,9 +125,8 @@ int chunkbuf_view_find(const chunkbuf_view* view, const void* needle, size_t nle
                        size_t* pos) {
   static const char* fn = "chunkbuf_view_find";
   CB_TRY(live(view, fn));
-  CB_TRY(need(needle, "needle", fn));
+  CB_TRY(need_bytes(needle, nlen, "needle", fn));
   CB_TRY(need(pos, "pos", fn));
-  if (nlen == 0) return code(fail(Status::Inval, "%s: needle must have at least one byte", fn));
   return code(view_find(rep(view), needle, nlen, start, end, pos));
 }
 
