@@ -4,8 +4,9 @@ Python, Go and Lua API that exposes it, or the written reason it does not.
 
 Exposure is found in the bindings' sources: a public function or method
 exposes a C function when it calls it, directly or through the binding's
-private helpers (cffi `lib.chunkbuf_x`, cgo `C.chunkbuf_x` or a `cwrap.c`
-helper, a SWIG method calling `chunkbuf_x`). Reasons for the gaps live in
+private helpers (cffi `lib.chunkbuf_x` or a function of the C accelerator
+`_accel.c`, cgo `C.chunkbuf_x` or a `cwrap.c` helper, a SWIG method calling
+`chunkbuf_x`). Reasons for the gaps live in
 scripts/capability_reasons.json.
 
     scripts/capability_matrix.py           writes docs/CAPABILITIES.md
@@ -63,10 +64,51 @@ def closure(units, public):
 SUBMODULES = ("compat", "debug", "aio")  # public as chunkbuf.<module>.<name>
 
 
+def accel_units():
+    """The C accelerator chunkbuf._accel (_accel.c) as units keyed
+    "_accel:name" for each name Python sees (module functions, types): the
+    C functions reached from it through the file's functions, method tables
+    and type objects."""
+    text = (ROOT / "bindings/python/chunkbuf/_accel.c").read_text()
+    # top-level definitions: a static function, table or type object, from
+    # its first line to the closing brace at the start of a line
+    defs, name = {}, None
+    for line in text.splitlines():
+        m = re.match(r"(?:static |PyMODINIT_FUNC )[^;=(]*?\b(\w+)(?:\[\])?\s*[(=]", line)
+        if m and line.rstrip().endswith("};"):  # a one-line table
+            defs[m.group(1)] = line
+        elif m and line.rstrip().endswith("{"):
+            name = m.group(1)
+            defs[name] = ""
+        elif name is not None:
+            if line.startswith("}"):
+                name = None
+            else:
+                defs[name] += line + "\n"
+
+    types = set(re.findall(r"^static PyTypeObject (\w+) = \{", text, re.M))
+
+    def reach(name, seen):
+        out = set(C_CALL.findall(defs[name]))
+        # a function naming a type (a type check, an instance made) does
+        # not call what the type's own slots call
+        for ident in set(re.findall(r"\b\w+\b", defs[name])) & (defs.keys() - types):
+            if ident not in seen:
+                seen.add(ident)
+                out |= reach(ident, seen)
+        return out
+
+    visible = {m.group(1): m.group(2) for m in re.finditer(r'\{"(\w+)", (?:\(PyCFunction\)(?:\(void \(\*\)\(void\)\))?)?(\w+),', text)}
+    for m in re.finditer(r"^static PyTypeObject (\w+) = \{.*?\.tp_name = \"chunkbuf\._accel\.(\w+)\"", text,
+                         re.M | re.S):
+        visible[m.group(2)] = m.group(1)
+    return {"_accel:" + py: (reach(c, {c}), set()) for py, c in visible.items()}
+
+
 def python_units():
     """Units keyed "module:Qualified.name"; calls resolved within the module
     first, then to the package's exported modules."""
-    raw = {}
+    raw = dict(accel_units())
     for path in sorted((ROOT / "bindings/python/chunkbuf").glob("*.py")):
         tree = ast.parse(path.read_text())
         mod = path.stem

@@ -6,13 +6,12 @@ the unread bytes (peek) followed by a consume of exactly what is handed
 out, which fails, consuming nothing, when another reader got there first.
 """
 import io
-import itertools
-import operator
 import os
+import sys
 
-from . import _waits
+from ._accel import StreamLines, stream_read, stream_readinto, stream_readline, stream_write
 from ._errors import ClosedError, WouldBlockError
-from ._ffi import (NPOS, RELEASE_FN, _pinned, error, ffi, handle_arg, lib, pin, size_arg,
+from ._ffi import (NPOS, RELEASE_FN, address, error, ffi, handle_arg, lib, pin, size_arg,
                    unpin_unless_adopted)
 from ._waits import blocking, call, timeout_ms
 from .aio import AsyncReaderMixin
@@ -24,7 +23,7 @@ _LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer 
 _LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
 _ESTATE = lib.CHUNKBUF_ESTATE
 _EAGAIN = lib.CHUNKBUF_EAGAIN
-_NULL_ERR = ffi.cast("chunkbuf_error *", 0)
+_FULL = sys.maxsize  # readinto's least: fill the target
 
 
 class Stream(AsyncReaderMixin, io.BufferedIOBase):
@@ -68,6 +67,7 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         if rc:
             raise error(rc)
         self._h = ffi.gc(out[0], lib.chunkbuf_stream_release)
+        self._addr = address(self._h)
         self._pool = pool
         self._retain = bool(retain)
         self._closing = False
@@ -90,6 +90,7 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         if rc:
             raise error(rc)
         stream._h = ffi.gc(ptr, lib.chunkbuf_stream_release)
+        stream._addr = address(ptr)
         stream._pool = None
         if retain is None:
             retain = lib.chunkbuf_stream_seek(ptr, 0, os.SEEK_CUR, ffi.NULL) == 0
@@ -124,9 +125,15 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
 
     def write(self, data, timeout=_DEFAULT):
         """Copy data in (all or nothing); returns len(data)."""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        n = stream_write(self._addr, data)  # with the GIL held, unless it would wait
+        if n >= 0:
+            return n
+        if n != _EAGAIN:
+            raise error(n)
         buf = data if type(data) is bytes else ffi.from_buffer(data)  # cffi passes bytes as they are
-        ms = -1 if timeout is _DEFAULT and self.timeout is None else self._ms(timeout)
-        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), ms)
+        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
         if rc:
             raise error(rc)
         return len(buf)
@@ -177,6 +184,14 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def seekable(self):
         return self._retain
 
+    def _fast(self, result):
+        """result of an _accel read, or None when it would wait."""
+        if type(result) is int and result < 0:
+            if result != _EAGAIN:
+                raise error(result)
+            return None
+        return result
+
     def _read_into(self, target, n, least, timeout):
         """Copy up to n bytes into target once least of them (or EOF) are
         there, consuming them; returns the count."""
@@ -193,11 +208,16 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
             return self._take_all(timeout)
         if not size:
             return b""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
         if size > _CHUNK:
             # A large size (a WSGI app's read(1 MiB) of a short body) would
             # allocate and zero all of it: hand out what comes instead, as
             # bytes of the exact length.
             return self._hand_out(size, size, timeout, view_bytes)
+        got = self._fast(stream_read(self._addr, size, size))
+        if got is not None:
+            return got
         out = ffi.new("char[]", size)
         return ffi.unpack(out, self._read_into(out, size, size, timeout))
 
@@ -206,16 +226,31 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         size = _CHUNK if size is None or size < 0 else size
         if not size:
             return b""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        got = self._fast(stream_read(self._addr, size, 1))
+        if got is not None:
+            return got
         out = ffi.new("char[]", size)
         return ffi.unpack(out, self._read_into(out, size, 1, timeout))
 
     def readinto(self, b, timeout=_DEFAULT):
         """Fill b (fewer bytes only at EOF); returns the count. The bytes are
         copied once, into b."""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        got = self._fast(stream_readinto(self._addr, b, _FULL))
+        if got is not None:
+            return got
         target = ffi.from_buffer(b, require_writable=True)
         return self._read_into(target, len(target), len(target), timeout)
 
     def readinto1(self, b, timeout=_DEFAULT):
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        got = self._fast(stream_readinto(self._addr, b, 1))
+        if got is not None:
+            return got
         target = ffi.from_buffer(b, require_writable=True)
         return self._read_into(target, len(target), 1 if len(target) else 0, timeout)
 
@@ -304,19 +339,14 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         size = -1 if size is None else size
         if not size:
             return b""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        line = stream_readline(self._addr, max(size, 0))  # a whole line that is there already
+        if type(line) is bytes:
+            return line
+        if line != _EAGAIN:
+            raise error(line)
         c = call()
-        # a whole line that is there already: one C call takes it
-        rc = lib.chunkbuf_stream_readline(self._h, max(size, 0), 0, c.view)
-        if rc == 0:
-            v = c.view[0]
-            try:
-                if lib.chunkbuf_view_data(v, c.ptr, c.nread) == 0:  # a line is contiguous unless it straddles blocks
-                    return ffi.unpack(ffi.cast("char *", c.ptr[0]), c.nread[0])
-                return view_bytes(v)
-            finally:
-                lib.chunkbuf_view_release(v)
-        if rc != _EAGAIN:
-            raise error(rc)
         while True:  # wait for one, interruptibly, then take what was looked at
             data, cut = self._line_batch(size, timeout, c, _LINE_PEEK1)
             end = data.find(b"\n", 0, cut) + 1 or cut
@@ -348,25 +378,19 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
                 self._fail(rc, c)
 
     def __iter__(self):
-        return self._lines()
+        """Lines with their b"\\n", each consumed as it is handed out (see
+        _accel.StreamLines); waits as readline does."""
+        return StreamLines(self._h, self._addr, self._wait_line)
 
-    def _lines(self):
-        """Lines with their b"\\n": each batch is looked at once, and each
-        line consumed as it is handed out. Once another reader consumed, the
-        rest of the batch is dropped (not handed out) and looked at again."""
-        c = _waits.Call()  # a generator may be resumed on any thread
-        consume = lib.chunkbuf_stream_consume
-        h = self._h
-        while True:
-            data, cut = self._line_batch(-1, _DEFAULT, c)
-            if not data:
-                return
-            lines = io.BytesIO(data[:cut]).readlines()
-            handout = ffi.new("chunkbuf_handout *", (c.handout.position, c.handout.length))
-            # consume each line just before it is handed out (status 0)
-            statuses = map(consume, itertools.repeat(h), itertools.repeat(handout), map(len, lines),
-                           itertools.repeat(_NULL_ERR))
-            yield from itertools.compress(lines, map(operator.not_, statuses))
+    def _wait_line(self):
+        """Waits (interruptibly, up to self.timeout) until a complete line
+        or EOF is unread; raises what ended the wait. Consumes nothing."""
+        c = call()  # an iterator may be resumed on any thread
+        rc = blocking(lib.chunkbuf_stream_peek_lines, (self._h, lib.CHUNKBUF_EOL_LF, 0, c.line, 1),
+                      (c.nread, c.view, c.handout), self._ms(_DEFAULT), c)
+        if rc:
+            self._fail(rc, c)
+        lib.chunkbuf_view_release(c.view[0])
 
     # -- inspection
 

@@ -1,0 +1,697 @@
+/* chunkbuf._accel: the Python binding's hot paths, in C.
+ *
+ * A cffi call releases and retakes the GIL every time and allocates its
+ * out-parameters; per line or per 4 KiB write that is most of the cost. The
+ * functions here call only chunkbuf.h, with the GIL held, and never wait:
+ * each is one non-blocking attempt (timeout 0) that either completes (the
+ * bytes object is built straight from the stream's memory, and exactly what
+ * is handed out is consumed) or reports that it would have to wait. Waiting
+ * stays in Python (stream.py, _waits.py): there the GIL is released and the
+ * cancel token lets Ctrl-C end the wait. Nothing here keeps stream bytes or
+ * parses lines; a failed attempt consumes nothing.
+ *
+ * Handles are passed as integer addresses; the Python object that owns the
+ * handle keeps it alive for the duration of the call. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <string.h>
+
+#include "chunkbuf.h"
+
+/* A handle from its integer address. */
+static void *handle_of(PyObject *address) {
+  void *p = PyLong_AsVoidPtr(address);
+  if (p == NULL && !PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a NULL chunkbuf handle");
+  return p;
+}
+
+static Py_ssize_t size_of(PyObject *n) {
+  Py_ssize_t v = PyNumber_AsSsize_t(n, PyExc_OverflowError);
+  if (v < 0 && !PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a size must not be negative");
+  return v;
+}
+
+static int check_args(const char *name, Py_ssize_t nargs, Py_ssize_t expected) {
+  if (nargs == expected) return 1;
+  PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, expected, nargs);
+  return 0;
+}
+
+static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
+
+/* stream_write(address, data) -> int: data's length once written, or the
+ * negative chunkbuf status (CHUNKBUF_EAGAIN: a high-water mark would make
+ * the write wait); chunkbuf_last_error() holds the detail. */
+static PyObject *stream_write(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+  (void)module;
+  if (!check_args("stream_write", nargs, 2)) return NULL;
+  chunkbuf_stream *s = handle_of(args[0]);
+  if (s == NULL) return NULL;
+  int rc;
+  Py_ssize_t len;
+  if (PyBytes_CheckExact(args[1])) {
+    len = PyBytes_GET_SIZE(args[1]);
+    rc = chunkbuf_stream_write(s, PyBytes_AS_STRING(args[1]), (size_t)len, 0);
+  } else {
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[1], &view, PyBUF_SIMPLE) < 0) return NULL;
+    len = view.len;
+    rc = chunkbuf_stream_write(s, view.buf, (size_t)len, 0);
+    PyBuffer_Release(&view);
+  }
+  return PyLong_FromSsize_t(rc ? rc : len);
+}
+
+/* stream_read(address, n, least) -> bytes or int: up to n bytes once least
+ * of them (or EOF) are unread, consumed; else the negative status
+ * (CHUNKBUF_EAGAIN: fewer are there yet), nothing consumed. */
+static PyObject *stream_read(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+  (void)module;
+  if (!check_args("stream_read", nargs, 3)) return NULL;
+  chunkbuf_stream *s = handle_of(args[0]);
+  Py_ssize_t n = size_of(args[1]), least = size_of(args[2]);
+  if (s == NULL || n < 0 || least < 0) return NULL;
+  PyObject *out = PyBytes_FromStringAndSize(NULL, n);
+  if (out == NULL) return NULL;
+  size_t got = 0;
+  int rc = chunkbuf_stream_read_into(s, PyBytes_AS_STRING(out), (size_t)n, (size_t)least, &NO_WAIT, &got);
+  if (rc) {
+    Py_DECREF(out);
+    return PyLong_FromLong(rc);
+  }
+  if ((Py_ssize_t)got != n && _PyBytes_Resize(&out, (Py_ssize_t)got) < 0) return NULL;
+  return out;
+}
+
+/* stream_readinto(address, buffer, least) -> int: the count copied into the
+ * writable buffer once least bytes (or EOF) are unread, or the negative
+ * status, nothing consumed. */
+static PyObject *stream_readinto(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+  (void)module;
+  if (!check_args("stream_readinto", nargs, 3)) return NULL;
+  chunkbuf_stream *s = handle_of(args[0]);
+  Py_ssize_t least = size_of(args[2]);
+  if (s == NULL || least < 0) return NULL;
+  Py_buffer view;
+  if (PyObject_GetBuffer(args[1], &view, PyBUF_WRITABLE) < 0) return NULL;
+  if (least > view.len) least = view.len;
+  size_t got = 0;
+  int rc = chunkbuf_stream_read_into(s, view.buf, (size_t)view.len, (size_t)least, &NO_WAIT, &got);
+  PyBuffer_Release(&view);
+  return rc ? PyLong_FromLong(rc) : PyLong_FromSize_t(got);
+}
+
+/* The bytes of a view, releasing it. */
+static PyObject *view_to_bytes(chunkbuf_view *v) {
+  const void *data;
+  size_t len;
+  PyObject *out;
+  if (chunkbuf_view_data(v, &data, &len) == 0) {
+    out = PyBytes_FromStringAndSize(data, (Py_ssize_t)len);
+  } else {
+    size_t copied = 0;
+    chunkbuf_view_len(v, &len);
+    out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
+    if (out != NULL) chunkbuf_view_copy_out(v, 0, PyBytes_AS_STRING(out), len, &copied);
+  }
+  chunkbuf_view_release(v);
+  return out;
+}
+
+/* stream_readline(address, max_len) -> bytes or int: one line with its
+ * "\n" (or max_len bytes, 0: no limit, or the rest before EOF; b"" at EOF)
+ * if it is there now, consumed; else the negative status, nothing
+ * consumed. */
+static PyObject *stream_readline(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+  (void)module;
+  if (!check_args("stream_readline", nargs, 2)) return NULL;
+  chunkbuf_stream *s = handle_of(args[0]);
+  Py_ssize_t max_len = size_of(args[1]);
+  if (s == NULL || max_len < 0) return NULL;
+  chunkbuf_view *v = NULL;
+  int rc = chunkbuf_stream_readline(s, (size_t)max_len, 0, &v);
+  if (rc) return PyLong_FromLong(rc);
+  return view_to_bytes(v);
+}
+
+/* A line's bytes and its "\n" (the only end of line LF hand-outs have). */
+static PyObject *line_bytes(const chunkbuf_line *line) {
+  PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(line->length + line->eol_length));
+  if (out == NULL) return NULL;
+  char *p = PyBytes_AS_STRING(out);
+  memcpy(p, line->data, line->length);
+  if (line->eol_length) p[line->length] = '\n';
+  return out;
+}
+
+/* ------------------------------------------------------------ StreamLines
+ * `for line in stream`: an iterator over a line hand-out of the stream
+ * (chunkbuf_stream_peek_lines, up to BATCH lines, nothing consumed), which
+ * consumes each line just before handing it out. When another reader
+ * consumed first (ESTATE) the rest of the hand-out is dropped, not handed
+ * out, and the stream is looked at again; so the stream keeps every line
+ * not handed out yet, and no line is handed out twice. When no complete
+ * line is there, it calls wait(), a Python callable that waits (GIL
+ * released, interruptibly) for one or EOF and raises what the wait ended
+ * with (timeout, abort, KeyboardInterrupt), consuming nothing. */
+
+enum { BATCH = 256 };
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *owner; /* keeps the stream handle alive */
+  PyObject *wait;
+  chunkbuf_stream *s;
+  chunkbuf_view *view; /* the hand-out, or NULL */
+  chunkbuf_handout handout;
+  size_t n, next;
+  int busy;
+  chunkbuf_line lines[BATCH];
+} StreamLines;
+
+static void lines_drop(StreamLines *self) {
+  chunkbuf_view *v = self->view;
+  self->view = NULL;
+  self->n = self->next = 0;
+  chunkbuf_view_release(v);
+}
+
+static PyObject *lines_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+  PyObject *owner, *address, *wait;
+  static char *kwlist[] = {"owner", "address", "wait", NULL};
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &owner, &address, &wait)) return NULL;
+  chunkbuf_stream *s = handle_of(address);
+  if (s == NULL) return NULL;
+  StreamLines *self = (StreamLines *)type->tp_alloc(type, 0);
+  if (self == NULL) return NULL;
+  Py_INCREF(owner);
+  Py_INCREF(wait);
+  self->owner = owner;
+  self->wait = wait;
+  self->s = s;
+  return (PyObject *)self;
+}
+
+static PyObject *lines_next(StreamLines *self) {
+  if (self->busy) {
+    PyErr_SetString(PyExc_ValueError, "stream line iterator already executing");
+    return NULL;
+  }
+  for (;;) {
+    if (self->view != NULL) {
+      chunkbuf_line *line = &self->lines[self->next];
+      self->busy = 1;
+      PyObject *out = line_bytes(line);
+      self->busy = 0;
+      if (out == NULL) return NULL;
+      int rc = chunkbuf_stream_consume(self->s, &self->handout, line->length + line->eol_length, NULL);
+      if (rc == 0) {
+        if (++self->next == self->n) lines_drop(self);
+        return out;
+      }
+      Py_DECREF(out);
+      lines_drop(self);  /* another reader consumed (or an abort): look again */
+    }
+    size_t n = 0;
+    int rc = chunkbuf_stream_peek_lines(self->s, CHUNKBUF_EOL_LF, 0, self->lines, BATCH, &NO_WAIT, &n,
+                                        &self->view, &self->handout);
+    if (rc == 0) {
+      if (n == 0) {  /* EOF */
+        lines_drop(self);
+        return NULL;
+      }
+      self->n = n;
+      self->next = 0;
+      continue;
+    }
+    self->view = NULL;
+    /* Nothing complete yet, or an error: the wait reports it with detail. */
+    self->busy = 1;
+    PyObject *r = PyObject_CallNoArgs(self->wait);
+    self->busy = 0;
+    if (r == NULL) return NULL;
+    Py_DECREF(r);
+  }
+}
+
+static int lines_traverse(StreamLines *self, visitproc visit, void *arg) {
+  Py_VISIT(self->owner);
+  Py_VISIT(self->wait);
+  return 0;
+}
+
+static int lines_clear(StreamLines *self) {
+  Py_CLEAR(self->owner);
+  Py_CLEAR(self->wait);
+  return 0;
+}
+
+static void lines_dealloc(StreamLines *self) {
+  PyObject_GC_UnTrack(self);
+  lines_drop(self);
+  lines_clear(self);
+  Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject StreamLinesType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chunkbuf._accel.StreamLines",
+    .tp_basicsize = sizeof(StreamLines),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "StreamLines(owner, address, wait): the lines of a stream, each consumed as it is handed out.",
+    .tp_new = lines_new,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = (iternextfunc)lines_next,
+    .tp_traverse = (traverseproc)lines_traverse,
+    .tp_clear = (inquiry)lines_clear,
+    .tp_dealloc = (destructor)lines_dealloc,
+};
+
+
+/* The exception for a chunkbuf status, made by the binding's error() (set
+ * once by set_error), which reads chunkbuf_last_error() on this thread. */
+static PyObject *error_factory = NULL;
+
+static PyObject *raise_status(int rc) {
+  if (error_factory == NULL) {
+    PyErr_Format(PyExc_RuntimeError, "chunkbuf error %d", rc);
+    return NULL;
+  }
+  PyObject *exc = PyObject_CallFunction(error_factory, "i", rc);
+  if (exc != NULL) {
+    PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    Py_DECREF(exc);
+  }
+  return NULL;
+}
+
+static PyObject *set_error(PyObject *module, PyObject *fn) {
+  (void)module;
+  Py_INCREF(fn);
+  Py_XSETREF(error_factory, fn);
+  Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------- Span
+ * Read-only memory of a buffer lent to Python as a memoryview (peek,
+ * coalesce, segments). `exports` counts the buffers obtained from it and
+ * not released: memoryview slices share their parent's, so it drops to 0
+ * only when the memoryview and every slice of it are gone. */
+
+typedef struct {
+  PyObject_HEAD
+  const char *address;
+  Py_ssize_t length;
+  Py_ssize_t exports;
+  PyObject *owner; /* the buffer's handle object: keeps the memory alive (not
+                      the Buffer, which lists its Spans: no cycle) */
+} Span;
+
+static int span_getbuffer(Span *self, Py_buffer *view, int flags) {
+  if (PyBuffer_FillInfo(view, (PyObject *)self, (void *)self->address, self->length, 1, flags) < 0) return -1;
+  self->exports++;
+  return 0;
+}
+
+static void span_releasebuffer(Span *self, Py_buffer *view) {
+  (void)view;
+  self->exports--;
+}
+
+static int span_traverse(Span *self, visitproc visit, void *arg) {
+  Py_VISIT(self->owner);
+  return 0;
+}
+
+static int span_clear(Span *self) {
+  Py_CLEAR(self->owner);
+  return 0;
+}
+
+static void span_dealloc(Span *self) {
+  PyObject_GC_UnTrack(self);
+  span_clear(self);
+  Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyBufferProcs span_as_buffer = {(getbufferproc)span_getbuffer, (releasebufferproc)span_releasebuffer};
+
+static PyTypeObject SpanType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chunkbuf._accel.Span",
+    .tp_basicsize = sizeof(Span),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "Read-only buffer memory lent to Python until the buffer changes.",
+    .tp_as_buffer = &span_as_buffer,
+    .tp_traverse = (traverseproc)span_traverse,
+    .tp_clear = (inquiry)span_clear,
+    .tp_dealloc = (destructor)span_dealloc,
+};
+
+/* ------------------------------------------------------------- BufferBase
+ * The C base of chunkbuf.Buffer. It holds the handle (`_h`: for calls that
+ * leave the bytes where they are; `_hm`: for calls that may change them)
+ * and guards the memory it lends out:
+ *  - memoryview(buffer) (the buffer protocol: bytes(), socket.send, ...)
+ *    makes the bytes contiguous and pins them: while such an export is
+ *    alive, `_hm` raises BufferError, as bytearray does;
+ *  - the memoryviews of peek, coalesce and segments are valid until the
+ *    next change: `_hm` releases them (using one then raises ValueError),
+ *    and raises BufferError while a slice or export of one is still held.
+ * `_hm` also counts changes (gen), so line iteration knows when the lines
+ * it looked at may have moved. */
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *h;
+  chunkbuf_buffer *buf;
+  unsigned long long gen;
+  Py_ssize_t exports;
+  PyObject *lent; /* list of (memoryview, Span) lent out, or NULL */
+} BufferBase;
+
+/* Releases the lent memoryviews (all, or only those nobody else holds)
+ * and forgets those whose memory is no longer in use; the others (a slice
+ * or an export is still held) stay listed. -1 on an unexpected error. */
+static int settle_lent(BufferBase *self, int all) {
+  PyObject *kept = PyList_New(0);
+  if (kept == NULL) return -1;
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE(self->lent); i++) {
+    PyObject *pair = PyList_GET_ITEM(self->lent, i);
+    PyObject *mv = PyTuple_GET_ITEM(pair, 0);
+    if (all || Py_REFCNT(mv) == 1) {
+      PyObject *r = PyObject_CallMethod(mv, "release", NULL);
+      if (r == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_BufferError)) {  /* BufferError: mv itself is exported */
+          Py_DECREF(kept);
+          return -1;
+        }
+        PyErr_Clear();
+      }
+      Py_XDECREF(r);
+    }
+    if (((Span *)PyTuple_GET_ITEM(pair, 1))->exports > 0 && PyList_Append(kept, pair) < 0) {
+      Py_DECREF(kept);
+      return -1;
+    }
+  }
+  Py_SETREF(self->lent, kept);
+  return 0;
+}
+
+/* Ends what was lent out before the buffer changes; -1 (BufferError) if
+ * some of it is still in use. */
+static int buffer_may_change(BufferBase *self) {
+  if (self->exports > 0) {
+    PyErr_SetString(PyExc_BufferError,
+                    "Existing exports of data: the buffer cannot change while memoryview(buffer) is held");
+    return -1;
+  }
+  self->gen++;
+  if (self->lent == NULL || PyList_GET_SIZE(self->lent) == 0) return 0;
+  if (settle_lent(self, 1) < 0) return -1;
+  if (PyList_GET_SIZE(self->lent)) {
+    PyErr_SetString(PyExc_BufferError,
+                    "a memoryview of the buffer's bytes (a slice or export of what peek, coalesce or segments "
+                    "returned) is still held: release it before changing the buffer");
+    return -1;
+  }
+  return 0;
+}
+
+static PyObject *base_get_h(BufferBase *self, void *closure) {
+  (void)closure;
+  Py_INCREF(self->h);
+  return self->h;
+}
+
+static PyObject *base_get_hm(BufferBase *self, void *closure) {
+  (void)closure;
+  if (buffer_may_change(self) < 0) return NULL;
+  Py_INCREF(self->h);
+  return self->h;
+}
+
+/* _set_handle(h, address): the handle object and its address (0: closed). */
+static PyObject *base_set_handle(BufferBase *self, PyObject *const *args, Py_ssize_t nargs) {
+  if (!check_args("_set_handle", nargs, 2)) return NULL;
+  void *p = PyLong_AsVoidPtr(args[1]);
+  if (p == NULL && PyErr_Occurred()) return NULL;
+  Py_INCREF(args[0]);
+  Py_SETREF(self->h, args[0]);
+  self->buf = p;
+  self->gen++;
+  Py_RETURN_NONE;
+}
+
+/* _lend_view(address, length): a read-only memoryview of buffer memory, valid
+ * until the buffer changes. Lent memoryviews nobody else holds any more
+ * are let go here, so repeated peeks do not pile up. */
+static PyObject *base_lend(BufferBase *self, PyObject *const *args, Py_ssize_t nargs) {
+  if (!check_args("_lend_view", nargs, 2)) return NULL;
+  void *address = PyLong_AsVoidPtr(args[0]);
+  Py_ssize_t length = size_of(args[1]);
+  if ((address == NULL && PyErr_Occurred()) || length < 0) return NULL;
+  if (self->lent == NULL && (self->lent = PyList_New(0)) == NULL) return NULL;
+  if (PyList_GET_SIZE(self->lent) >= 8 && settle_lent(self, 0) < 0) return NULL;
+  Span *span = PyObject_GC_New(Span, &SpanType);
+  if (span == NULL) return NULL;
+  span->address = length ? address : "";
+  span->length = length;
+  span->exports = 0;
+  Py_INCREF(self->h);
+  span->owner = self->h;
+  PyObject_GC_Track(span);
+  PyObject *mv = PyMemoryView_FromObject((PyObject *)span);
+  PyObject *pair = mv == NULL ? NULL : PyTuple_Pack(2, mv, (PyObject *)span);
+  Py_DECREF(span);
+  if (pair == NULL || PyList_Append(self->lent, pair) < 0) {
+    Py_XDECREF(pair);
+    Py_XDECREF(mv);
+    return NULL;
+  }
+  Py_DECREF(pair);
+  return mv;
+}
+
+/* memoryview(buffer): the whole buffer made contiguous (copying only if
+ * it spans segments) and pinned until the export is released. */
+static int base_getbuffer(BufferBase *self, Py_buffer *view, int flags) {
+  view->obj = NULL;
+  if (flags & PyBUF_WRITABLE) {
+    PyErr_SetString(PyExc_BufferError, "a chunkbuf Buffer exports its bytes read-only");
+    return -1;
+  }
+  size_t len = 0;
+  int rc = chunkbuf_buffer_len(self->buf, &len);
+  struct iovec iov;
+  size_t n_iov = 0;
+  if (rc == 0) rc = chunkbuf_buffer_peek(self->buf, len, &iov, 1, &n_iov);
+  if (rc) {
+    raise_status(rc);
+    return -1;
+  }
+  const void *data = iov.iov_base;
+  if (len && (n_iov == 0 || iov.iov_len < len)) {  /* several segments: they become one */
+    if (buffer_may_change(self) < 0) return -1;
+    if ((rc = chunkbuf_buffer_coalesce(self->buf, len, &data)) != 0) {
+      raise_status(rc);
+      return -1;
+    }
+  }
+  if (PyBuffer_FillInfo(view, (PyObject *)self, len ? (void *)data : (void *)"", (Py_ssize_t)len, 1, flags) < 0)
+    return -1;
+  self->exports++;
+  return 0;
+}
+
+static void base_releasebuffer(BufferBase *self, Py_buffer *view) {
+  (void)view;
+  self->exports--;
+}
+
+static PyObject *base_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+  (void)args;
+  (void)kwds;
+  BufferBase *self = (BufferBase *)type->tp_alloc(type, 0);
+  if (self == NULL) return NULL;
+  Py_INCREF(Py_None);
+  self->h = Py_None;
+  return (PyObject *)self;
+}
+
+static int base_traverse(BufferBase *self, visitproc visit, void *arg) {
+  Py_VISIT(self->h);
+  Py_VISIT(self->lent);
+  return 0;
+}
+
+static int base_clear(BufferBase *self) {
+  Py_CLEAR(self->lent);
+  return 0;
+}
+
+/* Buffer (a Python subclass) is deallocated by CPython's subtype_dealloc,
+ * which clears weak references and drops the type; this frees our part. */
+static void base_dealloc(BufferBase *self) {
+  PyObject_GC_UnTrack(self);
+  base_clear(self);
+  Py_CLEAR(self->h);
+  Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyGetSetDef base_getset[] = {
+    {"_h", (getter)base_get_h, NULL, "the handle, for calls that leave the bytes as they are", NULL},
+    {"_hm", (getter)base_get_hm, NULL, "the handle, for calls that may change the bytes (ends what was lent)",
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef base_methods[] = {
+    {"_set_handle", (PyCFunction)(void (*)(void))base_set_handle, METH_FASTCALL,
+     "_set_handle(h, address): the handle and its address (0: closed)."},
+    {"_lend_view", (PyCFunction)(void (*)(void))base_lend, METH_FASTCALL,
+     "_lend_view(address, length): a read-only memoryview valid until the buffer changes."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyBufferProcs base_as_buffer = {(getbufferproc)base_getbuffer, (releasebufferproc)base_releasebuffer};
+
+static PyTypeObject BufferBaseType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chunkbuf._accel.BufferBase",
+    .tp_basicsize = sizeof(BufferBase),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "The C base of chunkbuf.Buffer: its handle, the buffer protocol, lent memoryviews.",
+    .tp_new = base_new,
+    .tp_getset = base_getset,
+    .tp_methods = base_methods,
+    .tp_as_buffer = &base_as_buffer,
+    .tp_traverse = (traverseproc)base_traverse,
+    .tp_clear = (inquiry)base_clear,
+    .tp_dealloc = (destructor)base_dealloc,
+};
+
+/* ------------------------------------------------------------ BufferLines
+ * `for line in buffer`: the complete LF lines, each read (copied into its
+ * bytes object and consumed, one C call) as it is handed out. The lengths
+ * come a batch at a time from chunkbuf_buffer_peek_lines; a change of the
+ * buffer by anything else (gen) makes it look again. So leaving the loop
+ * early, calling another method inside it, or interleaving iterations
+ * leaves every line not handed out in the buffer and hands none out twice;
+ * with a reservation open it raises StateError before handing out a line. */
+
+typedef struct {
+  PyObject_HEAD
+  BufferBase *owner;
+  unsigned long long gen;
+  size_t n, next;
+  chunkbuf_record records[BATCH];
+} BufferLines;
+
+static PyObject *blines_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+  PyObject *owner;
+  static char *kwlist[] = {"buffer", NULL};
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!", kwlist, &BufferBaseType, &owner)) return NULL;
+  BufferLines *self = (BufferLines *)type->tp_alloc(type, 0);
+  if (self == NULL) return NULL;
+  Py_INCREF(owner);
+  self->owner = (BufferBase *)owner;
+  return (PyObject *)self;
+}
+
+static PyObject *blines_next(BufferLines *self) {
+  BufferBase *owner = self->owner;
+  if (self->gen != owner->gen || self->next == self->n) {
+    self->n = self->next = 0;
+    /* consuming is refused during a reservation: fail before a line */
+    int rc = chunkbuf_buffer_advance(owner->buf, 0);
+    size_t n = 0;
+    if (rc == 0) rc = chunkbuf_buffer_peek_lines(owner->buf, CHUNKBUF_EOL_LF, 0, self->records, BATCH, &n);
+    if (rc) return raise_status(rc);
+    if (n == 0) return NULL;
+    self->n = n;
+  }
+  const chunkbuf_record *r = &self->records[self->next];
+  size_t size = r->length + r->delim_length;
+  PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+  if (out == NULL) return NULL;
+  if (buffer_may_change(owner) < 0) {
+    Py_DECREF(out);
+    return NULL;
+  }
+  size_t got = 0;
+  int rc = chunkbuf_buffer_read(owner->buf, PyBytes_AS_STRING(out), size, &got);
+  if (rc) {
+    Py_DECREF(out);
+    self->n = self->next = 0;
+    return raise_status(rc);
+  }
+  self->next++;
+  self->gen = owner->gen;
+  return out;
+}
+
+static int blines_traverse(BufferLines *self, visitproc visit, void *arg) {
+  Py_VISIT(self->owner);
+  return 0;
+}
+
+static int blines_clear(BufferLines *self) {
+  Py_CLEAR(self->owner);
+  return 0;
+}
+
+static void blines_dealloc(BufferLines *self) {
+  PyObject_GC_UnTrack(self);
+  blines_clear(self);
+  Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject BufferLinesType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chunkbuf._accel.BufferLines",
+    .tp_basicsize = sizeof(BufferLines),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "BufferLines(buffer): its complete LF lines, each consumed as it is handed out.",
+    .tp_new = blines_new,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = (iternextfunc)blines_next,
+    .tp_traverse = (traverseproc)blines_traverse,
+    .tp_clear = (inquiry)blines_clear,
+    .tp_dealloc = (destructor)blines_dealloc,
+};
+
+static PyMethodDef accel_methods[] = {
+    {"set_error", set_error, METH_O, "set_error(fn): fn(status) -> the exception to raise."},
+    {"stream_write", (PyCFunction)(void (*)(void))stream_write, METH_FASTCALL,
+     "stream_write(address, data) -> len(data), or a negative status (nothing written)."},
+    {"stream_read", (PyCFunction)(void (*)(void))stream_read, METH_FASTCALL,
+     "stream_read(address, n, least) -> bytes, or a negative status (nothing consumed)."},
+    {"stream_readinto", (PyCFunction)(void (*)(void))stream_readinto, METH_FASTCALL,
+     "stream_readinto(address, buffer, least) -> count, or a negative status (nothing consumed)."},
+    {"stream_readline", (PyCFunction)(void (*)(void))stream_readline, METH_FASTCALL,
+     "stream_readline(address, max_len) -> bytes, or a negative status (nothing consumed)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef accel_module = {
+    PyModuleDef_HEAD_INIT, "chunkbuf._accel",
+    "Non-blocking hot paths of the chunkbuf binding, called with the GIL held.", -1, accel_methods,
+    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__accel(void) {
+  if (PyType_Ready(&StreamLinesType) < 0 || PyType_Ready(&SpanType) < 0 || PyType_Ready(&BufferBaseType) < 0 ||
+      PyType_Ready(&BufferLinesType) < 0)
+    return NULL;
+  PyObject *m = PyModule_Create(&accel_module);
+  if (m == NULL) return NULL;
+  if (PyModule_AddObjectRef(m, "StreamLines", (PyObject *)&StreamLinesType) < 0 ||
+      PyModule_AddObjectRef(m, "BufferBase", (PyObject *)&BufferBaseType) < 0 ||
+      PyModule_AddObjectRef(m, "BufferLines", (PyObject *)&BufferLinesType) < 0) {
+    Py_DECREF(m);
+    return NULL;
+  }
+  return m;
+}
