@@ -38,30 +38,9 @@ static int check_args(const char *name, Py_ssize_t nargs, Py_ssize_t expected) {
   return 0;
 }
 
-static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
+enum { BATCH = 256 }; /* lines looked at by one line hand-out */
 
-/* stream_write(address, data) -> int: data's length once written, or the
- * negative chunkbuf status (CHUNKBUF_EAGAIN: a high-water mark would make
- * the write wait); chunkbuf_last_error() holds the detail. */
-static PyObject *stream_write(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-  (void)module;
-  if (!check_args("stream_write", nargs, 2)) return NULL;
-  chunkbuf_stream *s = handle_of(args[0]);
-  if (s == NULL) return NULL;
-  int rc;
-  Py_ssize_t len;
-  if (PyBytes_CheckExact(args[1])) {
-    len = PyBytes_GET_SIZE(args[1]);
-    rc = chunkbuf_stream_write(s, PyBytes_AS_STRING(args[1]), (size_t)len, 0);
-  } else {
-    Py_buffer view;
-    if (PyObject_GetBuffer(args[1], &view, PyBUF_SIMPLE) < 0) return NULL;
-    len = view.len;
-    rc = chunkbuf_stream_write(s, view.buf, (size_t)len, 0);
-    PyBuffer_Release(&view);
-  }
-  return PyLong_FromSsize_t(rc ? rc : len);
-}
+static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
 /* stream_read(address, n, least) -> bytes or int: up to n bytes once least
  * of them (or EOF) are unread, consumed; else the negative status
@@ -134,140 +113,6 @@ static PyObject *stream_readline(PyObject *module, PyObject *const *args, Py_ssi
   if (rc) return PyLong_FromLong(rc);
   return view_to_bytes(v);
 }
-
-/* A line's bytes and its "\n" (the only end of line LF hand-outs have). */
-static PyObject *line_bytes(const chunkbuf_line *line) {
-  PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(line->length + line->eol_length));
-  if (out == NULL) return NULL;
-  char *p = PyBytes_AS_STRING(out);
-  memcpy(p, line->data, line->length);
-  if (line->eol_length) p[line->length] = '\n';
-  return out;
-}
-
-/* ------------------------------------------------------------ StreamLines
- * `for line in stream`: an iterator over a line hand-out of the stream
- * (chunkbuf_stream_peek_lines, up to BATCH lines, nothing consumed), which
- * consumes each line just before handing it out. When another reader
- * consumed first (ESTATE) the rest of the hand-out is dropped, not handed
- * out, and the stream is looked at again; so the stream keeps every line
- * not handed out yet, and no line is handed out twice. When no complete
- * line is there, it calls wait(), a Python callable that waits (GIL
- * released, interruptibly) for one or EOF and raises what the wait ended
- * with (timeout, abort, KeyboardInterrupt), consuming nothing. */
-
-enum { BATCH = 256 };
-
-typedef struct {
-  PyObject_HEAD
-  PyObject *owner; /* keeps the stream handle alive */
-  PyObject *wait;
-  chunkbuf_stream *s;
-  chunkbuf_view *view; /* the hand-out, or NULL */
-  chunkbuf_handout handout;
-  size_t n, next;
-  int busy;
-  chunkbuf_line lines[BATCH];
-} StreamLines;
-
-static void lines_drop(StreamLines *self) {
-  chunkbuf_view *v = self->view;
-  self->view = NULL;
-  self->n = self->next = 0;
-  chunkbuf_view_release(v);
-}
-
-static PyObject *lines_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
-  PyObject *owner, *address, *wait;
-  static char *kwlist[] = {"owner", "address", "wait", NULL};
-  if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &owner, &address, &wait)) return NULL;
-  chunkbuf_stream *s = handle_of(address);
-  if (s == NULL) return NULL;
-  StreamLines *self = (StreamLines *)type->tp_alloc(type, 0);
-  if (self == NULL) return NULL;
-  Py_INCREF(owner);
-  Py_INCREF(wait);
-  self->owner = owner;
-  self->wait = wait;
-  self->s = s;
-  return (PyObject *)self;
-}
-
-static PyObject *lines_next(StreamLines *self) {
-  if (self->busy) {
-    PyErr_SetString(PyExc_ValueError, "stream line iterator already executing");
-    return NULL;
-  }
-  for (;;) {
-    if (self->view != NULL) {
-      chunkbuf_line *line = &self->lines[self->next];
-      self->busy = 1;
-      PyObject *out = line_bytes(line);
-      self->busy = 0;
-      if (out == NULL) return NULL;
-      int rc = chunkbuf_stream_consume(self->s, &self->handout, line->length + line->eol_length, NULL);
-      if (rc == 0) {
-        if (++self->next == self->n) lines_drop(self);
-        return out;
-      }
-      Py_DECREF(out);
-      lines_drop(self);  /* another reader consumed (or an abort): look again */
-    }
-    size_t n = 0;
-    int rc = chunkbuf_stream_peek_lines(self->s, CHUNKBUF_EOL_LF, 0, self->lines, BATCH, &NO_WAIT, &n,
-                                        &self->view, &self->handout);
-    if (rc == 0) {
-      if (n == 0) {  /* EOF */
-        lines_drop(self);
-        return NULL;
-      }
-      self->n = n;
-      self->next = 0;
-      continue;
-    }
-    self->view = NULL;
-    /* Nothing complete yet, or an error: the wait reports it with detail. */
-    self->busy = 1;
-    PyObject *r = PyObject_CallNoArgs(self->wait);
-    self->busy = 0;
-    if (r == NULL) return NULL;
-    Py_DECREF(r);
-  }
-}
-
-static int lines_traverse(StreamLines *self, visitproc visit, void *arg) {
-  Py_VISIT(self->owner);
-  Py_VISIT(self->wait);
-  return 0;
-}
-
-static int lines_clear(StreamLines *self) {
-  Py_CLEAR(self->owner);
-  Py_CLEAR(self->wait);
-  return 0;
-}
-
-static void lines_dealloc(StreamLines *self) {
-  PyObject_GC_UnTrack(self);
-  lines_drop(self);
-  lines_clear(self);
-  Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
-static PyTypeObject StreamLinesType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "chunkbuf._accel.StreamLines",
-    .tp_basicsize = sizeof(StreamLines),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_doc = "StreamLines(owner, address, wait): the lines of a stream, each consumed as it is handed out.",
-    .tp_new = lines_new,
-    .tp_iter = PyObject_SelfIter,
-    .tp_iternext = (iternextfunc)lines_next,
-    .tp_traverse = (traverseproc)lines_traverse,
-    .tp_clear = (inquiry)lines_clear,
-    .tp_dealloc = (destructor)lines_dealloc,
-};
-
 
 /* The exception for a chunkbuf status, made by the binding's error() (set
  * once by set_error), which reads chunkbuf_last_error() on this thread. */
@@ -663,10 +508,267 @@ static PyTypeObject BufferLinesType = {
     .tp_dealloc = (destructor)blines_dealloc,
 };
 
+/* ------------------------------------------------------------- StreamBase
+ * The C base of chunkbuf.Stream, a subclass of io's C _BufferedIOBase (set
+ * at import; Stream also derives from io.BufferedIOBase). It holds
+ * the stream handle and gives Stream its per-line methods as C methods, so
+ * `s.readline()`, `for line in s` and `s.write(chunk)` run no Python code
+ * when nothing has to wait:
+ *  - lines come from a line hand-out of the stream (peek_lines, up to
+ *    BATCH lines, nothing consumed), and each is consumed just before it is
+ *    handed out. When another reader consumed first (ESTATE) the rest of
+ *    the hand-out is dropped, not handed out, and the stream is looked at
+ *    again; so the stream keeps every line not handed out yet, and no line
+ *    is handed out twice. The hand-out's view keeps its bytes alive;
+ *  - when no complete line is there, readline calls the Python method
+ *    _readline and iteration calls _wait_line, which wait (GIL released,
+ *    interruptibly) and raise what ended the wait, consuming nothing;
+ *  - write copies in with the GIL held, and calls _write only when it
+ *    would have to wait (a high-water mark).
+ * Calls with other arguments (readline(size), a timeout) go to the Python
+ * methods as they are. */
+
+typedef struct {
+  PyObject *h;         /* the handle object (a cffi pointer) */
+  chunkbuf_stream *s;  /* its address */
+  chunkbuf_view *view; /* the line hand-out, or NULL */
+  chunkbuf_handout handout;
+  size_t n, next;
+  int busy; /* a line is being built: a reentrant call must not touch the hand-out */
+  chunkbuf_line *lines;
+} StreamFields;
+
+static PyTypeObject StreamBaseType;
+static Py_ssize_t stream_fields_offset; /* after io.BufferedIOBase's part */
+
+static StreamFields *fields(PyObject *self) { return (StreamFields *)((char *)self + stream_fields_offset); }
+
+static void handout_drop(StreamFields *f) {
+  chunkbuf_view *v = f->view;
+  f->view = NULL;
+  f->n = f->next = 0;
+  chunkbuf_view_release(v);
+}
+
+enum { LINE, AT_EOF, WOULD_WAIT, FAILED };
+
+/* The next line (*out) if one is there, consumed; AT_EOF; WOULD_WAIT when
+ * no complete line is there (or on an error the Python wait reports with
+ * its detail); FAILED with an exception set. */
+static int next_line(StreamFields *f, PyObject **out) {
+  if (f->busy || f->s == NULL) return WOULD_WAIT;
+  if (f->lines == NULL && (f->lines = PyMem_Malloc(BATCH * sizeof(chunkbuf_line))) == NULL) {
+    PyErr_NoMemory();
+    return FAILED;
+  }
+  for (int looks = 0; looks < 2; looks++) {
+    while (f->view != NULL) {
+      const chunkbuf_line *line = &f->lines[f->next];
+      size_t size = line->length + line->eol_length;
+      f->busy = 1;
+      PyObject *bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+      if (bytes != NULL) {
+        memcpy(PyBytes_AS_STRING(bytes), line->data, line->length);
+        if (line->eol_length) PyBytes_AS_STRING(bytes)[line->length] = '\n';
+      }
+      f->busy = 0;
+      if (bytes == NULL) return FAILED;
+      if (chunkbuf_stream_consume(f->s, &f->handout, size, NULL) == 0) {
+        if (++f->next == f->n) handout_drop(f);
+        *out = bytes;
+        return LINE;
+      }
+      Py_DECREF(bytes);
+      handout_drop(f); /* another reader consumed (or an abort): look again */
+    }
+    size_t n = 0;
+    int rc = chunkbuf_stream_peek_lines(f->s, CHUNKBUF_EOL_LF, 0, f->lines, BATCH, &NO_WAIT, &n, &f->view,
+                                        &f->handout);
+    if (rc) {
+      f->view = NULL;
+      return WOULD_WAIT;
+    }
+    if (n == 0) {
+      handout_drop(f);
+      return AT_EOF;
+    }
+    f->n = n;
+    f->next = 0;
+  }
+  return WOULD_WAIT; /* lines vanish as fast as they are looked at: let the Python path take one */
+}
+
+/* self.<name>(*args, **kwargs) for a METH_FASTCALL | METH_KEYWORDS call. */
+static PyObject *forward(PyObject *self, const char *name, PyObject *const *args, Py_ssize_t nargs,
+                         PyObject *kwnames) {
+  Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+  PyObject *stack[8];
+  if (total + 1 > (Py_ssize_t)(sizeof stack / sizeof stack[0])) {
+    PyErr_Format(PyExc_TypeError, "too many arguments");
+    return NULL;
+  }
+  PyObject *method = PyUnicode_InternFromString(name);
+  if (method == NULL) return NULL;
+  stack[0] = self;
+  for (Py_ssize_t i = 0; i < total; i++) stack[i + 1] = args[i];
+  PyObject *r = PyObject_VectorcallMethod(method, stack, (size_t)(nargs + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                          kwnames);
+  Py_DECREF(method);
+  return r;
+}
+
+static PyObject *sb_readline(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+  int plain = kwnames == NULL &&
+              (nargs == 0 || (nargs == 1 && (args[0] == Py_None || PyLong_CheckExact(args[0])) &&
+                              (args[0] == Py_None || PyLong_AsLong(args[0]) == -1)));
+  if (PyErr_Occurred()) PyErr_Clear(); /* a huge int: not plain, _readline reports it */
+  if (plain) {
+    PyObject *line = NULL;
+    switch (next_line(fields(self), &line)) {
+      case LINE:
+        return line;
+      case AT_EOF:
+        return PyBytes_FromStringAndSize(NULL, 0);
+      case FAILED:
+        return NULL;
+      default:
+        break;
+    }
+  }
+  return forward(self, "_readline", args, nargs, kwnames);
+}
+
+static PyObject *sb_iternext(PyObject *self) {
+  for (;;) {
+    PyObject *line = NULL;
+    switch (next_line(fields(self), &line)) {
+      case LINE:
+        return line;
+      case AT_EOF:
+      case FAILED:
+        return NULL;
+      default:
+        break;
+    }
+    PyObject *r = PyObject_CallMethod(self, "_wait_line", NULL);
+    if (r == NULL) return NULL;
+    Py_DECREF(r);
+  }
+}
+
+static PyObject *sb_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+  StreamFields *f = fields(self);
+  if (nargs == 1 && kwnames == NULL && f->s != NULL) {
+    int rc;
+    Py_ssize_t len;
+    if (PyBytes_CheckExact(args[0])) {
+      len = PyBytes_GET_SIZE(args[0]);
+      rc = chunkbuf_stream_write(f->s, PyBytes_AS_STRING(args[0]), (size_t)len, 0);
+    } else {
+      Py_buffer view;
+      if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) return NULL;
+      len = view.len;
+      rc = chunkbuf_stream_write(f->s, view.buf, (size_t)len, 0);
+      PyBuffer_Release(&view);
+    }
+    if (rc == 0) return PyLong_FromSsize_t(len);
+    if (rc != CHUNKBUF_EAGAIN) return raise_status(rc);
+  }
+  return forward(self, "_write", args, nargs, kwnames);
+}
+
+/* _set_handle(h, address): the stream handle object and its address. */
+static PyObject *sb_set_handle(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+  if (!check_args("_set_handle", nargs, 2)) return NULL;
+  chunkbuf_stream *s = handle_of(args[1]);
+  if (s == NULL) return NULL;
+  StreamFields *f = fields(self);
+  handout_drop(f);
+  Py_INCREF(args[0]);
+  Py_XSETREF(f->h, args[0]);
+  f->s = s;
+  Py_RETURN_NONE;
+}
+
+static PyObject *sb_get_h(PyObject *self, void *closure) {
+  (void)closure;
+  PyObject *h = fields(self)->h;
+  if (h == NULL) Py_RETURN_NONE;
+  Py_INCREF(h);
+  return h;
+}
+
+static int sb_traverse(PyObject *self, visitproc visit, void *arg) {
+  Py_VISIT(fields(self)->h);
+  return StreamBaseType.tp_base->tp_traverse(self, visit, arg);
+}
+
+static int sb_clear(PyObject *self) {
+  Py_CLEAR(fields(self)->h);
+  return StreamBaseType.tp_base->tp_clear(self);
+}
+
+/* Stream (a Python subclass) is deallocated by CPython's subtype_dealloc,
+ * which runs the finalizer (io's close) and then this. */
+static void sb_dealloc(PyObject *self) {
+  StreamFields *f = fields(self);
+  handout_drop(f);
+  PyMem_Free(f->lines);
+  f->lines = NULL;
+  Py_CLEAR(f->h);
+  StreamBaseType.tp_base->tp_dealloc(self);
+}
+
+static PyMethodDef sb_methods[] = {
+    {"readline", (PyCFunction)(void (*)(void))sb_readline, METH_FASTCALL | METH_KEYWORDS,
+     "readline(size=-1, timeout=...) -> one line including b\"\\n\" (at most size bytes); b\"\" at EOF."},
+    {"write", (PyCFunction)(void (*)(void))sb_write, METH_FASTCALL | METH_KEYWORDS,
+     "write(data, timeout=...) -> len(data): copies data in, all or nothing."},
+    {"_set_handle", (PyCFunction)(void (*)(void))sb_set_handle, METH_FASTCALL,
+     "_set_handle(h, address): the stream handle and its address."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef sb_getset[] = {
+    {"_h", (getter)sb_get_h, NULL, "the stream handle (a cffi pointer)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject StreamBaseType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chunkbuf._accel.StreamBase",
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "The C base of chunkbuf.Stream: its handle and its per-line methods.",
+    .tp_iternext = sb_iternext,
+    .tp_methods = sb_methods,
+    .tp_getset = sb_getset,
+    .tp_traverse = sb_traverse,
+    .tp_clear = sb_clear,
+    .tp_dealloc = sb_dealloc,
+};
+
+/* StreamBase's base is _io._BufferedIOBase, known only at run time. */
+static int stream_base_ready(void) {
+  PyObject *io = PyImport_ImportModule("_io");
+  if (io == NULL) return -1;
+  PyObject *base = PyObject_GetAttrString(io, "_BufferedIOBase");
+  Py_DECREF(io);
+  if (base == NULL) return -1;
+  if (!PyType_Check(base) || (((PyTypeObject *)base)->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+    Py_DECREF(base);
+    PyErr_SetString(PyExc_TypeError, "_io._BufferedIOBase is not a static type");
+    return -1;
+  }
+  PyTypeObject *b = (PyTypeObject *)base; /* the reference is kept by StreamBaseType */
+  Py_ssize_t align = (Py_ssize_t)sizeof(void *);
+  stream_fields_offset = (b->tp_basicsize + align - 1) / align * align;
+  StreamBaseType.tp_base = b;
+  StreamBaseType.tp_basicsize = stream_fields_offset + (Py_ssize_t)sizeof(StreamFields);
+  return PyType_Ready(&StreamBaseType);
+}
+
 static PyMethodDef accel_methods[] = {
     {"set_error", set_error, METH_O, "set_error(fn): fn(status) -> the exception to raise."},
-    {"stream_write", (PyCFunction)(void (*)(void))stream_write, METH_FASTCALL,
-     "stream_write(address, data) -> len(data), or a negative status (nothing written)."},
     {"stream_read", (PyCFunction)(void (*)(void))stream_read, METH_FASTCALL,
      "stream_read(address, n, least) -> bytes, or a negative status (nothing consumed)."},
     {"stream_readinto", (PyCFunction)(void (*)(void))stream_readinto, METH_FASTCALL,
@@ -682,12 +784,12 @@ static struct PyModuleDef accel_module = {
     NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__accel(void) {
-  if (PyType_Ready(&StreamLinesType) < 0 || PyType_Ready(&SpanType) < 0 || PyType_Ready(&BufferBaseType) < 0 ||
+  if (stream_base_ready() < 0 || PyType_Ready(&SpanType) < 0 || PyType_Ready(&BufferBaseType) < 0 ||
       PyType_Ready(&BufferLinesType) < 0)
     return NULL;
   PyObject *m = PyModule_Create(&accel_module);
   if (m == NULL) return NULL;
-  if (PyModule_AddObjectRef(m, "StreamLines", (PyObject *)&StreamLinesType) < 0 ||
+  if (PyModule_AddObjectRef(m, "StreamBase", (PyObject *)&StreamBaseType) < 0 ||
       PyModule_AddObjectRef(m, "BufferBase", (PyObject *)&BufferBaseType) < 0 ||
       PyModule_AddObjectRef(m, "BufferLines", (PyObject *)&BufferLinesType) < 0) {
     Py_DECREF(m);

@@ -9,7 +9,7 @@ import io
 import os
 import sys
 
-from ._accel import StreamLines, stream_read, stream_readinto, stream_readline, stream_write
+from ._accel import StreamBase, stream_read, stream_readinto, stream_readline
 from ._errors import ClosedError, WouldBlockError
 from ._ffi import (NPOS, RELEASE_FN, address, error, ffi, handle_arg, lib, pin, size_arg,
                    unpin_unless_adopted)
@@ -26,7 +26,7 @@ _EAGAIN = lib.CHUNKBUF_EAGAIN
 _FULL = sys.maxsize  # readinto's least: fill the target
 
 
-class Stream(AsyncReaderMixin, io.BufferedIOBase):
+class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
     """A thread-safe stream: writer threads call write()/write_eof()/abort(),
     readers use it as a binary file (read, read1, readinto, readline,
     readlines, iteration, seek/tell in retained mode), so io.TextIOWrapper,
@@ -48,11 +48,14 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     stay readable, through this object too, until they are all read; only
     then does `closed` turn True. Several threads may read one Stream: each
     call hands out whole reads and lines, never interleaved pieces.
+
+    readline(), iteration and write(data) are C methods of the base
+    chunkbuf._accel.StreamBase: they run without Python code unless they
+    have to wait, and then call _readline, _wait_line and _write.
     """
 
     def __init__(self, content_length=None, *, retain=False, high_water=0, max_bytes=0,
                  tenant=0, pool=None, timeout=None):
-        self._h = ffi.NULL  # until created: close() from __del__ is then harmless
         opts = ffi.new("chunkbuf_stream_options *")
         opts.struct_size = ffi.sizeof("chunkbuf_stream_options")
         opts.pool = pool.handle if pool is not None else ffi.NULL
@@ -66,8 +69,8 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         rc = lib.chunkbuf_stream_new(opts, out)
         if rc:
             raise error(rc)
-        self._h = ffi.gc(out[0], lib.chunkbuf_stream_release)
-        self._addr = address(self._h)
+        self._set_handle(ffi.gc(out[0], lib.chunkbuf_stream_release), address(out[0]))
+        self._addr = address(out[0])
         self._pool = pool
         self._retain = bool(retain)
         self._closing = False
@@ -84,12 +87,11 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         stream was made in retained mode (for seekable()); None asks the
         stream (a retained one accepts a seek to where it is)."""
         stream = cls.__new__(cls)
-        stream._h = ffi.NULL
         ptr = handle_arg(handle, "chunkbuf_stream *")
         rc = lib.chunkbuf_stream_retain(ptr)
         if rc:
             raise error(rc)
-        stream._h = ffi.gc(ptr, lib.chunkbuf_stream_release)
+        stream._set_handle(ffi.gc(ptr, lib.chunkbuf_stream_release), address(ptr))
         stream._addr = address(ptr)
         stream._pool = None
         if retain is None:
@@ -123,15 +125,9 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def writable(self):
         return True
 
-    def write(self, data, timeout=_DEFAULT):
-        """Copy data in (all or nothing); returns len(data)."""
-        if timeout is not _DEFAULT:
-            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
-        n = stream_write(self._addr, data)  # with the GIL held, unless it would wait
-        if n >= 0:
-            return n
-        if n != _EAGAIN:
-            raise error(n)
+    def _write(self, data, timeout=_DEFAULT):
+        """write(data, timeout) (StreamBase.write) when it waits or has a
+        timeout: copy data in (all or nothing); returns len(data)."""
         buf = data if type(data) is bytes else ffi.from_buffer(data)  # cffi passes bytes as they are
         rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
         if rc:
@@ -334,8 +330,10 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
             else:
                 window *= 2  # a long line: look further
 
-    def readline(self, size=-1, timeout=_DEFAULT):
-        """One line including b"\\n" (at most size bytes); b"" at EOF."""
+    def _readline(self, size=-1, timeout=_DEFAULT):
+        """readline(size, timeout) (StreamBase.readline) when it waits or has
+        a size or timeout: one line including b"\\n" (at most size bytes);
+        b"" at EOF."""
         size = -1 if size is None else size
         if not size:
             return b""
@@ -378,9 +376,10 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
                 self._fail(rc, c)
 
     def __iter__(self):
-        """Lines with their b"\\n", each consumed as it is handed out (see
-        _accel.StreamLines); waits as readline does."""
-        return StreamLines(self._h, self._addr, self._wait_line)
+        """The stream itself: its lines with their b"\\n", each consumed as
+        it is handed out (StreamBase's __next__). A closed Stream still
+        hands out what was written before close() (io's check would not)."""
+        return self
 
     def _wait_line(self):
         """Waits (interruptibly, up to self.timeout) until a complete line
