@@ -41,11 +41,20 @@ bool env_enabled() {
   return env && *env && std::strcmp(env, "0") != 0;
 }
 
+}  // namespace
+
+namespace detail {
 std::atomic<bool> g_enabled{env_enabled()};
 // Set once tracking was ever on: from then on every release is looked up,
 // so an object created while tracking was on is never left dangling in the
 // registry after tracking is switched off.
 std::atomic<bool> g_ever{env_enabled()};
+}  // namespace detail
+
+using detail::g_enabled;
+using detail::g_ever;
+
+namespace {
 
 void record(const void* obj, bool is_view) noexcept {
   Entry e{};
@@ -95,18 +104,9 @@ void set_enabled(bool on) noexcept {
   g_enabled.store(on, std::memory_order_relaxed);
 }
 
-void on_block_created(const Block* b) noexcept {
-  if (enabled()) record(b, false);
-}
-void on_view_created(const ViewRep* v) noexcept {
-  if (enabled()) record(v, true);
-}
-void on_block_gone(const Block* b) noexcept {
-  if (g_ever.load(std::memory_order_relaxed)) forget(b);
-}
-void on_view_gone(const ViewRep* v) noexcept {
-  if (g_ever.load(std::memory_order_relaxed)) forget(v);
-}
+void detail::record_block(const Block* b) noexcept { record(b, false); }
+void detail::record_view(const ViewRep* v) noexcept { record(v, true); }
+void detail::forget(const void* obj) noexcept { ::chunkbuf::leaks::forget(obj); }
 
 void lock_for_fork() noexcept { registry().mu.lock(); }
 void unlock_after_fork() noexcept { registry().mu.unlock(); }

@@ -1,10 +1,11 @@
 // Leak tracking (a debug aid, as Netty's leak detector): while enabled,
 // every block and view created is recorded with the call stack that created
 // it, so the ones still alive can be listed at pool destruction or on
-// request. Off by default; costs a relaxed atomic load and a call per block
-// or view when it was never on. Enabled by set_enabled() or CHUNKBUF_TRACK_LEAKS=1.
+// request. Off by default; costs an inline relaxed atomic load per block or
+// view when it is off. Enabled by set_enabled() or CHUNKBUF_TRACK_LEAKS=1.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 
 namespace chunkbuf {
@@ -18,10 +19,31 @@ namespace leaks {
 bool enabled() noexcept;
 void set_enabled(bool on) noexcept;
 
-void on_block_created(const Block* b) noexcept;
-void on_block_gone(const Block* b) noexcept;
-void on_view_created(const ViewRep* v) noexcept;
-void on_view_gone(const ViewRep* v) noexcept;
+namespace detail {
+extern std::atomic<bool> g_enabled;
+extern std::atomic<bool> g_ever;  // tracking was on at some point
+void record_block(const Block* b) noexcept;
+void record_view(const ViewRep* v) noexcept;
+void forget(const void* obj) noexcept;
+}  // namespace detail
+
+// Inline, so the untracked case is a load and a branch on every block and view.
+inline void on_block_created(const Block* b) noexcept {
+  if (detail::g_enabled.load(std::memory_order_relaxed)) [[unlikely]]
+    detail::record_block(b);
+}
+inline void on_view_created(const ViewRep* v) noexcept {
+  if (detail::g_enabled.load(std::memory_order_relaxed)) [[unlikely]]
+    detail::record_view(v);
+}
+inline void on_block_gone(const Block* b) noexcept {
+  if (detail::g_ever.load(std::memory_order_relaxed)) [[unlikely]]
+    detail::forget(b);
+}
+inline void on_view_gone(const ViewRep* v) noexcept {
+  if (detail::g_ever.load(std::memory_order_relaxed)) [[unlikely]]
+    detail::forget(v);
+}
 
 // fork() handlers (core/pool_fork.cpp): the registry lock around a fork.
 void lock_for_fork() noexcept;

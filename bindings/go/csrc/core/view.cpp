@@ -17,9 +17,63 @@
 
 namespace chunkbuf {
 
+namespace {
+
+// Released reps with room for one segment, kept per thread for the next
+// view_alloc(0 or 1): a line loop makes and drops one view per line, and
+// malloc+free cost more than the rest of taking the line. Every rep has
+// room for at least one segment, so any released rep fits here. Bounded;
+// trivially destructible so it stays usable during thread exit, when
+// RepDrain (armed on first use) empties and closes it. Off under ASan,
+// which must see every free to catch a use after it.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr size_t kRepCache = 0;
+#else
+constexpr size_t kRepCache = 64;
+#endif
+struct RepCache {
+  void* reps[kRepCache ? kRepCache : 1];
+  size_t count;
+  bool closed;
+  bool armed;
+};
+constinit thread_local RepCache t_reps{};
+
+struct RepDrain {
+  ~RepDrain() {
+    t_reps.closed = true;
+    while (t_reps.count) mem::free(t_reps.reps[--t_reps.count]);
+  }
+};
+void arm_rep_drain() noexcept {
+  static thread_local RepDrain drain;
+  (void)drain;
+}
+
+void* rep_memory(size_t nseg) noexcept {
+  RepCache& c = t_reps;
+  if (nseg <= 1 && c.count && mem::reuse_allowed()) return c.reps[--c.count];
+  return mem::alloc(sizeof(ViewRep) + std::max<size_t>(nseg, 1) * sizeof(Seg));
+}
+
+void rep_free(void* m) noexcept {
+  RepCache& c = t_reps;
+  if (c.count < kRepCache && !c.closed) {
+    if (!c.armed) {
+      arm_rep_drain();
+      c.armed = true;
+    }
+    c.reps[c.count++] = m;
+    return;
+  }
+  mem::free(m);
+}
+
+}  // namespace
+
 ViewRep* view_alloc(size_t nseg) noexcept {
   if (nseg > (SIZE_MAX - sizeof(ViewRep)) / sizeof(Seg)) return nullptr;
-  void* m = mem::alloc(sizeof(ViewRep) + nseg * sizeof(Seg));
+  void* m = rep_memory(nseg);
   if (!m) return nullptr;
   ViewRep* v = new (m) ViewRep{};
   v->refs.store(1, std::memory_order_relaxed);
@@ -36,7 +90,8 @@ void view_release(ViewRep* v) noexcept {
   leaks::on_view_gone(v);
   Seg* s = v->segs();
   for (size_t i = 0; i < v->nseg; ++i) s[i].b->release();
-  mem::free(v);
+  v->~ViewRep();
+  rep_free(v);
 }
 
 void view_push(ViewRep* v, const Seg& s) noexcept {
