@@ -88,6 +88,15 @@ def accel_units():
 
     types = set(re.findall(r"^static PyTypeObject (\w+) = \{", text, re.M))
 
+    def callbacks(name, seen):
+        """Methods of self the C code calls back (forward(self, "_readline"))."""
+        out = set(re.findall(r'(?:forward|CallMethod)\(self, "(\w+)"', defs[name]))
+        for ident in set(re.findall(r"\b\w+\b", defs[name])) & (defs.keys() - types):
+            if ident not in seen:
+                seen.add(ident)
+                out |= callbacks(ident, seen)
+        return out
+
     def reach(name, seen):
         out = set(C_CALL.findall(defs[name]))
         # a function naming a type (a type check, an instance made) does
@@ -98,11 +107,24 @@ def accel_units():
                 out |= reach(ident, seen)
         return out
 
-    visible = {m.group(1): m.group(2) for m in re.finditer(r'\{"(\w+)", (?:\(PyCFunction\)(?:\(void \(\*\)\(void\)\))?)?(\w+),', text)}
-    for m in re.finditer(r"^static PyTypeObject (\w+) = \{.*?\.tp_name = \"chunkbuf\._accel\.(\w+)\"", text,
-                         re.M | re.S):
-        visible[m.group(2)] = m.group(1)
-    return {"_accel:" + py: (reach(c, {c}), set()) for py, c in visible.items()}
+    def table(name):
+        """{Python name: C function} of a PyMethodDef table."""
+        return {m.group(1): m.group(2) for m in re.finditer(
+            r'\{"(\w+)", (?:\(PyCFunction\)(?:\(void \(\*\)\(void\)\))?)?(\w+),', defs.get(name, ""))}
+
+    units = {"_accel:" + py: (reach(c, {c}), set()) for py, c in table("accel_methods").items()}
+    for m in re.finditer(r"^static PyTypeObject (\w+) = \{", text, re.M):
+        body = defs[m.group(1)]
+        pyname = re.search(r'\.tp_name = "chunkbuf\._accel\.(\w+)"', body).group(1)
+        units["_accel:" + pyname] = (reach(m.group(1), {m.group(1)}), set())
+        methods = re.search(r"\.tp_methods = (\w+)", body)
+        slots = table(methods.group(1)) if methods else {}
+        nxt = re.search(r"\.tp_iternext = (?:\(\w+\))?(\w+)", body)
+        if nxt:
+            slots["__next__"] = nxt.group(1)
+        for meth, c in slots.items():
+            units["_accel:%s.%s" % (pyname, meth)] = (reach(c, {c}), callbacks(c, {c}))
+    return units
 
 
 def python_units():
@@ -135,6 +157,13 @@ def python_units():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 collect(node, node.name, None)
             elif isinstance(node, ast.ClassDef):
+                # methods inherited from an _accel base type (StreamBase)
+                for base in node.bases:
+                    if isinstance(base, ast.Name):
+                        for key, (cfuncs, calls) in list(raw.items()):
+                            if key.startswith("_accel:%s." % base.id):
+                                raw["%s:%s.%s" % (mod, node.name, key.split(".", 1)[1])] = (
+                                    cfuncs, {"%s.%s" % (node.name, c) for c in calls})
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         collect(item, "%s.%s" % (node.name, item.name), node.name)
