@@ -74,6 +74,17 @@ class Buffer {
   Status commit(size_t n) noexcept;
   Status read_from_fd(int fd, size_t max, size_t* nread) noexcept;
 
+  // builder (buffer_builder.cpp): the buffer as axon's BufferMut / a
+  // pooled buffer. capacity() = bytes held plus the bytes that fit in the
+  // write block without taking another block.
+  size_t capacity() const noexcept;
+  // Makes the write block's tail hold `additional` more bytes, taking a
+  // block now if it does not (within max_bytes).
+  Status ensure_capacity(size_t additional) noexcept;
+  // Every byte as one view of kind `kind`, without copying; the buffer is
+  // then empty (and may be written again).
+  Status freeze(uint32_t kind, ViewRep** out) noexcept;
+
   // inspect
   Status find(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept;
   Status rfind(const void* needle, size_t m, size_t start, size_t end, size_t* pos) const noexcept;

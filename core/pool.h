@@ -148,6 +148,12 @@ class Pool {
   // the outermost ReleaseScope).
   void finish_external(Block* b) noexcept;
 
+  // Allocates `count` free blocks of the class holding `size` bytes straight
+  // into the shared cache, so later acquisitions hit it (the FASTQ module's
+  // pre-allocation). Inval for a size no class holds; Limit (nothing
+  // allocated) when the class's cache has no room for them all.
+  Status prewarm(size_t size, size_t count) noexcept;
+
   PoolStats stats() const noexcept;
   // Frees every cached block: the shards' and every thread's magazine's.
   void trim() noexcept;

@@ -7,38 +7,15 @@
 namespace chunkbuf {
 
 RecordScanner::RecordScanner(Eol eol, const char* delim, size_t n) noexcept
-    : eol_(eol), delim_(delim), dn_(n), slack_(delim ? n - 1 : (eol == Eol::Lf || eol == Eol::Nul) ? 0 : 1) {}
+    : eol_(eol),
+      byte_(!delim && (eol == Eol::Lf || eol == Eol::Nul || eol == Eol::Crlf)),
+      ch_(eol == Eol::Nul ? '\0' : '\n'),
+      delim_(delim),
+      dn_(n),
+      slack_(delim ? n - 1 : (eol == Eol::Lf || eol == Eol::Nul) ? 0 : 1) {}
 
-bool RecordScanner::next_byte(SegCursor& c, size_t start, size_t total, size_t* pos, size_t* dlen) const noexcept {
-  // memchr straight over the chunks: this is the per-line hot path.
-  const char ch = eol_ == Eol::Nul ? '\0' : '\n';
-  while (!c.at_end() && c.pos() < total) {
-    SegCursor::Chunk k = c.chunk();
-    size_t len = k.n < total - c.pos() ? k.n : total - c.pos();
-    const void* hit = std::memchr(k.p, ch, len);
-    if (!hit) {
-      c.advance(len);
-      continue;
-    }
-    c.advance(static_cast<size_t>(static_cast<const char*>(hit) - k.p));
-    *pos = c.pos();
-    *dlen = 1;
-    if (eol_ == Eol::Crlf && *pos > start && c.byte_before() == '\r') {
-      --*pos;
-      *dlen = 2;
-    }
-    return true;
-  }
-  return false;
-}
-
-Status RecordScanner::next(SegCursor& c, size_t start, size_t total, bool* found, size_t* pos,
-                           size_t* dlen) const noexcept {
+Status RecordScanner::next_search(SegCursor& c, size_t total, bool* found, size_t* pos, size_t* dlen) const noexcept {
   *found = false;
-  if (!delim_ && (eol_ == Eol::Lf || eol_ == Eol::Nul || eol_ == Eol::Crlf)) {
-    *found = next_byte(c, start, total, pos, dlen);
-    return Status::Ok;
-  }
   if (c.pos() >= total) return Status::Ok;
   // The other ends search the segments from the cursor's on.
   const size_t base = c.segment_base(), sub = total - base, in = c.offset_in_segment();

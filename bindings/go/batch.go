@@ -73,6 +73,10 @@ func (b Batch) Bytes(i int) []byte {
 	return b.data[r.Offset : r.Offset+r.Length]
 }
 
+// Full reports whether the batch holds as many records as the record
+// slice it was taken with had room for.
+func (b Batch) Full() bool { return len(b.Records) == cap(b.Records) }
+
 // Release releases the batch view.
 func (b Batch) Release() { b.View.Release() }
 

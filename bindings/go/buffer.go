@@ -33,6 +33,13 @@ type Buffer struct {
 	maxBytes int
 }
 
+// wrapBuffer owns the new buffer handle h, freed by Close or when collected.
+func wrapBuffer(h *C.chunkbuf_buffer) *Buffer {
+	b := &Buffer{h: h}
+	b.cleanup = runtime.AddCleanup(b, func(h *C.chunkbuf_buffer) { C.chunkbuf_buffer_free(h) }, h)
+	return b
+}
+
 // NewBuffer creates an empty buffer.
 func NewBuffer(opts BufferOptions) (*Buffer, error) {
 	const op = "NewBuffer"
@@ -62,8 +69,8 @@ func NewBuffer(opts BufferOptions) (*Buffer, error) {
 	if err := check(op, C.cbw_buffer_new(&o, &h, &msg), msg); err != nil {
 		return nil, err
 	}
-	b := &Buffer{h: h, maxBytes: opts.MaxBytes}
-	b.cleanup = runtime.AddCleanup(b, func(h *C.chunkbuf_buffer) { C.chunkbuf_buffer_free(h) }, h)
+	b := wrapBuffer(h)
+	b.maxBytes = opts.MaxBytes
 	return b, nil
 }
 

@@ -13,11 +13,18 @@ import (
 // directly.
 const PoolClasses = C.CHUNKBUF_POOL_CLASSES
 
+// PoolMinBlock is the smallest size class (4 KiB).
+const PoolMinBlock = C.CHUNKBUF_POOL_MIN_BLOCK
+
 // PoolOptions configures [NewPool]. The zero value gives the defaults.
 type PoolOptions struct {
 	// MaxCachedBytesPerClass bounds the free blocks each class keeps;
 	// 0 means the library default (4 MiB).
 	MaxCachedBytesPerClass int
+	// Prealloc free blocks of PreallocSize bytes' size class are put in
+	// the cache when the pool is created (see [Pool.Prewarm]).
+	Prealloc     int
+	PreallocSize int // 0: PoolMinBlock
 }
 
 // PoolStats is a snapshot of a pool's counters.
@@ -58,6 +65,16 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 	}
 	p := &Pool{h: h}
 	p.cleanup = runtime.AddCleanup(p, func(h *C.chunkbuf_pool) { C.chunkbuf_pool_free(h) }, h)
+	if opts.Prealloc != 0 {
+		sz := opts.PreallocSize
+		if sz == 0 {
+			sz = PoolMinBlock
+		}
+		if err := p.Prewarm(opts.Prealloc, sz); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -160,4 +177,52 @@ func (p *Pool) TenantUsage(tenant uint32) (int, error) {
 		return 0, err
 	}
 	return int(live), nil
+}
+
+// Prewarm allocates count free blocks of the size class holding size bytes
+// into the pool's cache now, so the next acquisitions of that class (Get,
+// buffer writes) hit it. ErrLimit when the class's cache has no room for
+// them all (nothing is allocated then).
+func (p *Pool) Prewarm(count, sz int) error {
+	const op = "Pool.Prewarm"
+	h, err := p.handle(op)
+	if err != nil {
+		return err
+	}
+	defer runtime.KeepAlive(p)
+	c, err := size(op, "count", count)
+	if err != nil {
+		return err
+	}
+	s, err := size(op, "size", sz)
+	if err != nil {
+		return err
+	}
+	var msg *C.char
+	return check(op, C.cbw_pool_prewarm(h, s, c, &msg), msg)
+}
+
+// Get hands out a pooled writable Buffer holding one block of the size
+// class for sz bytes, its capacity fixed to that block ([Buffer.Capacity]).
+// Close gives the block back to the pool (unless Views still share it); a
+// Buffer dropped without Close gives it back when collected.
+func (p *Pool) Get(sz int) (*Buffer, error) {
+	const op = "Pool.Get"
+	h, err := p.handle(op)
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.KeepAlive(p)
+	s, err := size(op, "size", sz)
+	if err != nil {
+		return nil, err
+	}
+	var bh *C.chunkbuf_buffer
+	var msg *C.char
+	if err := check(op, C.cbw_pool_get(h, s, &bh, &msg), msg); err != nil {
+		return nil, err
+	}
+	b := wrapBuffer(bh)
+	b.maxBytes = b.Capacity()
+	return b, nil
 }

@@ -68,6 +68,30 @@ func NewView(pool *Pool, p []byte) (*View, error) {
 	return newView(h), nil
 }
 
+// FromBytes returns a View of a copy of p in pool (nil: [DefaultPool]) with
+// the content kind registered under kindName ("raw", "pcm16", "mulaw8",
+// "jpeg" or one from [RegisterKind]); an unknown name is an [ErrInval]
+// error.
+func FromBytes(pool *Pool, p []byte, kindName string) (*View, error) {
+	const op = "FromBytes"
+	k, err := LookupKind(kindName)
+	if err != nil {
+		return nil, err
+	}
+	ph, err := pool.handle(op)
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.KeepAlive(pool)
+	data, n := bytesArg(p)
+	var h *C.chunkbuf_view
+	var msg *C.char
+	if err := check(op, C.cbw_view_from_bytes_kind(ph, data, n, C.uint32_t(k), &h, &msg), msg); err != nil {
+		return nil, err
+	}
+	return newView(h), nil
+}
+
 // Release gives the view's reference back. Idempotent; a nil View is fine.
 // Slices obtained from the view become invalid.
 func (v *View) Release() {
@@ -343,6 +367,26 @@ func (v *View) Retag(k Kind) (*View, error) {
 	return v.derive("View.Retag", func(h *C.chunkbuf_view, out **C.chunkbuf_view, msg **C.char) C.int {
 		return C.cbw_view_retag(h, C.uint32_t(k), out, msg)
 	})
+}
+
+// WithTenant returns a new View of the same bytes (no copy) tagged with the
+// tenant registered under name ([RegisterTenant]); slices inherit the tag
+// and v keeps its own.
+func (v *View) WithTenant(name string) (*View, error) {
+	t, err := RegisterTenant(name)
+	if err != nil {
+		return nil, err
+	}
+	return v.derive("View.WithTenant", func(h *C.chunkbuf_view, out **C.chunkbuf_view, msg **C.char) C.int {
+		return C.cbw_view_with_tenant(h, C.uint32_t(t), out, msg)
+	})
+}
+
+// TenantName returns the name of the view's tenant, or "" when it has
+// none (no tenant, or a number with no name).
+func (v *View) TenantName() string {
+	name, _ := TenantName(v.Tenant())
+	return name
 }
 
 // derive runs a C call that makes a new view from v.

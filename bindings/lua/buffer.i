@@ -2,6 +2,16 @@
  * or built. Positions are 1-based; takes hand out zero-copy Views. */
 
 %{
+/* A tenant option: an id, or a name (registered on first use). */
+static uint32_t cb_option_tenant(lua_State *L, int idx, const char *key) {
+  uint32_t id = 0;
+  int rc;
+  if (lua_type(L, -1) != LUA_TSTRING) return cb_option_u32(L, idx, key);
+  rc = chunkbuf_tenant_register(lua_tostring(L, -1), &id);
+  if (rc != CHUNKBUF_OK) luaL_argerror(L, idx, lua_pushfstring(L, "option '%s': %s", key, chunkbuf_last_error()));
+  return id;
+}
+
 static void cb_check_buffer_options(lua_State *L, int idx, chunkbuf_buffer_options *o) {
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
@@ -11,7 +21,7 @@ static void cb_check_buffer_options(lua_State *L, int idx, chunkbuf_buffer_optio
     if (strcmp(key, "pool") == 0) o->pool = (cb_Pool *)cb_option_object(L, idx, SWIGTYPE_p_cb_Pool, "Pool");
     else if (strcmp(key, "max_bytes") == 0) o->max_bytes = cb_option_size(L, idx, key);
     else if (strcmp(key, "min_chunk") == 0) o->min_chunk = cb_option_size(L, idx, key);
-    else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_u32(L, idx, key);
+    else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_tenant(L, idx, key);
     else if (strcmp(key, "linear") == 0) o->linear = lua_toboolean(L, -1);
     else cb_unknown_option(L, idx, key);
     lua_pop(L, 1);

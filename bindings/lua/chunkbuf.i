@@ -32,6 +32,7 @@
 %include "handoff.i"
 %include "view.i"
 %include "buffer.i"
+%include "builder.i"
 %include "stream.i"
 %include "framer.i"
 %include "ring.i"

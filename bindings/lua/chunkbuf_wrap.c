@@ -2703,23 +2703,24 @@ typedef void *cb_host_pointer; /* before the classes' code, which uses it */
 #define SWIGTYPE_p_cb_bytes swig_types[6]
 #define SWIGTYPE_p_cb_commit_arg swig_types[7]
 #define SWIGTYPE_p_cb_match swig_types[8]
-#define SWIGTYPE_p_chunkbuf_buffer_options swig_types[9]
-#define SWIGTYPE_p_chunkbuf_delimiter_framer_options swig_types[10]
-#define SWIGTYPE_p_chunkbuf_eol swig_types[11]
-#define SWIGTYPE_p_chunkbuf_length_framer_options swig_types[12]
-#define SWIGTYPE_p_chunkbuf_pool_options swig_types[13]
+#define SWIGTYPE_p_cb_pool_args swig_types[9]
+#define SWIGTYPE_p_chunkbuf_buffer_options swig_types[10]
+#define SWIGTYPE_p_chunkbuf_delimiter_framer_options swig_types[11]
+#define SWIGTYPE_p_chunkbuf_eol swig_types[12]
+#define SWIGTYPE_p_chunkbuf_length_framer_options swig_types[13]
 #define SWIGTYPE_p_chunkbuf_pool_stats swig_types[14]
 #define SWIGTYPE_p_chunkbuf_stream_options swig_types[15]
 #define SWIGTYPE_p_int swig_types[16]
 #define SWIGTYPE_p_int64_t swig_types[17]
 #define SWIGTYPE_p_lua_State swig_types[18]
-#define SWIGTYPE_p_p_cb_View swig_types[19]
-#define SWIGTYPE_p_p_char swig_types[20]
-#define SWIGTYPE_p_size_t swig_types[21]
-#define SWIGTYPE_p_uint32_t swig_types[22]
-#define SWIGTYPE_p_uint64_t swig_types[23]
-static swig_type_info *swig_types[25];
-static swig_module_info swig_module = {swig_types, 24, 0, 0, 0, 0};
+#define SWIGTYPE_p_p_cb_Buffer swig_types[19]
+#define SWIGTYPE_p_p_cb_View swig_types[20]
+#define SWIGTYPE_p_p_char swig_types[21]
+#define SWIGTYPE_p_size_t swig_types[22]
+#define SWIGTYPE_p_uint32_t swig_types[23]
+#define SWIGTYPE_p_uint64_t swig_types[24]
+static swig_type_info *swig_types[26];
+static swig_module_info swig_module = {swig_types, 25, 0, 0, 0, 0};
 #define SWIG_TypeQuery(name) SWIG_TypeQueryModule(&swig_module, &swig_module, name)
 #define SWIG_MangledTypeQuery(name) SWIG_MangledTypeQueryModule(&swig_module, &swig_module, name)
 
@@ -2734,13 +2735,22 @@ static swig_module_info swig_module = {swig_types, 24, 0, 0, 0, 0};
 #include <chunkbuf.h>
 
 
-static void cb_check_pool_options(lua_State *L, int idx, chunkbuf_pool_options *o) {
+/* The pool options plus the blocks to put in its cache at creation. */
+typedef struct cb_pool_args {
+  chunkbuf_pool_options o;
+  size_t prealloc, prealloc_size;
+} cb_pool_args;
+
+static void cb_check_pool_options(lua_State *L, int idx, cb_pool_args *a) {
+  chunkbuf_pool_options *o = &a->o;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     const char *key = cb_option_key(L, idx);
     if (strcmp(key, "max_cached_bytes_per_class") == 0) o->max_cached_bytes_per_class = cb_option_size(L, idx, key);
+    else if (strcmp(key, "prealloc") == 0) a->prealloc = cb_option_size(L, idx, key);
+    else if (strcmp(key, "prealloc_size") == 0) a->prealloc_size = cb_option_size(L, idx, key);
     else cb_unknown_option(L, idx, key);
     lua_pop(L, 1);
   }
@@ -2775,9 +2785,17 @@ static void cb_push_pool_stats(lua_State *L, const chunkbuf_pool_stats *s) {
   lua_setfield(L, -2, "cached_blocks");
 }
 
-SWIGINTERN cb_Pool *new_cb_Pool(chunkbuf_pool_options const *OPTIONS,lua_State *L){
+SWIGINTERN cb_Pool *new_cb_Pool(cb_pool_args const *OPTIONS,lua_State *L){
     cb_Pool *p = NULL;
-    int rc = chunkbuf_pool_new(OPTIONS, &p);
+    int rc = chunkbuf_pool_new(&OPTIONS->o, &p);
+    if (rc == CHUNKBUF_OK && OPTIONS->prealloc) {
+      size_t size = OPTIONS->prealloc_size ? OPTIONS->prealloc_size : CHUNKBUF_POOL_MIN_BLOCK;
+      rc = chunkbuf_pool_prewarm(p, size, OPTIONS->prealloc);
+      if (rc != CHUNKBUF_OK) {
+        chunkbuf_pool_free(p);
+        p = NULL;
+      }
+    }
     if (rc != CHUNKBUF_OK) cb_push_error(L, rc);
     return p;
   }
@@ -2797,6 +2815,8 @@ SWIGINTERN cb_pushed cb_Pool___tostring(cb_Pool *self,lua_State *L){
                     (lua_Integer)s.bytes_cached);
     return 1;
   }
+SWIGINTERN cb_status cb_Pool_get(cb_Pool *self,size_t GETSIZE,cb_Buffer **OUT){ return chunkbuf_pool_get(self, GETSIZE, OUT); }
+SWIGINTERN cb_status cb_Pool_prewarm(cb_Pool *self,size_t count,size_t GETSIZE){ return chunkbuf_pool_prewarm(self, GETSIZE, count); }
 
 /* The process-wide default pool (freeing it is a no-op). */
 static cb_Pool *default_pool(void) { return chunkbuf_pool_default(); }
@@ -2881,6 +2901,28 @@ SWIGINTERN cb_status cb_View_sha256(cb_View *self,cb_bytes *OUT){
     return chunkbuf_view_sha256(self, (uint8_t *)OUT->data);
   }
 
+SWIGINTERN int SWIG_lua_isnilstring(lua_State *L, int idx) {
+  int ret = lua_isstring(L, idx);
+  if (!ret)
+   ret = lua_isnil(L, idx);
+  return ret;
+}
+
+SWIGINTERN cb_status cb_View_with_tenant(cb_View *self,char const *name,cb_View **OUT){
+    uint32_t t = 0;
+    int rc = chunkbuf_tenant_register(name, &t);
+    return rc != CHUNKBUF_OK ? rc : chunkbuf_view_with_tenant(self, t, OUT);
+  }
+SWIGINTERN cb_pushed cb_View_tenant_name(cb_View *self,lua_State *L){
+    uint32_t t = 0;
+    const char *name = NULL;
+    if (chunkbuf_view_tenant(self, &t) == CHUNKBUF_OK && chunkbuf_tenant_name(t, &name) == CHUNKBUF_OK)
+      lua_pushstring(L, name);
+    else
+      lua_pushnil(L);
+    return 1;
+  }
+
 /* chunkbuf.concat{v1, v2, ...}: one view of all their bytes, zero copy. */
 static cb_status concat(cb_view_list list, cb_View **OUT, lua_State *L) {
   size_t i, n = (size_t)lua_rawlen(L, list);
@@ -2901,13 +2943,15 @@ static cb_status register_kind(const char *name, uint32_t *OUT) { return chunkbu
 static cb_status kind_name(uint32_t kind, const char **OUT) { return chunkbuf_kind_name(kind, OUT); }
 
 
-SWIGINTERN int SWIG_lua_isnilstring(lua_State *L, int idx) {
-  int ret = lua_isstring(L, idx);
-  if (!ret)
-   ret = lua_isnil(L, idx);
-  return ret;
+/* A tenant option: an id, or a name (registered on first use). */
+static uint32_t cb_option_tenant(lua_State *L, int idx, const char *key) {
+  uint32_t id = 0;
+  int rc;
+  if (lua_type(L, -1) != LUA_TSTRING) return cb_option_u32(L, idx, key);
+  rc = chunkbuf_tenant_register(lua_tostring(L, -1), &id);
+  if (rc != CHUNKBUF_OK) luaL_argerror(L, idx, lua_pushfstring(L, "option '%s': %s", key, chunkbuf_last_error()));
+  return id;
 }
-
 
 static void cb_check_buffer_options(lua_State *L, int idx, chunkbuf_buffer_options *o) {
   if (lua_isnoneornil(L, idx)) return;
@@ -2918,7 +2962,7 @@ static void cb_check_buffer_options(lua_State *L, int idx, chunkbuf_buffer_optio
     if (strcmp(key, "pool") == 0) o->pool = (cb_Pool *)cb_option_object(L, idx, SWIGTYPE_p_cb_Pool, "Pool");
     else if (strcmp(key, "max_bytes") == 0) o->max_bytes = cb_option_size(L, idx, key);
     else if (strcmp(key, "min_chunk") == 0) o->min_chunk = cb_option_size(L, idx, key);
-    else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_u32(L, idx, key);
+    else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_tenant(L, idx, key);
     else if (strcmp(key, "linear") == 0) o->linear = lua_toboolean(L, -1);
     else cb_unknown_option(L, idx, key);
     lua_pop(L, 1);
@@ -3280,6 +3324,38 @@ SWIGINTERN cb_pushed cb_Buffer_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max
     return 1;
   }
 SWIGINTERN cb_status cb_Buffer_write_to_fd(cb_Buffer *self,int fd,size_t max,size_t *OUT){ return chunkbuf_buffer_write_to_fd(self, fd, max, OUT); }
+SWIGINTERN cb_status cb_Buffer_capacity(cb_Buffer *self,size_t *OUT){ return chunkbuf_buffer_capacity(self, OUT); }
+SWIGINTERN cb_status cb_Buffer_ensure_capacity(cb_Buffer *self,size_t n){ return chunkbuf_buffer_ensure_capacity(self, n); }
+SWIGINTERN cb_status cb_Buffer_freeze(cb_Buffer *self,char const *KIND,cb_View **OUT){
+    uint32_t k = 0;
+    int rc = chunkbuf_kind_lookup(KIND ? KIND : "raw", &k);
+    return rc != CHUNKBUF_OK ? rc : chunkbuf_buffer_freeze(self, k, OUT);
+  }
+
+/* chunkbuf.from_bytes(s, kind [, pool]): a View of a copy of s with the
+ * content kind registered under that name (an error for an unknown name). */
+static cb_status from_bytes(const void *data, size_t len, const char *KIND, cb_Pool *OPTPOOL, cb_View **OUT) {
+  uint32_t k = 0;
+  int rc = chunkbuf_kind_lookup(KIND ? KIND : "raw", &k);
+  return rc != CHUNKBUF_OK ? rc : chunkbuf_view_from_bytes_kind(OPTPOOL, data, len, k, OUT);
+}
+/* chunkbuf.lookup_kind(name) -> id of an already registered kind. */
+static cb_status lookup_kind(const char *name, uint32_t *OUT) { return chunkbuf_kind_lookup(name, OUT); }
+/* chunkbuf.register_tenant(name) -> tenant id (1, 2, ... in order). */
+static cb_status register_tenant(const char *name, uint32_t *OUT) { return chunkbuf_tenant_register(name, OUT); }
+/* chunkbuf.tenant_name(id) -> the name registered for it, or nil. */
+static cb_pushed tenant_name(uint32_t tenant, lua_State *L) {
+  const char *name = NULL;
+  if (chunkbuf_tenant_name(tenant, &name) == CHUNKBUF_OK) lua_pushstring(L, name);
+  else lua_pushnil(L);
+  return 1;
+}
+/* chunkbuf.optimal_buffer_size(total [, min, max]): total / 100 clamped to
+ * [min, max] (0: 8 KiB, 64 KiB), rounded up to whole 4 KiB pages. */
+static cb_status optimal_buffer_size(size_t total, size_t min_size, size_t max_size, size_t *OUT) {
+  return chunkbuf_optimal_buffer_size(total, min_size, max_size, OUT);
+}
+
 
 static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_options *o) {
   if (lua_isnoneornil(L, idx)) return;
@@ -3758,10 +3834,14 @@ extern "C" {
 #endif
 static int _wrap_new_Pool(lua_State* L) {
   int SWIG_arg = 0;
-  chunkbuf_pool_options *arg1 = (chunkbuf_pool_options *) 0 ;
+  cb_pool_args *arg1 = (cb_pool_args *) 0 ;
   lua_State *arg2 = (lua_State *) 0 ;
-  chunkbuf_pool_options temp1 = CHUNKBUF_POOL_OPTIONS_INIT ;
-  chunkbuf_pool_options temp10 = CHUNKBUF_POOL_OPTIONS_INIT ;
+  cb_pool_args temp1 = {
+    CHUNKBUF_POOL_OPTIONS_INIT, 0, 0
+  } ;
+  cb_pool_args temp10 = {
+    CHUNKBUF_POOL_OPTIONS_INIT, 0, 0
+  } ;
   cb_Pool *result = 0 ;
   
   arg1 = &temp1; 
@@ -3770,7 +3850,7 @@ static int _wrap_new_Pool(lua_State* L) {
   if(lua_gettop(L)>=1){
     cb_check_pool_options(L, 1, &temp10); arg1 = &temp10; 
   }
-  result = (cb_Pool *)new_cb_Pool((chunkbuf_pool_options const *)arg1,arg2);
+  result = (cb_Pool *)new_cb_Pool((cb_pool_args const *)arg1,arg2);
   if (!result) SWIG_fail;
   cb_new_object(L, result, SWIGTYPE_p_cb_Pool, 1); SWIG_arg++; 
   return SWIG_arg;
@@ -3937,6 +4017,66 @@ static int _wrap_Pool___tostring(lua_State* L) {
 }
 
 
+static int _wrap_Pool_get(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Pool *arg1 = (cb_Pool *) 0 ;
+  size_t arg2 ;
+  cb_Buffer **arg3 = (cb_Buffer **) 0 ;
+  cb_Buffer *temp3 = NULL ;
+  cb_status result;
+  
+  arg2 = CHUNKBUF_POOL_MIN_BLOCK; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Pool::get",1,2)
+  arg1 = (cb_Pool *)cb_check_object(L, 1, SWIGTYPE_p_cb_Pool, "Pool", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = (size_t)cb_check_size(L, 2); 
+  }
+  result = (cb_status)cb_Pool_get(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (*arg3) cb_new_object(L, *arg3, SWIGTYPE_p_cb_Buffer, 1); else lua_pushnil(L); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Pool_prewarm(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Pool *arg1 = (cb_Pool *) 0 ;
+  size_t arg2 ;
+  size_t arg3 ;
+  cb_status result;
+  
+  arg3 = CHUNKBUF_POOL_MIN_BLOCK; 
+  SWIG_check_num_args("cb_Pool::prewarm",2,3)
+  arg1 = (cb_Pool *)cb_check_object(L, 1, SWIGTYPE_p_cb_Pool, "Pool", 0); 
+  arg2 = cb_check_size(L, 2); 
+  if(lua_gettop(L)>=3){
+    arg3 = (size_t)cb_check_size(L, 3); 
+  }
+  result = (cb_status)cb_Pool_prewarm(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static void swig_delete_Pool(void *obj) {
 cb_Pool *arg1 = (cb_Pool *) obj;
 delete_cb_Pool(arg1);
@@ -3960,6 +4100,8 @@ static swig_lua_method swig_Pool_methods[]= {
     { "tenant_usage", _wrap_Pool_tenant_usage},
     { "__eq", _wrap_Pool___eq},
     { "__tostring", _wrap_Pool___tostring},
+    { "get", _wrap_Pool_get},
+    { "prewarm", _wrap_Pool_prewarm},
     {0,0}
 };
 static swig_lua_method swig_Pool_meta[] = {
@@ -4562,6 +4704,57 @@ static int _wrap_View_sha256(lua_State* L) {
 }
 
 
+static int _wrap_View_with_tenant(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_View *arg1 = (cb_View *) 0 ;
+  char *arg2 = (char *) 0 ;
+  cb_View **arg3 = (cb_View **) 0 ;
+  cb_View *temp3 = NULL ;
+  cb_status result;
+  
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_View::with_tenant",2,2)
+  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
+  {
+    size_t l_;
+    arg2 = (char *)cb_check_bytes(L, 2, &l_);
+    luaL_argcheck(L, strlen(arg2) == l_, 2, "name must not contain NUL bytes"); 
+  } 
+  result = (cb_status)cb_View_with_tenant(arg1,(char const *)arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (*arg3) cb_new_object(L, *arg3, SWIGTYPE_p_cb_View, 1); else lua_pushnil(L); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_View_tenant_name(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_View *arg1 = (cb_View *) 0 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = L;
+  SWIG_check_num_args("cb_View::tenant_name",1,1)
+  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
+  result = (cb_pushed)cb_View_tenant_name(arg1,arg2);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static void swig_delete_View(void *obj) {
 cb_View *arg1 = (cb_View *) obj;
 delete_cb_View(arg1);
@@ -4597,6 +4790,8 @@ static swig_lua_method swig_View_methods[]= {
     { "clone", _wrap_View_clone},
     { "sharers", _wrap_View_sharers},
     { "sha256", _wrap_View_sha256},
+    { "with_tenant", _wrap_View_with_tenant},
+    { "tenant_name", _wrap_View_tenant_name},
     {0,0}
 };
 static swig_lua_method swig_View_meta[] = {
@@ -6034,6 +6229,85 @@ static int _wrap_Buffer_write_to_fd(lua_State* L) {
 }
 
 
+static int _wrap_Buffer_capacity(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t *arg2 = (size_t *) 0 ;
+  size_t temp2 = 0 ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  SWIG_check_num_args("cb_Buffer::capacity",1,1)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  result = (cb_status)cb_Buffer_capacity(arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg2); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_ensure_capacity(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  size_t arg2 ;
+  cb_status result;
+  
+  SWIG_check_num_args("cb_Buffer::ensure_capacity",2,2)
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = cb_check_size(L, 2); 
+  result = (cb_status)cb_Buffer_ensure_capacity(arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Buffer_freeze(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
+  char *arg2 = (char *) 0 ;
+  cb_View **arg3 = (cb_View **) 0 ;
+  cb_View *temp3 = NULL ;
+  cb_status result;
+  
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Buffer::freeze",2,2)
+  if(!SWIG_lua_isnilstring(L,2)) SWIG_fail_arg("cb_Buffer::freeze",2,"char const *");
+  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
+  arg2 = (char *)lua_tostring(L, 2);
+  result = (cb_status)cb_Buffer_freeze(arg1,(char const *)arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (*arg3) cb_new_object(L, *arg3, SWIGTYPE_p_cb_View, 1); else lua_pushnil(L); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static void swig_delete_Buffer(void *obj) {
 cb_Buffer *arg1 = (cb_Buffer *) obj;
 delete_cb_Buffer(arg1);
@@ -6091,6 +6365,9 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "read_lines", _wrap_Buffer_read_lines},
     { "lines", _wrap_Buffer_lines},
     { "write_to_fd", _wrap_Buffer_write_to_fd},
+    { "capacity", _wrap_Buffer_capacity},
+    { "ensure_capacity", _wrap_Buffer_ensure_capacity},
+    { "freeze", _wrap_Buffer_freeze},
     {0,0}
 };
 static swig_lua_method swig_Buffer_meta[] = {
@@ -6124,6 +6401,159 @@ static swig_lua_namespace swig_Buffer_Sf_SwigStatic = {
 static swig_lua_class *swig_Buffer_bases[] = {0};
 static const char *swig_Buffer_base_names[] = {0};
 static swig_lua_class _wrap_class_Buffer = { "Buffer", "Buffer", &SWIGTYPE_p_cb_Buffer,_proxy__wrap_new_Buffer, swig_delete_Buffer, swig_Buffer_methods, swig_Buffer_attributes, &swig_Buffer_Sf_SwigStatic, swig_Buffer_meta, swig_Buffer_bases, swig_Buffer_base_names };
+
+static int _wrap_from_bytes(lua_State* L) {
+  int SWIG_arg = 0;
+  void *arg1 = (void *) 0 ;
+  size_t arg2 ;
+  char *arg3 = (char *) 0 ;
+  cb_Pool *arg4 = (cb_Pool *) 0 ;
+  cb_View **arg5 = (cb_View **) 0 ;
+  cb_View *temp5 = NULL ;
+  cb_status result;
+  
+  arg3 = NULL; 
+  arg4 = NULL; 
+  arg5 = &temp5; 
+  SWIG_check_num_args("from_bytes",1,3)
+  if(lua_gettop(L)>=2 && !SWIG_lua_isnilstring(L,2)) SWIG_fail_arg("from_bytes",2,"char const *");
+  arg1 = (void *)cb_check_bytes(L, 1, &arg2); 
+  if(lua_gettop(L)>=2){
+    arg3 = (char *)lua_tostring(L, 2);
+  }
+  if(lua_gettop(L)>=3){
+    if (!lua_isnil(L, 3)) arg4 = (cb_Pool *)cb_check_object(L, 3, SWIGTYPE_p_cb_Pool, "Pool", 0); 
+  }
+  result = (cb_status)from_bytes((void const *)arg1,arg2,(char const *)arg3,arg4,arg5);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  if (*arg5) cb_new_object(L, *arg5, SWIGTYPE_p_cb_View, 1); else lua_pushnil(L); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_lookup_kind(lua_State* L) {
+  int SWIG_arg = 0;
+  char *arg1 = (char *) 0 ;
+  uint32_t *arg2 = (uint32_t *) 0 ;
+  uint32_t temp2 = 0 ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  SWIG_check_num_args("lookup_kind",1,1)
+  {
+    size_t l_;
+    arg1 = (char *)cb_check_bytes(L, 1, &l_);
+    luaL_argcheck(L, strlen(arg1) == l_, 1, "name must not contain NUL bytes"); 
+  } 
+  result = (cb_status)lookup_kind((char const *)arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg2); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_register_tenant(lua_State* L) {
+  int SWIG_arg = 0;
+  char *arg1 = (char *) 0 ;
+  uint32_t *arg2 = (uint32_t *) 0 ;
+  uint32_t temp2 = 0 ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  SWIG_check_num_args("register_tenant",1,1)
+  {
+    size_t l_;
+    arg1 = (char *)cb_check_bytes(L, 1, &l_);
+    luaL_argcheck(L, strlen(arg1) == l_, 1, "name must not contain NUL bytes"); 
+  } 
+  result = (cb_status)register_tenant((char const *)arg1,arg2);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg2); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_tenant_name(lua_State* L) {
+  int SWIG_arg = 0;
+  uint32_t arg1 ;
+  lua_State *arg2 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = L;
+  SWIG_check_num_args("tenant_name",1,1)
+  arg1 = cb_check_u32(L, 1); 
+  result = (cb_pushed)tenant_name(arg1,arg2);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_optimal_buffer_size(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  size_t arg2 ;
+  size_t arg3 ;
+  size_t *arg4 = (size_t *) 0 ;
+  size_t temp4 = 0 ;
+  cb_status result;
+  
+  arg2 = 0; 
+  arg3 = 0; 
+  arg4 = &temp4; 
+  SWIG_check_num_args("optimal_buffer_size",1,3)
+  arg1 = cb_check_size(L, 1); 
+  if(lua_gettop(L)>=2){
+    if (!lua_isnil(L, 2)) arg2 = cb_check_size(L, 2); 
+  }
+  if(lua_gettop(L)>=3){
+    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
+  }
+  result = (cb_status)optimal_buffer_size(arg1,arg2,arg3,arg4);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg4); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
 
 static int _wrap_Stream_from_handle(lua_State* L) {
   int SWIG_arg = 0;
@@ -7564,6 +7994,11 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "concat", _wrap_concat},
     { "register_kind", _wrap_register_kind},
     { "kind_name", _wrap_kind_name},
+    { "from_bytes", _wrap_from_bytes},
+    { "lookup_kind", _wrap_lookup_kind},
+    { "register_tenant", _wrap_register_tenant},
+    { "tenant_name", _wrap_tenant_name},
+    { "optimal_buffer_size", _wrap_optimal_buffer_size},
     { "Stream_from_handle", _wrap_Stream_from_handle},
     { "DelimiterFramer", _wrap_DelimiterFramer},
     { "LengthFramer", _wrap_LengthFramer},
@@ -7610,16 +8045,17 @@ static swig_type_info _swigt__p_cb_View = {"_p_cb_View", "cb_View *", 0, 0, (voi
 static swig_type_info _swigt__p_cb_bytes = {"_p_cb_bytes", "cb_bytes *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_cb_commit_arg = {"_p_cb_commit_arg", "cb_commit_arg *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_cb_match = {"_p_cb_match", "cb_match *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_cb_pool_args = {"_p_cb_pool_args", "cb_pool_args *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_buffer_options = {"_p_chunkbuf_buffer_options", "chunkbuf_buffer_options *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_delimiter_framer_options = {"_p_chunkbuf_delimiter_framer_options", "chunkbuf_delimiter_framer_options *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_eol = {"_p_chunkbuf_eol", "chunkbuf_eol *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_length_framer_options = {"_p_chunkbuf_length_framer_options", "chunkbuf_length_framer_options *", 0, 0, (void*)0, 0};
-static swig_type_info _swigt__p_chunkbuf_pool_options = {"_p_chunkbuf_pool_options", "chunkbuf_pool_options *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_pool_stats = {"_p_chunkbuf_pool_stats", "chunkbuf_pool_stats *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_chunkbuf_stream_options = {"_p_chunkbuf_stream_options", "chunkbuf_stream_options *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_int = {"_p_int", "cb_done *|cb_flag *|cb_ignored *|cb_keep_eol *|cb_order *|cb_pushed *|cb_status *|cb_view_list *|cb_whence *|int *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_int64_t = {"_p_int64_t", "int64_t *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_lua_State = {"_p_lua_State", "lua_State *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_p_cb_Buffer = {"_p_p_cb_Buffer", "cb_Buffer **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_cb_View = {"_p_p_cb_View", "cb_View **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_char = {"_p_p_char", "char **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_size_t = {"_p_size_t", "cb_first *|cb_last *|cb_upto *|size_t *", 0, 0, (void*)0, 0};
@@ -7636,16 +8072,17 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_cb_bytes,
   &_swigt__p_cb_commit_arg,
   &_swigt__p_cb_match,
+  &_swigt__p_cb_pool_args,
   &_swigt__p_chunkbuf_buffer_options,
   &_swigt__p_chunkbuf_delimiter_framer_options,
   &_swigt__p_chunkbuf_eol,
   &_swigt__p_chunkbuf_length_framer_options,
-  &_swigt__p_chunkbuf_pool_options,
   &_swigt__p_chunkbuf_pool_stats,
   &_swigt__p_chunkbuf_stream_options,
   &_swigt__p_int,
   &_swigt__p_int64_t,
   &_swigt__p_lua_State,
+  &_swigt__p_p_cb_Buffer,
   &_swigt__p_p_cb_View,
   &_swigt__p_p_char,
   &_swigt__p_size_t,
@@ -7662,16 +8099,17 @@ static swig_cast_info _swigc__p_cb_View[] = {  {&_swigt__p_cb_View, 0, 0, 0},{0,
 static swig_cast_info _swigc__p_cb_bytes[] = {  {&_swigt__p_cb_bytes, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_cb_commit_arg[] = {  {&_swigt__p_cb_commit_arg, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_cb_match[] = {  {&_swigt__p_cb_match, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_cb_pool_args[] = {  {&_swigt__p_cb_pool_args, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_buffer_options[] = {  {&_swigt__p_chunkbuf_buffer_options, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_delimiter_framer_options[] = {  {&_swigt__p_chunkbuf_delimiter_framer_options, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_eol[] = {  {&_swigt__p_chunkbuf_eol, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_length_framer_options[] = {  {&_swigt__p_chunkbuf_length_framer_options, 0, 0, 0},{0, 0, 0, 0}};
-static swig_cast_info _swigc__p_chunkbuf_pool_options[] = {  {&_swigt__p_chunkbuf_pool_options, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_pool_stats[] = {  {&_swigt__p_chunkbuf_pool_stats, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_chunkbuf_stream_options[] = {  {&_swigt__p_chunkbuf_stream_options, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_int[] = {  {&_swigt__p_int, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_int64_t[] = {  {&_swigt__p_int64_t, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_lua_State[] = {  {&_swigt__p_lua_State, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_p_cb_Buffer[] = {  {&_swigt__p_p_cb_Buffer, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_cb_View[] = {  {&_swigt__p_p_cb_View, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_char[] = {  {&_swigt__p_p_char, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_size_t[] = {  {&_swigt__p_size_t, 0, 0, 0},{0, 0, 0, 0}};
@@ -7688,16 +8126,17 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_cb_bytes,
   _swigc__p_cb_commit_arg,
   _swigc__p_cb_match,
+  _swigc__p_cb_pool_args,
   _swigc__p_chunkbuf_buffer_options,
   _swigc__p_chunkbuf_delimiter_framer_options,
   _swigc__p_chunkbuf_eol,
   _swigc__p_chunkbuf_length_framer_options,
-  _swigc__p_chunkbuf_pool_options,
   _swigc__p_chunkbuf_pool_stats,
   _swigc__p_chunkbuf_stream_options,
   _swigc__p_int,
   _swigc__p_int64_t,
   _swigc__p_lua_State,
+  _swigc__p_p_cb_Buffer,
   _swigc__p_p_cb_View,
   _swigc__p_p_char,
   _swigc__p_size_t,

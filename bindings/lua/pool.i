@@ -1,13 +1,22 @@
 /* chunkbuf.Pool: size-classed, refcounted memory blocks. */
 
 %{
-static void cb_check_pool_options(lua_State *L, int idx, chunkbuf_pool_options *o) {
+/* The pool options plus the blocks to put in its cache at creation. */
+typedef struct cb_pool_args {
+  chunkbuf_pool_options o;
+  size_t prealloc, prealloc_size;
+} cb_pool_args;
+
+static void cb_check_pool_options(lua_State *L, int idx, cb_pool_args *a) {
+  chunkbuf_pool_options *o = &a->o;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     const char *key = cb_option_key(L, idx);
     if (strcmp(key, "max_cached_bytes_per_class") == 0) o->max_cached_bytes_per_class = cb_option_size(L, idx, key);
+    else if (strcmp(key, "prealloc") == 0) a->prealloc = cb_option_size(L, idx, key);
+    else if (strcmp(key, "prealloc_size") == 0) a->prealloc_size = cb_option_size(L, idx, key);
     else cb_unknown_option(L, idx, key);
     lua_pop(L, 1);
   }
@@ -43,13 +52,21 @@ static void cb_push_pool_stats(lua_State *L, const chunkbuf_pool_stats *s) {
 }
 %}
 
-%typemap(in) const chunkbuf_pool_options *OPTIONS (chunkbuf_pool_options temp = CHUNKBUF_POOL_OPTIONS_INIT)
+%typemap(in) const cb_pool_args *OPTIONS (cb_pool_args temp = {CHUNKBUF_POOL_OPTIONS_INIT, 0, 0})
   %{ cb_check_pool_options(L, $input, &temp); $1 = &temp; %}
-%typemap(default) const chunkbuf_pool_options *OPTIONS (chunkbuf_pool_options temp = CHUNKBUF_POOL_OPTIONS_INIT)
+%typemap(default) const cb_pool_args *OPTIONS (cb_pool_args temp = {CHUNKBUF_POOL_OPTIONS_INIT, 0, 0})
   %{ $1 = &temp; %}
 %typemap(in, numinputs=0) chunkbuf_pool_stats *OUT (chunkbuf_pool_stats temp = CHUNKBUF_POOL_STATS_INIT)
   %{ $1 = &temp; %}
 %typemap(argout) chunkbuf_pool_stats *OUT %{ cb_push_pool_stats(L, $1); SWIG_arg++; %}
+
+/* Pool:get hands out a Buffer (whose class buffer.i declares) and takes
+ * an optional size (builder.i). */
+%typemap(in, numinputs=0) cb_Buffer **OUT (cb_Buffer *temp = NULL) %{ $1 = &temp; %}
+%typemap(argout) cb_Buffer **OUT
+  %{ if (*$1) cb_new_object(L, *$1, $descriptor(cb_Buffer *), 1); else lua_pushnil(L); SWIG_arg++; %}
+%typemap(default) size_t GETSIZE %{ $1 = CHUNKBUF_POOL_MIN_BLOCK; %}
+%typemap(in) size_t GETSIZE %{ $1 = (size_t)cb_check_size(L, $input); %}
 
 CB_OBJECT(cb_Pool, "Pool")
 
@@ -58,10 +75,20 @@ CB_OBJECT(cb_Pool, "Pool")
 typedef struct {} cb_Pool;
 
 %extend cb_Pool {
-  /* chunkbuf.Pool{max_cached_bytes_per_class = n} */
-  cb_Pool(const chunkbuf_pool_options *OPTIONS, lua_State *L) {
+  /* chunkbuf.Pool{max_cached_bytes_per_class = n, prealloc = count,
+   * prealloc_size = bytes (default 4096)}: prealloc free blocks of that
+   * size's class are put in the cache now (see prewarm). */
+  cb_Pool(const cb_pool_args *OPTIONS, lua_State *L) {
     cb_Pool *p = NULL;
-    int rc = chunkbuf_pool_new(OPTIONS, &p);
+    int rc = chunkbuf_pool_new(&OPTIONS->o, &p);
+    if (rc == CHUNKBUF_OK && OPTIONS->prealloc) {
+      size_t size = OPTIONS->prealloc_size ? OPTIONS->prealloc_size : CHUNKBUF_POOL_MIN_BLOCK;
+      rc = chunkbuf_pool_prewarm(p, size, OPTIONS->prealloc);
+      if (rc != CHUNKBUF_OK) {
+        chunkbuf_pool_free(p);
+        p = NULL;
+      }
+    }
     if (rc != CHUNKBUF_OK) cb_push_error(L, rc);
     return p;
   }

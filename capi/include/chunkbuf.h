@@ -301,6 +301,30 @@ CHUNKBUF_API int chunkbuf_pool_set_tenant_quota(chunkbuf_pool *pool, uint32_t te
  * Returns: OK; EINVAL (tenant 0); ENOMEM (first use of the tenant).
  * Since 0.1. */
 CHUNKBUF_API int chunkbuf_pool_tenant_usage(chunkbuf_pool *pool, uint32_t tenant, size_t *live);
+/* Pre-allocates count free blocks of the size class holding size bytes
+ * into the pool's shared cache, so that the next acquisitions of that class
+ * (chunkbuf_pool_get, buffer writes) are cache hits: cached_blocks and
+ * bytes_cached grow by them at once. count 0 does nothing.
+ * Returns: OK; EHANDLE (pool); EINVAL (size 0 or above 1 MiB, the largest
+ * class); ELIMIT (the class's cache, max_cached_bytes_per_class, has no
+ * room for count more blocks: nothing is allocated); ENOMEM (nothing is
+ * kept). Any thread. Since 0.3. */
+CHUNKBUF_API int chunkbuf_pool_prewarm(chunkbuf_pool *pool, size_t size, size_t count);
+/* A pooled writable buffer: a new buffer of pool (NULL: the default pool)
+ * that already holds one block of the size class for size bytes (one
+ * acquisition, a cache hit when the class has a free block), with
+ * max_bytes fixed to that block's capacity (chunkbuf_buffer_capacity). It
+ * is an ordinary buffer: write, read, split views off it; freeing it gives
+ * the block back to the pool unless views still share it.
+ * Returns: OK; EHANDLE (pool); EINVAL (size 0 or above 1 MiB); ENOMEM.
+ * Out: *out a new buffer handle (chunkbuf_buffer_free). Since 0.3. */
+CHUNKBUF_API int chunkbuf_pool_get(chunkbuf_pool *pool, size_t size, chunkbuf_buffer **out);
+/* The buffer-size heuristic of FASTQ parsers: *size = expected_total / 100
+ * clamped to [min, max] and rounded up to a multiple of 4096 (so it may
+ * exceed a max that is not one). min 0 means 8 KiB, max 0 means 64 KiB (or
+ * min, if larger). Any thread.
+ * Returns: OK; EINVAL (min > max, max above 1 GiB). Since 0.3. */
+CHUNKBUF_API int chunkbuf_optimal_buffer_size(uint64_t expected_total, size_t min, size_t max, size_t *size);
 
 /* ------------------------------------------------------------- content kinds
  * A view carries a content-kind tag. Kind 0 is "raw"; "pcm16", "mulaw8"
@@ -319,6 +343,28 @@ CHUNKBUF_API int chunkbuf_kind_register(const char *name, uint32_t *kind);
 /* *name = the name of kind. Out: borrowed for the life of the process.
  * Returns: OK; EINVAL (unregistered kind). Since 0.1. */
 CHUNKBUF_API int chunkbuf_kind_name(uint32_t kind, const char **name);
+/* *kind = the id of an already registered name (nothing is registered).
+ * Returns: OK; EINVAL (no kind has that name; empty or too long name).
+ * Since 0.3. */
+CHUNKBUF_API int chunkbuf_kind_lookup(const char *name, uint32_t *kind);
+
+/* ----------------------------------------------------------- tenant names
+ * A tenant is a number (see chunkbuf_pool_set_tenant_quota); a name maps
+ * to one, registered at run time like content kinds: the first name
+ * registered in the process gets id 1, the next 2, and so on. Use the id
+ * wherever a tenant number goes (buffer options, quotas, usage,
+ * chunkbuf_view_with_tenant). A process that names tenants should take
+ * every tenant id from here, so a number it picks itself cannot collide
+ * with a name's. Any thread.
+ */
+/* *tenant = the id of name (1..63 printable bytes), registering it on
+ * first use. Returns: OK; EINVAL (empty, too long or unprintable name);
+ * ELIMIT (no ids left); ENOMEM. Since 0.3. */
+CHUNKBUF_API int chunkbuf_tenant_register(const char *name, uint32_t *tenant);
+/* *name = the name registered for tenant. Out: borrowed for the life of
+ * the process. Returns: OK; EINVAL (tenant 0 or an id no name has).
+ * Since 0.3. */
+CHUNKBUF_API int chunkbuf_tenant_name(uint32_t tenant, const char **name);
 
 /* ----------------------------------------------------------------- buffer */
 
@@ -378,6 +424,25 @@ CHUNKBUF_API void chunkbuf_buffer_free(chunkbuf_buffer *buf);
 /* *len = the bytes the buffer holds (not counting an open reservation).
  * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_len(const chunkbuf_buffer *buf, size_t *len);
+/* *capacity = the bytes the buffer holds plus the bytes that can be
+ * appended without taking another block (the free tail of its write
+ * block). Returns: OK. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_capacity(const chunkbuf_buffer *buf, size_t *capacity);
+/* Makes room for additional more bytes to be appended into one block
+ * without taking another: takes a block of at least that size now when the
+ * write block's tail is shorter (Vec::reserve; a builder's
+ * with_capacity). additional 0 does nothing.
+ * Returns: OK; ELIMIT (beyond max_bytes, or the tenant's quota); ESTATE
+ * (reservation open); ENOMEM. Nothing changes on failure. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_ensure_capacity(chunkbuf_buffer *buf, size_t additional);
+/* Freezes every byte into one view of content kind `kind` without copying
+ * them (the view shares the blocks; its data pointers are the ones the
+ * bytes were written to) and leaves the buffer empty; later writes never
+ * touch the frozen bytes. The view's tenant is the buffer's.
+ * Returns: OK; EINVAL (unregistered kind); ESTATE (reservation open);
+ * ENOMEM (nothing changes). Out: *out a new view reference (an empty view
+ * for an empty buffer). free_fn: never. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_freeze(chunkbuf_buffer *buf, uint32_t kind, chunkbuf_view **out);
 
 /* -- write side. Each fails with ESTATE while a reservation is open and with
  *    ELIMIT when max_bytes would be exceeded (nothing is appended then). */
@@ -570,6 +635,11 @@ CHUNKBUF_API void chunkbuf_view_release(chunkbuf_view *view);
  * default pool). Returns: OK; EHANDLE (pool); ENOMEM.
  * Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_from_bytes(chunkbuf_pool *pool, const void *data, size_t len, chunkbuf_view **out);
+/* As chunkbuf_view_from_bytes, with content kind `kind` (see
+ * chunkbuf_kind_lookup to name one). Returns: OK; EHANDLE (pool); EINVAL
+ * (unregistered kind); ENOMEM. Out: *out a new view reference. Since 0.3. */
+CHUNKBUF_API int chunkbuf_view_from_bytes_kind(chunkbuf_pool *pool, const void *data, size_t len, uint32_t kind,
+                                               chunkbuf_view **out);
 /* *len = the bytes the view shows. Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_len(const chunkbuf_view *view, size_t *len);
 /* *count = the view's segments (one segment is contiguous).
@@ -618,9 +688,17 @@ CHUNKBUF_API int chunkbuf_view_kind(const chunkbuf_view *view, uint32_t *kind);
  * kind. Returns: OK; EINVAL (unregistered kind); ENOMEM.
  * Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_retag(const chunkbuf_view *view, uint32_t kind, chunkbuf_view **out);
-/* *tenant = the pool tenant the view's bytes are accounted to (0: none).
+/* *tenant = the view's tenant tag (0: none): the tenant of the buffer it
+ * was cut from (whose quota its bytes count against), or the one
+ * chunkbuf_view_with_tenant set; slices and retags inherit it.
  * Returns: OK. Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_tenant(const chunkbuf_view *view, uint32_t *tenant);
+/* A new view of the same bytes (zero copy) tagged with tenant (0: none;
+ * chunkbuf_tenant_register names one); the original keeps its tag. The tag
+ * labels the view: the bytes stay charged to the tenant whose buffer
+ * allocated them. Returns: OK; ENOMEM.
+ * Out: *out a new view reference. Since 0.3. */
+CHUNKBUF_API int chunkbuf_view_with_tenant(const chunkbuf_view *view, uint32_t tenant, chunkbuf_view **out);
 /* *sharers = the live sharers of the view's first block: the references
  * held on it by views, buffers and streams, with each extra reference to
  * this view (chunkbuf_view_retain) counted as one more; 0 for an empty
@@ -1042,6 +1120,37 @@ CHUNKBUF_API int chunkbuf_ring_capacity(const chunkbuf_ring *ring, size_t *n);
  * Since 0.1. */
 CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_available(const chunkbuf_ring *ring, size_t *n);
 CHUNKBUF_API CHUNKBUF_DEPRECATED int chunkbuf_ring_remaining(const chunkbuf_ring *ring, size_t *n);
+
+/* ------------------------------------------------------------------ arena
+ * Scratch memory: allocations bump an offset in one pool block of the
+ * arena's capacity and are all reclaimed at once by chunkbuf_arena_reset.
+ * Bounded: an allocation that does not fit fails. One thread at a time.
+ * No free_fn ever runs. Since 0.3.
+ */
+
+typedef struct chunkbuf_arena chunkbuf_arena;
+
+/* Creates an arena of capacity bytes (1 byte .. 1 GiB), taking one block
+ * of pool (NULL: the default pool) at once.
+ * Returns: OK; EHANDLE (pool); EINVAL (capacity); ENOMEM.
+ * Out: *out a new arena handle (chunkbuf_arena_free). Since 0.3. */
+CHUNKBUF_API int chunkbuf_arena_new(chunkbuf_pool *pool, size_t capacity, chunkbuf_arena **out);
+/* Frees the arena and gives its block back to the pool: memory it handed
+ * out is invalid from then on. NULL is a no-op. Since 0.3. */
+CHUNKBUF_API void chunkbuf_arena_free(chunkbuf_arena *arena);
+/* *ptr = n writable bytes (n >= 1) aligned to align (a power of two up to
+ * 4096; 0 means 1), uninitialised. Out: *ptr borrowed until the next
+ * chunkbuf_arena_reset or chunkbuf_arena_free.
+ * Returns: OK; EINVAL (n 0, align); ELIMIT (they do not fit in what is
+ * left: nothing changes). Since 0.3. */
+CHUNKBUF_API int chunkbuf_arena_alloc(chunkbuf_arena *arena, size_t n, size_t align, void **ptr);
+/* Reclaims every allocation at once: the memory they returned is reused by
+ * the next allocations. Returns: OK. Since 0.3. */
+CHUNKBUF_API int chunkbuf_arena_reset(chunkbuf_arena *arena);
+/* *used = the bytes handed out since the last reset (alignment padding
+ * included), *capacity = the arena's capacity; either may be NULL.
+ * Returns: OK. Since 0.3. */
+CHUNKBUF_API int chunkbuf_arena_usage(const chunkbuf_arena *arena, size_t *used, size_t *capacity);
 
 /* ------------------------------------------------------------- debugging
  * Leak tracking, as Netty's leak detector: while on, every block and view

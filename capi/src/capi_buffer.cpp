@@ -55,6 +55,29 @@ int chunkbuf_buffer_new(const chunkbuf_buffer_options* opts, chunkbuf_buffer** o
   return CHUNKBUF_OK;
 }
 
+int chunkbuf_buffer_capacity(const chunkbuf_buffer* buf, size_t* capacity) {
+  CB_TRY(live(buf, "chunkbuf_buffer_capacity"));
+  CB_TRY(need(capacity, "capacity", "chunkbuf_buffer_capacity"));
+  *capacity = buf->obj.capacity();
+  return CHUNKBUF_OK;
+}
+
+int chunkbuf_buffer_ensure_capacity(chunkbuf_buffer* buf, size_t additional) {
+  CB_TRY(live(buf, "chunkbuf_buffer_ensure_capacity"));
+  return code(buf->obj.ensure_capacity(additional));
+}
+
+int chunkbuf_buffer_freeze(chunkbuf_buffer* buf, uint32_t kind, chunkbuf_view** out) {
+  static const char* fn = "chunkbuf_buffer_freeze";
+  CB_TRY(live(buf, fn));
+  CB_TRY(need(out, "out", fn));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
+  ViewRep* v = nullptr;
+  Status st = buf->obj.freeze(kind, &v);
+  return hand_view(st, slot, v, out);
+}
+
 void chunkbuf_buffer_free(chunkbuf_buffer* buf) {
   if (!buf || live(buf, "chunkbuf_buffer_free") != Status::Ok) return;
   // The reserved spans are the caller's to write until commit: freeing

@@ -424,3 +424,88 @@ TEST(Version, RuntimeMatchesHeader) {
   EXPECT_EQ(v, chunkbuf_version_string());
   EXPECT_EQ(chunkbuf_features() & ~static_cast<unsigned>(CHUNKBUF_FEATURE_SHA256), 0u);
 }
+
+TEST(Misuse, BuildersPooledBuffersArenasAndNames) {
+  const int E = CHUNKBUF_EHANDLE;
+  size_t sz = 0;
+  uint32_t id = 0;
+  const char* name = nullptr;
+  void* p = nullptr;
+  chunkbuf_view* v = nullptr;
+  chunkbuf_buffer* b = nullptr;
+  chunkbuf_arena* a = nullptr;
+
+  // Names: NULL, empty, unknown.
+  EXPECT_EQ(chunkbuf_kind_lookup(nullptr, &id), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_kind_lookup("jpeg", nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_kind_lookup("", &id), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_kind_lookup("misuse-never-registered", &id), CHUNKBUF_EINVAL);
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "misuse-never-registered"), nullptr) << chunkbuf_last_error();
+  EXPECT_EQ(chunkbuf_tenant_register(nullptr, &id), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_tenant_register("alpha", nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_tenant_register("has space", &id), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_tenant_register(std::string(64, 'x').c_str(), &id), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_tenant_name(0, &name), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_tenant_name(UINT32_MAX, &name), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_tenant_name(1, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_optimal_buffer_size(1, 0, 0, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_optimal_buffer_size(1, 9000, 8192, &sz), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_optimal_buffer_size(1, 0, (size_t{1} << 30) + 1, &sz), CHUNKBUF_EINVAL);
+
+  // NULL and freed handles.
+  EXPECT_EQ(chunkbuf_buffer_capacity(nullptr, &sz), E);
+  EXPECT_EQ(chunkbuf_buffer_ensure_capacity(nullptr, 1), E);
+  EXPECT_EQ(chunkbuf_buffer_freeze(nullptr, 0, &v), E);
+  EXPECT_EQ(chunkbuf_view_with_tenant(nullptr, 1, &v), E);
+  EXPECT_EQ(chunkbuf_arena_alloc(nullptr, 1, 0, &p), E);
+  EXPECT_EQ(chunkbuf_arena_reset(nullptr), E);
+  EXPECT_EQ(chunkbuf_arena_usage(nullptr, &sz, &sz), E);
+  chunkbuf_arena_free(nullptr);
+  chunkbuf_pool* pool = nullptr;
+  ASSERT_EQ(chunkbuf_pool_new(nullptr, &pool), CHUNKBUF_OK);
+  chunkbuf_pool_free(pool);
+  EXPECT_EQ(chunkbuf_pool_prewarm(pool, 4096, 1), E);
+  EXPECT_EQ(chunkbuf_pool_get(pool, 4096, &b), E);
+  EXPECT_EQ(chunkbuf_arena_new(pool, 64, &a), E);
+  EXPECT_EQ(chunkbuf_view_from_bytes_kind(pool, "a", 1, 0, &v), E);
+  ASSERT_EQ(chunkbuf_arena_new(nullptr, 64, &a), CHUNKBUF_OK);
+  chunkbuf_arena_free(a);
+  EXPECT_EQ(chunkbuf_arena_alloc(a, 1, 0, &p), E);
+  EXPECT_NE(std::strstr(chunkbuf_last_error(), "already freed"), nullptr) << chunkbuf_last_error();
+  chunkbuf_arena_free(a);  // detected and ignored
+  // A buffer handle is not an arena.
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &b), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_arena_reset(reinterpret_cast<chunkbuf_arena*>(b)), E);
+
+  // Bad arguments on live handles.
+  EXPECT_EQ(chunkbuf_pool_prewarm(nullptr, 0, 1), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_pool_prewarm(nullptr, (1u << 20) + 1, 1), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_pool_get(nullptr, 0, &b), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_pool_get(nullptr, (1u << 20) + 1, &b), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_pool_get(nullptr, 4096, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_view_from_bytes_kind(nullptr, "a", 1, 0xFFFFFFu, &v), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_view_from_bytes_kind(nullptr, nullptr, 1, 0, &v), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_view_from_bytes_kind(nullptr, "a", 1, 0, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_buffer_capacity(b, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_buffer_freeze(b, 0xFFFFFFu, &v), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_buffer_freeze(b, 0, nullptr), CHUNKBUF_EINVAL);
+  struct iovec iov[2];
+  ASSERT_EQ(chunkbuf_buffer_reserve(b, 8, iov, 2, &sz), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_buffer_ensure_capacity(b, 1), CHUNKBUF_ESTATE);
+  EXPECT_EQ(chunkbuf_buffer_freeze(b, 0, &v), CHUNKBUF_ESTATE);
+  ASSERT_EQ(chunkbuf_buffer_commit(b, 0), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_view_with_tenant(nullptr, 1, nullptr), E);
+  chunkbuf_buffer_free(b);
+  EXPECT_EQ(chunkbuf_arena_new(nullptr, 0, &a), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_arena_new(nullptr, (size_t{1} << 30) + 1, &a), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_arena_new(nullptr, 16, nullptr), CHUNKBUF_EINVAL);
+  ASSERT_EQ(chunkbuf_arena_new(nullptr, 16, &a), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_arena_alloc(a, 0, 0, &p), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_arena_alloc(a, 1, 3, &p), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_arena_alloc(a, 1, 8192, &p), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_arena_alloc(a, 1, 0, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_arena_alloc(a, 17, 0, &p), CHUNKBUF_ELIMIT);
+  EXPECT_EQ(chunkbuf_arena_alloc(a, SIZE_MAX, 0, &p), CHUNKBUF_ELIMIT);
+  EXPECT_EQ(chunkbuf_arena_usage(a, nullptr, nullptr), CHUNKBUF_OK);
+  chunkbuf_arena_free(a);
+}

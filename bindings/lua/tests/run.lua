@@ -18,7 +18,7 @@ local function files(dir, suffix)
   return list
 end
 
-for _, suite in ipairs {"test_buffer", "test_lines", "test_view", "test_pool", "test_stream", "test_handoff", "test_framer", "test_misuse", "test_reliability"} do
+for _, suite in ipairs {"test_buffer", "test_lines", "test_view", "test_pool", "test_builder", "test_stream", "test_handoff", "test_framer", "test_misuse", "test_reliability"} do
   require(suite)
 end
 require("test_conformance")(files(conformance_dir, ".json"))

@@ -4,6 +4,7 @@ import operator
 from ._accel import BufferBase, BufferLines
 from ._errors import StateError
 from ._ffi import NPOS, RELEASE_FN, address, check, error, ffi, lib, pin, pin_all, size_arg, unpin_unless_adopted
+from .pool import kind_arg, tenant_arg
 from .view import View, data_arg, view_bytes
 
 try:
@@ -145,7 +146,7 @@ class Buffer(BufferBase):
         opts.pool = pool.handle if pool is not None else ffi.NULL
         opts.max_bytes = size_arg(max_bytes, "max_bytes")
         opts.min_chunk = size_arg(min_chunk, "min_chunk")
-        opts.tenant = size_arg(tenant, "tenant")
+        opts.tenant = tenant_arg(tenant)
         opts.linear = 1 if linear else 0
         self._opts = opts
         self._new_handle()
@@ -153,6 +154,22 @@ class Buffer(BufferBase):
         self._loan = None  # the reservation lent out (fill, compat get_chunk)
         if data is not None:
             self.append(data)
+
+    @classmethod
+    def _pooled(cls, h, pool):
+        """Wrap the buffer handle h that chunkbuf_pool_get made (its
+        options: pool, and one block of fixed capacity)."""
+        buf = cls.__new__(cls)
+        cap = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_capacity(h, cap))
+        buf._opts = ffi.new("chunkbuf_buffer_options *")
+        buf._opts.struct_size = ffi.sizeof("chunkbuf_buffer_options")
+        buf._opts.pool = pool.handle
+        buf._opts.max_bytes = buf._opts.min_chunk = cap[0]
+        buf._set_handle(ffi.gc(h, lib.chunkbuf_buffer_free), address(h))
+        buf._pool = pool
+        buf._loan = None
+        return buf
 
     def _new_handle(self):
         """Makes a new C buffer this object's handle."""
@@ -562,6 +579,43 @@ class Buffer(BufferBase):
         nread = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_read(self._hm, target, len(target), nread))
         return nread[0]
+
+    def capacity(self):
+        """The bytes held plus those that fit in the current block without
+        taking another (a pooled buffer's fixed size)."""
+        out = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_capacity(self._h, out))
+        return out[0]
+
+    def ensure_capacity(self, additional):
+        """Take a block now so that additional more bytes fit in one block
+        (LimitError past max_bytes)."""
+        check(lib.chunkbuf_buffer_ensure_capacity(self._hm, size_arg(additional, "additional")))
+
+    def freeze(self, kind="raw"):
+        """Every byte as one View of content kind `kind` (name or id),
+        without copying; the buffer is left empty."""
+        out = ffi.new("chunkbuf_view **")
+        check(lib.chunkbuf_buffer_freeze(self._hm, kind_arg(kind), out))
+        return View._adopt(out[0])
+
+    def take_batch(self, max_records, delim=None, eol=DEFAULT_EOL, max_len=0):
+        """Up to max_records complete records (lines in `eol` style, or
+        records ending in delim) as one RecordBatch: one C call, one view
+        holding them all, released together."""
+        from .batch import RecordBatch
+        max_records = size_arg(max_records, "max_records")
+        records = ffi.new("chunkbuf_record[]", max(max_records, 1))
+        n = ffi.new("size_t *")
+        out = ffi.new("chunkbuf_view **")
+        if delim is None:
+            check(lib.chunkbuf_buffer_take_lines(self._hm, eol_arg(eol), size_arg(max_len, "max_len"), records,
+                                                 max_records, n, out))
+        else:
+            data = data_arg(delim)
+            check(lib.chunkbuf_buffer_take_records(self._hm, data, len(data), size_arg(max_len, "max_len"),
+                                                   records, max_records, n, out))
+        return RecordBatch._adopt(out[0], records, n[0], max_records)
 
     def split_to(self, n):
         """Move the first n bytes into a new View (zero copy)."""

@@ -72,6 +72,18 @@ class View(Exporter):
         self._h = ffi.gc(out[0], lib.chunkbuf_view_release)
 
     @classmethod
+    def from_bytes(cls, data, kind="raw", pool=None):
+        """A View of a copy of data with content kind `kind`: a registered
+        name ("raw", "pcm16", "mulaw8", "jpeg", or one from register_kind)
+        or an id. An unknown name raises InvalidArgumentError."""
+        from .pool import kind_arg
+        out = ffi.new("chunkbuf_view **")
+        buf = data_arg(data)
+        check(lib.chunkbuf_view_from_bytes_kind(pool.handle if pool is not None else ffi.NULL,
+                                                buf, len(buf), kind_arg(kind), out))
+        return cls._adopt(out[0])
+
+    @classmethod
     def from_handle(cls, handle):
         """Wrap a chunkbuf_view * made elsewhere (a cffi pointer or its
         integer address) without copying: takes its own reference
@@ -260,9 +272,26 @@ class View(Exporter):
 
     @property
     def tenant(self):
+        """The tenant id the view is tagged with (0: none)."""
         out = ffi.new("uint32_t *")
         check(lib.chunkbuf_view_tenant(self._h, out))
         return out[0]
+
+    @property
+    def tenant_name(self):
+        """The name of the view's tenant, or None (no tenant, or a number
+        with no name)."""
+        from .pool import tenant_name
+        return tenant_name(self.tenant)
+
+    def with_tenant(self, tenant):
+        """A new View of the same bytes (no copy) tagged with tenant: a name
+        (registered on first use) or an id; slices inherit it. The original
+        keeps its tag."""
+        from .pool import tenant_arg
+        out = ffi.new("chunkbuf_view **")
+        check(lib.chunkbuf_view_with_tenant(self._h, tenant_arg(tenant), out))
+        return View._adopt(out[0])
 
     def clone(self):
         """Another View object holding its own reference to the same bytes

@@ -119,7 +119,7 @@ Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, Record* recs,
     }
     recs[count++] = Record{from, pos - from, dlen};
     from = pos + dlen;
-    c.seek(from);
+    c.advance(from - c.pos());  // the cursor is at or before the delimiter's end
   }
   *n = count;
   *end = from;

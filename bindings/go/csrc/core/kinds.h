@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "names.h"
 #include "status.h"
 
 namespace chunkbuf {
@@ -12,15 +13,16 @@ inline constexpr uint32_t kKindRaw = 0;
 inline constexpr uint32_t kKindPcm16 = 1;
 inline constexpr uint32_t kKindMulaw8 = 2;
 inline constexpr uint32_t kKindJpeg = 3;
-inline constexpr size_t kMaxKindName = 63;
+
+// The registry of kind names (lives for the process).
+NameTable& kinds() noexcept;
 
 // Registers `name` (1..63 printable bytes) or returns its existing id.
-Status kind_register(const char* name, uint32_t* kind) noexcept;
+inline Status kind_register(const char* name, uint32_t* kind) noexcept { return kinds().intern(name, kind); }
+// The id of a registered name; Inval for an unknown one.
+inline Status kind_lookup(const char* name, uint32_t* kind) noexcept { return kinds().lookup(name, kind); }
 // Static name of a registered kind.
-Status kind_name(uint32_t kind, const char** name) noexcept;
-bool kind_known(uint32_t kind) noexcept;
-// fork() handlers (core/pool_fork.cpp): the registry lock around a fork.
-void kinds_lock_for_fork() noexcept;
-void kinds_unlock_after_fork() noexcept;
+inline Status kind_name(uint32_t kind, const char** name) noexcept { return kinds().name(kind, name); }
+inline bool kind_known(uint32_t kind) noexcept { return kinds().known(kind); }
 
 }  // namespace chunkbuf

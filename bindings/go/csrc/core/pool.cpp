@@ -437,6 +437,54 @@ void Pool::finish_external(Block* b) noexcept {
   came_back(1, cap);
 }
 
+Status Pool::prewarm(size_t size, size_t count) noexcept {
+  int cls = size ? class_for(size) : -1;
+  if (cls < 0) return fail(Status::Inval, "prewarm: %zu bytes is no pooled size (1 .. %zu)", size, kMaxClassBlock);
+  size_t room = 0;
+  for (const Shard& s : shards_) {
+    uint32_t have = s.count[cls].load(std::memory_order_relaxed);
+    room += have < max_cached_[cls] ? max_cached_[cls] - have : 0;
+  }
+  if (count > room)
+    return fail(Status::Limit, "prewarm: %zu blocks of %zu bytes exceed the room left in the class's cache (%zu)",
+                count, class_size(cls), room);
+  Block* list = nullptr;
+  for (size_t k = 0; k < count; ++k) {
+    Block* b = new_block(cls, class_size(cls));
+    if (!b) {
+      while (list) {
+        Block* next = list->next_free;
+        free_block_memory(list);
+        list = next;
+      }
+      return fail(Status::NoMem, "prewarm: out of memory allocating %zu blocks", count);
+    }
+    b->next_free = list;
+    list = b;
+  }
+  // This thread's shard first, then the others, each up to its bound.
+  Shard* mine = &my_shard();
+  for (int i = 0; list && i < kShards; ++i) {
+    Shard& s = shards_[(static_cast<int>(mine - shards_) + i) % kShards];
+    s.lock_it();
+    uint32_t have = s.count[cls].load(std::memory_order_relaxed);
+    for (; list && have < max_cached_[cls]; ++have) {
+      Block* next = list->next_free;
+      list->next_free = s.free[cls];
+      s.free[cls] = list;
+      list = next;
+    }
+    s.count[cls].store(have, std::memory_order_relaxed);
+    s.unlock_it();
+  }
+  while (list) {  // room that releases took meanwhile
+    Block* next = list->next_free;
+    free_block_memory(list);
+    list = next;
+  }
+  return Status::Ok;
+}
+
 PoolStats Pool::stats() const noexcept {
   PoolStats st;
   uint64_t mag_bytes = Caches::collect(this, st);

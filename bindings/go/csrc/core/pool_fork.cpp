@@ -8,6 +8,7 @@
 #include "leaks.h"
 #include "pool.h"
 #include "pool_cache.h"
+#include "tenants.h"
 
 namespace chunkbuf::detail {
 namespace {
@@ -37,14 +38,15 @@ void Forks::remove(Pool* p) noexcept {
   p->fork_prev_ = p->fork_next_ = nullptr;
 }
 
-// Lock order: pool list, magazine registry, leak and kind registries, then
-// per pool its tenant mutex and shards (the order the rest of the code
-// nests them in: registry before shard, never the reverse).
+// Lock order: pool list, magazine registry, leak, kind and tenant-name
+// registries, then per pool its tenant mutex and shards (the order the rest
+// of the code nests them in: registry before shard, never the reverse).
 void Forks::prepare() noexcept {
   g_pools_mu.lock();
   Caches::lock_registry();
   leaks::lock_for_fork();
-  kinds_lock_for_fork();
+  kinds().lock_for_fork();
+  tenant_names().lock_for_fork();
   for (Pool* p = g_pools; p; p = p->fork_next_) {
     p->tenants_mu_.lock();
     for (Pool::Shard& s : p->shards_) s.lock_it();
@@ -56,7 +58,8 @@ void Forks::unlock_all() noexcept {
     for (Pool::Shard& s : p->shards_) s.unlock_it();
     p->tenants_mu_.unlock();
   }
-  kinds_unlock_after_fork();
+  tenant_names().unlock_after_fork();
+  kinds().unlock_after_fork();
   leaks::unlock_after_fork();
   Caches::unlock_registry();
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 
 #include "cursor.h"
 #include "status.h"
@@ -34,7 +35,14 @@ class RecordScanner {
   // Found: *found = true, *pos = absolute offset where the delimiter starts
   // (>= start), *dlen = its length, and the cursor is at or before *pos.
   // Fails only with NoMem (a long delimiter's search tables).
-  Status next(SegCursor& c, size_t start, size_t total, bool* found, size_t* pos, size_t* dlen) const noexcept;
+  // Inline for one-byte ends, so a batch loop is a memchr loop.
+  Status next(SegCursor& c, size_t start, size_t total, bool* found, size_t* pos, size_t* dlen) const noexcept {
+    if (byte_) {
+      *found = next_byte(c, start, total, pos, dlen);
+      return Status::Ok;
+    }
+    return next_search(c, total, found, pos, dlen);
+  }
 
   // How many trailing bytes may be the first part of a delimiter still
   // arriving: 0 for one-byte ends, 1 for the CR of a CRLF, n - 1 for an
@@ -44,9 +52,32 @@ class RecordScanner {
  private:
   RecordScanner(Eol eol, const char* delim, size_t n) noexcept;
   // One-byte ends (LF, NUL, and the LF of CRLF): memchr over the chunks.
-  bool next_byte(SegCursor& c, size_t start, size_t total, size_t* pos, size_t* dlen) const noexcept;
+  bool next_byte(SegCursor& c, size_t start, size_t total, size_t* pos, size_t* dlen) const noexcept {
+    while (!c.at_end() && c.pos() < total) {
+      const SegCursor::Chunk k = c.chunk();
+      const size_t len = k.n < total - c.pos() ? k.n : total - c.pos();
+      const void* hit = std::memchr(k.p, ch_, len);
+      if (!hit) {
+        c.advance(len);
+        continue;
+      }
+      c.advance(static_cast<size_t>(static_cast<const char*>(hit) - k.p));
+      *pos = c.pos();
+      *dlen = 1;
+      if (eol_ == Eol::Crlf && *pos > start && c.byte_before() == '\r') {
+        --*pos;
+        *dlen = 2;
+      }
+      return true;
+    }
+    return false;
+  }
+  // Multi-byte delimiters, CrlfStrict and Any: a segment search.
+  Status next_search(SegCursor& c, size_t total, bool* found, size_t* pos, size_t* dlen) const noexcept;
 
   Eol eol_;
+  bool byte_;  // next_byte answers
+  char ch_;    // the byte it looks for
   const char* delim_;  // delimited records; nullptr for lines
   size_t dn_;
   size_t slack_;

@@ -224,6 +224,15 @@ Status view_retag(const ViewRep* v, uint32_t kind, ViewRep** out) noexcept {
   return Status::Ok;
 }
 
+Status view_with_tenant(const ViewRep* v, uint32_t tenant, ViewRep** out) noexcept {
+  ViewRep* r = nullptr;
+  Status st = view_slice(v, 0, v->len, &r);
+  if (st != Status::Ok) return st;
+  r->tenant = tenant;
+  *out = r;
+  return Status::Ok;
+}
+
 Status view_find(const ViewRep* v, const void* needle, size_t m, size_t start, size_t end, size_t* pos) noexcept {
   if (start > v->len) return fail(Status::Range, "find start %zu beyond a view of %zu bytes", start, v->len);
   return seg_find(v->segs(), v->nseg, v->len, static_cast<const char*>(needle), m, start, end, pos);

@@ -43,6 +43,8 @@ Status view_of_segs(const Seg* segs, size_t nseg, size_t start, size_t end, View
 Status view_concat(const ViewRep* const* views, size_t n, ViewRep** out) noexcept;
 Status view_contiguous(const ViewRep* v, ViewRep** out) noexcept;
 Status view_retag(const ViewRep* v, uint32_t kind, ViewRep** out) noexcept;
+// A new view of the same bytes carrying tenant tag `tenant` (0: none).
+Status view_with_tenant(const ViewRep* v, uint32_t tenant, ViewRep** out) noexcept;
 Status view_find(const ViewRep* v, const void* needle, size_t m, size_t start, size_t end, size_t* pos) noexcept;
 bool view_equals(const ViewRep* v, const void* data, size_t n) noexcept;
 bool view_equals_view(const ViewRep* a, const ViewRep* b) noexcept;

@@ -1,5 +1,7 @@
 // Version, errors, content kinds and the names of handle kinds.
 #include "core/kinds.h"
+#include "core/sizing.h"
+#include "core/tenants.h"
 #include "core/leaks.h"
 #include "handles.h"
 
@@ -13,6 +15,7 @@ const char* tag_name(uint32_t tag) noexcept {
     case StreamKind::kTag: return StreamKind::kName;
     case FramerKind::kTag: return FramerKind::kName;
     case RingKind::kTag: return RingKind::kName;
+    case ArenaKind::kTag: return ArenaKind::kName;
     case CancelKind::kTag: return CancelKind::kName;
     case kDeadTag: return "freed handle";
     default: return "unknown object";
@@ -64,6 +67,28 @@ int chunkbuf_kind_register(const char* name, uint32_t* kind) {
 int chunkbuf_kind_name(uint32_t kind, const char** name) {
   CB_TRY(need(name, "name", "chunkbuf_kind_name"));
   return code(kind_name(kind, name));
+}
+
+int chunkbuf_kind_lookup(const char* name, uint32_t* kind) {
+  CB_TRY(need(name, "name", "chunkbuf_kind_lookup"));
+  CB_TRY(need(kind, "kind", "chunkbuf_kind_lookup"));
+  return code(kind_lookup(name, kind));
+}
+
+int chunkbuf_tenant_register(const char* name, uint32_t* tenant) {
+  CB_TRY(need(name, "name", "chunkbuf_tenant_register"));
+  CB_TRY(need(tenant, "tenant", "chunkbuf_tenant_register"));
+  return code(tenant_register(name, tenant));
+}
+
+int chunkbuf_tenant_name(uint32_t tenant, const char** name) {
+  CB_TRY(need(name, "name", "chunkbuf_tenant_name"));
+  return code(tenant_name(tenant, name));
+}
+
+int chunkbuf_optimal_buffer_size(uint64_t expected_total, size_t min, size_t max, size_t* size) {
+  CB_TRY(need(size, "size", "chunkbuf_optimal_buffer_size"));
+  return code(optimal_buffer_size(expected_total, min, max, size));
 }
 
 }  // extern "C"

@@ -110,4 +110,33 @@ int chunkbuf_pool_tenant_usage(chunkbuf_pool* pool, uint32_t tenant, size_t* liv
   return CHUNKBUF_OK;
 }
 
+int chunkbuf_pool_prewarm(chunkbuf_pool* pool, size_t size, size_t count) {
+  static const char* fn = "chunkbuf_pool_prewarm";
+  Pool* p = nullptr;
+  CB_TRY(pool_of(pool, &p, fn));
+  if (count == 0) return CHUNKBUF_OK;
+  return code(p->prewarm(size, count));
+}
+
+int chunkbuf_pool_get(chunkbuf_pool* pool, size_t size, chunkbuf_buffer** out) {
+  static const char* fn = "chunkbuf_pool_get";
+  BufferOptions bo;
+  CB_TRY(pool_of(pool, &bo.pool, fn));
+  CB_TRY(need(out, "out", fn));
+  int cls = size ? Pool::class_for(size) : -1;
+  if (cls < 0) return code(fail(Status::Inval, "%s: %zu bytes is no pooled size (1 .. %zu)", fn, size, kMaxClassBlock));
+  // Fixed capacity: one block of the class, and max_bytes holds the buffer to it.
+  bo.min_chunk = bo.max_bytes = Pool::class_size(cls);
+  chunkbuf_buffer* h = nullptr;
+  CB_TRY(make<BufferKind>(&h, fn));
+  Status st = h->obj.init(bo);
+  if (st == Status::Ok) st = h->obj.ensure_capacity(bo.max_bytes);
+  if (st != Status::Ok) {
+    retire<BufferKind>(h);
+    return code(st);
+  }
+  *out = h;
+  return CHUNKBUF_OK;
+}
+
 }  // extern "C"

@@ -1,6 +1,7 @@
 // chunkbuf_view_* entry points.
 #include <algorithm>
 
+#include "core/kinds.h"
 #include "core/mem.h"
 #include "handles.h"
 
@@ -50,6 +51,22 @@ int chunkbuf_view_from_bytes(chunkbuf_pool* pool, const void* data, size_t len, 
   CB_TRY(slot.reserve(fn));
   ViewRep* v = nullptr;
   Status st = view_from_bytes(p, data, len, &v);
+  return hand_view(st, slot, v, out);
+}
+
+int chunkbuf_view_from_bytes_kind(chunkbuf_pool* pool, const void* data, size_t len, uint32_t kind,
+                                  chunkbuf_view** out) {
+  static const char* fn = "chunkbuf_view_from_bytes_kind";
+  Pool* p = nullptr;
+  CB_TRY(pool_of(pool, &p, fn));
+  CB_TRY(need_bytes(data, len, "data", fn));
+  CB_TRY(need(out, "out", fn));
+  if (!kind_known(kind)) return code(fail(Status::Inval, "%s: content kind %u is not registered", fn, kind));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
+  ViewRep* v = nullptr;
+  Status st = view_from_bytes(p, data, len, &v);
+  if (st == Status::Ok) v->kind = kind;
   return hand_view(st, slot, v, out);
 }
 
@@ -200,6 +217,17 @@ int chunkbuf_view_tenant(const chunkbuf_view* view, uint32_t* tenant) {
   CB_TRY(need(tenant, "tenant", "chunkbuf_view_tenant"));
   *tenant = rep(view)->tenant;
   return CHUNKBUF_OK;
+}
+
+int chunkbuf_view_with_tenant(const chunkbuf_view* view, uint32_t tenant, chunkbuf_view** out) {
+  static const char* fn = "chunkbuf_view_with_tenant";
+  CB_TRY(live(view, fn));
+  CB_TRY(need(out, "out", fn));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
+  ViewRep* v = nullptr;
+  Status st = view_with_tenant(rep(view), tenant, &v);
+  return hand_view(st, slot, v, out);
 }
 
 int chunkbuf_view_sharers(const chunkbuf_view* view, size_t* sharers) {

@@ -1,4 +1,4 @@
-// The six handle kinds behind the opaque C types, and the argument checks
+// The handle kinds behind the opaque C types, and the argument checks
 // every entry point runs. Internal to the C API shim; handle.h holds the
 // one life cycle they share.
 #pragma once
@@ -9,6 +9,7 @@
 
 #include "abi.h"
 #include "chunkbuf.h"
+#include "core/arena.h"
 #include "core/buffer.h"
 #include "core/cancel.h"
 #include "core/framer.h"
@@ -100,6 +101,14 @@ struct RingKind {
   static constexpr size_t kQuarantine = 256;
 };
 
+struct ArenaKind {
+  using C = chunkbuf_arena;
+  using Object = Owned<Arena>;
+  static constexpr uint32_t kTag = 0x43424131;  // "CBA1"
+  static constexpr const char* kName = "chunkbuf_arena";
+  static constexpr size_t kQuarantine = 256;
+};
+
 struct CancelKind {
   using C = chunkbuf_cancel;
   using Object = Cancel;
@@ -127,6 +136,9 @@ struct chunkbuf_framer : chunkbuf::capi::Handle<chunkbuf::capi::FramerKind> {
   using Handle::Handle;
 };
 struct chunkbuf_ring : chunkbuf::capi::Handle<chunkbuf::capi::RingKind> {
+  using Handle::Handle;
+};
+struct chunkbuf_arena : chunkbuf::capi::Handle<chunkbuf::capi::ArenaKind> {
   using Handle::Handle;
 };
 struct chunkbuf_cancel : chunkbuf::capi::Handle<chunkbuf::capi::CancelKind> {

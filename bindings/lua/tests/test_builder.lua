@@ -1,0 +1,127 @@
+-- axon's from_bytes(kind), tenant names and BufferMut (a Buffer with
+-- capacity that freezes into a View); the FASTQ module's pool get(),
+-- pre-allocation, size heuristic and record batches.
+local chunkbuf = require "chunkbuf"
+local h = require "harness"
+local test, eq, raises = h.test, h.eq, h.raises
+
+test("builder: from_bytes takes a kind by name", function()
+  local v = chunkbuf.from_bytes("\1\2\3", "pcm16")
+  eq(tostring(v), "\1\2\3", "bytes")
+  eq(chunkbuf.kind_name(v:kind()), "pcm16", "kind")
+  eq(v:slice(2, 3):kind(), v:kind(), "a slice keeps the kind")
+  eq(chunkbuf.from_bytes("x"):kind(), 0, "raw by default")
+  eq(chunkbuf.lookup_kind("jpeg"), 3, "built-in id")
+  raises("lua-never-registered", chunkbuf.from_bytes, "x", "lua-never-registered")
+  raises("chunkbuf.inval", chunkbuf.lookup_kind, "lua-never-registered")
+  local mine = chunkbuf.register_kind("lua-axon-kind")
+  eq(chunkbuf.from_bytes("x", "lua-axon-kind", chunkbuf.Pool()):kind(), mine, "registered kind, own pool")
+end)
+
+test("builder: with_tenant tags a new view; slices inherit it", function()
+  local v = chunkbuf.from_bytes(string.rep("\0", 16))
+  local a = v:with_tenant("lua-alpha")
+  eq(a:tenant_name(), "lua-alpha", "tagged")
+  eq(v:tenant_name(), nil, "the original keeps no tenant")
+  eq(a:slice(1, 4):tenant_name(), "lua-alpha", "slice inherits")
+  eq(a:tenant(), chunkbuf.register_tenant("lua-alpha"), "the name's id")
+  eq(chunkbuf.tenant_name(a:tenant()), "lua-alpha", "id names it")
+  eq(chunkbuf.tenant_name(0), nil, "no tenant")
+  raises("chunkbuf.inval", v.with_tenant, v, "")
+end)
+
+test("builder: tenant names drive the numeric accounting", function()
+  local p = chunkbuf.Pool()
+  local id = chunkbuf.register_tenant("lua-quota")
+  p:set_tenant_quota(id, 8192)
+  local b = chunkbuf.Buffer {pool = p, tenant = "lua-quota"}
+  b:append("0123456789")
+  eq(p:tenant_usage(id), 4096, "charged to the named tenant")
+  raises("chunkbuf.limit", b.append, b, string.rep("y", 8192))
+  local v = b:split_to(10)
+  eq(v:tenant_name(), "lua-quota", "views carry the name")
+  v:release()
+  b:free()
+  eq(p:tenant_usage(id), 0, "released")
+end)
+
+test("builder: a Buffer with capacity freezes into a View without copying", function()
+  local p = chunkbuf.Pool()
+  local b = chunkbuf.Buffer {pool = p}
+  eq(b:capacity(), 0, "nothing taken yet")
+  b:ensure_capacity(1024)
+  local cap = b:capacity()
+  eq(cap >= 1024, true, "capacity taken ahead")
+  b:append("hello ")
+  b:append("world")
+  eq(b:capacity(), cap, "the writes took no other block")
+  local taken = p:stats().acquisitions
+  local v = b:freeze("pcm16")
+  eq(tostring(v), "hello world", "frozen bytes")
+  eq(chunkbuf.kind_name(v:kind()), "pcm16", "frozen kind")
+  eq(#b, 0, "the builder is empty after freeze")
+  eq(p:stats().acquisitions, taken, "no block for a copy: the view holds the bytes written")
+  eq(v:sharers(), 2, "the view shares the builder's block")
+  b:append("XXXXXXXXXXX")
+  eq(tostring(v), "hello world", "later writes do not touch the view")
+  raises("lua-never-registered", b.freeze, b, "lua-never-registered")
+  local small = chunkbuf.Buffer {max_bytes = 100}
+  raises("chunkbuf.limit", small.ensure_capacity, small, 101)
+end)
+
+test("builder: pool get hands out a pooled buffer that goes back", function()
+  local p = chunkbuf.Pool()
+  local s0 = p:stats()
+  do
+    local b <close> = p:get(5000)
+    eq(p:stats().acquisitions - s0.acquisitions, 1, "one block taken")
+    eq(b:capacity(), 8192, "the 8 KiB class")
+    b:append("@seq\nACGT\n+\nIIII\n")
+    local line = b:take_line()
+    eq(tostring(line), "@seq", "parsed in place")
+    line:release() -- a view shares the block: the block goes back after it
+    raises("chunkbuf.limit", b.append, b, string.rep("x", 8192))
+  end
+  local s1 = p:stats()
+  eq(s1.releases - s0.releases, 1, "<close> gave the block back")
+  eq(s1.bytes_in_use, s0.bytes_in_use, "nothing in use")
+  eq(p:get():capacity(), 4096, "default size")
+  collectgarbage()
+  eq(p:stats().releases - s1.releases, 1, "__gc gave the dropped buffer back")
+  raises("chunkbuf.inval", p.get, p, 0)
+end)
+
+test("builder: prealloc fills the cache and get hits it", function()
+  local p = chunkbuf.Pool {prealloc = 4, prealloc_size = 16384}
+  local s = p:stats()
+  eq(s.cached_blocks[3], 4, "four 16 KiB blocks cached")
+  eq(s.acquisitions, 0, "none handed out")
+  local b = p:get(16384)
+  eq(p:stats().hits[3], 1, "get hit the cache")
+  b:free()
+  p:prewarm(2)
+  eq(p:stats().cached_blocks[1], 2, "prewarm of 4 KiB blocks")
+  raises("chunkbuf.limit", chunkbuf.Pool, {max_cached_bytes_per_class = 8 * 4096, prealloc = 9})
+end)
+
+test("builder: optimal_buffer_size", function()
+  eq(chunkbuf.optimal_buffer_size(0), 8192, "the minimum")
+  eq(chunkbuf.optimal_buffer_size(2000000), 20480, "a hundredth, in pages")
+  eq(chunkbuf.optimal_buffer_size(1 << 40), 65536, "the maximum")
+  eq(chunkbuf.optimal_buffer_size(5000000, 4096, 30000), 32768, "own bounds, rounded up")
+  raises("chunkbuf.inval", chunkbuf.optimal_buffer_size, 1, 9000, 8192)
+end)
+
+test("builder: a record batch holds up to N records", function()
+  local p = chunkbuf.Pool()
+  local b = chunkbuf.Buffer {pool = p}
+  b:append("r1\nr2\nr3\nr4\n")
+  local batch = b:take_lines("lf", 3)
+  eq(#batch, 3, "up to N")
+  eq(tostring(batch[3]), "r3", "record 3")
+  eq(#b:take_lines("lf", 3), 1, "the rest")
+  for _, v in ipairs(batch) do v:release() end
+  b:free()
+  collectgarbage()
+  eq(p:stats().bytes_in_use, 0, "released together")
+end)
