@@ -520,9 +520,9 @@ static PyTypeObject BufferLinesType = {
  *    the hand-out is dropped, not handed out, and the stream is looked at
  *    again; so the stream keeps every line not handed out yet, and no line
  *    is handed out twice. The hand-out's view keeps its bytes alive;
- *  - when no complete line is there, readline calls the Python method
- *    _readline and iteration calls _wait_line, which wait (GIL released,
- *    interruptibly) and raise what ended the wait, consuming nothing;
+ *  - when no complete line is there, readline and iteration call the
+ *    Python method _readline, which waits (GIL released, interruptibly) and
+ *    takes one line, or raises what ended the wait, consuming nothing;
  *  - write copies in with the GIL held, and calls _write only when it
  *    would have to wait (a high-water mark).
  * Calls with other arguments (readline(size), a timeout) go to the Python
@@ -534,7 +534,8 @@ typedef struct {
   chunkbuf_view *view; /* the line hand-out, or NULL */
   chunkbuf_handout handout;
   size_t n, next;
-  int busy; /* a line is being built: a reentrant call must not touch the hand-out */
+  int busy; /* a line is being handed out: a call that reenters meanwhile (from
+               a free_fn callback, a GC finalizer) must not touch the hand-out */
   chunkbuf_line *lines;
 } StreamFields;
 
@@ -567,13 +568,15 @@ static int next_line(StreamFields *f, PyObject **out) {
       size_t size = line->length + line->eol_length;
       f->busy = 1;
       PyObject *bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
-      if (bytes != NULL) {
-        memcpy(PyBytes_AS_STRING(bytes), line->data, line->length);
-        if (line->eol_length) PyBytes_AS_STRING(bytes)[line->length] = '\n';
+      if (bytes == NULL) {
+        f->busy = 0;
+        return FAILED;
       }
+      memcpy(PyBytes_AS_STRING(bytes), line->data, line->length);
+      if (line->eol_length) PyBytes_AS_STRING(bytes)[line->length] = '\n';
+      int rc = chunkbuf_stream_consume(f->s, &f->handout, size, NULL);
       f->busy = 0;
-      if (bytes == NULL) return FAILED;
-      if (chunkbuf_stream_consume(f->s, &f->handout, size, NULL) == 0) {
+      if (rc == 0) {
         if (++f->next == f->n) handout_drop(f);
         *out = bytes;
         return LINE;
@@ -617,12 +620,16 @@ static PyObject *forward(PyObject *self, const char *name, PyObject *const *args
   return r;
 }
 
+/* readline's size argument means "no limit": -1 or None. */
+static int unlimited(PyObject *size) {
+  if (size == Py_None) return 1;
+  if (!PyLong_CheckExact(size)) return 0;
+  int overflow = 0;
+  return PyLong_AsLongAndOverflow(size, &overflow) == -1 && !overflow;
+}
+
 static PyObject *sb_readline(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-  int plain = kwnames == NULL &&
-              (nargs == 0 || (nargs == 1 && (args[0] == Py_None || PyLong_CheckExact(args[0])) &&
-                              (args[0] == Py_None || PyLong_AsLong(args[0]) == -1)));
-  if (PyErr_Occurred()) PyErr_Clear(); /* a huge int: not plain, _readline reports it */
-  if (plain) {
+  if (kwnames == NULL && (nargs == 0 || (nargs == 1 && unlimited(args[0])))) {
     PyObject *line = NULL;
     switch (next_line(fields(self), &line)) {
       case LINE:
@@ -639,21 +646,19 @@ static PyObject *sb_readline(PyObject *self, PyObject *const *args, Py_ssize_t n
 }
 
 static PyObject *sb_iternext(PyObject *self) {
-  for (;;) {
-    PyObject *line = NULL;
-    switch (next_line(fields(self), &line)) {
-      case LINE:
-        return line;
-      case AT_EOF:
-      case FAILED:
-        return NULL;
-      default:
-        break;
-    }
-    PyObject *r = PyObject_CallMethod(self, "_wait_line", NULL);
-    if (r == NULL) return NULL;
-    Py_DECREF(r);
+  PyObject *line = NULL;
+  switch (next_line(fields(self), &line)) {
+    case LINE:
+      return line;
+    case AT_EOF:
+    case FAILED:
+      return NULL;
+    default:
+      break;
   }
+  line = PyObject_CallMethod(self, "_readline", NULL); /* waits for one (or EOF: b"") */
+  if (line != NULL && PyBytes_Check(line) && PyBytes_GET_SIZE(line) == 0) Py_CLEAR(line);
+  return line;
 }
 
 static PyObject *sb_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {

@@ -51,7 +51,7 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
 
     readline(), iteration and write(data) are C methods of the base
     chunkbuf._accel.StreamBase: they run without Python code unless they
-    have to wait, and then call _readline, _wait_line and _write.
+    have to wait, and then call _readline and _write.
     """
 
     def __init__(self, content_length=None, *, retain=False, high_water=0, max_bytes=0,
@@ -331,9 +331,9 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
                 window *= 2  # a long line: look further
 
     def _readline(self, size=-1, timeout=_DEFAULT):
-        """readline(size, timeout) (StreamBase.readline) when it waits or has
-        a size or timeout: one line including b"\\n" (at most size bytes);
-        b"" at EOF."""
+        """readline(size, timeout) (StreamBase.readline), and the next line
+        of an iteration, when it waits or has a size or timeout: one line
+        including b"\\n" (at most size bytes); b"" at EOF."""
         size = -1 if size is None else size
         if not size:
             return b""
@@ -380,16 +380,6 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
         it is handed out (StreamBase's __next__). A closed Stream still
         hands out what was written before close() (io's check would not)."""
         return self
-
-    def _wait_line(self):
-        """Waits (interruptibly, up to self.timeout) until a complete line
-        or EOF is unread; raises what ended the wait. Consumes nothing."""
-        c = call()  # an iterator may be resumed on any thread
-        rc = blocking(lib.chunkbuf_stream_peek_lines, (self._h, lib.CHUNKBUF_EOL_LF, 0, c.line, 1),
-                      (c.nread, c.view, c.handout), self._ms(_DEFAULT), c)
-        if rc:
-            self._fail(rc, c)
-        lib.chunkbuf_view_release(c.view[0])
 
     # -- inspection
 
