@@ -320,6 +320,22 @@ static PyObject *base_lend(BufferBase *self, PyObject *const *args, Py_ssize_t n
   return mv;
 }
 
+/* append(data): copy a bytes-like object in (all or nothing), with the GIL
+ * held (an append never waits): the hot call of `buf.append(chunk); for
+ * line in buf`. */
+static PyObject *base_append(BufferBase *self, PyObject *data) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0) return NULL;
+  if (buffer_may_change(self) < 0) {
+    PyBuffer_Release(&view);
+    return NULL;
+  }
+  int rc = chunkbuf_buffer_append(self->buf, view.buf, (size_t)view.len);
+  PyBuffer_Release(&view);
+  if (rc) return raise_status(rc);
+  Py_RETURN_NONE;
+}
+
 /* memoryview(buffer): the whole buffer made contiguous (copying only if
  * it spans segments) and pinned until the export is released. */
 static int base_getbuffer(BufferBase *self, Py_buffer *view, int flags) {
@@ -394,6 +410,8 @@ static PyGetSetDef base_getset[] = {
 };
 
 static PyMethodDef base_methods[] = {
+    {"append", (PyCFunction)base_append, METH_O, "append(data): copy a bytes-like object in (all or nothing)."},
+    {"write", (PyCFunction)base_append, METH_O, "write(data): the same as append."},
     {"_set_handle", (PyCFunction)(void (*)(void))base_set_handle, METH_FASTCALL,
      "_set_handle(h, address): the handle and its address (0: closed)."},
     {"_lend_view", (PyCFunction)(void (*)(void))base_lend, METH_FASTCALL,
