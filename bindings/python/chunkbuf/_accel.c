@@ -44,7 +44,8 @@ static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
 /* stream_read(address, n, least) -> bytes or int: up to n bytes once least
  * of them (or EOF) are unread, consumed; else the negative status
- * (CHUNKBUF_EAGAIN: fewer are there yet), nothing consumed. */
+ * (CHUNKBUF_EAGAIN: fewer are there yet), nothing consumed. The binding
+ * then takes the waiting path, which reports any error with its detail. */
 static PyObject *stream_read(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
   (void)module;
   if (!check_args("stream_read", nargs, 3)) return NULL;
@@ -542,7 +543,7 @@ static PyTypeObject BufferLinesType = {
  *    Python method _readline, which waits (GIL released, interruptibly) and
  *    takes one line, or raises what ended the wait, consuming nothing;
  *  - write copies in with the GIL held, and calls _write only when it
- *    would have to wait (a high-water mark).
+ *    would have to wait (a high-water mark) or fails (_write reports it).
  * Calls with other arguments (readline(size), a timeout) go to the Python
  * methods as they are. */
 
@@ -695,7 +696,7 @@ static PyObject *sb_write(PyObject *self, PyObject *const *args, Py_ssize_t narg
       PyBuffer_Release(&view);
     }
     if (rc == 0) return PyLong_FromSsize_t(len);
-    if (rc != CHUNKBUF_EAGAIN) return raise_status(rc);
+    /* it would wait, or failed: _write waits or reports the error */
   }
   return forward(self, "_write", args, nargs, kwnames);
 }
