@@ -44,7 +44,8 @@ static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
 /* stream_read(address, n, least) -> bytes or int: up to n bytes once least
  * of them (or EOF) are unread, consumed; else the negative status
- * (CHUNKBUF_EAGAIN: fewer are there yet), nothing consumed. */
+ * (CHUNKBUF_EAGAIN: fewer are there yet), nothing consumed. The binding
+ * then takes the waiting path, which reports any error with its detail. */
 static PyObject *stream_read(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
   (void)module;
   if (!check_args("stream_read", nargs, 3)) return NULL;
@@ -320,6 +321,22 @@ static PyObject *base_lend(BufferBase *self, PyObject *const *args, Py_ssize_t n
   return mv;
 }
 
+/* append(data): copy a bytes-like object in (all or nothing), with the GIL
+ * held (an append never waits): the hot call of `buf.append(chunk); for
+ * line in buf`. */
+static PyObject *base_append(BufferBase *self, PyObject *data) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0) return NULL;
+  if (buffer_may_change(self) < 0) {
+    PyBuffer_Release(&view);
+    return NULL;
+  }
+  int rc = chunkbuf_buffer_append(self->buf, view.buf, (size_t)view.len);
+  PyBuffer_Release(&view);
+  if (rc) return raise_status(rc);
+  Py_RETURN_NONE;
+}
+
 /* memoryview(buffer): the whole buffer made contiguous (copying only if
  * it spans segments) and pinned until the export is released. */
 static int base_getbuffer(BufferBase *self, Py_buffer *view, int flags) {
@@ -394,6 +411,8 @@ static PyGetSetDef base_getset[] = {
 };
 
 static PyMethodDef base_methods[] = {
+    {"append", (PyCFunction)base_append, METH_O, "append(data): copy a bytes-like object in (all or nothing)."},
+    {"write", (PyCFunction)base_append, METH_O, "write(data): the same as append."},
     {"_set_handle", (PyCFunction)(void (*)(void))base_set_handle, METH_FASTCALL,
      "_set_handle(h, address): the handle and its address (0: closed)."},
     {"_lend_view", (PyCFunction)(void (*)(void))base_lend, METH_FASTCALL,
@@ -520,11 +539,11 @@ static PyTypeObject BufferLinesType = {
  *    the hand-out is dropped, not handed out, and the stream is looked at
  *    again; so the stream keeps every line not handed out yet, and no line
  *    is handed out twice. The hand-out's view keeps its bytes alive;
- *  - when no complete line is there, readline calls the Python method
- *    _readline and iteration calls _wait_line, which wait (GIL released,
- *    interruptibly) and raise what ended the wait, consuming nothing;
+ *  - when no complete line is there, readline and iteration call the
+ *    Python method _readline, which waits (GIL released, interruptibly) and
+ *    takes one line, or raises what ended the wait, consuming nothing;
  *  - write copies in with the GIL held, and calls _write only when it
- *    would have to wait (a high-water mark).
+ *    would have to wait (a high-water mark) or fails (_write reports it).
  * Calls with other arguments (readline(size), a timeout) go to the Python
  * methods as they are. */
 
@@ -534,7 +553,8 @@ typedef struct {
   chunkbuf_view *view; /* the line hand-out, or NULL */
   chunkbuf_handout handout;
   size_t n, next;
-  int busy; /* a line is being built: a reentrant call must not touch the hand-out */
+  int busy; /* a line is being handed out: a call that reenters meanwhile (from
+               a free_fn callback, a GC finalizer) must not touch the hand-out */
   chunkbuf_line *lines;
 } StreamFields;
 
@@ -567,13 +587,15 @@ static int next_line(StreamFields *f, PyObject **out) {
       size_t size = line->length + line->eol_length;
       f->busy = 1;
       PyObject *bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
-      if (bytes != NULL) {
-        memcpy(PyBytes_AS_STRING(bytes), line->data, line->length);
-        if (line->eol_length) PyBytes_AS_STRING(bytes)[line->length] = '\n';
+      if (bytes == NULL) {
+        f->busy = 0;
+        return FAILED;
       }
+      memcpy(PyBytes_AS_STRING(bytes), line->data, line->length);
+      if (line->eol_length) PyBytes_AS_STRING(bytes)[line->length] = '\n';
+      int rc = chunkbuf_stream_consume(f->s, &f->handout, size, NULL);
       f->busy = 0;
-      if (bytes == NULL) return FAILED;
-      if (chunkbuf_stream_consume(f->s, &f->handout, size, NULL) == 0) {
+      if (rc == 0) {
         if (++f->next == f->n) handout_drop(f);
         *out = bytes;
         return LINE;
@@ -617,12 +639,16 @@ static PyObject *forward(PyObject *self, const char *name, PyObject *const *args
   return r;
 }
 
+/* readline's size argument means "no limit": -1 or None. */
+static int unlimited(PyObject *size) {
+  if (size == Py_None) return 1;
+  if (!PyLong_CheckExact(size)) return 0;
+  int overflow = 0;
+  return PyLong_AsLongAndOverflow(size, &overflow) == -1 && !overflow;
+}
+
 static PyObject *sb_readline(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-  int plain = kwnames == NULL &&
-              (nargs == 0 || (nargs == 1 && (args[0] == Py_None || PyLong_CheckExact(args[0])) &&
-                              (args[0] == Py_None || PyLong_AsLong(args[0]) == -1)));
-  if (PyErr_Occurred()) PyErr_Clear(); /* a huge int: not plain, _readline reports it */
-  if (plain) {
+  if (kwnames == NULL && (nargs == 0 || (nargs == 1 && unlimited(args[0])))) {
     PyObject *line = NULL;
     switch (next_line(fields(self), &line)) {
       case LINE:
@@ -639,21 +665,19 @@ static PyObject *sb_readline(PyObject *self, PyObject *const *args, Py_ssize_t n
 }
 
 static PyObject *sb_iternext(PyObject *self) {
-  for (;;) {
-    PyObject *line = NULL;
-    switch (next_line(fields(self), &line)) {
-      case LINE:
-        return line;
-      case AT_EOF:
-      case FAILED:
-        return NULL;
-      default:
-        break;
-    }
-    PyObject *r = PyObject_CallMethod(self, "_wait_line", NULL);
-    if (r == NULL) return NULL;
-    Py_DECREF(r);
+  PyObject *line = NULL;
+  switch (next_line(fields(self), &line)) {
+    case LINE:
+      return line;
+    case AT_EOF:
+    case FAILED:
+      return NULL;
+    default:
+      break;
   }
+  line = PyObject_CallMethod(self, "_readline", NULL); /* waits for one (or EOF: b"") */
+  if (line != NULL && PyBytes_Check(line) && PyBytes_GET_SIZE(line) == 0) Py_CLEAR(line);
+  return line;
 }
 
 static PyObject *sb_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
@@ -672,7 +696,7 @@ static PyObject *sb_write(PyObject *self, PyObject *const *args, Py_ssize_t narg
       PyBuffer_Release(&view);
     }
     if (rc == 0) return PyLong_FromSsize_t(len);
-    if (rc != CHUNKBUF_EAGAIN) return raise_status(rc);
+    /* it would wait, or failed: _write waits or reports the error */
   }
   return forward(self, "_write", args, nargs, kwnames);
 }

@@ -212,14 +212,8 @@ class Buffer(BufferBase):
 
     # -- write side
 
-    def append(self, data):
-        """Copy a bytes-like object in."""
-        buf = data_arg(data)
-        rc = lib.chunkbuf_buffer_append(self._hm, buf, len(buf))
-        if rc:
-            raise error(rc)
-
-    write = append
+    # append(data) and write(data), which copy a bytes-like object in, are
+    # C methods of BufferBase
 
     def append_ref(self, data):
         """Adopt a bytes-like object without copying. The object is kept

@@ -10,7 +10,7 @@ import os
 import sys
 
 from ._accel import StreamBase, stream_read, stream_readinto, stream_readline
-from ._errors import ClosedError, WouldBlockError
+from ._errors import AbortedError, ClosedError, WouldBlockError
 from ._ffi import (NPOS, RELEASE_FN, address, error, ffi, handle_arg, lib, pin, size_arg,
                    unpin_unless_adopted)
 from ._waits import blocking, call, timeout_ms
@@ -22,7 +22,6 @@ _CHUNK = 64 * 1024       # read1() / read_nonblock() without a size
 _LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer line)
 _LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
 _ESTATE = lib.CHUNKBUF_ESTATE
-_EAGAIN = lib.CHUNKBUF_EAGAIN
 _FULL = sys.maxsize  # readinto's least: fill the target
 
 
@@ -51,7 +50,7 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
 
     readline(), iteration and write(data) are C methods of the base
     chunkbuf._accel.StreamBase: they run without Python code unless they
-    have to wait, and then call _readline, _wait_line and _write.
+    have to wait, and then call _readline and _write.
     """
 
     def __init__(self, content_length=None, *, retain=False, high_water=0, max_bytes=0,
@@ -131,7 +130,10 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
         buf = data if type(data) is bytes else ffi.from_buffer(data)  # cffi passes bytes as they are
         rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
         if rc:
-            raise error(rc)
+            exc = error(rc)
+            if isinstance(exc, AbortedError):
+                exc.abort_code = self.abort_code
+            raise exc
         return len(buf)
 
     def write_ref(self, data, timeout=_DEFAULT):
@@ -180,13 +182,12 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
     def seekable(self):
         return self._retain
 
-    def _fast(self, result):
-        """result of an _accel read, or None when it would wait."""
-        if type(result) is int and result < 0:
-            if result != _EAGAIN:
-                raise error(result)
-            return None
-        return result
+    @staticmethod
+    def _fast(result):
+        """The result of an _accel read, or None when it failed: it would
+        wait, or an error that the waiting path reports (with its detail
+        and an abort's code), nothing consumed either way."""
+        return None if type(result) is int and result < 0 else result
 
     def _read_into(self, target, n, least, timeout):
         """Copy up to n bytes into target once least of them (or EOF) are
@@ -331,9 +332,9 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
                 window *= 2  # a long line: look further
 
     def _readline(self, size=-1, timeout=_DEFAULT):
-        """readline(size, timeout) (StreamBase.readline) when it waits or has
-        a size or timeout: one line including b"\\n" (at most size bytes);
-        b"" at EOF."""
+        """readline(size, timeout) (StreamBase.readline), and the next line
+        of an iteration, when it waits or has a size or timeout: one line
+        including b"\\n" (at most size bytes); b"" at EOF."""
         size = -1 if size is None else size
         if not size:
             return b""
@@ -342,8 +343,6 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
         line = stream_readline(self._addr, max(size, 0))  # a whole line that is there already
         if type(line) is bytes:
             return line
-        if line != _EAGAIN:
-            raise error(line)
         c = call()
         while True:  # wait for one, interruptibly, then take what was looked at
             data, cut = self._line_batch(size, timeout, c, _LINE_PEEK1)
@@ -380,16 +379,6 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
         it is handed out (StreamBase's __next__). A closed Stream still
         hands out what was written before close() (io's check would not)."""
         return self
-
-    def _wait_line(self):
-        """Waits (interruptibly, up to self.timeout) until a complete line
-        or EOF is unread; raises what ended the wait. Consumes nothing."""
-        c = call()  # an iterator may be resumed on any thread
-        rc = blocking(lib.chunkbuf_stream_peek_lines, (self._h, lib.CHUNKBUF_EOL_LF, 0, c.line, 1),
-                      (c.nread, c.view, c.handout), self._ms(_DEFAULT), c)
-        if rc:
-            self._fail(rc, c)
-        lib.chunkbuf_view_release(c.view[0])
 
     # -- inspection
 

@@ -195,6 +195,20 @@ def test_blocked_reader_wakes_on_eof_and_abort():
     assert chunkbuf.Stream().abort_code is None
 
 
+@pytest.mark.parametrize("call", [
+    lambda s: s.read(1), lambda s: s.read1(), lambda s: s.readinto(bytearray(4)), lambda s: s.readline(),
+    lambda s: next(s), lambda s: s.write(b"x"),
+])
+def test_an_abort_met_without_waiting_carries_its_code(call):
+    # the non-blocking attempts in C report errors through the waiting path
+    s = chunkbuf.Stream()
+    s.write(b"line\n")
+    s.abort(7)
+    with pytest.raises(chunkbuf.AbortedError) as info:
+        call(s)
+    assert info.value.abort_code == 7
+
+
 def test_close_wakes_a_reader_in_another_thread():
     s = chunkbuf.Stream()
     got = []
