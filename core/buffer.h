@@ -104,6 +104,10 @@ class Buffer {
   // One line, without its end of line, as a view of one segment: a line
   // that straddles segments is copied once (coalesced) first.
   Status take_line(Eol eol, size_t max_len, ViewRep** out) noexcept;
+  // One line, without its end of line, copied into dst (cap bytes) and
+  // consumed with its end of line; *len is its length. Range (and *len
+  // the length it needs) when it does not fit: nothing is consumed.
+  Status read_line(Eol eol, size_t max_len, void* dst, size_t cap, size_t* len) noexcept;
   // Batch takes: up to max_recs complete records as one view plus their
   // positions in it.
   Status take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out) noexcept;
@@ -156,10 +160,14 @@ class Buffer {
   Status take_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out,
                     const char* what) noexcept;
   void on_emptied() noexcept;
-  // take_line when its end of line is at offset lf of the first segment
-  // (the fast path), and when it is not (searching from byte `from`).
-  Status take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** out) noexcept;
-  __attribute__((noinline)) Status take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** out) noexcept;
+  // Where the first line ends: *pos bytes of line, then *elen bytes of end
+  // of line; *in_first when both lie in the first segment. NeedMore and
+  // Limit as take_line. The one line search of take_line and read_line.
+  Status locate_line(Eol eol, size_t max_len, size_t* pos, size_t* elen, bool* in_first) const noexcept;
+  // take_line's cut when the line and its end of line (cut bytes) lie in
+  // the first segment (the fast path), and when they do not.
+  Status take_line_in_first(size_t pos, size_t cut, ViewRep** out) noexcept;
+  __attribute__((noinline)) Status take_line_across(size_t pos, size_t elen, ViewRep** out) noexcept;
 
   Pool* pool_ = nullptr;
   TenantRec* tenant_ = nullptr;

@@ -7,6 +7,7 @@
 #include "buffer.h"
 #include "cursor.h"
 #include "scan.h"
+#include "search.h"
 
 namespace chunkbuf {
 
@@ -25,32 +26,51 @@ Status Buffer::take_until(const void* delim, size_t dlen, bool include, size_t m
   return include ? Status::Ok : advance(dlen);
 }
 
-Status Buffer::take_line(Eol eol, size_t max_len, ViewRep** out) noexcept {
-  if (Status st = check_mutable("take_line"); st != Status::Ok) return st;
+Status Buffer::locate_line(Eol eol, size_t max_len, size_t* pos, size_t* elen, bool* in_first) const noexcept {
   size_t from = 0;
+  *in_first = false;
   if (!segs_.empty() && (eol == Eol::Lf || eol == Eol::Nul || eol == Eol::Crlf)) {
-    Seg& s = segs_[0];
+    // The usual case: the end of line lies in the first segment, found by
+    // one memchr with no segment walk.
+    const Seg& s = segs_[0];
     const char* hit = static_cast<const char*>(std::memchr(s.p, eol == Eol::Nul ? '\0' : '\n', s.n));
-    if (hit) return take_line_in_first(eol, static_cast<size_t>(hit - s.p), max_len, out);
+    if (hit) {
+      size_t lf = static_cast<size_t>(hit - s.p);
+      bool cr = eol == Eol::Crlf && lf > 0 && s.p[lf - 1] == '\r';  // nothing precedes the first segment
+      *pos = cr ? lf - 1 : lf;
+      *elen = cr ? 2 : 1;
+      *in_first = true;
+      if (max_len && *pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", *pos, max_len);
+      return Status::Ok;
+    }
     from = s.n - 1;  // resume the search at the last byte: it may be the CR of a CRLF
   }
-  return take_line_from(eol, from, max_len, out);
-}
-
-Status Buffer::take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** out) noexcept {
   const RecordScanner sc = RecordScanner::lines(eol);
   SegCursor c(segs_.begin(), segs_.size());
   c.seek(from);
   bool found = false;
-  size_t pos = 0, elen = 0;
-  if (Status st = sc.next(c, 0, len_, &found, &pos, &elen); st != Status::Ok) return st;
+  if (Status st = sc.next(c, 0, len_, &found, pos, elen); st != Status::Ok) return st;
   if (!found) {
     if (max_len && len_ > max_len + sc.slack())
       return fail(Status::Limit, "line longer than max_len %zu and no end of line yet", max_len);
     // Hit once per chunk by a line loop: a fixed message, no formatting.
     return fail_text(Status::NeedMore, "no complete line buffered");
   }
-  if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
+  if (max_len && *pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", *pos, max_len);
+  *in_first = *pos + *elen <= segs_[0].n;
+  return Status::Ok;
+}
+
+Status Buffer::take_line(Eol eol, size_t max_len, ViewRep** out) noexcept {
+  if (Status st = check_mutable("take_line"); st != Status::Ok) return st;
+  size_t pos = 0, elen = 0;
+  bool in_first = false;
+  if (Status st = locate_line(eol, max_len, &pos, &elen, &in_first); st != Status::Ok) return st;
+  if (in_first) return take_line_in_first(pos, pos + elen, out);
+  return take_line_across(pos, elen, out);
+}
+
+Status Buffer::take_line_across(size_t pos, size_t elen, ViewRep** out) noexcept {
   // A line handed out is one contiguous segment: only a line that straddles
   // segments is copied (once), so view_data never refuses it.
   if (pos > segs_[0].n) {
@@ -61,13 +81,10 @@ Status Buffer::take_line_from(Eol eol, size_t from, size_t max_len, ViewRep** ou
   return advance(elen);
 }
 
-Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** out) noexcept {
-  // The line's end of line is at lf inside the first segment (the usual
-  // case): cut the line and drop the EOL in one step, with no segment walk.
+Status Buffer::take_line_in_first(size_t pos, size_t cut, ViewRep** out) noexcept {
+  // The line and its end of line (cut bytes) lie in the first segment (the
+  // usual case): cut the line and drop the EOL in one step.
   Seg& s = segs_[0];
-  size_t pos = lf, cut = lf + 1;
-  if (eol == Eol::Crlf && lf > 0 && s.p[lf - 1] == '\r') --pos;  // nothing precedes the first segment
-  if (max_len && pos > max_len) return fail(Status::Limit, "line of %zu bytes exceeds max_len %zu", pos, max_len);
   ViewRep* v = view_alloc(1);
   if (!v) return fail(Status::NoMem, "out of memory for a view");
   v->tenant = tenant_id_;
@@ -91,6 +108,26 @@ Status Buffer::take_line_in_first(Eol eol, size_t lf, size_t max_len, ViewRep** 
   on_emptied();
   *out = v;
   if (drop) drop->release();
+  return Status::Ok;
+}
+
+Status Buffer::read_line(Eol eol, size_t max_len, void* dst, size_t cap, size_t* len) noexcept {
+  if (Status st = check_mutable("read_line"); st != Status::Ok) return st;
+  size_t pos = 0, elen = 0;
+  bool in_first = false;
+  if (Status st = locate_line(eol, max_len, &pos, &elen, &in_first); st != Status::Ok) return st;
+  *len = pos;
+  if (pos > cap) return fail(Status::Range, "line of %zu bytes does not fit in %zu", pos, cap);
+  if (!in_first) {
+    seg_copy(segs_.begin(), segs_.size(), 0, dst, pos);
+    return advance(pos + elen);
+  }
+  Seg& s = segs_[0];
+  if (pos) std::memcpy(dst, s.p, pos);
+  if (pos + elen == s.n) return advance(pos + elen);  // drops the segment's block reference
+  s.p += pos + elen;  // the usual case: the first segment goes on after the line
+  s.n -= pos + elen;
+  len_ -= pos + elen;
   return Status::Ok;
 }
 

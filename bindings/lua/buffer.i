@@ -50,39 +50,31 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * (nothing pushed, nothing consumed) when no complete line is buffered;
  * raises on an error (a line longer than max_len, ...).
  *
- * The line is found by the C API's scanner (peek_lines, one record, which
- * consumes nothing). A line of up to CB_LINE_STACK bytes is copied to the
- * C stack and consumed with advance, and only then is the Lua string made:
- * no Lua allocation happens while the buffer's state is relied on, since an
+ * One C call per line: chunkbuf_buffer_read_line finds the line, copies it
+ * to the C stack and consumes it, and only then is the Lua string made. No
+ * Lua allocation may happen while the buffer's state is relied on: an
  * allocation can run a collection whose finalizers may consume from or
- * free this very buffer. A longer line goes through take_line, which hands
- * it out as a view the finalizers cannot touch. */
+ * free this very buffer. A line longer than CB_LINE_STACK bytes (ERANGE,
+ * nothing consumed) goes through take_line, which hands it out as a view
+ * the finalizers cannot touch. */
 #define CB_LINE_STACK 512
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
-  chunkbuf_record rec;
+  char line[CB_LINE_STACK];
   chunkbuf_view **slot;
-  size_t n = 0;
-  int rc = chunkbuf_buffer_peek_lines(b, eol, max_len, &rec, 1, &n), pushed;
-  if (rc != CHUNKBUF_OK) {
+  size_t len = 0;
+  int rc = chunkbuf_buffer_read_line(b, eol, max_len, line, sizeof line, &len), pushed;
+  if (rc == CHUNKBUF_OK) {
+    lua_pushlstring(L, line, len);
+    return 1;
+  }
+  if (rc == CHUNKBUF_ENEEDMORE) return 0;
+  if (rc != CHUNKBUF_ERANGE) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
-  if (n == 0) return 0;
-  if (rec.length <= CB_LINE_STACK) {
-    char line[CB_LINE_STACK];
-    size_t copied = 0;
-    rc = chunkbuf_buffer_copy_out(b, rec.offset, line, rec.length, &copied);
-    if (rc == CHUNKBUF_OK) rc = chunkbuf_buffer_advance(b, rec.offset + rec.length + rec.delim_length);
-    if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-      cb_push_error(L, rc);
-      return lua_error(L);
-    }
-    lua_pushlstring(L, line, copied);
-    return 1;
-  }
   slot = cb_guard_get(L, &pushed);
   rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
-  if (rc == CHUNKBUF_ENEEDMORE) {
+  if (rc == CHUNKBUF_ENEEDMORE) { /* a finalizer in cb_guard_get took it */
     lua_pop(L, pushed);
     return 0;
   }

@@ -147,6 +147,43 @@ static void cb_name_class(lua_State *L, const char *cls, lua_CFunction ctor) {
 %}
 
 %{
+/* With the class metatable below its .fn table on top of the stack: makes
+ * every method (and the metamethods that are the same functions) a closure
+ * over the metatable and the class's type, so checking that `self` is an
+ * object of this class compares two metatables (cb_has_class_metatable)
+ * instead of looking the class up in the registry on every call. */
+static void cb_bind_methods(lua_State *L, swig_type_info *type) {
+  int fn = lua_gettop(L), mt = fn - 1;
+  lua_pushnil(L);
+  while (lua_next(L, fn)) { /* the key at fn + 1, the value at fn + 2 */
+    lua_CFunction f = lua_iscfunction(L, fn + 2) ? lua_tocfunction(L, fn + 2) : NULL;
+    if (f && lua_getupvalue(L, fn + 2, 1)) { /* a closure already: left alone */
+      lua_pop(L, 1);
+      f = NULL;
+    }
+    if (f) {
+      int in_metatable;
+      lua_pushvalue(L, fn + 1);
+      lua_rawget(L, mt);
+      in_metatable = lua_rawequal(L, fn + 2, fn + 3);
+      lua_pop(L, 2);
+      lua_pushvalue(L, mt);
+      lua_pushlightuserdata(L, type);
+      lua_pushcclosure(L, f, 2); /* at fn + 2 */
+      if (in_metatable) {
+        lua_pushvalue(L, fn + 1);
+        lua_pushvalue(L, fn + 2);
+        lua_rawset(L, mt);
+      }
+      lua_pushvalue(L, fn + 1);
+      lua_insert(L, fn + 2);
+      lua_rawset(L, fn); /* an existing key: allowed during lua_next */
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+}
+
 /* With the class metatable on top of the stack: records it in the
  * registry under its type (see cb_has_class_metatable), and makes method
  * lookup a plain table lookup. SWIG's __index is a C function that searches
@@ -168,6 +205,7 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
   }
   lua_pop(L, 2);
   lua_getfield(L, -1, ".fn");
+  if (lua_istable(L, -1)) cb_bind_methods(L, type);
   if (plain && lua_istable(L, -1)) lua_setfield(L, -2, "__index");
   else lua_pop(L, 1);
 }

@@ -2991,39 +2991,31 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * (nothing pushed, nothing consumed) when no complete line is buffered;
  * raises on an error (a line longer than max_len, ...).
  *
- * The line is found by the C API's scanner (peek_lines, one record, which
- * consumes nothing). A line of up to CB_LINE_STACK bytes is copied to the
- * C stack and consumed with advance, and only then is the Lua string made:
- * no Lua allocation happens while the buffer's state is relied on, since an
+ * One C call per line: chunkbuf_buffer_read_line finds the line, copies it
+ * to the C stack and consumes it, and only then is the Lua string made. No
+ * Lua allocation may happen while the buffer's state is relied on: an
  * allocation can run a collection whose finalizers may consume from or
- * free this very buffer. A longer line goes through take_line, which hands
- * it out as a view the finalizers cannot touch. */
+ * free this very buffer. A line longer than CB_LINE_STACK bytes (ERANGE,
+ * nothing consumed) goes through take_line, which hands it out as a view
+ * the finalizers cannot touch. */
 #define CB_LINE_STACK 512
 static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
-  chunkbuf_record rec;
+  char line[CB_LINE_STACK];
   chunkbuf_view **slot;
-  size_t n = 0;
-  int rc = chunkbuf_buffer_peek_lines(b, eol, max_len, &rec, 1, &n), pushed;
-  if (rc != CHUNKBUF_OK) {
+  size_t len = 0;
+  int rc = chunkbuf_buffer_read_line(b, eol, max_len, line, sizeof line, &len), pushed;
+  if (rc == CHUNKBUF_OK) {
+    lua_pushlstring(L, line, len);
+    return 1;
+  }
+  if (rc == CHUNKBUF_ENEEDMORE) return 0;
+  if (rc != CHUNKBUF_ERANGE) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
-  if (n == 0) return 0;
-  if (rec.length <= CB_LINE_STACK) {
-    char line[CB_LINE_STACK];
-    size_t copied = 0;
-    rc = chunkbuf_buffer_copy_out(b, rec.offset, line, rec.length, &copied);
-    if (rc == CHUNKBUF_OK) rc = chunkbuf_buffer_advance(b, rec.offset + rec.length + rec.delim_length);
-    if (rc != CHUNKBUF_OK) { /* an open reservation: nothing consumed */
-      cb_push_error(L, rc);
-      return lua_error(L);
-    }
-    lua_pushlstring(L, line, copied);
-    return 1;
-  }
   slot = cb_guard_get(L, &pushed);
   rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
-  if (rc == CHUNKBUF_ENEEDMORE) {
+  if (rc == CHUNKBUF_ENEEDMORE) { /* a finalizer in cb_guard_get took it */
     lua_pop(L, pushed);
     return 0;
   }
@@ -3374,40 +3366,66 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
   }
 }
 
-/* The bytes of a view read from the stream; an empty view is end of file. */
-static int cb_stream_view_bytes(cb_View *v, size_t drop_tail, cb_bytes *out) {
-  size_t len = cb_view_len(v);
-  int rc = len == 0 ? CB_EOF : cb_view_bytes(v, 0, len - drop_tail, out);
-  chunkbuf_view_release(v);
+/* Takes one line of the stream with chunkbuf_stream_read_lines (the
+ * stream's own scanner, end-of-line style eol; waits up to timeout_ms) and
+ * pushes it as a Lua string, with its end-of-line bytes when keep_eol.
+ * Returns CHUNKBUF_OK (one value pushed), CB_EOF or the C status (nothing
+ * pushed). The line is contiguous in the stream's memory (one copy, into
+ * the Lua string); the view that holds it sits in a guard slot while the
+ * string is made, so a Lua error cannot leak it and finalizers cannot
+ * touch it. */
+static int cb_stream_push_line(lua_State *L, cb_Stream *s, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
+                               int keep_eol) {
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  chunkbuf_line line = {NULL, 0, 0};
+  size_t n = 0;
+  int pushed = 0, rc;
+  chunkbuf_view **slot = cb_guard_get(L, &pushed);
+  w.timeout_ms = timeout_ms;
+  rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
+  if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
+  if (rc == CHUNKBUF_OK && keep_eol && line.eol_length > 0) {
+    luaL_Buffer b;
+    size_t copied = 0;
+    luaL_buffinit(L, &b);
+    luaL_addlstring(&b, (const char *)line.data, line.length);
+    chunkbuf_view_copy_out(*slot, line.length, luaL_prepbuffsize(&b, line.eol_length), line.eol_length, &copied);
+    luaL_addsize(&b, copied);
+    luaL_pushresult(&b);
+  } else if (rc == CHUNKBUF_OK) {
+    lua_pushlstring(L, line.length ? (const char *)line.data : "", line.length);
+  }
+  cb_guard_release(slot);
+  if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
   return rc;
 }
 
+/* A method's answer to a line read's status: the value it pushed (1), nil
+ * plus the reason for end of file and the "not yet" codes (2), or raises. */
+static int cb_stream_answer(lua_State *L, int rc) {
+  if (rc == CHUNKBUF_OK) return 1;
+  if (cb_is_soft(rc)) {
+    lua_pushnil(L);
+    lua_pushstring(L, cb_code_name(rc));
+    return 2;
+  }
+  cb_push_error(L, rc);
+  return lua_error(L);
+}
+
 /* The iterator of Stream:lines(): upvalues are the stream, whether to keep
- * the "\n", and the timeout in milliseconds. */
+ * the end of line, the timeout in milliseconds and the end-of-line style.
+ * A timeout or an error raises; end of file ends the loop. */
 static int cb_lines_next(lua_State *L) {
   cb_Stream *s = (cb_Stream *)cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
   int keep = lua_toboolean(L, lua_upvalueindex(2));
-  cb_View *line = NULL;
-  cb_bytes bytes = {NULL, 0};
-  char last = 0;
-  size_t len, copied = 0;
-  int rc = chunkbuf_stream_readline(s, 0, (int64_t)lua_tointeger(L, lua_upvalueindex(3)), &line);
-  if (rc != CHUNKBUF_OK) {
-    cb_push_error(L, rc);
-    return lua_error(L);
-  }
-  len = cb_view_len(line);
-  if (len > 0) chunkbuf_view_copy_out(line, len - 1, &last, 1, &copied);
-  rc = cb_stream_view_bytes(line, !keep && last == '\n', &bytes);
+  int64_t timeout_ms = (int64_t)lua_tointeger(L, lua_upvalueindex(3));
+  chunkbuf_eol eol = (chunkbuf_eol)lua_tointeger(L, lua_upvalueindex(4));
+  int rc = cb_stream_push_line(L, s, eol, 0, timeout_ms, keep);
+  if (rc == CHUNKBUF_OK) return 1;
   if (rc == CB_EOF) return 0;
-  if (rc != CHUNKBUF_OK) {
-    free(bytes.data);
-    cb_push_error(L, rc);
-    return lua_error(L);
-  }
-  lua_pushlstring(L, bytes.data, bytes.len);
-  free(bytes.data);
-  return 1;
+  cb_push_error(L, rc);
+  return lua_error(L);
 }
 
 SWIGINTERN cb_Stream *cb_Stream_from_handle(cb_host_pointer LIGHTUSERDATA,lua_State *L){
@@ -3474,10 +3492,18 @@ SWIGINTERN cb_status cb_Stream_read_view(cb_Stream *self,cb_upto n,int64_t timeo
     }
     return rc;
   }
-SWIGINTERN cb_status cb_Stream_readline(cb_Stream *self,size_t max,int64_t timeout_ms,cb_bytes *OUT){
-    cb_View *line = NULL;
-    int rc = chunkbuf_stream_readline(self, max, timeout_ms, &line);
-    return rc == CHUNKBUF_OK ? cb_stream_view_bytes(line, 0, OUT) : rc;
+SWIGINTERN cb_pushed cb_Stream_readline(cb_Stream *self,size_t max,int64_t timeout_ms,lua_State *L){
+    int pushed = 0, rc;
+    chunkbuf_view **slot = cb_guard_get(L, &pushed);
+    rc = chunkbuf_stream_readline(self, max, timeout_ms, slot);
+    if (rc == CHUNKBUF_OK && cb_view_len(*slot) == 0) rc = CB_EOF;
+    if (rc == CHUNKBUF_OK) cb_push_view_string(L, *slot);
+    cb_guard_release(slot);
+    if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
+    return cb_stream_answer(L, rc);
+  }
+SWIGINTERN cb_pushed cb_Stream_read_line(cb_Stream *self,chunkbuf_eol eol,size_t max_len,int64_t timeout_ms,lua_State *L){
+    return cb_stream_answer(L, cb_stream_push_line(L, self, eol, max_len, timeout_ms, 0));
   }
 SWIGINTERN cb_pushed cb_Stream_readlines(cb_Stream *self,size_t max_records,int64_t timeout_ms,lua_State *L){
     cb_batch bt;
@@ -3487,12 +3513,13 @@ SWIGINTERN cb_pushed cb_Stream_readlines(cb_Stream *self,size_t max_records,int6
     if (rc == CHUNKBUF_OK && bt.n == 0) rc = CB_EOF;
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS_WITH_DELIM, NULL);
   }
-SWIGINTERN cb_pushed cb_Stream_lines(cb_Stream *self,cb_keep_eol fmt,int64_t timeout_ms,lua_State *L){
+SWIGINTERN cb_pushed cb_Stream_lines(cb_Stream *self,cb_keep_eol fmt,int64_t timeout_ms,chunkbuf_eol lines_eol,lua_State *L){
     (void)self; /* the iterator holds the Lua object (argument 1) instead */
     lua_pushvalue(L, 1);
     lua_pushboolean(L, fmt);
     lua_pushinteger(L, (lua_Integer)timeout_ms);
-    lua_pushcclosure(L, cb_lines_next, 3);
+    lua_pushinteger(L, (lua_Integer)lines_eol);
+    lua_pushcclosure(L, cb_lines_next, 4);
     return 1;
   }
 SWIGINTERN size_t cb_Stream_readable_amount(cb_Stream *self){
@@ -3804,6 +3831,43 @@ static void cb_name_class(lua_State *L, const char *cls, lua_CFunction ctor) {
 }
 
 
+/* With the class metatable below its .fn table on top of the stack: makes
+ * every method (and the metamethods that are the same functions) a closure
+ * over the metatable and the class's type, so checking that `self` is an
+ * object of this class compares two metatables (cb_has_class_metatable)
+ * instead of looking the class up in the registry on every call. */
+static void cb_bind_methods(lua_State *L, swig_type_info *type) {
+  int fn = lua_gettop(L), mt = fn - 1;
+  lua_pushnil(L);
+  while (lua_next(L, fn)) { /* the key at fn + 1, the value at fn + 2 */
+    lua_CFunction f = lua_iscfunction(L, fn + 2) ? lua_tocfunction(L, fn + 2) : NULL;
+    if (f && lua_getupvalue(L, fn + 2, 1)) { /* a closure already: left alone */
+      lua_pop(L, 1);
+      f = NULL;
+    }
+    if (f) {
+      int in_metatable;
+      lua_pushvalue(L, fn + 1);
+      lua_rawget(L, mt);
+      in_metatable = lua_rawequal(L, fn + 2, fn + 3);
+      lua_pop(L, 2);
+      lua_pushvalue(L, mt);
+      lua_pushlightuserdata(L, type);
+      lua_pushcclosure(L, f, 2); /* at fn + 2 */
+      if (in_metatable) {
+        lua_pushvalue(L, fn + 1);
+        lua_pushvalue(L, fn + 2);
+        lua_rawset(L, mt);
+      }
+      lua_pushvalue(L, fn + 1);
+      lua_insert(L, fn + 2);
+      lua_rawset(L, fn); /* an existing key: allowed during lua_next */
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+}
+
 /* With the class metatable on top of the stack: records it in the
  * registry under its type (see cb_has_class_metatable), and makes method
  * lookup a plain table lookup. SWIG's __index is a C function that searches
@@ -3825,6 +3889,7 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
   }
   lua_pop(L, 2);
   lua_getfield(L, -1, ".fn");
+  if (lua_istable(L, -1)) cb_bind_methods(L, type);
   if (plain && lua_istable(L, -1)) lua_setfield(L, -2, "__index");
   else lua_pop(L, 1);
 }
@@ -6914,15 +6979,12 @@ static int _wrap_Stream_readline(lua_State* L) {
   cb_Stream *arg1 = (cb_Stream *) 0 ;
   size_t arg2 ;
   int64_t arg3 ;
-  cb_bytes *arg4 = (cb_bytes *) 0 ;
-  cb_bytes temp4 = {
-    NULL, 0
-  } ;
-  cb_status result;
+  lua_State *arg4 = (lua_State *) 0 ;
+  cb_pushed result;
   
   arg2 = 0; 
   arg3 = cb_default_timeout_ms; 
-  arg4 = &temp4; 
+  arg4 = L;
   SWIG_check_num_args("cb_Stream::readline",1,3)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
   if(lua_gettop(L)>=2){
@@ -6931,19 +6993,45 @@ static int _wrap_Stream_readline(lua_State* L) {
   if(lua_gettop(L)>=3){
     arg3 = cb_opt_timeout(L, 3); 
   }
-  result = (cb_status)cb_Stream_readline(arg1,arg2,arg3,arg4);
-  if (result < 0 && !cb_is_soft(result)) {
-    cb_push_error(L, result); SWIG_fail; 
-  } 
-  lua_pushlstring(L, arg4->data ? arg4->data : "", arg4->len); SWIG_arg++; 
-  free(arg4->data); 
-  if (cb_is_soft(result)) {
-    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
-  } 
+  result = (cb_pushed)cb_Stream_readline(arg1,arg2,arg3,arg4);
+  SWIG_arg += result; 
   return SWIG_arg;
   
   fail: SWIGUNUSED;
-  free(arg4->data); 
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_Stream_read_line(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Stream *arg1 = (cb_Stream *) 0 ;
+  chunkbuf_eol arg2 ;
+  size_t arg3 ;
+  int64_t arg4 ;
+  lua_State *arg5 = (lua_State *) 0 ;
+  cb_pushed result;
+  
+  arg2 = CHUNKBUF_EOL_CRLF; 
+  arg3 = 0; 
+  arg4 = cb_default_timeout_ms; 
+  arg5 = L;
+  SWIG_check_num_args("cb_Stream::read_line",1,4)
+  arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
+  if(lua_gettop(L)>=2){
+    arg2 = cb_check_eol(L, 2); 
+  }
+  if(lua_gettop(L)>=3){
+    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
+  }
+  if(lua_gettop(L)>=4){
+    arg4 = cb_opt_timeout(L, 4); 
+  }
+  result = (cb_pushed)cb_Stream_read_line(arg1,arg2,arg3,arg4,arg5);
+  SWIG_arg += result; 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
   lua_error(L);
   return 0;
 }
@@ -6984,13 +7072,15 @@ static int _wrap_Stream_lines(lua_State* L) {
   cb_Stream *arg1 = (cb_Stream *) 0 ;
   cb_keep_eol arg2 ;
   int64_t arg3 ;
-  lua_State *arg4 = (lua_State *) 0 ;
+  chunkbuf_eol arg4 ;
+  lua_State *arg5 = (lua_State *) 0 ;
   cb_pushed result;
   
   arg2 = 0; 
   arg3 = cb_default_timeout_ms; 
-  arg4 = L;
-  SWIG_check_num_args("cb_Stream::lines",1,3)
+  arg4 = CHUNKBUF_EOL_LF; 
+  arg5 = L;
+  SWIG_check_num_args("cb_Stream::lines",1,4)
   arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
   if(lua_gettop(L)>=2){
     {
@@ -7002,7 +7092,10 @@ static int _wrap_Stream_lines(lua_State* L) {
   if(lua_gettop(L)>=3){
     arg3 = cb_opt_timeout(L, 3); 
   }
-  result = (cb_pushed)cb_Stream_lines(arg1,arg2,arg3,arg4);
+  if(lua_gettop(L)>=4){
+    if (!lua_isnil(L, 4)) arg4 = cb_check_eol(L, 4); 
+  }
+  result = (cb_pushed)cb_Stream_lines(arg1,arg2,arg3,arg4,arg5);
   SWIG_arg += result; 
   return SWIG_arg;
   
@@ -7289,6 +7382,7 @@ static swig_lua_method swig_Stream_methods[]= {
     { "read_nonblock", _wrap_Stream_read_nonblock},
     { "read_view", _wrap_Stream_read_view},
     { "readline", _wrap_Stream_readline},
+    { "read_line", _wrap_Stream_read_line},
     { "readlines", _wrap_Stream_readlines},
     { "lines", _wrap_Stream_lines},
     { "readable_amount", _wrap_Stream_readable_amount},

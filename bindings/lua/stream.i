@@ -21,40 +21,66 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
   }
 }
 
-/* The bytes of a view read from the stream; an empty view is end of file. */
-static int cb_stream_view_bytes(cb_View *v, size_t drop_tail, cb_bytes *out) {
-  size_t len = cb_view_len(v);
-  int rc = len == 0 ? CB_EOF : cb_view_bytes(v, 0, len - drop_tail, out);
-  chunkbuf_view_release(v);
+/* Takes one line of the stream with chunkbuf_stream_read_lines (the
+ * stream's own scanner, end-of-line style eol; waits up to timeout_ms) and
+ * pushes it as a Lua string, with its end-of-line bytes when keep_eol.
+ * Returns CHUNKBUF_OK (one value pushed), CB_EOF or the C status (nothing
+ * pushed). The line is contiguous in the stream's memory (one copy, into
+ * the Lua string); the view that holds it sits in a guard slot while the
+ * string is made, so a Lua error cannot leak it and finalizers cannot
+ * touch it. */
+static int cb_stream_push_line(lua_State *L, cb_Stream *s, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
+                               int keep_eol) {
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  chunkbuf_line line = {NULL, 0, 0};
+  size_t n = 0;
+  int pushed = 0, rc;
+  chunkbuf_view **slot = cb_guard_get(L, &pushed);
+  w.timeout_ms = timeout_ms;
+  rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
+  if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
+  if (rc == CHUNKBUF_OK && keep_eol && line.eol_length > 0) {
+    luaL_Buffer b;
+    size_t copied = 0;
+    luaL_buffinit(L, &b);
+    luaL_addlstring(&b, (const char *)line.data, line.length);
+    chunkbuf_view_copy_out(*slot, line.length, luaL_prepbuffsize(&b, line.eol_length), line.eol_length, &copied);
+    luaL_addsize(&b, copied);
+    luaL_pushresult(&b);
+  } else if (rc == CHUNKBUF_OK) {
+    lua_pushlstring(L, line.length ? (const char *)line.data : "", line.length);
+  }
+  cb_guard_release(slot);
+  if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
   return rc;
 }
 
+/* A method's answer to a line read's status: the value it pushed (1), nil
+ * plus the reason for end of file and the "not yet" codes (2), or raises. */
+static int cb_stream_answer(lua_State *L, int rc) {
+  if (rc == CHUNKBUF_OK) return 1;
+  if (cb_is_soft(rc)) {
+    lua_pushnil(L);
+    lua_pushstring(L, cb_code_name(rc));
+    return 2;
+  }
+  cb_push_error(L, rc);
+  return lua_error(L);
+}
+
 /* The iterator of Stream:lines(): upvalues are the stream, whether to keep
- * the "\n", and the timeout in milliseconds. */
+ * the end of line, the timeout in milliseconds and the end-of-line style.
+ * A timeout or an error raises; end of file ends the loop. */
 static int cb_lines_next(lua_State *L) {
   cb_Stream *s = (cb_Stream *)cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
   int keep = lua_toboolean(L, lua_upvalueindex(2));
-  cb_View *line = NULL;
-  cb_bytes bytes = {NULL, 0};
-  char last = 0;
-  size_t len, copied = 0;
-  int rc = chunkbuf_stream_readline(s, 0, (int64_t)lua_tointeger(L, lua_upvalueindex(3)), &line);
-  if (rc != CHUNKBUF_OK) {
-    cb_push_error(L, rc);
-    return lua_error(L);
-  }
-  len = cb_view_len(line);
-  if (len > 0) chunkbuf_view_copy_out(line, len - 1, &last, 1, &copied);
-  rc = cb_stream_view_bytes(line, !keep && last == '\n', &bytes);
+  int64_t timeout_ms = (int64_t)lua_tointeger(L, lua_upvalueindex(3));
+  chunkbuf_eol eol = (chunkbuf_eol)lua_tointeger(L, lua_upvalueindex(4));
+  int rc = cb_stream_push_line(L, s, eol, 0, timeout_ms, keep);
+  if (rc == CHUNKBUF_OK) return 1;
   if (rc == CB_EOF) return 0;
-  if (rc != CHUNKBUF_OK) {
-    free(bytes.data);
-    cb_push_error(L, rc);
-    return lua_error(L);
-  }
-  lua_pushlstring(L, bytes.data, bytes.len);
-  free(bytes.data);
-  return 1;
+  cb_push_error(L, rc);
+  return lua_error(L);
 }
 %}
 
@@ -81,11 +107,15 @@ typedef int cb_whence;
   %{ $1 = (int)luaL_optinteger(L, $input, 0);
      luaL_argcheck(L, (lua_Integer)$1 == luaL_optinteger(L, $input, 0), $input, "integer out of range"); %}
 
-/* "l" (default) strips the "\n" of each line, "L" keeps it, as io.lines. */
+/* "l" (default) strips the end of line of each line, "L" keeps it, as
+ * io.lines. */
 typedef int cb_keep_eol;
 %typemap(default) cb_keep_eol %{ $1 = 0; %}
 %typemap(in) cb_keep_eol
   %{ { static const char *const names_[] = {"l", "L", NULL}; $1 = luaL_checkoption(L, $input, "l", names_); } %}
+/* lines() splits at "\n" unless told another end-of-line style. */
+%typemap(default) chunkbuf_eol lines_eol %{ $1 = CHUNKBUF_EOL_LF; %}
+%typemap(in) chunkbuf_eol lines_eol %{ if (!lua_isnil(L, $input)) $1 = cb_check_eol(L, $input); %}
 
 
 CB_OBJECT(cb_Stream, "Stream")
@@ -160,10 +190,21 @@ typedef struct {} cb_Stream;
     return rc;
   }
   /* One line with its "\n" (or max bytes, max 0: no limit). */
-  cb_status readline(size_t max, int64_t timeout_ms, cb_bytes *OUT) {
-    cb_View *line = NULL;
-    int rc = chunkbuf_stream_readline($self, max, timeout_ms, &line);
-    return rc == CHUNKBUF_OK ? cb_stream_view_bytes(line, 0, OUT) : rc;
+  cb_pushed readline(size_t max, int64_t timeout_ms, lua_State *L) {
+    int pushed = 0, rc;
+    chunkbuf_view **slot = cb_guard_get(L, &pushed);
+    rc = chunkbuf_stream_readline($self, max, timeout_ms, slot);
+    if (rc == CHUNKBUF_OK && cb_view_len(*slot) == 0) rc = CB_EOF;
+    if (rc == CHUNKBUF_OK) cb_push_view_string(L, *slot);
+    cb_guard_release(slot);
+    if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
+    return cb_stream_answer(L, rc);
+  }
+  /* One line without its end of line (eol and max_len as Buffer:read_line,
+   * the default "crlf": LF with an optional CR), waiting up to timeout;
+   * at end of file the last line may lack an end of line, then nil, "eof". */
+  cb_pushed read_line(chunkbuf_eol eol, size_t max_len, int64_t timeout_ms, lua_State *L) {
+    return cb_stream_answer(L, cb_stream_push_line(L, $self, eol, max_len, timeout_ms, 0));
   }
   /* Up to max_records (default 256) complete lines at once, as a table. */
   cb_pushed readlines(size_t max_records, int64_t timeout_ms, lua_State *L) {
@@ -174,13 +215,15 @@ typedef struct {} cb_Stream;
     if (rc == CHUNKBUF_OK && bt.n == 0) rc = CB_EOF;
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS_WITH_DELIM, NULL);
   }
-  /* for line in stream:lines([fmt [, timeout]]) do ... end */
-  cb_pushed lines(cb_keep_eol fmt, int64_t timeout_ms, lua_State *L) {
+  /* for line in stream:lines([fmt [, timeout [, eol]]]) do ... end (eol
+   * default "lf") */
+  cb_pushed lines(cb_keep_eol fmt, int64_t timeout_ms, chunkbuf_eol lines_eol, lua_State *L) {
     (void)$self; /* the iterator holds the Lua object (argument 1) instead */
     lua_pushvalue(L, 1);
     lua_pushboolean(L, fmt);
     lua_pushinteger(L, (lua_Integer)timeout_ms);
-    lua_pushcclosure(L, cb_lines_next, 3);
+    lua_pushinteger(L, (lua_Integer)lines_eol);
+    lua_pushcclosure(L, cb_lines_next, 4);
     return 1;
   }
   size_t readable_amount() {

@@ -95,13 +95,23 @@ static const char *cb_class_of(lua_State *L, int idx) {
   return name;
 }
 
-/* Whether the value at idx has the class metatable of `type`, as recorded
- * under the key `type` in the registry when the module was loaded
- * (cb_register_class). This is the hot path of every method call: two
- * lookups and a pointer compare, where the general check below interns a
- * string and compares type names with strcmp. */
+/* Whether the value at idx has the class metatable of `type`. This is the
+ * hot path of every method call. A method of the class (cb_bind_methods)
+ * holds the metatable and the type as upvalues 1 and 2: one lookup and a
+ * pointer compare. Anything else finds the metatable recorded under the
+ * key `type` in the registry when the module was loaded
+ * (cb_register_class), where the general check below interns a string and
+ * compares type names with strcmp. A C function without upvalues reads
+ * upvalue 2 as nil. */
 static int cb_has_class_metatable(lua_State *L, int idx, swig_type_info *type) {
   int same = 0;
+  if (lua_touserdata(L, lua_upvalueindex(2)) == (void *)type && lua_type(L, lua_upvalueindex(2)) == LUA_TLIGHTUSERDATA) {
+    if (lua_getmetatable(L, idx)) {
+      same = lua_rawequal(L, -1, lua_upvalueindex(1));
+      lua_pop(L, 1);
+    }
+    return same;
+  }
   if (lua_getmetatable(L, idx)) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, type);
     same = lua_rawequal(L, -1, -2);
@@ -374,12 +384,18 @@ static void cb_push_record_strings(lua_State *L, const chunkbuf_view *batch, con
   if (pushed) lua_remove(L, -2);
 }
 
-/* Pushes all the bytes of a view as one Lua string. */
+/* Pushes all the bytes of a view as one Lua string: with one C call for a
+ * view of one segment (every taken line is one), else segment by segment. */
 static void cb_push_view_string(lua_State *L, const chunkbuf_view *v) {
   struct iovec local[8];
   cb_seg_cursor c = {local, 0, 0, 0};
   int pushed = 0;
   size_t len = 0;
+  const void *data = NULL;
+  if (chunkbuf_view_data(v, &data, &len) == CHUNKBUF_OK) {
+    lua_pushlstring(L, len ? (const char *)data : "", len);
+    return;
+  }
   chunkbuf_view_len(v, &len);
   if (len > 0) c.iov = cb_view_iov(L, v, local, sizeof local / sizeof *local, &c.n, &pushed);
   cb_push_span(L, &c, 0, len);

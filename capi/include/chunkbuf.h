@@ -578,6 +578,19 @@ CHUNKBUF_API int chunkbuf_buffer_take_until(chunkbuf_buffer *buf, const void *de
  * consumed on failure. Out: *out a new view reference. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_take_line(chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len,
                                            chunkbuf_view **out);
+/* Takes one line like chunkbuf_buffer_take_line, but copies it, without
+ * its end-of-line bytes, into dst instead of handing out a view: one call
+ * per line for a caller that makes its own string of each line anyway (a
+ * binding's read_line). The line and its end of line are consumed.
+ * Returns: OK (*len = the line's length); ERANGE (the line is longer than
+ * cap: *len = its length, so the caller can retry with that much room);
+ * ENEEDMORE (no complete line buffered); ELIMIT (max_len != 0 and the line
+ * is longer); EINVAL (eol, dst NULL with cap > 0, len NULL); ESTATE.
+ * Nothing is consumed on failure, and dst is written only on success.
+ * May run a free_fn (of the bytes it drops) on the calling thread. One
+ * thread at a time per buffer, as every buffer call. Since 0.3. */
+CHUNKBUF_API int chunkbuf_buffer_read_line(chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len, void *dst,
+                                           size_t cap, size_t *len);
 /* Batch: takes up to max_records complete lines in one call. All of them,
  * end-of-line bytes included, are one view (*out), and records[i] locates
  * line i inside it. *n_records = 0 and *out = NULL when no complete line is

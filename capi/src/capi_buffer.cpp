@@ -296,6 +296,16 @@ int chunkbuf_buffer_take_line(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max
   return hand_view(st, slot, v, out);
 }
 
+int chunkbuf_buffer_read_line(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max_len, void* dst, size_t cap,
+                              size_t* len) {
+  static const char* fn = "chunkbuf_buffer_read_line";
+  CB_TRY(live(buf, fn));
+  CB_TRY(check_eol(eol, fn));
+  CB_TRY(need_bytes(dst, cap, "dst", fn));
+  CB_TRY(need(len, "len", fn));
+  return code(buf->obj.read_line(static_cast<Eol>(eol), max_len, dst, cap, len));
+}
+
 int chunkbuf_buffer_take_lines(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max_len, chunkbuf_record* records,
                                size_t max_records, size_t* n_records, chunkbuf_view** out) {
   static const char* fn = "chunkbuf_buffer_take_lines";

@@ -178,6 +178,31 @@ TEST(Api, PeekLinesAndRecordsConsumeNothing) {
 }
 
 
+TEST(Api, ReadLineCopiesOneLineAndConsumesIt) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append(buf, "one\r\ntwo and more\nthr", 21), CHUNKBUF_OK);
+  char line[8];
+  size_t len = 0;
+  ASSERT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &len), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(line, len), "one");
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &len), CHUNKBUF_ERANGE);
+  EXPECT_EQ(len, 12u);  // too long for line[]: its length, nothing consumed
+  std::string big(len, '\0');
+  ASSERT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_CRLF, 0, big.data(), big.size(), &len), CHUNKBUF_OK);
+  EXPECT_EQ(big, "two and more");
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &len), CHUNKBUF_ENEEDMORE);
+  ASSERT_EQ(chunkbuf_buffer_append(buf, "ee\n", 3), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &len), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(line, len), "three");
+  ASSERT_EQ(chunkbuf_buffer_append(buf, "\n", 1), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 0, nullptr, 0, &len), CHUNKBUF_OK);  // an empty line
+  EXPECT_EQ(len, 0u);
+  ASSERT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 0u);
+  chunkbuf_buffer_free(buf);
+}
+
 TEST(Api, BinaryReadersTakeAllOrNothing) {
   chunkbuf_buffer* buf = nullptr;
   ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);

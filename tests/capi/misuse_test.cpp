@@ -70,6 +70,7 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_buffer_split_to(h.buf, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_until(h.buf, "a", 1, 0, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_line(h.buf, CHUNKBUF_EOL_LF, 0, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_read_line(h.buf, CHUNKBUF_EOL_LF, 0, tmp, 1, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_take_lines(h.buf, CHUNKBUF_EOL_LF, 0, rec, 2, &sz, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_records(h.buf, "a", 1, 0, rec, 2, &sz, &v), E);
   EXPECT_EQ(chunkbuf_buffer_peek_lines(h.buf, CHUNKBUF_EOL_LF, 0, rec, 2, &sz), E);
@@ -307,6 +308,18 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_buffer_take_line(buf, static_cast<chunkbuf_eol>(42), 0, nullptr), E);
   chunkbuf_view* v = nullptr;
   EXPECT_EQ(chunkbuf_buffer_take_line(buf, static_cast<chunkbuf_eol>(42), 0, &v), E);
+  char line[8];
+  size_t line_len = 99;
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, static_cast<chunkbuf_eol>(42), 0, line, sizeof line, &line_len), E);
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 0, nullptr, 8, &line_len), E);
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 0, line, sizeof line, nullptr), E);
+  EXPECT_EQ(line_len, 99u);  // nothing written on failure
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 0, line, 4, &line_len), CHUNKBUF_ERANGE);
+  EXPECT_EQ(line_len, 5u);  // the room it needs; nothing consumed
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 4, line, sizeof line, &line_len), CHUNKBUF_ELIMIT);
+  size_t still = 0;
+  EXPECT_EQ(chunkbuf_buffer_len(buf, &still), CHUNKBUF_OK);
+  EXPECT_EQ(still, 6u);
   uint16_t u16 = 0;
   EXPECT_EQ(chunkbuf_buffer_peek_u16(buf, 0, 7, &u16), E);
   EXPECT_EQ(chunkbuf_buffer_read_from_fd(buf, -1, 0, &pos), E);
@@ -394,6 +407,7 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_take_line(buf, CHUNKBUF_EOL_LF, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_lines(buf, CHUNKBUF_EOL_LF, 0, rec, 2, &n, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_records(buf, "\n", 1, 0, rec, 2, &n, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 0, tmp, sizeof tmp, &n), E);
   EXPECT_EQ(chunkbuf_buffer_write_to_fd(buf, 1, 1, &n), E);
   EXPECT_NE(std::strstr(chunkbuf_last_error(), "reservation"), nullptr);
   size_t len = 0;

@@ -86,5 +86,94 @@ TEST(BufferLines, TakeRecordsKeepsOneCursorAcrossManySegments) {
   view_release(v);
 }
 
+// read_line copies exactly the line take_line would hand out and consumes
+// the same bytes, over every segmentation and end-of-line style.
+TEST(BufferLines, ReadLineAgreesWithTakeLineOverEverySegmentation) {
+  const std::string text = "x\r\ny\n\nzz\r\r\nw\0v\r\nlast";
+  const std::string data(text.data(), 23);
+  for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul})
+    for (size_t cut = 1; cut <= data.size(); ++cut) {
+      Buffer taken, read;
+      for (size_t off = 0; off < data.size(); off += cut) {
+        size_t k = std::min(cut, data.size() - off);
+        ASSERT_EQ(taken.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+        ASSERT_EQ(read.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+      }
+      for (;;) {
+        ViewRep* v = nullptr;
+        Status want = taken.take_line(eol, 0, &v);
+        char line[32];
+        size_t len = 0;
+        ASSERT_EQ(read.read_line(eol, 0, line, sizeof line, &len), want)
+            << "eol " << static_cast<int>(eol) << " cut " << cut;
+        if (want != Status::Ok) break;
+        EXPECT_EQ(std::string(line, len), bytes_of(v));
+        view_release(v);
+        ASSERT_EQ(read.size(), taken.size());
+      }
+      EXPECT_EQ(read.size(), taken.size());
+    }
+}
+
+TEST(BufferLines, ReadLineFailsWithoutConsumingOrWriting) {
+  Buffer b;
+  ASSERT_EQ(b.append("hello\r\nrest", 11), Status::Ok);
+  char line[8] = "zzzzzzz";
+  size_t len = 0;
+  EXPECT_EQ(b.read_line(Eol::Crlf, 0, line, 4, &len), Status::Range);
+  EXPECT_EQ(len, 5u);  // the room the line needs
+  EXPECT_EQ(b.read_line(Eol::Crlf, 4, line, sizeof line, &len), Status::Limit);
+  EXPECT_EQ(std::string(line), "zzzzzzz");
+  EXPECT_EQ(b.size(), 11u);
+  ASSERT_EQ(b.read_line(Eol::Crlf, 5, line, 5, &len), Status::Ok);  // exactly fits
+  EXPECT_EQ(std::string(line, len), "hello");
+  EXPECT_EQ(b.read_line(Eol::Crlf, 0, line, sizeof line, &len), Status::NeedMore);
+  EXPECT_EQ(b.size(), 4u);
+  struct iovec iov[2];
+  size_t n_iov = 0;
+  ASSERT_EQ(b.append("\n", 1), Status::Ok);
+  ASSERT_EQ(b.reserve(16, iov, 2, &n_iov), Status::Ok);
+  EXPECT_EQ(b.read_line(Eol::Lf, 0, line, sizeof line, &len), Status::State);
+  ASSERT_EQ(b.commit(0), Status::Ok);
+  ASSERT_EQ(b.read_line(Eol::Lf, 0, line, sizeof line, &len), Status::Ok);
+  EXPECT_EQ(std::string(line, len), "rest");
+  EXPECT_EQ(b.size(), 0u);
+}
+
+TEST(BufferLines, ReadLineReleasesTheBlocksItConsumes) {
+  Buffer b;
+  int freed = 0;
+  auto count = [](void* p) { ++*static_cast<int*>(p); };
+  ASSERT_EQ(b.append_ref("one\n", 4, count, &freed), Status::Ok);
+  ASSERT_EQ(b.append_ref("tw", 2, count, &freed), Status::Ok);
+  ASSERT_EQ(b.append_ref("o\nx", 3, count, &freed), Status::Ok);
+  char line[8];
+  size_t len = 0;
+  ASSERT_EQ(b.read_line(Eol::Lf, 0, line, sizeof line, &len), Status::Ok);
+  EXPECT_EQ(std::string(line, len), "one");
+  EXPECT_EQ(freed, 1);
+  ASSERT_EQ(b.read_line(Eol::Lf, 0, line, sizeof line, &len), Status::Ok);  // straddles two blocks
+  EXPECT_EQ(std::string(line, len), "two");
+  EXPECT_EQ(freed, 2);
+  EXPECT_EQ(b.size(), 1u);
+}
+
+TEST(BufferLines, ReadLineOnTheLinearBackend) {
+  Buffer b;
+  BufferOptions o;
+  o.linear = true;
+  ASSERT_EQ(b.init(o), Status::Ok);
+  ASSERT_EQ(b.append("a\nbb\n\nc", 7), Status::Ok);
+  char line[4];
+  size_t len = 0;
+  const char* want[] = {"a", "bb", ""};
+  for (const char* w : want) {
+    ASSERT_EQ(b.read_line(Eol::Lf, 0, line, sizeof line, &len), Status::Ok);
+    EXPECT_EQ(std::string(line, len), w);
+  }
+  EXPECT_EQ(b.read_line(Eol::Lf, 0, line, sizeof line, &len), Status::NeedMore);
+  EXPECT_EQ(b.size(), 1u);
+}
+
 }  // namespace
 }  // namespace chunkbuf

@@ -343,3 +343,39 @@ test("lines: the default end of line is LF with an optional CR, as in every bind
   eq(lines[1], "c", "peeked CRLF line")
   eq(#b:take_lines(), 2, "take_lines")
 end)
+
+test("read_line: lines around the size copied on the C stack, and longer ones", function()
+  -- Up to 512 bytes a line is copied to the C stack in the same call that
+  -- consumes it; a longer one is handed out as a view first. Both ways must
+  -- give the same lines, in and across segments.
+  for _, len in ipairs {0, 1, 511, 512, 513, 4096, 70000} do
+    local line = string.rep("x", len - 1) .. (len > 0 and "\0" or "")
+    line = line:sub(1, len)
+    local b = segmented {line:sub(1, len // 2), line:sub(len // 2 + 1) .. "\r", "\nnext\n"}
+    eq(b:read_line(), line, "a line of " .. len .. " bytes")
+    eq(b:read_line("lf"), "next", "the following line, " .. len)
+    eq(#b, 0, "consumed, " .. len)
+    b = chunkbuf.Buffer()
+    b:append(line .. "\n" .. line .. "\npartial")
+    eq(table.concat(collect(b, "lf"), "|"), line .. "|" .. line, "lines(), " .. len)
+    eq(tostring(b), "partial", "the partial line stays, " .. len)
+  end
+end)
+
+test("read_line: a long line over max_len raises and stays; errors of the C call raise", function()
+  local b = chunkbuf.Buffer()
+  b:append(string.rep("y", 600) .. "\n")
+  raises("chunkbuf.limit", b.read_line, b, "lf", 599)
+  eq(#b, 601, "nothing consumed")
+  eq(#b:read_line("lf", 600), 600, "fits max_len")
+  b:append("abc\n")
+  b:reserve(8)
+  raises("chunkbuf.state", b.read_line, b)
+  raises("chunkbuf.state", function() for _ in b:lines() do end end)
+  b:commit("")
+  eq(b:read_line(), "abc", "after the reservation")
+  b:free()
+  raises("already freed", b.read_line, b)
+  raises("chunkbuf.Buffer expected, got chunkbuf.Stream", b.read_line, chunkbuf.Stream())
+  raises("bad argument #3", b.read_line, chunkbuf.Buffer(), "lf", -1)
+end)
