@@ -53,6 +53,11 @@ PAIRS = [
     ("stream hand-off, p99 round trip", "handoff_chunkbuf/real_time", "handoff_condvar/real_time", "mutex+condvar ping-pong", "p99_ns", None),
     ("stream 64 KiB writes, 1 MiB high-water", "throughput_chunkbuf/1048576/real_time", "throughput_pipe/real_time", "pipe(2)", "speed", None),
     ("stream 64 KiB writes, no high-water", "throughput_chunkbuf/0/real_time", "throughput_pipe/real_time", "pipe(2)", "speed", None),
+    ("stream bulk read 64 KiB, 4 KiB writes", "bulk_chunkbuf/write:4096/via_view:0/real_time", "bulk_pipe/write:4096/real_time", "pipe(2)", "speed", None),
+    ("stream bulk read 64 KiB, 64 KiB writes", "bulk_chunkbuf/write:65536/via_view:0/real_time", "bulk_pipe/write:65536/real_time", "pipe(2)", "speed", None),
+    ("stream bulk read 64 KiB, 4 KiB writes", "bulk_chunkbuf/write:4096/via_view:0/real_time", "bulk_chunkbuf/write:4096/via_view:1/real_time", "read through a view (two copies)", "speed", None),
+    ("stream bulk read 64 KiB, 64 KiB writes", "bulk_chunkbuf/write:65536/via_view:0/real_time", "bulk_chunkbuf/write:65536/via_view:1/real_time", "read through a view (two copies)", "speed", None),
+    ("stream bulk read 64 KiB, 64 KiB writes", "bulk_chunkbuf/write:65536/via_view:0/real_time", "bulk_memcpy/write:65536/real_time", "memcpy (one-copy limit)", "speed", None),
 ]
 
 # Language harnesses, compared the same way: (workload, chunkbuf case,

@@ -1,7 +1,11 @@
 // Stream hand-off between threads: round-trip latency (median, p99) beside
 // a plain mutex+condvar ping-pong; throughput with 64 KiB writes (without
-// and with a 1 MiB high-water mark) beside a pipe(2); peak RSS while 1 GiB
-// passes through in streaming mode.
+// and with a 1 MiB high-water mark) beside a pipe(2); bulk reads with 4 KiB
+// and 64 KiB writes, where a blocked reader gets the writer's bytes copied
+// straight into its array (one copy), beside the same data read through a
+// view (the copy into pool memory and out again), a pipe(2), and memcpy of
+// the same bytes (the one-copy limit); peak RSS while 1 GiB passes through
+// in streaming mode.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -114,18 +118,38 @@ void handoff_condvar(benchmark::State& st) {
 BENCHMARK(handoff_chunkbuf)->UseRealTime();
 BENCHMARK(handoff_condvar)->UseRealTime();
 
-// A writer thread sends `total` bytes in 64 KiB writes; the caller reads
-// them with read1 into a 64 KiB array.
-void pump_stream(chunkbuf_stream* s, uint64_t total) {
+// How the reader of pump_stream takes the bytes.
+enum class Reader {
+  read1,      // read1 into its array: a blocked reader is filled directly
+  via_view,   // read_view, then copy_out: the bytes go through pool memory
+};
+
+// A writer thread sends `total` bytes in writes of `write` bytes; the
+// caller reads them into a 64 KiB array.
+void pump_stream(chunkbuf_stream* s, uint64_t total, size_t write = kWrite, Reader reader = Reader::read1) {
   std::thread writer([&] {
-    std::vector<char> src(kWrite, 'w');
-    for (uint64_t off = 0; off < total; off += kWrite) bench::check(chunkbuf_stream_write(s, src.data(), kWrite, -1), "write");
+    std::vector<char> src(write, 'w');
+    for (uint64_t off = 0; off < total; off += write) bench::check(chunkbuf_stream_write(s, src.data(), write, -1), "write");
     chunkbuf_stream_close(s);
   });
   std::vector<char> dst(kWrite);
   size_t n = 0;
-  do bench::check(chunkbuf_stream_read1(s, dst.data(), dst.size(), -1, &n), "read1");
-  while (n > 0);
+  if (reader == Reader::read1) {
+    do bench::check(chunkbuf_stream_read1(s, dst.data(), dst.size(), -1, &n), "read1");
+    while (n > 0);
+  } else {
+    do {
+      chunkbuf_view* v = nullptr;
+      // waits for a byte like read1, then takes what is there, up to 64 KiB
+      chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+      chunkbuf_handout h;
+      bench::check(chunkbuf_stream_peek(s, 1, dst.size(), &w, &v, &h), "peek");
+      const size_t len = h.length;  // a single reader: the consume cannot fail with ESTATE
+      bench::check(chunkbuf_stream_consume(s, &h, len, nullptr), "consume");
+      bench::check(chunkbuf_view_copy_out(v, 0, dst.data(), len, &n), "copy_out");
+      chunkbuf_view_release(v);
+    } while (n > 0);
+  }
   writer.join();
 }
 
@@ -166,6 +190,64 @@ void throughput_pipe(benchmark::State& st) {
 
 BENCHMARK(throughput_chunkbuf)->Arg(0)->Arg(kHighWater)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(throughput_pipe)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Bulk reads into a 64 KiB array, range(0) bytes per write, 1 MiB
+// high-water mark. range(1): 0 reads with read1 (one copy when the reader
+// waits), 1 through a view (two copies, the path every read took before).
+void bulk_chunkbuf(benchmark::State& st) {
+  for (auto _ : st) {
+    chunkbuf_stream* s = new_stream(kHighWater);
+    pump_stream(s, kThroughputTotal, static_cast<size_t>(st.range(0)), st.range(1) ? Reader::via_view : Reader::read1);
+    chunkbuf_stream_free(s);
+  }
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * kThroughputTotal));
+}
+
+// The same through a pipe(2).
+void bulk_pipe(benchmark::State& st) {
+  const size_t write_size = static_cast<size_t>(st.range(0));
+  for (auto _ : st) {
+    int fd[2];
+    if (pipe(fd) != 0) {
+      st.SkipWithError("pipe failed");
+      break;
+    }
+    std::thread writer([&] {
+      std::vector<char> src(write_size, 'w');
+      for (size_t off = 0; off < kThroughputTotal;) {
+        ssize_t r = write(fd[1], src.data(), write_size);
+        if (r <= 0) break;
+        off += static_cast<size_t>(r);
+      }
+      close(fd[1]);
+    });
+    std::vector<char> dst(kWrite);
+    while (read(fd[0], dst.data(), dst.size()) > 0) {
+    }
+    writer.join();
+    close(fd[0]);
+  }
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * kThroughputTotal));
+}
+
+// The physical limit of one copy: memcpy of the same bytes, in pieces of
+// range(0), by one thread.
+void bulk_memcpy(benchmark::State& st) {
+  const size_t piece = static_cast<size_t>(st.range(0));
+  std::vector<char> src(piece, 'w'), dst(kWrite);
+  for (auto _ : st) {
+    for (size_t off = 0; off < kThroughputTotal; off += piece) {
+      std::memcpy(dst.data() + off % (kWrite / piece * piece), src.data(), piece);
+      benchmark::DoNotOptimize(dst.data());
+    }
+    benchmark::ClobberMemory();
+  }
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * kThroughputTotal));
+}
+
+BENCHMARK(bulk_chunkbuf)->ArgsProduct({{4096, 65536}, {0, 1}})->ArgNames({"write", "via_view"})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(bulk_pipe)->ArgName("write")->Arg(4096)->Arg(65536)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(bulk_memcpy)->ArgName("write")->Arg(4096)->Arg(65536)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // A /proc/self/status field in KiB.
 long status_kib(const char* field) {

@@ -70,12 +70,13 @@ type vectorFile struct {
 type vectorCase struct {
 	Name   string
 	Buffer struct {
-		MaxBytes int    `json:"max_bytes"`
-		MinChunk int    `json:"min_chunk"`
-		Tenant   uint32 `json:"tenant"`
+		MaxBytes int             `json:"max_bytes"`
+		MinChunk int             `json:"min_chunk"`
+		Tenant   json.RawMessage `json:"tenant"` // an id or a name
 	}
 	Pool *struct {
-		TenantQuota []int `json:"tenant_quota"`
+		TenantQuota            []int `json:"tenant_quota"`
+		MaxCachedBytesPerClass int   `json:"max_cached_bytes_per_class"`
 	}
 	Stream *struct {
 		ContentLength int64 `json:"content_length"`
@@ -144,7 +145,7 @@ func runCase(t *testing.T, c vectorCase, linear bool) {
 	r := &runner{t: t, linear: linear, views: map[string]*View{}}
 	defer r.close()
 	if c.Pool != nil {
-		p, err := NewPool(PoolOptions{})
+		p, err := NewPool(PoolOptions{MaxCachedBytesPerClass: c.Pool.MaxCachedBytesPerClass})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +157,7 @@ func runCase(t *testing.T, c vectorCase, linear bool) {
 		}
 	}
 	r.opts = BufferOptions{Pool: r.pool, MaxBytes: c.Buffer.MaxBytes, MinChunk: c.Buffer.MinChunk,
-		Tenant: c.Buffer.Tenant, Linear: linear}
+		Tenant: caseTenant(t, c.Buffer.Tenant), Linear: linear}
 	b, err := NewBuffer(r.opts)
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +182,26 @@ func runCase(t *testing.T, c vectorCase, linear bool) {
 	for i, s := range c.Steps {
 		r.step(i, s)
 	}
+}
+
+// caseTenant reads a case's tenant: absent, an id, or a name.
+func caseTenant(t *testing.T, raw json.RawMessage) uint32 {
+	if len(raw) == 0 {
+		return 0
+	}
+	var name string
+	if json.Unmarshal(raw, &name) == nil {
+		id, err := RegisterTenant(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	var id uint32
+	if err := json.Unmarshal(raw, &id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 func (r *runner) close() {
@@ -712,7 +733,25 @@ func init() {
 		"take_records": func(r *runner) (any, error) {
 			return batchStrings(r.b.TakeRecords(r.bytes("delim"), r.int("max_len", 0), r.records()))
 		},
+		"capacity":        func(r *runner) (any, error) { return r.b.Capacity(), nil },
+		"ensure_capacity": func(r *runner) (any, error) { return nil, r.b.EnsureCapacity(r.int("n", 0)) },
+		"freeze": func(r *runner) (any, error) {
+			k, err := LookupKind(r.str("kind"))
+			if err != nil {
+				return nil, err
+			}
+			return r.keep(r.b.Freeze(k))
+		},
 		// views
+		"view_from_bytes_kind": func(r *runner) (any, error) {
+			var pool *Pool
+			if r.bool("pool") {
+				pool = r.pool
+			}
+			return r.keep(FromBytes(pool, r.bytes("data"), r.str("kind")))
+		},
+		"view_with_tenant": func(r *runner) (any, error) { return r.keep(r.view("view").WithTenant(r.str("tenant"))) },
+		"view_tenant_name": func(r *runner) (any, error) { return r.view("view").TenantName(), nil },
 		"view_from_bytes": func(r *runner) (any, error) {
 			var pool *Pool
 			if r.bool("pool") {
@@ -821,6 +860,18 @@ func init() {
 		"pool_trim":  func(r *runner) (any, error) { return nil, r.pool.Trim() },
 		"pool_tenant_usage": func(r *runner) (any, error) {
 			return r.pool.TenantUsage(uint32(r.int("tenant", 0)))
+		},
+		"pool_get": func(r *runner) (any, error) {
+			b, err := r.pool.Get(r.int("size", 0))
+			if err == nil {
+				r.b.Close()
+				r.b = b
+			}
+			return nil, err
+		},
+		"pool_prewarm": func(r *runner) (any, error) { return nil, r.pool.Prewarm(r.int("count", 0), r.int("size", 0)) },
+		"optimal_buffer_size": func(r *runner) (any, error) {
+			return OptimalBufferSize(uint64(r.int("total", 0)), r.int("min", 0), r.int("max", 0))
 		},
 		// stream (no call in a vector ever waits)
 		"stream_write": func(r *runner) (any, error) {

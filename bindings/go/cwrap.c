@@ -98,13 +98,6 @@ static cbw_res res(int rc, size_t n, void *p) {
   return r;
 }
 
-cbw_res cbw_stream_write_v(chunkbuf_stream *s, const unsigned char *d, size_t n, int64_t t) {
-  return res(chunkbuf_stream_write(s, d, n, t), 0, NULL);
-}
-
-
-
-
 /* A view result: p = the view, n = its length. */
 static cbw_res view_res(int rc, chunkbuf_view *v) {
   size_t n = 0;

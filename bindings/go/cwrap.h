@@ -44,7 +44,6 @@ typedef struct cbw_res {
   void *p;  /* a view handle */
 } cbw_res;
 
-cbw_res cbw_stream_write_v(chunkbuf_stream *s, const unsigned char *d, size_t n, int64_t t);
 /* p = the view, n = its length (a line; the reads that can take a
  * chunkbuf_wait get their detail from its error struct instead). */
 cbw_res cbw_stream_readline_v(chunkbuf_stream *s, size_t max, int64_t t);

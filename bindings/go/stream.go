@@ -51,7 +51,7 @@ type Stream struct {
 	releasing atomic.Bool
 	tokMu     sync.Mutex
 	tokens    map[*C.chunkbuf_cancel]struct{}
-	writing   atomic.Int32 // writes in progress (a write has no token)
+	writing   atomic.Int32 // WriteView/WriteRef calls in progress (they have no token)
 }
 
 // streamRefs is what the runtime cleanup of a forgotten Stream releases.
@@ -117,10 +117,11 @@ func wrapStream(h *C.chunkbuf_stream) (*Stream, error) {
 
 // Release drops this object's reference to the stream (the C stream is
 // freed with its last reference; a host or another binding may hold more).
-// Reads of this object blocked at that moment wake and fail with
-// [ErrHandle], without disturbing the stream; a write held back by the
-// high-water mark is woken by aborting the stream, and fails with
-// [ErrAborted]. Later calls fail with [ErrHandle]. Idempotent.
+// Reads and writes of this object blocked at that moment wake and fail
+// with [ErrHandle], without disturbing the stream; only a WriteView or
+// WriteRef held back by the high-water mark is woken by aborting the
+// stream, and fails with [ErrAborted]. Later calls fail with [ErrHandle].
+// Idempotent.
 func (s *Stream) Release() {
 	if s == nil || s.releasing.Swap(true) {
 		return
@@ -148,14 +149,26 @@ func (s *Stream) Release() {
 // right now (from any object or language sharing it); tests and
 // benchmarks wait on it instead of sleeping.
 func (s *Stream) WaitingReaders() int {
-	h, err := s.acquire("Stream.WaitingReaders")
+	r, _ := s.waiting("Stream.WaitingReaders")
+	return r
+}
+
+// WaitingWriters returns how many writes are held back by the high-water
+// mark right now (from any object or language sharing the stream).
+func (s *Stream) WaitingWriters() int {
+	_, w := s.waiting("Stream.WaitingWriters")
+	return w
+}
+
+func (s *Stream) waiting(op string) (int, int) {
+	h, err := s.acquire(op)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	defer s.mu.RUnlock()
-	var readers C.size_t
-	C.chunkbuf_stream_waiting(h, &readers, nil)
-	return int(readers)
+	var readers, writers C.size_t
+	C.chunkbuf_stream_waiting(h, &readers, &writers)
+	return int(readers), int(writers)
 }
 
 // acquire read-locks the stream for one call; the caller must call

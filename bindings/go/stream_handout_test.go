@@ -13,8 +13,9 @@ import (
 )
 
 // TestEightReadersNeverInterleave: eight goroutines read fixed-size
-// records from one stream with Read-sized ReadFull, ReadLine and ReadView;
-// every record arrives whole, exactly once.
+// records from one stream with ReadFull, ReadLine, ReadView and a plain
+// Read into a record-sized slice (the writer's bytes copied straight into
+// it when the reader waits); every record arrives whole, exactly once.
 func TestEightReadersNeverInterleave(t *testing.T) {
 	const count, size = 4000, 32
 	s := newStream(t, StreamOptions{HighWater: 64 * size})
@@ -41,10 +42,14 @@ func TestEightReadersNeverInterleave(t *testing.T) {
 			for {
 				var piece string
 				var err error
-				switch r % 3 {
+				switch r % 4 {
 				case 0:
 					_, err = s.ReadFull(rec)
 					piece = string(rec)
+				case 3:
+					var n int
+					n, err = s.Read(rec)
+					piece = string(rec[:n])
 				case 1:
 					var v *View
 					if v, err = s.ReadLine(0); err == nil {
@@ -132,6 +137,74 @@ func TestReadContextCancelWakesAtOnceAndLosesNothing(t *testing.T) {
 	defer line.Release()
 	if line.String() != "partial line\n" {
 		t.Fatalf("line %q", line.String())
+	}
+}
+
+// TestWriteContextCancelWakesAtOnceAndLosesNothing: a WriteContext held by
+// the high-water mark returns ctx.Err() right after cancel and writes
+// nothing; the bytes before it stay, once, in order.
+func TestWriteContextCancelWakesAtOnceAndLosesNothing(t *testing.T) {
+	s := newStream(t, StreamOptions{HighWater: 4})
+	_, err := s.WriteString("1234")
+	must(t, err)
+	for range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() {
+			_, err := s.WriteContext(ctx, []byte("lost"))
+			done <- err
+		}()
+		for s.WaitingWriters() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		start := time.Now()
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("WriteContext after cancel: %v", err)
+		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Fatalf("WriteContext returned %v after cancel", d)
+		}
+		if s.Buffered() != 4 {
+			t.Fatalf("the canceled write changed the stream: %d bytes buffered", s.Buffered())
+		}
+	}
+	must(t, s.Close())
+	got, err := io.ReadAll(s)
+	must(t, err)
+	if string(got) != "1234" {
+		t.Fatalf("stream holds %q", got)
+	}
+}
+
+// TestReleaseWakesABlockedWriteWithoutAbortingASharedStream: Release of
+// one Stream object ends its blocked Write with ErrHandle; another holder
+// of the same C stream keeps it, unaborted, with its bytes.
+func TestReleaseWakesABlockedWriteWithoutAbortingASharedStream(t *testing.T) {
+	s := newStream(t, StreamOptions{HighWater: 2})
+	other, err := StreamFromC(s.CPointer())
+	must(t, err)
+	defer other.Release()
+	_, err = s.WriteString("ab")
+	must(t, err)
+	done := make(chan error)
+	go func() {
+		_, err := s.WriteString("blocked")
+		done <- err
+	}()
+	for other.WaitingWriters() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	s.Release()
+	wantErr(t, <-done, ErrHandle)
+	if _, err := other.AbortCode(); !errors.Is(err, ErrState) {
+		t.Fatalf("the shared stream was aborted: %v", err)
+	}
+	must(t, other.Close())
+	got, err := io.ReadAll(other)
+	must(t, err)
+	if string(got) != "ab" {
+		t.Fatalf("shared stream holds %q", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 package chunkbuf
 
 // #include "cwrap.h"
+// #include "wait.h"
 import "C"
 
 import (
@@ -12,27 +13,43 @@ import (
 // Write appends a copy of p (io.Writer), all or nothing. With a high-water
 // mark it waits for readers to catch up. [ErrClosed] after Close,
 // [ErrAborted] after Abort, [ErrLimit] past MaxBytes or ContentLength.
-func (s *Stream) Write(p []byte) (int, error) { return s.write("Stream.Write", p, -1) }
+// A reader blocked in Read gets the bytes copied straight into its slice
+// (one copy, as io.Pipe).
+func (s *Stream) Write(p []byte) (int, error) { return s.write(nil, "Stream.Write", p) }
 
 // WriteString is Write for a string (io.StringWriter).
 func (s *Stream) WriteString(str string) (int, error) {
-	return s.write("Stream.WriteString", bytesOf(str), -1)
+	return s.write(nil, "Stream.WriteString", bytesOf(str))
 }
 
-// WriteContext is Write that stops waiting for back-pressure when ctx is
-// done (returning ctx.Err(), nothing written).
+// WriteContext is Write that stops waiting for back-pressure as soon as
+// ctx is done, returning ctx.Err() with nothing written: a goroutine
+// started by context.AfterFunc fires the write's cancel token, which wakes
+// the blocked C call at once (no polling).
 func (s *Stream) WriteContext(ctx context.Context, p []byte) (int, error) {
-	return untilDone(ctx, func(timeout int64) (int, error) { return s.write("Stream.WriteContext", p, timeout) })
+	return s.write(ctx, "Stream.WriteContext", p)
 }
 
-func (s *Stream) write(op string, p []byte, timeout int64) (int, error) {
-	h, err := s.acquireWrite(op)
+// write copies p in, waiting under ctx (nil: until Release) for
+// back-pressure.
+func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
+	h, err := s.acquire(op)
 	if err != nil {
 		return 0, err
 	}
-	defer s.doneWrite()
+	defer s.mu.RUnlock()
+	cl := getCall()
+	if cl == nil {
+		return 0, outOfMemory(op)
+	}
+	defer putCall(cl)
+	a, err := s.arm(ctx, cl)
+	if err != nil {
+		return 0, err
+	}
 	d, n := bytesArg(p)
-	if err := checkRes(op, C.cbw_stream_write_v(h, d, n, C.int64_t(timeout))); err != nil {
+	rc := C.cb_write_wait(h, d, n, cl.c)
+	if err := s.disarm(ctx, a, cl, op, rc); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -62,7 +79,7 @@ func (s *Stream) WriteView(v *View) error {
 func (s *Stream) WriteRef(p []byte) error {
 	const op = "Stream.WriteRef"
 	if len(p) == 0 {
-		_, err := s.write(op, nil, -1)
+		_, err := s.write(nil, op, nil)
 		return err
 	}
 	h, err := s.acquireWrite(op)
@@ -79,8 +96,9 @@ func (s *Stream) WriteRef(p []byte) error {
 	return check(op, rc, msg)
 }
 
-// acquireWrite is acquire for a write, which has no cancel token: Release
-// sees it in s.writing and aborts the stream to wake it.
+// acquireWrite is acquire for WriteView and WriteRef, whose C calls take
+// no cancel token: Release sees them in s.writing and aborts the stream to
+// wake one held by the high-water mark.
 func (s *Stream) acquireWrite(op string) (*C.chunkbuf_stream, error) {
 	if s == nil {
 		return nil, released(op)

@@ -36,4 +36,9 @@ static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n,
   return chunkbuf_stream_read_into(s, dst, n, min, &c->w, &c->n);
 }
 
+/* chunkbuf_stream_write_wait with the source typed as bytes (see above). */
+static inline int cb_write_wait(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {
+  return chunkbuf_stream_write_wait(s, d, n, &c->w);
+}
+
 #endif

@@ -791,7 +791,9 @@ CHUNKBUF_API void chunkbuf_stream_free(chunkbuf_stream *s);
  *    up to timeout_ms for readers to catch up, then EAGAIN (timeout 0) or
  *    ETIMEDOUT. A zero-length write only reports those errors. */
 
-/* Copies len bytes in. Since 0.1. */
+/* Copies len bytes in; from 0.3 on, a reader blocked in a bulk read gets
+ * them copied straight into its memory (see chunkbuf_stream_write_wait).
+ * Since 0.1. */
 CHUNKBUF_API int chunkbuf_stream_write(chunkbuf_stream *s, const void *data, size_t len, int64_t timeout_ms);
 /* Adopts len bytes without copying, as chunkbuf_buffer_append_ref:
  * free_fn(user_data) runs once when the bytes are no longer referenced,
@@ -1013,6 +1015,21 @@ CHUNKBUF_API int chunkbuf_stream_peek_lines(chunkbuf_stream *s, chunkbuf_eol eol
 CHUNKBUF_API int chunkbuf_stream_read_lines(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_len,
                                             chunkbuf_line *lines, size_t max_lines, const chunkbuf_wait *w,
                                             size_t *n_lines, chunkbuf_view **out);
+
+/* chunkbuf_stream_write with a chunkbuf_wait (w may be NULL: wait forever):
+ * copies len bytes in, all or nothing, waiting per w while a high-water
+ * mark holds the write back. Returns what chunkbuf_stream_write returns,
+ * and ECANCELED when w->cancel fires (or was fired) during that wait or
+ * EHANDLE when the stream's last reference is released during it; nothing
+ * is written then. A reader blocked in chunkbuf_stream_read,
+ * chunkbuf_stream_read1 or chunkbuf_stream_read_into of a streaming-mode
+ * stream with nothing buffered gets the bytes copied straight into its
+ * destination (one copy, as a pipe); what does not fit is buffered, and
+ * max_bytes counts only those buffered bytes. w->error (may be NULL) gets
+ * the status and its detail. Any number of threads. Runs no free_fn.
+ * Since 0.3. */
+CHUNKBUF_API int chunkbuf_stream_write_wait(chunkbuf_stream *s, const void *data, size_t len,
+                                            const chunkbuf_wait *w);
 
 /* ----------------------------------------------------------------- framer
  * Framers cut messages out of a buffer as zero-copy views. A framer holds

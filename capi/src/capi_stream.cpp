@@ -182,6 +182,16 @@ int chunkbuf_stream_peek(chunkbuf_stream* s, size_t min, size_t max, const chunk
   return report(code(st), cw.error());
 }
 
+int chunkbuf_stream_write_wait(chunkbuf_stream* s, const void* data, size_t len, const chunkbuf_wait* w) {
+  static const char* fn = "chunkbuf_stream_write_wait";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need_bytes(data, len, "data", fn);
+  if (st == Status::Ok) st = s->obj.write(data, len, cw.wait);
+  return report(code(st), cw.error());
+}
+
 }  // extern "C"
 
 namespace {

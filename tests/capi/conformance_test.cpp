@@ -452,7 +452,52 @@ const std::map<std::string, Op>& ops() {
                                                recs.size(), &n, &v);
          return batch(s, rc, v, recs, n, r);
        }},
+      {"capacity",
+       [](Ctx& c, const json&, json* r) {
+         size_t n = 0;
+         int rc = chunkbuf_buffer_capacity(c.buf, &n);
+         *r = n;
+         return rc;
+       }},
+      {"ensure_capacity", [](Ctx& c, const json& s, json*) { return chunkbuf_buffer_ensure_capacity(c.buf, s.at("n")); }},
+      {"freeze",
+       [](Ctx& c, const json& s, json* r) {
+         uint32_t k = 0;
+         chunkbuf_view* v = nullptr;
+         int rc = chunkbuf_kind_lookup(s.at("kind").get<std::string>().c_str(), &k);
+         if (rc == CHUNKBUF_OK) rc = chunkbuf_buffer_freeze(c.buf, k, &v);
+         if (rc == CHUNKBUF_OK) c.keep(s, v, r);
+         return rc;
+       }},
       // ---- views
+      {"view_from_bytes_kind",
+       [](Ctx& c, const json& s, json* r) {
+         std::string d = bytes_field(s, "data");
+         uint32_t k = 0;
+         chunkbuf_view* v = nullptr;
+         int rc = chunkbuf_kind_lookup(s.at("kind").get<std::string>().c_str(), &k);
+         if (rc == CHUNKBUF_OK)
+           rc = chunkbuf_view_from_bytes_kind(s.value("pool", false) ? c.pool : nullptr, d.data(), d.size(), k, &v);
+         if (rc == CHUNKBUF_OK) c.keep(s, v, r);
+         return rc;
+       }},
+      {"view_with_tenant",
+       [](Ctx& c, const json& s, json* r) {
+         uint32_t t = 0;
+         chunkbuf_view* v = nullptr;
+         int rc = chunkbuf_tenant_register(s.at("tenant").get<std::string>().c_str(), &t);
+         if (rc == CHUNKBUF_OK) rc = chunkbuf_view_with_tenant(c.view(s), t, &v);
+         if (rc == CHUNKBUF_OK) c.keep(s, v, r);
+         return rc;
+       }},
+      {"view_tenant_name",
+       [](Ctx& c, const json& s, json* r) {
+         uint32_t t = 0;
+         const char* name = nullptr;
+         int rc = chunkbuf_view_tenant(c.view(s), &t);
+         *r = rc == CHUNKBUF_OK && chunkbuf_tenant_name(t, &name) == CHUNKBUF_OK ? name : "";
+         return rc;
+       }},
       {"view_from_bytes",
        [](Ctx& c, const json& s, json* r) {
          std::string d = bytes_field(s, "data");
@@ -676,6 +721,25 @@ const std::map<std::string, Op>& ops() {
          *r = n;
          return rc;
        }},
+      {"pool_get",
+       [](Ctx& c, const json& s, json*) {
+         chunkbuf_buffer* b = nullptr;
+         int rc = chunkbuf_pool_get(c.pool, s.at("size"), &b);
+         if (rc == CHUNKBUF_OK) {
+           chunkbuf_buffer_free(c.buf);
+           c.buf = b;
+         }
+         return rc;
+       }},
+      {"pool_prewarm",
+       [](Ctx& c, const json& s, json*) { return chunkbuf_pool_prewarm(c.pool, s.at("size"), s.at("count")); }},
+      {"optimal_buffer_size",
+       [](Ctx&, const json& s, json* r) {
+         size_t n = 0;
+         int rc = chunkbuf_optimal_buffer_size(s.at("total"), s.at("min"), s.at("max"), &n);
+         *r = n;
+         return rc;
+       }},
       // ---- stream (no call in a vector ever waits)
       {"stream_write",
        [](Ctx& c, const json& s, json*) {
@@ -760,7 +824,9 @@ json expected_value(const json& s) {
 // Sets up what the case asks for; false (with a failure) when it cannot.
 bool set_up(Ctx& c, const json& cs) {
   if (cs.contains("pool")) {
-    if (chunkbuf_pool_new(nullptr, &c.pool) != CHUNKBUF_OK) return false;
+    chunkbuf_pool_options po = CHUNKBUF_POOL_OPTIONS_INIT;
+    po.max_cached_bytes_per_class = size_field(cs["pool"], "max_cached_bytes_per_class", 0);
+    if (chunkbuf_pool_new(&po, &c.pool) != CHUNKBUF_OK) return false;
     if (cs["pool"].contains("tenant_quota")) {
       const json& q = cs["pool"]["tenant_quota"];
       if (chunkbuf_pool_set_tenant_quota(c.pool, q[0], q[1]) != CHUNKBUF_OK) return false;
@@ -771,7 +837,12 @@ bool set_up(Ctx& c, const json& cs) {
   if (cs.contains("buffer")) {
     c.opts.max_bytes = size_field(cs["buffer"], "max_bytes", 0);
     c.opts.min_chunk = size_field(cs["buffer"], "min_chunk", 0);
-    c.opts.tenant = static_cast<uint32_t>(size_field(cs["buffer"], "tenant", 0));
+    const json& tenant = cs["buffer"].value("tenant", json(0));
+    if (tenant.is_string()) {  // a tenant name
+      if (chunkbuf_tenant_register(tenant.get<std::string>().c_str(), &c.opts.tenant) != CHUNKBUF_OK) return false;
+    } else {
+      c.opts.tenant = tenant.get<uint32_t>();
+    }
   }
   if (chunkbuf_buffer_new(&c.opts, &c.buf) != CHUNKBUF_OK) return false;
   if (cs.contains("stream")) {

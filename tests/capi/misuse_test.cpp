@@ -145,6 +145,9 @@ void expect_all_reject(const Handles& h) {
   chunkbuf_line ln[1];
   EXPECT_EQ(chunkbuf_stream_peek_lines(h.stream, CHUNKBUF_EOL_LF, 0, ln, 1, &w, &sz, &v, &ho), E);
   EXPECT_EQ(chunkbuf_stream_read_lines(h.stream, CHUNKBUF_EOL_LF, 0, ln, 1, &w, &sz, &v), E);
+  err.code = 0;
+  EXPECT_EQ(chunkbuf_stream_write_wait(h.stream, "a", 1, &w), E);
+  EXPECT_EQ(err.code, E);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -228,6 +231,17 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 1, &w, &n), CHUNKBUF_EVERSION);
   EXPECT_EQ(chunkbuf_stream_read_into(s, nullptr, 4, 1, nullptr, &n), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_read_into(s, buf, 4, 0, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_write_wait(s, nullptr, 4, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_write_wait(s, "ab", 2, &w), CHUNKBUF_EVERSION);  // struct_size 1
+  w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = -5;
+  EXPECT_EQ(chunkbuf_stream_write_wait(s, "ab", 2, &w), CHUNKBUF_EINVAL);
+  w.timeout_ms = -1;
+  w.cancel = reinterpret_cast<chunkbuf_cancel*>(s);  // wrong kind of token
+  EXPECT_EQ(chunkbuf_stream_write_wait(s, "ab", 2, &w), E);
+  size_t unread = 9;
+  EXPECT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
+  EXPECT_EQ(unread, 0u);  // none of those wrote anything
   EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, nullptr, &h), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_peek(s, 0, 4, nullptr, &v, nullptr), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_consume(s, nullptr, 0, nullptr), CHUNKBUF_EINVAL);

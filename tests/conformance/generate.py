@@ -720,6 +720,104 @@ def pool_file():
     return {"description": "Pool statistics of a private pool after buffer and view operations", "cases": cases}
 
 
+def ref_optimal_buffer_size(total, lo=0, hi=0):
+    """The FASTQ module's heuristic: total / 100 clamped, in 4 KiB pages."""
+    lo = lo or 8192
+    hi = hi or max(65536, lo)
+    return (min(max(total // 100, lo), hi) + 4095) // 4096 * 4096
+
+
+def builder_pool_file():
+    def no_tenant_name(view):  # "" stands for "no name", as -1 for "absent"
+        return {"op": "view_tenant_name", "view": view, "expect": ""}
+
+    kinds = ["raw", "pcm16", "mulaw8", "jpeg"]
+    cases = []
+    for kind in kinds:
+        cases.append({"name": "from_bytes with kind %s" % kind, "steps": [
+            step("view_from_bytes_kind", b"\x01\x02\x03", data=b"\x01\x02\x03", kind=kind, **{"as": "v"}),
+            step("view_kind", kind.encode(), view="v"),
+            step("view_slice", b"\x02", view="v", start=1, end=2, **{"as": "s"}),
+            step("view_kind", kind.encode(), view="s")]})
+    cases += [
+        {"name": "from_bytes with an unknown kind name", "steps": [
+            step("view_from_bytes_kind", error="inval", data=b"x", kind="conformance-never-registered")]},
+        {"name": "from_bytes with a kind draws from the pool", "pool": {}, "steps": [
+            step("view_from_bytes_kind", b"abc", data=b"abc", kind="jpeg", pool=True, **{"as": "v"}),
+            step("pool_stats", {"acquisitions": 1, "bytes_in_use": 4096}),
+            step("view_release", None, view="v"), step("pool_stats", {"bytes_in_use": 0})]},
+        {"name": "with_tenant tags a new view; slices and clones inherit it", "steps": [
+            step("view_from_bytes", b"abcdef", data=b"abcdef", **{"as": "v"}),
+            no_tenant_name("v"),
+            step("view_with_tenant", b"abcdef", view="v", tenant="conformance-alpha", **{"as": "a"}),
+            step("view_tenant_name", "conformance-alpha", view="a"),
+            no_tenant_name("v"),
+            step("view_slice", b"bcd", view="a", start=1, end=4, **{"as": "s"}),
+            step("view_tenant_name", "conformance-alpha", view="s"),
+            step("view_clone", b"abcdef", view="a", **{"as": "c"}),
+            step("view_tenant_name", "conformance-alpha", view="c"),
+            step("view_with_tenant", b"bcd", view="s", tenant="conformance-beta", **{"as": "b"}),
+            step("view_tenant_name", "conformance-beta", view="b"),
+            step("view_tenant_name", "conformance-alpha", view="s")]},
+        {"name": "with_tenant needs a name", "steps": [
+            step("view_from_bytes", b"x", data=b"x", **{"as": "v"}),
+            step("view_with_tenant", error="inval", view="v", tenant="")]},
+        {"name": "a buffer's named tenant tags the views cut from it", "buffer": {"tenant": "conformance-gamma"},
+         "steps": [step("append", None, data=b"hello"), step("split_to", b"he", n=2, **{"as": "v"}),
+                   step("view_tenant_name", "conformance-gamma", view="v")]},
+        {"name": "builder: capacity taken ahead, freeze empties it", "pool": {}, "steps": [
+            step("capacity", 0), step("ensure_capacity", None, n=5000), step("capacity", 8192),
+            step("pool_stats", {"acquisitions": 1, "bytes_in_use": 8192}),
+            step("append", None, data=b"hello "), step("append", None, data=b"world"), step("capacity", 8192),
+            step("freeze", b"hello world", kind="pcm16", **{"as": "v"}),
+            step("view_kind", b"pcm16", view="v"), step("len", 0),
+            step("pool_stats", {"acquisitions": 1}),
+            step("append", None, data=b"XXXXX"), step("view_bytes", b"hello world", view="v")]},
+        {"name": "builder: an empty freeze", "steps": [
+            step("freeze", b"", kind="raw", **{"as": "v"}), step("view_len", 0, view="v")]},
+        {"name": "builder: freeze with an unknown kind changes nothing", "steps": [
+            step("append", None, data=b"abc"),
+            step("freeze", error="inval", kind="conformance-never-registered"), step("contents", b"abc")]},
+        {"name": "builder: ensure_capacity within max_bytes", "buffer": {"max_bytes": 100}, "steps": [
+            step("ensure_capacity", error="limit", n=101), step("capacity", 0),
+            step("ensure_capacity", None, n=100), step("capacity", 4096)]},
+        {"name": "pool get: one block of the size class, back on free", "pool": {}, "steps": [
+            step("pool_get", None, size=5000), step("capacity", 8192),
+            step("pool_stats", {"acquisitions": 1, "bytes_in_use": 8192}),
+            step("append", None, data=b"@seq\nACGT\n+\nIIII\n"), step("read", b"@seq\n", n=5),
+            step("append", error="limit", data=b"x" * 8192), step("free_buffer", None),
+            step("pool_stats", {"releases": 1, "bytes_in_use": 0, "cached_blocks": [0, 1, 0, 0, 0, 0, 0, 0, 0]}),
+            step("pool_get", None, size=8192),
+            step("pool_stats", {"acquisitions": 2, "hits": [0, 1, 0, 0, 0, 0, 0, 0, 0]})]},
+        {"name": "pool get: sizes no class holds", "pool": {}, "steps": [
+            step("pool_get", error="inval", size=0), step("pool_get", error="inval", size=(1 << 20) + 1),
+            step("pool_stats", {"acquisitions": 0})]},
+        {"name": "prewarm: blocks cached at once, then hits", "pool": {}, "steps": [
+            step("pool_prewarm", None, size=16384, count=4),
+            step("pool_stats", {"acquisitions": 0, "bytes_in_use": 0, "bytes_cached": 4 * 16384,
+                                "cached_blocks": [0, 0, 4, 0, 0, 0, 0, 0, 0]}),
+            step("pool_get", None, size=10000),
+            step("pool_stats", {"acquisitions": 1, "hits": [0, 0, 1, 0, 0, 0, 0, 0, 0],
+                                "misses": [0, 0, 0, 0, 0, 0, 0, 0, 0]})]},
+        {"name": "prewarm: bounded by the class's cache", "pool": {"max_cached_bytes_per_class": 8 * 4096},
+         "steps": [step("pool_prewarm", error="limit", size=4096, count=9),
+                   step("pool_stats", {"cached_blocks": [0, 0, 0, 0, 0, 0, 0, 0, 0]}),
+                   step("pool_prewarm", None, size=4096, count=8),
+                   step("pool_stats", {"cached_blocks": [8, 0, 0, 0, 0, 0, 0, 0, 0]}),
+                   step("pool_prewarm", error="inval", size=0, count=1)]},
+    ]
+    for total, lo, hi in [(0, 0, 0), (819200, 0, 0), (999999, 0, 0), (1000001, 0, 0), (2000000, 0, 0),
+                          (6553600, 0, 0), (1 << 40, 0, 0), (5000000, 4096, 30000), (100, 100000, 0),
+                          (50000, 4096, 4096)]:
+        cases.append({"name": "optimal_buffer_size(%d, %d, %d)" % (total, lo, hi), "steps": [
+            step("optimal_buffer_size", ref_optimal_buffer_size(total, lo, hi), total=total, min=lo, max=hi)]})
+    cases.append({"name": "optimal_buffer_size with min above max", "steps": [
+        step("optimal_buffer_size", error="inval", total=1, min=9000, max=8192)]})
+    return {"description": "Builders, pooled buffers and names (axon, FASTQ): from_bytes with a kind, tenant "
+                           "names on views, capacity / ensure_capacity / freeze, pool get and prewarm, the "
+                           "buffer-size heuristic", "cases": cases}
+
+
 def stream_file():
     cases = []
     cases.append({"name": "write, read, EOF", "stream": {}, "steps": [
@@ -833,7 +931,7 @@ def files():
     return {"buffer_find.json": buffer_find(), "buffer_lines.json": buffer_lines(), "buffer_ops.json": buffer_ops(),
             "view.json": view_file(), "framer_delimiter.json": fd, "framer_length.json": fl,
             "framer_ops.json": fo, "ring.json": ring_file(), "pool_stats.json": pool_file(),
-            "stream.json": stream_file(), "errors.json": errors_file()}
+            "stream.json": stream_file(), "errors.json": errors_file(), "builder_pool.json": builder_pool_file()}
 
 
 def main(argv):

@@ -277,3 +277,70 @@ TEST(StreamShareCapi, EightReadersNeverShareAByte) {
 }
 
 }  // namespace
+
+namespace {
+
+size_t writers_waiting(chunkbuf_stream* s) {
+  size_t w = 0;
+  EXPECT_EQ(chunkbuf_stream_waiting(s, nullptr, &w), CHUNKBUF_OK);
+  return w;
+}
+
+TEST(StreamShareCapi, ACancelWakesABlockedWriteWaitAndNothingIsWritten) {
+  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+  o.high_water = 4;
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write_wait(s, "full", 4, nullptr), CHUNKBUF_OK);
+  chunkbuf_cancel* c = nullptr;
+  ASSERT_EQ(chunkbuf_cancel_new(&c), CHUNKBUF_OK);
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  int rc = 1;
+  std::thread writer([&] {
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    w.cancel = c;
+    w.error = &err;
+    rc = chunkbuf_stream_write_wait(s, "more", 4, &w);
+  });
+  ASSERT_TRUE(eventually([&] { return writers_waiting(s) == 1; }));
+  ASSERT_EQ(chunkbuf_cancel_fire(c), CHUNKBUF_OK);
+  writer.join();
+  EXPECT_EQ(rc, CHUNKBUF_ECANCELED);
+  EXPECT_EQ(err.code, CHUNKBUF_ECANCELED);
+  EXPECT_NE(std::strstr(err.message, "canceled"), nullptr) << err.message;
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = 0;
+  w.error = &err;
+  EXPECT_EQ(chunkbuf_stream_write_wait(s, "more", 4, &w), CHUNKBUF_EAGAIN);  // still at the mark
+  EXPECT_EQ(err.code, CHUNKBUF_EAGAIN);
+  char buf[8];
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read_into(s, buf, sizeof buf, 0, nullptr, &n), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(buf, n), "full");  // the canceled write left nothing
+  ASSERT_EQ(chunkbuf_stream_write_wait(s, "more", 4, &w), CHUNKBUF_OK);
+  EXPECT_EQ(err.code, CHUNKBUF_OK);
+  chunkbuf_cancel_free(c);
+  chunkbuf_stream_free(s);
+}
+
+// A reader blocked in read_into gets a write copied straight into its
+// memory: the stream, limited to 2 bytes, never holds the 10.
+TEST(StreamShareCapi, AWriteFillsABlockedReadIntoDirectly) {
+  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+  o.max_bytes = 2;
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+  char buf[32];
+  size_t n = 0;
+  int rc = 1;
+  std::thread reader([&] { rc = chunkbuf_stream_read_into(s, buf, sizeof buf, 1, nullptr, &n); });
+  ASSERT_TRUE(eventually([&] { return readers_waiting(s) == 1; }));
+  ASSERT_EQ(chunkbuf_stream_write(s, "0123456789", 10, -1), CHUNKBUF_OK);
+  reader.join();
+  EXPECT_EQ(rc, CHUNKBUF_OK);
+  EXPECT_EQ(std::string(buf, n), "0123456789");
+  EXPECT_EQ(chunkbuf_stream_write(s, "0123456789", 10, -1), CHUNKBUF_ELIMIT);  // nobody waits now
+  chunkbuf_stream_free(s);
+}
+
+}  // namespace

@@ -12,30 +12,6 @@
 namespace chunkbuf::test {
 namespace {
 
-// Spins (yielding) until pred() holds; false after ~10 s so a broken
-// engine fails the test instead of hanging it.
-template <typename Pred>
-bool eventually(Pred pred) {
-  auto t0 = std::chrono::steady_clock::now();
-  while (!pred()) {
-    if (ms_since(t0) > 10000) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
-
-size_t readers_waiting(const Stream& s) {
-  size_t r = 0;
-  s.waiting(&r, nullptr);
-  return r;
-}
-
-size_t writers_waiting(const Stream& s) {
-  size_t w = 0;
-  s.waiting(nullptr, &w);
-  return w;
-}
-
 // A heap stream, as the C API holds it: whoever's release() returns true
 // deletes it.
 Stream* new_stream(const StreamOptions& o = {}) {

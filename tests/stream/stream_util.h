@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "core/stream.h"
 
@@ -34,6 +35,30 @@ inline bool fd_readable(int fd) {
 
 inline int64_t ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Spins (yielding) until pred() holds; false after ~10 s so a broken
+// engine fails the test instead of hanging it.
+template <typename Pred>
+bool eventually(Pred pred) {
+  auto t0 = std::chrono::steady_clock::now();
+  while (!pred()) {
+    if (ms_since(t0) > 10000) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+inline size_t readers_waiting(const Stream& s) {
+  size_t r = 0;
+  s.waiting(&r, nullptr);
+  return r;
+}
+
+inline size_t writers_waiting(const Stream& s) {
+  size_t w = 0;
+  s.waiting(nullptr, &w);
+  return w;
 }
 
 // A deterministic byte pattern (not periodic at small strides).

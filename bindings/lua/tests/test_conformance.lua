@@ -160,6 +160,17 @@ function ops.view_retag(c, s)
 end
 function ops.view_kind(c, s) return chunkbuf.kind_name(c.views[s.view]:kind()) end
 function ops.view_tenant(c, s) return c.views[s.view]:tenant() end
+function ops.view_tenant_name(c, s) return c.views[s.view]:tenant_name() or "" end
+function ops.view_with_tenant(c, s) return keep(c, s.as, c.views[s.view]:with_tenant(s.tenant)) end
+function ops.view_from_bytes_kind(c, s)
+  return keep(c, s.as, chunkbuf.from_bytes(bytes(s, "data"), s.kind, s.pool and c.pool or nil))
+end
+function ops.capacity(c) return c.buf:capacity() end
+function ops.ensure_capacity(c, s) c.buf:ensure_capacity(s.n) end
+function ops.freeze(c, s) return keep(c, s.as, c.buf:freeze(s.kind)) end
+function ops.pool_get(c, s) c.buf = c.pool:get(s.size) end -- the buffer it replaces is collected
+function ops.pool_prewarm(c, s) c.pool:prewarm(s.count, s.size) end
+function ops.optimal_buffer_size(_, s) return chunkbuf.optimal_buffer_size(s.total, s.min, s.max) end
 function ops.view_clone(c, s) return keep(c, s.as, c.views[s.view]:clone()) end
 function ops.view_sharers(c, s) return c.views[s.view]:sharers() end
 function ops.view_sha256(c, s) return c.views[s.view]:sha256() end
@@ -280,7 +291,7 @@ end
 local function new_case(case, linear)
   local c = {views = {}}
   if case.pool then
-    c.pool = chunkbuf.Pool()
+    c.pool = chunkbuf.Pool {max_cached_bytes_per_class = case.pool.max_cached_bytes_per_class}
     if case.pool.tenant_quota then c.pool:set_tenant_quota(case.pool.tenant_quota[1], case.pool.tenant_quota[2]) end
   end
   c.opts = {linear = linear, pool = c.pool}

@@ -67,7 +67,7 @@ class Case:
     def __init__(self, case, linear):
         self.pool = None
         if "pool" in case:
-            self.pool = chunkbuf.Pool()
+            self.pool = chunkbuf.Pool(max_cached_bytes_per_class=case["pool"].get("max_cached_bytes_per_class", 0))
             if "tenant_quota" in case["pool"]:
                 self.pool.set_tenant_quota(*case["pool"]["tenant_quota"])
         opts = case.get("buffer", {})
@@ -151,6 +151,15 @@ def view_retag(c, s):
     return c.keep(s, c.view(s).retag(kind))
 
 
+def pool_get(c, s):
+    c.buf.close()
+    c.buf = c.pool.get(s["size"])
+
+
+def view_tenant_name(c, s):
+    return (c.view(s).tenant_name or "").encode()
+
+
 def view_copy_out(c, s):
     out = bytearray(s["n"])
     return bytes(out[:c.view(s).copy_into(out, s["offset"])])
@@ -214,7 +223,14 @@ OPS = {
     "take_line": lambda c, s: c.keep(s, c.buf.take_line(s["eol"], s.get("max_len", 0))),
     "take_lines": lambda c, s: c.buf.take_lines(s["eol"], s["max_records"], s.get("max_len", 0)),
     "take_records": lambda c, s: c.buf.take_records(field(s, "delim"), s["max_records"], s.get("max_len", 0)),
+    "capacity": lambda c, s: c.buf.capacity(),
+    "ensure_capacity": lambda c, s: c.buf.ensure_capacity(s["n"]),
+    "freeze": lambda c, s: c.keep(s, c.buf.freeze(s["kind"])),
     # views
+    "view_from_bytes_kind": lambda c, s: c.keep(s, chunkbuf.View.from_bytes(
+        field(s, "data"), s["kind"], pool=c.pool if s.get("pool") else None)),
+    "view_with_tenant": lambda c, s: c.keep(s, c.view(s).with_tenant(s["tenant"])),
+    "view_tenant_name": view_tenant_name,
     "view_from_bytes": lambda c, s: c.keep(s, chunkbuf.View(field(s, "data"),
                                                             pool=c.pool if s.get("pool") else None)),
     "view_bytes": lambda c, s: bytes(c.view(s)),
@@ -252,6 +268,9 @@ OPS = {
     "pool_stats": pool_stats,
     "pool_trim": lambda c, s: c.pool.trim(),
     "pool_tenant_usage": lambda c, s: c.pool.tenant_usage(s["tenant"]),
+    "pool_get": pool_get,
+    "pool_prewarm": lambda c, s: c.pool.prewarm(s["count"], s["size"]),
+    "optimal_buffer_size": lambda c, s: chunkbuf.optimal_buffer_size(s["total"], s["min"], s["max"]),
     # stream (no call in a vector ever waits)
     "stream_write": lambda c, s: c.stream.write(field(s, "data")),
     "stream_write_eof": lambda c, s: c.stream.write_eof(),

@@ -181,20 +181,27 @@ void Stream::wrote(size_t n) noexcept {
   readable_cv_.notify_all();
 }
 
-Status Stream::write(const void* data, size_t n, int64_t timeout_ms) noexcept {
-  if (Status st = check_timeout(timeout_ms, "write"); st != Status::Ok) return st;
+Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
+  if (Status st = check_timeout(w.timeout_ms, "write"); st != Status::Ok) return st;
+  CancelScope scope(w.cancel, this);
   std::unique_lock<std::mutex> lk(mu_);
-  if (Status st = wait_writable(lk, n, Wait{timeout_ms, nullptr}, "write"); st != Status::Ok || n == 0) return st;
-  if (Status st = buf_.append(data, n); st != Status::Ok) return st;
+  if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok || n == 0) return st;
+  // Buffer what blocked readers do not take first: that is the step that
+  // can fail, and a write is all or nothing.
+  const char* p = static_cast<const char*>(data);
+  size_t direct = direct_room(n);
+  if (direct < n)
+    if (Status st = buf_.append(p + direct, n - direct); st != Status::Ok) return st;
+  direct_fill(p, direct);
   wrote(n);
   return Status::Ok;
 }
 
-Status Stream::write_view(const ViewRep* v, int64_t timeout_ms) noexcept {
-  if (Status st = check_timeout(timeout_ms, "write_view"); st != Status::Ok) return st;
+Status Stream::write_view(const ViewRep* v, const Wait& w) noexcept {
+  if (Status st = check_timeout(w.timeout_ms, "write_view"); st != Status::Ok) return st;
+  CancelScope scope(w.cancel, this);
   std::unique_lock<std::mutex> lk(mu_);
-  if (Status st = wait_writable(lk, v->len, Wait{timeout_ms, nullptr}, "write_view"); st != Status::Ok || v->len == 0)
-    return st;
+  if (Status st = wait_writable(lk, v->len, w, "write_view"); st != Status::Ok || v->len == 0) return st;
   if (Status st = buf_.append_view(v); st != Status::Ok) return st;
   wrote(v->len);
   return Status::Ok;
@@ -291,26 +298,40 @@ Status Stream::interrupted(const Wait& w, const char* op) const noexcept {
 }
 
 template <typename Ready>
-Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op) noexcept {
+Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op,
+                             DirectRead* d) noexcept {
   Deadline dl(w.timeout_ms);
   bool expired = false;
+  Status st = Status::Ok;
   for (;;) {
-    if (aborted_) return fail(Status::Aborted, "%s: the stream was aborted (code %d)", op, abort_code_);
-    if (Status st = interrupted(w, op); st != Status::Ok) return st;
-    if (ready()) return Status::Ok;
-    if (w.timeout_ms == 0) return fail(Status::Again, "%s: not enough data yet", op);
-    if (expired)
-      return fail(Status::TimedOut, "%s: no data within %lld ms", op, static_cast<long long>(w.timeout_ms));
+    if (d && d->filled > 0) break;  // a writer copied into the reader's memory: those bytes are its own
+    if (aborted_) {
+      st = fail(Status::Aborted, "%s: the stream was aborted (code %d)", op, abort_code_);
+      break;
+    }
+    if ((st = interrupted(w, op)) != Status::Ok) break;
+    if (ready()) break;
+    if (w.timeout_ms == 0) {
+      st = fail(Status::Again, "%s: not enough data yet", op);
+      break;
+    }
+    if (expired) {
+      st = fail(Status::TimedOut, "%s: no data within %lld ms", op, static_cast<long long>(w.timeout_ms));
+      break;
+    }
     if (high_water_ && starved_gen_ != write_gen_) {
       // This reader needs more than is buffered: let writers pass the mark.
       starved_gen_ = write_gen_;
       space_cv_.notify_all();
     }
+    if (d && !d->queued && !retain_) direct_enqueue(d);
     ++waiting_readers_;
     expired = !dl.wait(lk, readable_cv_);
     --waiting_readers_;
     if (released_) idle_cv_.notify_all();
   }
+  if (d && d->queued) direct_dequeue(d);  // no writer touches dst once the call returns
+  return st;
 }
 
 Status Stream::take(size_t k, ViewRep** out) noexcept {
@@ -348,13 +369,20 @@ void Stream::advanced(size_t k) noexcept {
 }
 
 template <typename Ready>
-Status Stream::read_copy(void* dst, size_t n, const Wait& w, Ready ready, size_t* nread, const char* op) noexcept {
+Status Stream::read_copy(void* dst, size_t n, size_t direct_min, const Wait& w, Ready ready, size_t* nread,
+                         const char* op) noexcept {
   if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
   ViewRep* v = nullptr;
   {
     CancelScope scope(w.cancel, this);
     std::unique_lock<std::mutex> lk(mu_);
-    if (Status st = wait_readable(lk, w, ready, op); st != Status::Ok) return st;
+    DirectRead d{static_cast<char*>(dst), n, direct_min};
+    DirectRead* dp = direct_min > 0 && n > 0 ? &d : nullptr;
+    if (Status st = wait_readable(lk, w, ready, op, dp); st != Status::Ok) return st;
+    if (d.filled > 0) {
+      *nread = d.filled;
+      return Status::Ok;
+    }
     if (Status st = take(std::min(n, unread()), &v); st != Status::Ok) return st;
   }
   // The view keeps the bytes alive and unchanged: copy without the lock.
@@ -364,25 +392,25 @@ Status Stream::read_copy(void* dst, size_t n, const Wait& w, Ready ready, size_t
 }
 
 Status Stream::read(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept {
-  return read_copy(dst, n, Wait{timeout_ms, nullptr}, [&] { return closed_ || unread() >= n; }, nread, "read");
+  return read_copy(dst, n, n, Wait{timeout_ms, nullptr}, [&] { return closed_ || unread() >= n; }, nread, "read");
 }
 
 Status Stream::read1(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept {
-  return read_copy(dst, n, Wait{timeout_ms, nullptr}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
+  return read_copy(dst, n, 1, Wait{timeout_ms, nullptr}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
                    "read1");
 }
 
 Status Stream::read_nonblock(void* dst, size_t n, size_t* nread) noexcept {
-  return read_copy(dst, n, Wait{0, nullptr}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
+  return read_copy(dst, n, 0, Wait{0, nullptr}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
                    "read_nonblock");
 }
 
 Status Stream::read_into(void* dst, size_t n, size_t min, const Wait& w, size_t* nread) noexcept {
   if (min == 0)  // never waits: Again when nothing is there before EOF
-    return read_copy(dst, n, Wait{0, w.cancel}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
+    return read_copy(dst, n, 0, Wait{0, w.cancel}, [&] { return closed_ || n == 0 || unread() > 0; }, nread,
                      "read_into");
   min = std::min(min, n);
-  return read_copy(dst, n, w, [&] { return closed_ || unread() >= min; }, nread, "read_into");
+  return read_copy(dst, n, min, w, [&] { return closed_ || unread() >= min; }, nread, "read_into");
 }
 
 Status Stream::peek(size_t min, size_t max, const Wait& w, ViewRep** out, Handout* h) noexcept {

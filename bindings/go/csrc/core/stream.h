@@ -6,6 +6,11 @@
 // back. Reads hand bytes out as Views taken under the lock and copied after
 // it is dropped, so a user free callback never runs with the lock held.
 //
+// One copy: a reader blocked in a bulk read into its own memory (read,
+// read1, read_into) queues that destination, and a copying write with
+// nothing buffered ahead of it copies straight into it, as Go's io.Pipe
+// does (stream_direct.cpp); what does not fit is buffered as usual.
+//
 // Positions are absolute stream offsets: `pos_` is the read position and
 // `base_` the offset of the Buffer's first byte. Streaming mode consumes
 // from the Buffer (base_ == pos_); retained mode keeps every byte written
@@ -96,11 +101,17 @@ class Stream {
   // -- writer side. All or nothing: Aborted, Limit (content_length or
   // max_bytes), Closed; with a high-water mark waits while that many unread
   // bytes are buffered, unless a reader is waiting for more than is there.
-  Status write(const void* data, size_t n, int64_t timeout_ms) noexcept;
+  // A copying write hands what blocked bulk readers take straight to them
+  // (max_bytes counts only the bytes it buffers). With a Wait, the wait for
+  // back-pressure also ends with Canceled (its token) or Handle (release),
+  // nothing written.
+  Status write(const void* data, size_t n, const Wait& w) noexcept;
+  Status write(const void* data, size_t n, int64_t timeout_ms) noexcept { return write(data, n, Wait{timeout_ms, nullptr}); }
   // Zero copy; fn(ud) runs once when the bytes are no longer referenced,
   // also when the write fails.
   Status write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_t timeout_ms) noexcept;
-  Status write_view(const ViewRep* v, int64_t timeout_ms) noexcept;
+  Status write_view(const ViewRep* v, const Wait& w) noexcept;
+  Status write_view(const ViewRep* v, int64_t timeout_ms) noexcept { return write_view(v, Wait{timeout_ms, nullptr}); }
   // EOF after the bytes written so far. Idempotent; Aborted after abort.
   Status close() noexcept;
   // Readers (blocked and later) and writers get Aborted; the buffered bytes
@@ -188,10 +199,37 @@ class Stream {
 
   size_t unread() const noexcept { return static_cast<size_t>(base_ + buf_.size() - pos_); }
   Span unread_span() const noexcept;
+  // A reader blocked in a bulk read: writers copy into dst[filled..cap)
+  // while it is queued, but only while nothing is buffered (stream order)
+  // and only so much that filled reaches min at once (a reader is never
+  // left holding fewer bytes than it waits for). Lives on the reader's
+  // stack; queued and unqueued under the lock.
+  struct DirectRead {
+    char* dst;
+    size_t cap;
+    size_t min;
+    size_t filled = 0;
+    bool queued = false;
+    DirectRead* prev = nullptr;
+    DirectRead* next = nullptr;
+  };
+
   // Waits (lock held) until ready() or abort, release or cancel. Reports
-  // the reader as starved to back-pressured writers while it waits.
+  // the reader as starved to back-pressured writers while it waits. With d
+  // (streaming mode) the reader's destination is queued for writers while
+  // it waits; once a writer filled some of it, that is what the call
+  // returns, whatever else happened meanwhile (the bytes are the reader's).
   template <typename Ready>
-  Status wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op) noexcept;
+  Status wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op,
+                       DirectRead* d = nullptr) noexcept;
+  // The direct-read queue (stream_direct.cpp; lock held).
+  void direct_enqueue(DirectRead* d) noexcept;
+  void direct_dequeue(DirectRead* d) noexcept;
+  // How many of n bytes written now the queued readers take.
+  size_t direct_room(size_t n) const noexcept;
+  // Copies the first k bytes of data into the queued readers (k from
+  // direct_room) and moves the read position past them.
+  void direct_fill(const char* data, size_t k) noexcept;
   // Checks the write of n bytes and waits out the high-water mark.
   Status wait_writable(std::unique_lock<std::mutex>& lk, size_t n, const Wait& w, const char* op) noexcept;
   // Why a waiting call must stop now (Ok: it may keep waiting).
@@ -217,9 +255,12 @@ class Stream {
   // segment (lines that straddle segments are copied into one new block);
   // sets lines[i].data to where each line's bytes are.
   Status contiguous_lines(Line* lines, size_t n, size_t end, ViewRep** out) const noexcept;
-  // Waits for ready(), then copies min(n, unread) bytes into dst.
+  // Waits for ready(), then copies min(n, unread) bytes into dst. With
+  // direct_min > 0 a writer may fill dst directly with at least that many
+  // bytes while the call waits.
   template <typename Ready>
-  Status read_copy(void* dst, size_t n, const Wait& w, Ready ready, size_t* nread, const char* op) noexcept;
+  Status read_copy(void* dst, size_t n, size_t direct_min, const Wait& w, Ready ready, size_t* nread,
+                   const char* op) noexcept;
   // Makes the eventfd's readability match the state, once it is watched
   // (lock held).
   void sync_ready() const noexcept;
@@ -233,6 +274,8 @@ class Stream {
   size_t waiting_readers_ = 0;  // calls inside a wait (lock held to change)
   size_t waiting_writers_ = 0;
   size_t scopes_ = 0;           // cancel scopes registered on this stream
+  DirectRead* direct_head_ = nullptr;  // blocked bulk readers, oldest first
+  DirectRead* direct_tail_ = nullptr;
   Buffer buf_;
   bool retain_ = false;
   bool closed_ = false;
