@@ -354,6 +354,11 @@ Status Stream::take(size_t k, ViewRep** out) noexcept {
     }
     *out = v;
   }
+  advanced(k);
+  return Status::Ok;
+}
+
+void Stream::advanced(size_t k) noexcept {
   pos_ += k;
   sync_ready();
   // Writers blocked at the high-water mark resume once readers brought the
@@ -361,7 +366,6 @@ Status Stream::take(size_t k, ViewRep** out) noexcept {
   // waking them on every read would cost a context switch per read for one
   // chunk each.
   if (high_water_ && k > 0 && unread() <= low_water_) space_cv_.notify_all();
-  return Status::Ok;
 }
 
 template <typename Ready>
@@ -438,11 +442,20 @@ Status Stream::consume(Handout* h, size_t n) noexcept {
     if (n > h->length)
       return fail(Status::Range, "consume of %zu bytes from a hand-out of %zu", n, h->length);
     if (n == 0) return Status::Ok;
-    if (Status st = take(n, &v); st != Status::Ok) return st;
+    if (!retain_ && buf_.segment_count() > 0 && n < buf_.segs()[0].n) {
+      // The bytes end inside the first block, so dropping them releases no
+      // block (no free_fn under the lock) and needs no view: a binding that
+      // consumes line by line pays no allocation per line.
+      buf_.advance(n);
+      base_ += n;
+      advanced(n);
+    } else if (Status st = take(n, &v); st != Status::Ok) {
+      return st;
+    }
     h->position += n;
     h->length -= n;
   }
-  view_release(v);  // may run a write_ref free callback: not under the lock
+  if (v) view_release(v);  // may run a write_ref free callback: not under the lock
   return Status::Ok;
 }
 

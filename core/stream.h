@@ -239,6 +239,7 @@ class Stream {
   void wrote(size_t n) noexcept;
   // Moves the next k unread bytes into a view (lock held).
   Status take(size_t k, ViewRep** out) noexcept;
+  void advanced(size_t k) noexcept;  // the read position moved k bytes on
   // The first end of line (style sc) within the first `limit` unread bytes,
   // resuming where ls says an earlier look at this read position stopped:
   // *pos where it starts, *dlen its length.

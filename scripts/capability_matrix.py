@@ -4,8 +4,9 @@ Python, Go and Lua API that exposes it, or the written reason it does not.
 
 Exposure is found in the bindings' sources: a public function or method
 exposes a C function when it calls it, directly or through the binding's
-private helpers (cffi `lib.chunkbuf_x`, cgo `C.chunkbuf_x` or a `cwrap.c`
-helper, a SWIG method calling `chunkbuf_x`). Reasons for the gaps live in
+private helpers (cffi `lib.chunkbuf_x` or a function of the C accelerator
+`_accel.c`, cgo `C.chunkbuf_x` or a `cwrap.c` helper, a SWIG method calling
+`chunkbuf_x`). Reasons for the gaps live in
 scripts/capability_reasons.json.
 
     scripts/capability_matrix.py           writes docs/CAPABILITIES.md
@@ -63,10 +64,73 @@ def closure(units, public):
 SUBMODULES = ("compat", "debug", "aio")  # public as chunkbuf.<module>.<name>
 
 
+def accel_units():
+    """The C accelerator chunkbuf._accel (_accel.c) as units keyed
+    "_accel:name" for each name Python sees (module functions, types): the
+    C functions reached from it through the file's functions, method tables
+    and type objects."""
+    text = (ROOT / "bindings/python/chunkbuf/_accel.c").read_text()
+    # top-level definitions: a static function, table or type object, from
+    # its first line to the closing brace at the start of a line
+    defs, name = {}, None
+    for line in text.splitlines():
+        m = re.match(r"(?:static |PyMODINIT_FUNC )[^;=(]*?\b(\w+)(?:\[\])?\s*[(=]", line)
+        if m and line.rstrip().endswith("};"):  # a one-line table
+            defs[m.group(1)] = line
+        elif m and line.rstrip().endswith("{"):
+            name = m.group(1)
+            defs[name] = ""
+        elif name is not None:
+            if line.startswith("}"):
+                name = None
+            else:
+                defs[name] += line + "\n"
+
+    types = set(re.findall(r"^static PyTypeObject (\w+) = \{", text, re.M))
+
+    def callbacks(name, seen):
+        """Methods of self the C code calls back (forward(self, "_readline"))."""
+        out = set(re.findall(r'(?:forward|CallMethod)\(self, "(\w+)"', defs[name]))
+        for ident in set(re.findall(r"\b\w+\b", defs[name])) & (defs.keys() - types):
+            if ident not in seen:
+                seen.add(ident)
+                out |= callbacks(ident, seen)
+        return out
+
+    def reach(name, seen):
+        out = set(C_CALL.findall(defs[name]))
+        # a function naming a type (a type check, an instance made) does
+        # not call what the type's own slots call
+        for ident in set(re.findall(r"\b\w+\b", defs[name])) & (defs.keys() - types):
+            if ident not in seen:
+                seen.add(ident)
+                out |= reach(ident, seen)
+        return out
+
+    def table(name):
+        """{Python name: C function} of a PyMethodDef table."""
+        return {m.group(1): m.group(2) for m in re.finditer(
+            r'\{"(\w+)", (?:\(PyCFunction\)(?:\(void \(\*\)\(void\)\))?)?(\w+),', defs.get(name, ""))}
+
+    units = {"_accel:" + py: (reach(c, {c}), set()) for py, c in table("accel_methods").items()}
+    for m in re.finditer(r"^static PyTypeObject (\w+) = \{", text, re.M):
+        body = defs[m.group(1)]
+        pyname = re.search(r'\.tp_name = "chunkbuf\._accel\.(\w+)"', body).group(1)
+        units["_accel:" + pyname] = (reach(m.group(1), {m.group(1)}), set())
+        methods = re.search(r"\.tp_methods = (\w+)", body)
+        slots = table(methods.group(1)) if methods else {}
+        nxt = re.search(r"\.tp_iternext = (?:\(\w+\))?(\w+)", body)
+        if nxt:
+            slots["__next__"] = nxt.group(1)
+        for meth, c in slots.items():
+            units["_accel:%s.%s" % (pyname, meth)] = (reach(c, {c}), callbacks(c, {c}))
+    return units
+
+
 def python_units():
     """Units keyed "module:Qualified.name"; calls resolved within the module
     first, then to the package's exported modules."""
-    raw = {}
+    raw = dict(accel_units())
     for path in sorted((ROOT / "bindings/python/chunkbuf").glob("*.py")):
         tree = ast.parse(path.read_text())
         mod = path.stem
@@ -93,6 +157,13 @@ def python_units():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 collect(node, node.name, None)
             elif isinstance(node, ast.ClassDef):
+                # methods inherited from an _accel base type (StreamBase)
+                for base in node.bases:
+                    if isinstance(base, ast.Name):
+                        for key, (cfuncs, calls) in list(raw.items()):
+                            if key.startswith("_accel:%s." % base.id):
+                                raw["%s:%s.%s" % (mod, node.name, key.split(".", 1)[1])] = (
+                                    cfuncs, {"%s.%s" % (node.name, c) for c in calls})
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         collect(item, "%s.%s" % (node.name, item.name), node.name)

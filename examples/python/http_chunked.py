@@ -57,7 +57,7 @@ class ChunkedBodyParser:
         elif self.state == DATA_END:
             if len(self.buf) < 2:
                 return False
-            if self.buf.peek(2) != b"\r\n":
+            if self.buf.peek_exact(2) != b"\r\n":
                 raise ValueError("chunk data not followed by CRLF")
             self.buf.advance(2)
             self.state = SIZE

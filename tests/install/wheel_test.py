@@ -5,7 +5,8 @@ anywhere the package could find it. Prints TAP.
 
     wheel_test.py [--python PY]
 
-- `pip wheel .`: one wheel holding the cffi module and libchunkbuf.so.1,
+- `pip wheel .`: one wheel holding the cffi module, the _accel extension
+  and libchunkbuf.so.1,
   linked by soname and found through RUNPATH $ORIGIN;
 - `python -m build --sdist`, and `pip wheel` of that sdist gives the same
   wheel;
@@ -137,15 +138,16 @@ def main():
         for name in ("chunkbuf/libchunkbuf.so.1", "chunkbuf/_cdef.py", "chunkbuf/__init__.pyi",
                      "chunkbuf/py.typed"):
             assert name in files, name
-        native = [n for n in files if n.startswith("chunkbuf/_native.")]
-        assert len(native) == 1, native
         unpacked = os.path.join(work, "unpacked")
         zipfile.ZipFile(whl).extractall(unpacked)
-        assert dynamic(os.path.join(unpacked, native[0]), "NEEDED").count("libchunkbuf.so.1") == 1
-        assert dynamic(os.path.join(unpacked, native[0]), "RUNPATH") == ["$ORIGIN"]
+        for module in ("_native", "_accel"):  # the cffi module and the accelerator
+            found = [n for n in files if n.startswith("chunkbuf/%s." % module)]
+            assert len(found) == 1, found
+            assert dynamic(os.path.join(unpacked, found[0]), "NEEDED").count("libchunkbuf.so.1") == 1
+            assert dynamic(os.path.join(unpacked, found[0]), "RUNPATH") == ["$ORIGIN"]
         assert dynamic(os.path.join(unpacked, "chunkbuf/libchunkbuf.so.1"), "SONAME") == ["libchunkbuf.so.1"]
         state["wheel"] = whl
-    step("pip wheel .: one wheel with libchunkbuf.so.1 and the cffi module, RUNPATH $ORIGIN", pip_wheel)
+    step("pip wheel .: one wheel with libchunkbuf.so.1, the cffi module and _accel, RUNPATH $ORIGIN", pip_wheel)
 
     def sdist():
         out_dir = os.path.join(work, "sdist")

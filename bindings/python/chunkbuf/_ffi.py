@@ -12,7 +12,7 @@ import operator
 import os
 import re
 
-from . import _cdef
+from . import _accel, _cdef
 from ._errors import BY_CODE, Error
 
 
@@ -76,6 +76,9 @@ def error(rc):
     detail = ffi.string(lib.chunkbuf_last_error()).decode("utf-8", "replace")
     name = ffi.string(lib.chunkbuf_strerror(rc)).decode("utf-8", "replace")
     return BY_CODE.get(rc, Error)(detail or name, rc)
+
+
+_accel.set_error(error)  # the exceptions _accel raises
 
 
 def check(rc):
@@ -180,6 +183,11 @@ def size_arg(n, name="n"):
     if n < 0:
         raise ValueError("%s must not be negative, got %d" % (name, n))
     return n
+
+
+def address(ptr):
+    """A cffi pointer as the integer address _accel's functions take."""
+    return int(ffi.cast("uintptr_t", ptr))
 
 
 def handle_arg(handle, ctype):

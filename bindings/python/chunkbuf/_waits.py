@@ -44,7 +44,7 @@ class Call:
     """One thread's chunkbuf_wait and chunkbuf_error, and the out-parameters
     the stream calls fill (made once per thread, see call())."""
 
-    __slots__ = ("wait", "error", "nread", "view", "handout", "ptr")
+    __slots__ = ("wait", "error", "nread", "view", "handout")
 
     def __init__(self):
         self.error = ffi.new("chunkbuf_error *")
@@ -56,7 +56,6 @@ class Call:
         self.nread = ffi.new("size_t *")
         self.view = ffi.new("chunkbuf_view **")
         self.handout = ffi.new("chunkbuf_handout *")
-        self.ptr = ffi.new("const void **")
 
     def exception(self, rc, stream=None):
         """The exception for status rc, with the detail the call reported."""

@@ -1,11 +1,9 @@
 """Buffer: a growable chain of pooled segments, parsed and built in place."""
-import collections
-import io
-import itertools
 import operator
 
+from ._accel import BufferBase, BufferLines
 from ._errors import StateError
-from ._ffi import NPOS, RELEASE_FN, check, error, ffi, lib, pin, pin_all, size_arg, unpin_unless_adopted
+from ._ffi import NPOS, RELEASE_FN, address, check, error, ffi, lib, pin, pin_all, size_arg, unpin_unless_adopted
 from .pool import kind_arg, tenant_arg
 from .view import View, data_arg, view_bytes
 
@@ -120,16 +118,27 @@ class _Loan:
         return self.lease is None or self.lease.exports == 0
 
 
-class Buffer:
+class Buffer(BufferBase):
     """A growable byte buffer made of pooled segments (one owner at a time).
 
     Appending copies (append) or adopts memory without copying (append_ref,
     append_view); consuming hands out zero-copy Views (split_to, take_until,
     take_line) or bytes (read, take_lines). len(), ==, in, bytes() (a
     non-consuming copy) and iteration (consumes complete LF lines) work as
-    expected. A failed call leaves every byte where it was."""
+    expected. A failed call leaves every byte where it was.
 
-    __slots__ = ("_h", "_pool", "_opts", "_loan", "_lent", "_scan", "__weakref__")
+    peek, coalesce and segments lend the buffer's own memory as read-only
+    memoryviews, valid until the buffer next changes: the change releases
+    them (using one then raises ValueError), and raises BufferError while a
+    slice of one is still held. memoryview(buffer) (and anything taking a
+    bytes-like object: socket.send, hashlib, ...) makes the bytes
+    contiguous and pins them: changing the buffer raises BufferError until
+    that memoryview is released, as for a bytearray.
+
+    The C base (chunkbuf._accel.BufferBase) holds the handle: `_h` for calls
+    that leave the bytes as they are, `_hm` for calls that may change them."""
+
+    __slots__ = ("_pool", "_opts", "_loan", "__weakref__")
 
     def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0, linear=False):
         opts = ffi.new("chunkbuf_buffer_options *")
@@ -140,11 +149,9 @@ class Buffer:
         opts.tenant = tenant_arg(tenant)
         opts.linear = 1 if linear else 0
         self._opts = opts
-        self._h = self._new_handle()
+        self._new_handle()
         self._pool = pool
         self._loan = None  # the reservation lent out (fill, compat get_chunk)
-        self._lent = None  # the batch `for line in buffer` is handing out
-        self._scan = None  # line iteration's C out-parameters, made once
         if data is not None:
             self.append(data)
 
@@ -159,37 +166,39 @@ class Buffer:
         buf._opts.struct_size = ffi.sizeof("chunkbuf_buffer_options")
         buf._opts.pool = pool.handle
         buf._opts.max_bytes = buf._opts.min_chunk = cap[0]
-        buf._h = ffi.gc(h, lib.chunkbuf_buffer_free)
+        buf._set_handle(ffi.gc(h, lib.chunkbuf_buffer_free), address(h))
         buf._pool = pool
-        buf._loan = buf._lent = buf._scan = None
+        buf._loan = None
         return buf
 
     def _new_handle(self):
+        """Makes a new C buffer this object's handle."""
         out = ffi.new("chunkbuf_buffer **")
         check(lib.chunkbuf_buffer_new(self._opts, out))
-        return ffi.gc(out[0], lib.chunkbuf_buffer_free)
+        self._set_handle(ffi.gc(out[0], lib.chunkbuf_buffer_free), address(out[0]))
 
     @property
     def handle(self):
-        """The chunkbuf_buffer * (NULL once closed)."""
-        return self._h
+        """The chunkbuf_buffer * (NULL once closed). Whoever takes it may
+        change the bytes: what peek, coalesce and segments lent ends."""
+        return self._hm
 
     def close(self):
         """Free the buffer now (views cut from it stay valid). Memory lent
         by fill or get_chunk stays valid until the lent memoryview and
-        every slice of it are released, and no longer belongs to anyone."""
-        if self._lent is not None:
-            self._settle()
+        every slice of it are released, and no longer belongs to anyone.
+        BufferError while memoryview(buffer) is held."""
+        h = self._hm
         if self._loan is not None:
             loan, self._loan = self._loan, None
             if not loan.end():  # a slice is still held: its guard frees the buffer later
-                self._h = ffi.NULL
+                self._set_handle(ffi.NULL, 0)
                 return
             loan.guard.open = False
-            lib.chunkbuf_buffer_commit(self._h, 0)
-        if self._h:
-            ffi.release(self._h)
-        self._h = ffi.NULL
+            lib.chunkbuf_buffer_commit(h, 0)
+        self._set_handle(ffi.NULL, 0)
+        if h:
+            ffi.release(h)
 
     @property
     def closed(self):
@@ -203,21 +212,15 @@ class Buffer:
 
     # -- write side
 
-    def append(self, data):
-        """Copy a bytes-like object in."""
-        buf = data_arg(data)
-        rc = lib.chunkbuf_buffer_append(self._h, buf, len(buf))
-        if rc:
-            raise error(rc)
-
-    write = append
+    # append(data) and write(data), which copy a bytes-like object in, are
+    # C methods of BufferBase
 
     def append_ref(self, data):
         """Adopt a bytes-like object without copying. The object is kept
         alive (a bytearray cannot be resized) until chunkbuf drops the
         last reference to its bytes; do not modify it meanwhile."""
         ptr, length, key = pin(data)
-        rc = lib.chunkbuf_buffer_append_ref(self._h, ptr, length, RELEASE_FN, ffi.cast("void *", key))
+        rc = lib.chunkbuf_buffer_append_ref(self._hm, ptr, length, RELEASE_FN, ffi.cast("void *", key))
         if rc:
             unpin_unless_adopted(rc, key)
             raise error(rc)
@@ -231,7 +234,7 @@ class Buffer:
             iov[i].iov_base = ptr
             iov[i].iov_len = len(ptr)
         key = pin_all(ptrs)
-        rc = lib.chunkbuf_buffer_append_refv(self._h, iov, len(ptrs), RELEASE_FN, ffi.cast("void *", key))
+        rc = lib.chunkbuf_buffer_append_refv(self._hm, iov, len(ptrs), RELEASE_FN, ffi.cast("void *", key))
         if rc:
             unpin_unless_adopted(rc, key)
             raise error(rc)
@@ -240,7 +243,7 @@ class Buffer:
         """Append a View's bytes without copying."""
         if not isinstance(view, View):
             raise TypeError("append_view takes a View, not %s" % type(view).__name__)
-        check(lib.chunkbuf_buffer_append_view(self._h, view.handle))
+        check(lib.chunkbuf_buffer_append_view(self._hm, view.handle))
 
     def prepend(self, data):
         """Put bytes before the first byte: a View without copying (its
@@ -262,8 +265,6 @@ class Buffer:
         through it raises ValueError). A slice of it that fn keeps never
         sees the buffer's bytes: the filled bytes are then copied instead.
         Closing the buffer inside fn raises StateError after fn returns."""
-        if self._lent is not None:
-            self._settle()
         mv = self._lend(n)
         try:
             written = fn(mv)
@@ -280,8 +281,9 @@ class Buffer:
             raise StateError("a reservation is already lent out")
         iov = ffi.new("struct iovec[1]")
         n_iov = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_reserve(self._h, size_arg(n), iov, 1, n_iov))
-        self._loan = _Loan(self._h, iov[0].iov_base, iov[0].iov_len)
+        h = self._hm
+        check(lib.chunkbuf_buffer_reserve(h, size_arg(n), iov, 1, n_iov))
+        self._loan = _Loan(h, iov[0].iov_base, iov[0].iov_len)
         return self._loan.view
 
     def _end_loan(self, written):
@@ -296,9 +298,10 @@ class Buffer:
             written = 0  # abandon the reservation, then report it
         if loan.end():
             loan.guard.open = False
-            rc = lib.chunkbuf_buffer_commit(self._h, written)
+            h = self._hm
+            rc = lib.chunkbuf_buffer_commit(h, written)
             if rc:
-                lib.chunkbuf_buffer_commit(self._h, 0)
+                lib.chunkbuf_buffer_commit(h, 0)
                 raise error(rc)
         else:
             self._carry_over(loan, written)
@@ -312,16 +315,16 @@ class Buffer:
         ones move to a new handle (one copy); the old one, reservation
         still open, lives until the last slice goes (see _Guard)."""
         filled = ffi.buffer(loan.address, written)[:]
-        old = self._h
+        old = self._hm
         size = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_len(old, size))
         kept = bytearray(size[0])
         copied = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_copy_out(old, 0, ffi.from_buffer(kept), size[0], copied))
-        h = self._new_handle()
+        self._new_handle()
+        h = self._h
         check(lib.chunkbuf_buffer_append(h, ffi.from_buffer(kept), len(kept)))
         check(lib.chunkbuf_buffer_append(h, filled, len(filled)))
-        self._h = h
 
     def reserve(self, n, *, replace=False):
         """Two-phase zero-copy write, the shape asyncio's BufferedProtocol
@@ -345,21 +348,19 @@ class Buffer:
         RangeError past what was reserved (the reservation stays open)."""
         n = size_arg(n)
         if self._loan is None or n > self._loan.length:
-            check(lib.chunkbuf_buffer_commit(self._h, n))  # the C call names the error
+            check(lib.chunkbuf_buffer_commit(self._hm, n))  # the C call names the error
         self._end_loan(n)
 
     def read_from_fd(self, fd, max=0):  # noqa: A002 - the C name
         """readv up to max bytes (0: up to 64 KiB) from fd straight into pool
         memory. Returns the count; 0 at end of file."""
         out = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_read_from_fd(self._h, fd, size_arg(max, "max"), out))
+        check(lib.chunkbuf_buffer_read_from_fd(self._hm, fd, size_arg(max, "max"), out))
         return out[0]
 
     # -- inspect
 
     def __len__(self):
-        if self._lent is not None:
-            self._settle()
         out = ffi.new("size_t *")
         rc = lib.chunkbuf_buffer_len(self._h, out)
         if rc:
@@ -379,8 +380,6 @@ class Buffer:
         return self._find(lib.chunkbuf_buffer_rfind, needle, start, end)
 
     def _find(self, fn, needle, start, end):
-        if self._lent is not None:
-            self._settle()
         if isinstance(needle, int):
             needle = bytes((needle,))
         data = data_arg(needle)
@@ -396,8 +395,6 @@ class Buffer:
         return self.find(needle) >= 0
 
     def __eq__(self, other):
-        if self._lent is not None:
-            self._settle()
         if isinstance(other, (Buffer, View)):
             other = bytes(other)
         try:
@@ -411,13 +408,41 @@ class Buffer:
     __hash__ = None
 
     def peek(self, n=-1, offset=0):
-        """Up to n bytes from offset (n < 0: all), without consuming."""
-        if self._lent is not None:
-            self._settle()
+        """Up to n bytes from offset (n < 0: all), not consumed, as a
+        read-only memoryview of the buffer's memory, valid until the buffer
+        changes. Bytes that span segments are made contiguous first (one
+        copy, and a change: what was lent before ends)."""
         size = len(self)
         offset = size_arg(offset, "offset")
         if offset > size:
             raise IndexError("offset %d beyond the %d buffered bytes" % (offset, size))
+        n = size - offset if n < 0 else min(n, size - offset)
+        return self._contiguous(offset, n)
+
+    def _contiguous(self, offset, n):
+        """A lent memoryview of bytes [offset, offset + n)."""
+        if not n:
+            return self._lend_view(0, 0)
+        end = offset + n
+        count = max(self.segment_count, 1)
+        iov = ffi.new("struct iovec[]", count)
+        n_iov = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_peek(self._h, end, iov, count, n_iov))
+        start = 0
+        for i in range(n_iov[0]):  # the segment that holds offset
+            length = iov[i].iov_len
+            if offset < start + length:
+                if end <= start + length:  # ... holds all n bytes: lend them where they are
+                    return self._lend_view(address(iov[i].iov_base) + offset - start, n)
+                break
+            start += length
+        ptr = ffi.new("const void **")
+        check(lib.chunkbuf_buffer_coalesce(self._hm, end, ptr))
+        return self._lend_view(address(ptr[0]) + offset, n)
+
+    def _copy(self, n=-1, offset=0):
+        """peek's bytes as bytes (a copy)."""
+        size = len(self)
         n = size - offset if n < 0 else min(n, size - offset)
         out = bytearray(n)
         copied = ffi.new("size_t *")
@@ -425,13 +450,11 @@ class Buffer:
         return bytes(out)
 
     def __bytes__(self):
-        return self.peek()
+        return self._copy()
 
     def copy_into(self, dst, offset=0):
         """Copy bytes from offset into the writable buffer dst without
         consuming; returns the count."""
-        if self._lent is not None:
-            self._settle()
         target = ffi.from_buffer(dst, require_writable=True)
         copied = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_copy_out(self._h, size_arg(offset, "offset"), target, len(target), copied))
@@ -439,16 +462,12 @@ class Buffer:
 
     @property
     def segment_count(self):
-        if self._lent is not None:
-            self._settle()
         out = ffi.new("size_t *")
         check(lib.chunkbuf_buffer_segment_count(self._h, out))
         return out[0]
 
     def segment_lengths(self, n=-1):
         """Lengths of the segments holding the first n bytes (n < 0: all)."""
-        if self._lent is not None:
-            self._settle()
         count = max(self.segment_count, 1)
         iov = ffi.new("struct iovec[]", count)
         n_iov = ffi.new("size_t *")
@@ -457,17 +476,24 @@ class Buffer:
         return [iov[i].iov_len for i in range(n_iov[0])]
 
     def coalesce(self, n):
-        """Make the first n bytes contiguous (copying only if they span
-        segments) and return a copy of them."""
-        if self._lent is not None:
-            self._settle()
-        ptr = ffi.new("const void **")
-        check(lib.chunkbuf_buffer_coalesce(self._h, size_arg(n), ptr))
-        return ffi.unpack(ffi.cast("const char *", ptr[0]), n) if n else b""
+        """The first n bytes, made contiguous (copying only if they span
+        segments), as a read-only memoryview of the buffer's memory, valid
+        until the buffer changes (see peek). RangeError past the end."""
+        n = size_arg(n)
+        if n > len(self):
+            check(lib.chunkbuf_buffer_coalesce(self._h, n, ffi.new("const void **")))  # names the error
+        return self._contiguous(0, n)
+
+    def segments(self):
+        """The segments as read-only memoryviews of the buffer's memory (no
+        copy), valid until the buffer changes (see peek)."""
+        count = self.segment_count
+        iov = ffi.new("struct iovec[]", max(count, 1))
+        n_iov = ffi.new("size_t *")
+        check(lib.chunkbuf_buffer_peek(self._h, NPOS, iov, count, n_iov))
+        return [self._lend_view(address(iov[i].iov_base), iov[i].iov_len) for i in range(n_iov[0])]
 
     def _peek_int(self, fn, ctype, offset, order):
-        if self._lent is not None:
-            self._settle()
         out = ffi.new(ctype)
         if order is None:
             check(fn(self._h, size_arg(offset, "offset"), out))
@@ -495,10 +521,8 @@ class Buffer:
 
     def read_uint(self, width, order="be"):
         """A width-byte (1, 2, 4, 8) unsigned integer from the front, consumed."""
-        if self._lent is not None:
-            self._settle()
         out = ffi.new("uint64_t *")
-        check(lib.chunkbuf_buffer_read_uint(self._h, size_arg(width, "width"), order_arg(order), out))
+        check(lib.chunkbuf_buffer_read_uint(self._hm, size_arg(width, "width"), order_arg(order), out))
         return out[0]
 
     def read_u8(self):
@@ -533,38 +557,30 @@ class Buffer:
         return self._exact(lib.chunkbuf_buffer_peek_exact, n)
 
     def _exact(self, fn, n):
-        if self._lent is not None:
-            self._settle()
         n = size_arg(n)
         out = ffi.new("char[]", max(n, 1))
-        check(fn(self._h, out, n))
+        check(fn(self._hm if fn is lib.chunkbuf_buffer_read_exact else self._h, out, n))
         return ffi.unpack(out, n)
 
     def advance(self, n):
         """Drop the first n bytes (RangeError if fewer are buffered)."""
-        if self._lent is not None:
-            self._settle()
-        check(lib.chunkbuf_buffer_advance(self._h, size_arg(n)))
+        check(lib.chunkbuf_buffer_advance(self._hm, size_arg(n)))
 
     def read(self, n=-1):
         """Consume and return up to n bytes (n < 0: all)."""
-        if self._lent is not None:
-            self._settle()
         n = len(self) if n is None or n < 0 else n
         if not n:
             return b""
         out = ffi.new("char[]", n)
         nread = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_read(self._h, out, n, nread))
+        check(lib.chunkbuf_buffer_read(self._hm, out, n, nread))
         return ffi.unpack(out, nread[0])
 
     def readinto(self, dst):
         """Consume bytes into the writable buffer dst; returns the count."""
-        if self._lent is not None:
-            self._settle()
         target = ffi.from_buffer(dst, require_writable=True)
         nread = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_read(self._h, target, len(target), nread))
+        check(lib.chunkbuf_buffer_read(self._hm, target, len(target), nread))
         return nread[0]
 
     def _read_policy(self, target, policy):
@@ -586,17 +602,13 @@ class Buffer:
     def ensure_capacity(self, additional):
         """Take a block now so that additional more bytes fit in one block
         (LimitError past max_bytes)."""
-        if self._lent is not None:
-            self._settle()
-        check(lib.chunkbuf_buffer_ensure_capacity(self._h, size_arg(additional, "additional")))
+        check(lib.chunkbuf_buffer_ensure_capacity(self._hm, size_arg(additional, "additional")))
 
     def freeze(self, kind="raw"):
         """Every byte as one View of content kind `kind` (name or id),
         without copying; the buffer is left empty."""
-        if self._lent is not None:
-            self._settle()
         out = ffi.new("chunkbuf_view **")
-        check(lib.chunkbuf_buffer_freeze(self._h, kind_arg(kind), out))
+        check(lib.chunkbuf_buffer_freeze(self._hm, kind_arg(kind), out))
         return View._adopt(out[0])
 
     def take_batch(self, max_records, delim=None, eol=DEFAULT_EOL, max_len=0):
@@ -604,38 +616,32 @@ class Buffer:
         records ending in delim) as one RecordBatch: one C call, one view
         holding them all, released together."""
         from .batch import RecordBatch
-        if self._lent is not None:
-            self._settle()
         max_records = size_arg(max_records, "max_records")
         records = ffi.new("chunkbuf_record[]", max(max_records, 1))
         n = ffi.new("size_t *")
         out = ffi.new("chunkbuf_view **")
         if delim is None:
-            check(lib.chunkbuf_buffer_take_lines(self._h, eol_arg(eol), size_arg(max_len, "max_len"), records,
+            check(lib.chunkbuf_buffer_take_lines(self._hm, eol_arg(eol), size_arg(max_len, "max_len"), records,
                                                  max_records, n, out))
         else:
             data = data_arg(delim)
-            check(lib.chunkbuf_buffer_take_records(self._h, data, len(data), size_arg(max_len, "max_len"),
+            check(lib.chunkbuf_buffer_take_records(self._hm, data, len(data), size_arg(max_len, "max_len"),
                                                    records, max_records, n, out))
         return RecordBatch._adopt(out[0], records, n[0], max_records)
 
     def split_to(self, n):
         """Move the first n bytes into a new View (zero copy)."""
-        if self._lent is not None:
-            self._settle()
         out = ffi.new("chunkbuf_view **")
-        check(lib.chunkbuf_buffer_split_to(self._h, size_arg(n), out))
+        check(lib.chunkbuf_buffer_split_to(self._hm, size_arg(n), out))
         return View._adopt(out[0])
 
     def take_until(self, delim, include=False, max_len=0):
         """The bytes before delim as a View, consuming them and delim
         (include=True keeps delim in the View). NeedMoreData when delim is
         absent, LimitError when it does not start within max_len bytes."""
-        if self._lent is not None:
-            self._settle()
         data = data_arg(delim)
         out = ffi.new("chunkbuf_view **")
-        check(lib.chunkbuf_buffer_take_until(self._h, data, len(data), 1 if include else 0,
+        check(lib.chunkbuf_buffer_take_until(self._hm, data, len(data), 1 if include else 0,
                                              size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
@@ -643,10 +649,8 @@ class Buffer:
         """One line without its end-of-line bytes, as a View (NeedMoreData
         when no complete line is buffered). eol: "crlf" (the default: LF
         with an optional CR before it), "lf", "crlf_strict", "any", "nul"."""
-        if self._lent is not None:
-            self._settle()
         out = ffi.new("chunkbuf_view **")
-        check(lib.chunkbuf_buffer_take_line(self._h, eol_arg(eol), size_arg(max_len, "max_len"), out))
+        check(lib.chunkbuf_buffer_take_line(self._hm, eol_arg(eol), size_arg(max_len, "max_len"), out))
         return View._adopt(out[0])
 
     def take_lines(self, eol=DEFAULT_EOL, max_records=BATCH, max_len=0):
@@ -673,8 +677,6 @@ class Buffer:
                                 max_records)
 
     def _peek_batch(self, fn, args, max_records):
-        if self._lent is not None:
-            self._settle()
         max_records = size_arg(max_records, "max_records")
         records = ffi.new("chunkbuf_record[]", max(max_records, 1))
         n = ffi.new("size_t *")
@@ -682,86 +684,32 @@ class Buffer:
         if not n[0]:
             return []
         last = records[n[0] - 1]
-        data = self.peek(last.offset + last.length + last.delim_length)
+        data = self._copy(last.offset + last.length + last.delim_length)
         return [data[r.offset:r.offset + r.length] for r in records[0:n[0]]]
 
     def _take(self, fn, args, max_records):
-        if self._lent is not None:
-            self._settle()
         max_records = size_arg(max_records, "max_records")
         records = ffi.new("chunkbuf_record[]", max(max_records, 1))
         n = ffi.new("size_t *")
         out = ffi.new("chunkbuf_view **")
-        check(fn(self._h, *args, records, max_records, n, out))
+        check(fn(self._hm, *args, records, max_records, n, out))
         return split_records(out[0], records, n[0]) if n[0] else []
 
     def __iter__(self):
         """Consume complete LF-terminated lines, each with its b"\\n".
 
-        Lines are found a batch at a time (one C call per up to 1024 lines)
-        but consumed one by one as they are handed out: leaving the loop
-        early, calling another method of this buffer inside it, or
-        interleaving two iterations leaves every line not handed out yet
-        in the buffer, and hands out no line twice. Iterating while a
+        Each line is consumed as it is handed out (see _accel.BufferLines):
+        leaving the loop early, calling another method of this buffer inside
+        it, or interleaving two iterations leaves every line not handed out
+        yet in the buffer, and hands out no line twice. Iterating while a
         reservation is open (inside fill) raises StateError before any line
         is handed out."""
-        if self._lent is not None:
-            self._settle()
-        # chain hands out the lines of each batch at C speed; _line_batches
-        # runs once per batch
-        return itertools.chain.from_iterable(self._line_batches())
-
-    def _line_batches(self):
-        if self._scan is None:
-            self._scan = (ffi.new("chunkbuf_record[]", BATCH), ffi.new("size_t *"),
-                          ffi.new("struct iovec[1]"), ffi.new("size_t *"))
-        records, n, iov, n_iov = self._scan
-        try:
-            while True:
-                if self._lent is not None:  # another iteration's batch: settle it first
-                    self._settle()
-                # peeking is allowed during a reservation but consuming is
-                # not: fail now, before a line is handed out
-                check(lib.chunkbuf_buffer_advance(self._h, 0))
-                check(lib.chunkbuf_buffer_peek_lines(self._h, lib.CHUNKBUF_EOL_LF, 0, records, BATCH, n))
-                if not n[0]:
-                    return
-                last = records[n[0] - 1]
-                end = last.offset + last.length + last.delim_length
-                # one copy, straight from the segments into the BytesIO that splits them
-                check(lib.chunkbuf_buffer_peek(self._h, end, iov, 1, n_iov))
-                if iov[0].iov_len == end:  # one segment holds the batch: copy it from there
-                    data = ffi.buffer(iov[0].iov_base, end)
-                else:
-                    data = self.peek(end)
-                lines = io.BytesIO(data).readlines()
-                it = iter(lines)
-                self._lent = (it, lines, end)
-                yield it
-                if self._lent is not None and self._lent[0] is it:  # every line was handed out
-                    self._lent = None
-                    check(lib.chunkbuf_buffer_advance(self._h, end))
-        finally:
-            if self._lent is not None:  # closed early: consume what was handed out
-                self._settle()
-
-    def _settle(self):
-        """Consumes the lines of the lent batch that were handed out and
-        drops the rest from the iterator (the next batch finds them again)."""
-        it, lines, end = self._lent
-        self._lent = None
-        rest = it.__length_hint__()
-        used = end - sum(map(len, lines[len(lines) - rest:])) if rest else end
-        collections.deque(it, maxlen=0)
-        if self._h:
-            check(lib.chunkbuf_buffer_advance(self._h, used))
+        return BufferLines(self)
 
     def write_to_fd(self, fd, max=0):  # noqa: A002 - the C name
         """writev up to max bytes (0: all) to fd, consuming what was written."""
-        if self._lent is not None:
-            self._settle()
         out = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_write_to_fd(self._h, fd, size_arg(max, "max"), out))
+        check(lib.chunkbuf_buffer_write_to_fd(self._hm, fd, size_arg(max, "max"), out))
         return out[0]
 
     def __repr__(self):
@@ -769,5 +717,5 @@ class Buffer:
             return "<chunkbuf.Buffer closed>"
         n = len(self)
         return "<chunkbuf.Buffer len=%d segments=%d %r%s>" % (
-            n, self.segment_count, self.peek(32), "..." if n > 32 else "")
+            n, self.segment_count, self._copy(32), "..." if n > 32 else "")
 

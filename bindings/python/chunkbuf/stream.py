@@ -6,13 +6,12 @@ the unread bytes (peek) followed by a consume of exactly what is handed
 out, which fails, consuming nothing, when another reader got there first.
 """
 import io
-import itertools
-import operator
 import os
+import sys
 
-from . import _waits
-from ._errors import ClosedError, WouldBlockError
-from ._ffi import (NPOS, RELEASE_FN, _pinned, error, ffi, handle_arg, lib, pin, size_arg,
+from ._accel import StreamBase, stream_read, stream_readinto, stream_readline
+from ._errors import AbortedError, ClosedError, WouldBlockError
+from ._ffi import (NPOS, RELEASE_FN, address, error, ffi, handle_arg, lib, pin, size_arg,
                    unpin_unless_adopted)
 from ._waits import blocking, call, timeout_ms
 from .aio import AsyncReaderMixin
@@ -23,11 +22,10 @@ _CHUNK = 64 * 1024       # read1() / read_nonblock() without a size
 _LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer line)
 _LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
 _ESTATE = lib.CHUNKBUF_ESTATE
-_EAGAIN = lib.CHUNKBUF_EAGAIN
-_NULL_ERR = ffi.cast("chunkbuf_error *", 0)
+_FULL = sys.maxsize  # readinto's least: fill the target
 
 
-class Stream(AsyncReaderMixin, io.BufferedIOBase):
+class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
     """A thread-safe stream: writer threads call write()/write_eof()/abort(),
     readers use it as a binary file (read, read1, readinto, readline,
     readlines, iteration, seek/tell in retained mode), so io.TextIOWrapper,
@@ -49,11 +47,14 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     stay readable, through this object too, until they are all read; only
     then does `closed` turn True. Several threads may read one Stream: each
     call hands out whole reads and lines, never interleaved pieces.
+
+    readline(), iteration and write(data) are C methods of the base
+    chunkbuf._accel.StreamBase: they run without Python code unless they
+    have to wait, and then call _readline and _write.
     """
 
     def __init__(self, content_length=None, *, retain=False, high_water=0, max_bytes=0,
                  tenant=0, pool=None, timeout=None):
-        self._h = ffi.NULL  # until created: close() from __del__ is then harmless
         opts = ffi.new("chunkbuf_stream_options *")
         opts.struct_size = ffi.sizeof("chunkbuf_stream_options")
         opts.pool = pool.handle if pool is not None else ffi.NULL
@@ -67,7 +68,8 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         rc = lib.chunkbuf_stream_new(opts, out)
         if rc:
             raise error(rc)
-        self._h = ffi.gc(out[0], lib.chunkbuf_stream_release)
+        self._set_handle(ffi.gc(out[0], lib.chunkbuf_stream_release), address(out[0]))
+        self._addr = address(out[0])
         self._pool = pool
         self._retain = bool(retain)
         self._closing = False
@@ -84,12 +86,12 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         stream was made in retained mode (for seekable()); None asks the
         stream (a retained one accepts a seek to where it is)."""
         stream = cls.__new__(cls)
-        stream._h = ffi.NULL
         ptr = handle_arg(handle, "chunkbuf_stream *")
         rc = lib.chunkbuf_stream_retain(ptr)
         if rc:
             raise error(rc)
-        stream._h = ffi.gc(ptr, lib.chunkbuf_stream_release)
+        stream._set_handle(ffi.gc(ptr, lib.chunkbuf_stream_release), address(ptr))
+        stream._addr = address(ptr)
         stream._pool = None
         if retain is None:
             retain = lib.chunkbuf_stream_seek(ptr, 0, os.SEEK_CUR, ffi.NULL) == 0
@@ -122,13 +124,16 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def writable(self):
         return True
 
-    def write(self, data, timeout=_DEFAULT):
-        """Copy data in (all or nothing); returns len(data)."""
+    def _write(self, data, timeout=_DEFAULT):
+        """write(data, timeout) (StreamBase.write) when it waits or has a
+        timeout: copy data in (all or nothing); returns len(data)."""
         buf = data if type(data) is bytes else ffi.from_buffer(data)  # cffi passes bytes as they are
-        ms = -1 if timeout is _DEFAULT and self.timeout is None else self._ms(timeout)
-        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), ms)
+        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
         if rc:
-            raise error(rc)
+            exc = error(rc)
+            if isinstance(exc, AbortedError):
+                exc.abort_code = self.abort_code
+            raise exc
         return len(buf)
 
     def write_ref(self, data, timeout=_DEFAULT):
@@ -177,6 +182,13 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
     def seekable(self):
         return self._retain
 
+    @staticmethod
+    def _fast(result):
+        """The result of an _accel read, or None when it failed: it would
+        wait, or an error that the waiting path reports (with its detail
+        and an abort's code), nothing consumed either way."""
+        return None if type(result) is int and result < 0 else result
+
     def _read_into(self, target, n, least, timeout):
         """Copy up to n bytes into target once least of them (or EOF) are
         there, consuming them; returns the count."""
@@ -193,11 +205,16 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
             return self._take_all(timeout)
         if not size:
             return b""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
         if size > _CHUNK:
             # A large size (a WSGI app's read(1 MiB) of a short body) would
             # allocate and zero all of it: hand out what comes instead, as
             # bytes of the exact length.
             return self._hand_out(size, size, timeout, view_bytes)
+        got = self._fast(stream_read(self._addr, size, size))
+        if got is not None:
+            return got
         out = ffi.new("char[]", size)
         return ffi.unpack(out, self._read_into(out, size, size, timeout))
 
@@ -206,16 +223,31 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
         size = _CHUNK if size is None or size < 0 else size
         if not size:
             return b""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        got = self._fast(stream_read(self._addr, size, 1))
+        if got is not None:
+            return got
         out = ffi.new("char[]", size)
         return ffi.unpack(out, self._read_into(out, size, 1, timeout))
 
     def readinto(self, b, timeout=_DEFAULT):
         """Fill b (fewer bytes only at EOF); returns the count. The bytes are
         copied once, into b."""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        got = self._fast(stream_readinto(self._addr, b, _FULL))
+        if got is not None:
+            return got
         target = ffi.from_buffer(b, require_writable=True)
         return self._read_into(target, len(target), len(target), timeout)
 
     def readinto1(self, b, timeout=_DEFAULT):
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        got = self._fast(stream_readinto(self._addr, b, 1))
+        if got is not None:
+            return got
         target = ffi.from_buffer(b, require_writable=True)
         return self._read_into(target, len(target), 1 if len(target) else 0, timeout)
 
@@ -310,24 +342,19 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
             else:
                 window *= 2  # a long line: look further
 
-    def readline(self, size=-1, timeout=_DEFAULT):
-        """One line including b"\\n" (at most size bytes); b"" at EOF."""
+    def _readline(self, size=-1, timeout=_DEFAULT):
+        """readline(size, timeout) (StreamBase.readline), and the next line
+        of an iteration, when it waits or has a size or timeout: one line
+        including b"\\n" (at most size bytes); b"" at EOF."""
         size = -1 if size is None else size
         if not size:
             return b""
+        if timeout is not _DEFAULT:
+            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        line = stream_readline(self._addr, max(size, 0))  # a whole line that is there already
+        if type(line) is bytes:
+            return line
         c = call()
-        # a whole line that is there already: one C call takes it
-        rc = lib.chunkbuf_stream_readline(self._h, max(size, 0), 0, c.view)
-        if rc == 0:
-            v = c.view[0]
-            try:
-                if lib.chunkbuf_view_data(v, c.ptr, c.nread) == 0:  # a line is contiguous unless it straddles blocks
-                    return ffi.unpack(ffi.cast("char *", c.ptr[0]), c.nread[0])
-                return view_bytes(v)
-            finally:
-                lib.chunkbuf_view_release(v)
-        if rc != _EAGAIN:
-            raise error(rc)
         while True:  # wait for one, interruptibly, then take what was looked at
             data, cut = self._line_batch(size, timeout, c, _LINE_PEEK1)
             end = data.find(b"\n", 0, cut) + 1 or cut
@@ -359,25 +386,10 @@ class Stream(AsyncReaderMixin, io.BufferedIOBase):
                 self._fail(rc, c)
 
     def __iter__(self):
-        return self._lines()
-
-    def _lines(self):
-        """Lines with their b"\\n": each batch is looked at once, and each
-        line consumed as it is handed out. Once another reader consumed, the
-        rest of the batch is dropped (not handed out) and looked at again."""
-        c = _waits.Call()  # a generator may be resumed on any thread
-        consume = lib.chunkbuf_stream_consume
-        h = self._h
-        while True:
-            data, cut = self._line_batch(-1, _DEFAULT, c)
-            if not data:
-                return
-            lines = io.BytesIO(data[:cut]).readlines()
-            handout = ffi.new("chunkbuf_handout *", (c.handout.position, c.handout.length))
-            # consume each line just before it is handed out (status 0)
-            statuses = map(consume, itertools.repeat(h), itertools.repeat(handout), map(len, lines),
-                           itertools.repeat(_NULL_ERR))
-            yield from itertools.compress(lines, map(operator.not_, statuses))
+        """The stream itself: its lines with their b"\\n", each consumed as
+        it is handed out (StreamBase's __next__). A closed Stream still
+        hands out what was written before close() (io's check would not)."""
+        return self
 
     # -- inspection
 

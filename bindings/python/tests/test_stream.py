@@ -106,13 +106,17 @@ def test_find_sees_every_unread_byte_and_consumes_nothing():
     assert list(s) == [b"b\n", b"cd\n", b"e\n"]
 
 
-def test_iteration_looks_at_lines_in_batches(count_calls):
+def test_lines_that_are_there_take_no_cffi_call(count_calls):
+    # iteration and readline hand out what is there from _accel, with the
+    # GIL held; cffi (which drops the GIL) is only for waiting
     s = chunkbuf.Stream()
     s.write(b"".join(b"line %d\n" % i for i in range(3000)))
     s.write_eof()
     counter = count_calls(stream_module)
-    assert len(list(s)) == 3000
-    assert counter.calls["chunkbuf_stream_peek"] <= 3
+    assert s.readline() == b"line 0\n"
+    lines = [line for line in s]  # (list(s) would ask len(s) first)
+    assert len(lines) == 2999 and lines[-1] == b"line 2999\n"
+    assert sum(counter.calls.values()) == 0
 
 
 def test_nonblocking_inspection():
@@ -189,6 +193,20 @@ def test_blocked_reader_wakes_on_eof_and_abort():
         s.read(1, timeout=5)
     assert info.value.abort_code == 42 == s.abort_code
     assert chunkbuf.Stream().abort_code is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.read(1), lambda s: s.read1(), lambda s: s.readinto(bytearray(4)), lambda s: s.readline(),
+    lambda s: next(s), lambda s: s.write(b"x"),
+])
+def test_an_abort_met_without_waiting_carries_its_code(call):
+    # the non-blocking attempts in C report errors through the waiting path
+    s = chunkbuf.Stream()
+    s.write(b"line\n")
+    s.abort(7)
+    with pytest.raises(chunkbuf.AbortedError) as info:
+        call(s)
+    assert info.value.abort_code == 7
 
 
 def test_close_wakes_a_reader_in_another_thread():

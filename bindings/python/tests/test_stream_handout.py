@@ -118,11 +118,12 @@ def test_close_from_the_writer_keeps_unread_bytes_readable():
 
 
 SIGINT_CHILD = textwrap.dedent("""
+    import sys
     import threading
     import chunkbuf
     s = chunkbuf.Stream()
-    s.write(b"0123456789")
-    assert s.read(5) == b"01234"
+    s.write(b"01234\\n56789")
+    assert s.readline() == b"01234\\n"
 
     def report_blocked():
         while s.waiting()[0] == 0:  # the engine's count of blocked readers
@@ -131,7 +132,8 @@ SIGINT_CHILD = textwrap.dedent("""
 
     threading.Thread(target=report_blocked, daemon=True).start()
     try:
-        s.read(100)  # 5 bytes are there, 100 never come: blocks until Ctrl-C
+        # 5 bytes of a line are there, its end never comes: blocks until Ctrl-C
+        {"read": lambda: s.read(100), "readline": s.readline, "iteration": lambda: next(iter(s))}[sys.argv[1]]()
     except KeyboardInterrupt:
         print("interrupted", flush=True)
     assert s.read(5, timeout=0) == b"56789", "bytes lost"
@@ -139,8 +141,9 @@ SIGINT_CHILD = textwrap.dedent("""
 """)
 
 
-def test_ctrl_c_stops_a_blocked_read_at_once_and_loses_nothing():
-    child = subprocess.Popen([sys.executable, "-c", SIGINT_CHILD], stdout=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("how", ["read", "readline", "iteration"])
+def test_ctrl_c_stops_a_blocked_read_at_once_and_loses_nothing(how):
+    child = subprocess.Popen([sys.executable, "-c", SIGINT_CHILD, how], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline() == "blocked\n"
         start = time.monotonic()
