@@ -39,8 +39,8 @@ TEST(BufferLines, AStraddlingLineComesOutContiguous) {
 }
 
 TEST(BufferLines, BatchesAndPeeksAgreeWithTakeLineOverEverySegmentation) {
-  const std::string text = "x\r\ny\n\nzz\r\r\nw\0v\r\nlast";
-  const std::string data(text.data(), 23);
+  static const char kText[] = "x\r\ny\n\nzz\r\r\nw\0v\r\nlast";  // holds a NUL: sized from the array
+  const std::string data(kText, sizeof kText - 1);
   for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul})
     for (size_t cut = 1; cut <= data.size(); ++cut) {
       Buffer one, many, peek;
@@ -89,8 +89,8 @@ TEST(BufferLines, TakeRecordsKeepsOneCursorAcrossManySegments) {
 // read_line copies exactly the line take_line would hand out and consumes
 // the same bytes, over every segmentation and end-of-line style.
 TEST(BufferLines, ReadLineAgreesWithTakeLineOverEverySegmentation) {
-  const std::string text = "x\r\ny\n\nzz\r\r\nw\0v\r\nlast";
-  const std::string data(text.data(), 23);
+  static const char kText[] = "x\r\ny\n\nzz\r\r\nw\0v\r\nlast";  // holds a NUL: sized from the array
+  const std::string data(kText, sizeof kText - 1);
   for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul})
     for (size_t cut = 1; cut <= data.size(); ++cut) {
       Buffer taken, read;

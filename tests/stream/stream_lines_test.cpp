@@ -48,8 +48,8 @@ void write_cut(Stream& s, const std::string& text, size_t cut, bool by_ref) {
 }
 
 TEST(StreamLines, EveryEndOfLineStyleMatchesTheBuffer) {
-  const std::string text = "a\r\nb\nc\r\r\nd\0e\n\r\nf\r\n";
-  const std::string bytes(text.data(), 20);
+  static const char kText[] = "a\r\nb\nc\r\r\nd\0e\n\r\nf\r\n";  // holds a NUL: sized from the array
+  const std::string bytes(kText, sizeof kText - 1);
   for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul}) {
     auto s = make_stream();
     write_cut(*s, bytes, 3, true);
