@@ -250,13 +250,11 @@ class Buffer(BufferBase):
         segments go in front), any other bytes-like object copied. Refused
         with StateError while a reservation is open and LimitError past
         max_bytes (nothing moves then)."""
-        if self._lent is not None:  # the lent lines are positioned from the front
-            self._settle()
         if isinstance(data, View):
-            check(lib.chunkbuf_buffer_prepend_view(self._h, data.handle))
+            check(lib.chunkbuf_buffer_prepend_view(self._hm, data.handle))
             return
         buf = data_arg(data)
-        check(lib.chunkbuf_buffer_prepend(self._h, buf, len(buf)))
+        check(lib.chunkbuf_buffer_prepend(self._hm, buf, len(buf)))
 
     def fill(self, fn, n):
         """Zero-copy write: reserve n contiguous bytes of pool memory, call
@@ -586,10 +584,8 @@ class Buffer(BufferBase):
     def _read_policy(self, target, policy):
         """readinto target with a file-like adapter's CHUNKBUF_SHORT_* policy
         (chunkbuf.FileReader); returns the count."""
-        if self._lent is not None:
-            self._settle()
         nread = ffi.new("size_t *")
-        check(lib.chunkbuf_buffer_read_policy(self._h, target, len(target), policy, nread))
+        check(lib.chunkbuf_buffer_read_policy(self._hm, target, len(target), policy, nread))
         return nread[0]
 
     def capacity(self):
