@@ -3825,7 +3825,7 @@ static void cb_install_file(lua_State *L) {
 }
 
 
-/* e.g. "0.3.0" */
+/* e.g. "0.4.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
 
 

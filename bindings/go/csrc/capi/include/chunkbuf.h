@@ -147,7 +147,7 @@ extern "C" {
  */
 
 #define CHUNKBUF_VERSION_MAJOR 0
-#define CHUNKBUF_VERSION_MINOR 3
+#define CHUNKBUF_VERSION_MINOR 4
 #define CHUNKBUF_VERSION_PATCH 0
 #define CHUNKBUF_VERSION_NUMBER \
   (CHUNKBUF_VERSION_MAJOR * 10000 + CHUNKBUF_VERSION_MINOR * 100 + CHUNKBUF_VERSION_PATCH)
@@ -156,7 +156,7 @@ extern "C" {
  * built against this header accepts a library of the same major version
  * whose number is at least the header's. Since 0.1. */
 CHUNKBUF_API unsigned chunkbuf_version(void);
-/* Returns the version as a string, e.g. "0.3.0": static, never NULL.
+/* Returns the version as a string, e.g. "0.4.0": static, never NULL.
  * Since 0.1. */
 CHUNKBUF_API const char *chunkbuf_version_string(void);
 
