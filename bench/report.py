@@ -118,6 +118,12 @@ LANG_PAIRS = [
      "lua:lua string.find+sub, 4 KiB chunks", "string.find+sub loop", None),
     ("lua: buf:lines(), 64 KiB chunks", "lua:chunkbuf lines(), 64 KiB chunks",
      "lua:lua string.find+sub, 64 KiB chunks", "string.find+sub loop", (">=", 1.0)),
+    ("lua: buf:read_line(), 64 KiB chunks", "lua:chunkbuf read_line, 64 KiB chunks",
+     "lua:lua string.find+sub, 64 KiB chunks", "string.find+sub loop", (">=", 1.0)),
+    ("lua: buf:take_line()+tostring, 64 KiB chunks", "lua:chunkbuf take_line+tostring, 64 KiB chunks",
+     "lua:lua string.find+sub, 64 KiB chunks", "string.find+sub loop", (">=", 1.0)),
+    ("lua: Stream:read_line(), 64 KiB chunks", "lua:chunkbuf Stream:read_line, 64 KiB chunks",
+     "lua:lua string.find+sub, 64 KiB chunks", "string.find+sub loop", None),
 ]
 
 # Absolute rows: (workload, case, metric the case reports, label, target
