@@ -84,7 +84,9 @@ TEST(CapiReliability, FreeCallbackMayFreeItsOwnBuffer) {
     ASSERT_EQ(chunkbuf_buffer_append_ref(sf.buf, text, 13, free_own_buffer, &sf), CHUNKBUF_OK);
     ASSERT_EQ(chunkbuf_buffer_append(sf.buf, "more", 4), CHUNKBUF_OK);
     ASSERT_EQ(chunkbuf_buffer_append_ref(sf.buf, text, 13, nullptr, nullptr), CHUNKBUF_OK);
-    if (how == 0) EXPECT_EQ(chunkbuf_buffer_advance(sf.buf, 15), CHUNKBUF_OK);
+    if (how == 0) {
+      EXPECT_EQ(chunkbuf_buffer_advance(sf.buf, 15), CHUNKBUF_OK);
+    }
     if (how == 1) chunkbuf_buffer_free(sf.buf);  // the callback frees it again
     if (how == 2) {
       chunkbuf_view* v = nullptr;
