@@ -6,7 +6,6 @@ import (
 	"io"
 	"sync"
 	"testing"
-	"time"
 )
 
 // Goroutines sharing streams and views; meson's 'go test -race' runs these
@@ -139,7 +138,8 @@ func TestConcurrentReleaseDuringBlockedCalls(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(20 * time.Millisecond)
+	waitBlocked(t, readable, 3, 0)
+	waitBlocked(t, full, 0, 3)
 	readable.Release()
 	full.Release()
 	wg.Wait()

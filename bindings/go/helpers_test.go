@@ -2,7 +2,9 @@ package chunkbuf
 
 import (
 	"errors"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // newPool returns a private pool closed at the end of the test.
@@ -60,4 +62,19 @@ func inUse(t testing.TB, p *Pool) uint64 {
 	s, err := p.Stats()
 	must(t, err)
 	return s.BytesInUse
+}
+
+// waitBlocked waits until at least readers calls are blocked reading s and
+// writers calls are held back writing it, as the engine counts them (so a
+// test acts on a call that really waits, not after a sleep that hopes).
+func waitBlocked(t testing.TB, s *Stream, readers, writers int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for s.WaitingReaders() < readers || s.WaitingWriters() < writers {
+		if time.Now().After(deadline) {
+			t.Fatalf("blocked calls: %d readers, %d writers; want %d, %d",
+				s.WaitingReaders(), s.WaitingWriters(), readers, writers)
+		}
+		runtime.Gosched()
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -53,8 +54,11 @@ func TestStreamReadFullAndNonblock(t *testing.T) {
 	_, err := s.ReadNonblock(p)
 	wantErr(t, err, ErrAgain)
 	go func() {
+		// each part arrives while ReadFull waits for more
 		for _, part := range []string{"ab", "cd", "ef"} {
-			time.Sleep(5 * time.Millisecond)
+			for s.WaitingReaders() == 0 {
+				runtime.Gosched()
+			}
 			_, _ = s.WriteString(part)
 		}
 		_ = s.Close()
@@ -81,7 +85,7 @@ func TestStreamAbortWakesReaders(t *testing.T) {
 		_, err := s.Read(make([]byte, 8))
 		done <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	waitBlocked(t, s, 1, 0)
 	must(t, s.Abort(42))
 	wantErr(t, <-done, ErrAborted)
 	code, err := s.AbortCode()
@@ -100,7 +104,7 @@ func TestStreamReleaseWakesBlockedCalls(t *testing.T) {
 		_, err := s.Read(make([]byte, 8))
 		done <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	waitBlocked(t, s, 1, 0)
 	s.Release()
 	if err := <-done; !errors.Is(err, ErrAborted) && !errors.Is(err, ErrHandle) {
 		t.Fatalf("blocked read after Release: %v", err)
@@ -138,7 +142,9 @@ func TestStreamReadContext(t *testing.T) {
 	s := newStream(t, StreamOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		time.Sleep(30 * time.Millisecond)
+		for s.WaitingReaders() == 0 {
+			runtime.Gosched()
+		}
 		cancel()
 	}()
 	start := time.Now()
