@@ -708,7 +708,10 @@ class Buffer(BufferBase):
         it, or interleaving two iterations leaves every line not handed out
         yet in the buffer, and hands out no line twice. Iterating while a
         reservation is open (inside fill) raises StateError before any line
-        is handed out."""
+        is handed out. The lines handed out are dropped from the C buffer
+        in one step, before the next batch or anything else that reaches
+        the buffer (through this object, `handle` included): until then
+        their pool blocks are not back in the pool."""
         return BufferLines(self)
 
     def write_to_fd(self, fd, max=0):  # noqa: A002 - the C name
