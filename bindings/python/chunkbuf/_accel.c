@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <stdint.h>
 #include <string.h>
 
 #include "chunkbuf.h"
@@ -39,6 +40,21 @@ static int check_args(const char *name, Py_ssize_t nargs, Py_ssize_t expected) {
 }
 
 enum { BATCH = 256 }; /* lines looked at by one line hand-out */
+
+/* A line hand-out finds a batch of line ends in one burst over memory that
+ * would otherwise wait on each cache miss; while Python works on the lines
+ * of this batch, ask for the bytes one batch (span bytes) past the line
+ * being handed out, so the next burst finds them in cache. Two cache lines
+ * per line handed out keep ahead of 80-byte lines. Only a hint: an address
+ * past the block is never dereferenced (a prefetch does not fault), and it
+ * is formed as an integer, not by pointer arithmetic past the object.
+ * Measured, 16 MiB of 80-byte lines: Buffer iteration 48 -> 42 ns a line,
+ * Stream iteration and readline about 7 ns less a line. */
+static inline void prefetch_ahead(const void *line, size_t span) {
+  uintptr_t ahead = (uintptr_t)line + span;
+  __builtin_prefetch((const void *)ahead);
+  __builtin_prefetch((const void *)(ahead + 64));
+}
 
 static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
@@ -581,14 +597,7 @@ static PyObject *blines_bytes(BufferLines *self, const chunkbuf_record *r) {
   size_t size = r->length + r->delim_length;
   if (self->iov_i < self->n_iov && self->iov[self->iov_i].iov_len - self->iov_off >= size) {
     const struct iovec *v = &self->iov[self->iov_i];
-    /* The next look scans the next batch in one burst that would wait on
-     * memory line after line; while Python works on this batch, ask for
-     * the bytes one batch ahead (two cache lines per line handed out keep
-     * ahead of it). A prefetch is a hint: past the segment's end it never
-     * faults. Measured: 48 -> 42 ns a line over a 16 MiB bytes object. */
-    const char *ahead = (const char *)v->iov_base + self->iov_off + self->span;
-    __builtin_prefetch(ahead);
-    __builtin_prefetch(ahead + 64);
+    prefetch_ahead((const char *)v->iov_base + self->iov_off, self->span);
     PyObject *out = PyBytes_FromStringAndSize((const char *)v->iov_base + self->iov_off, (Py_ssize_t)size);
     if (out != NULL && (self->iov_off += size) == v->iov_len) {
       self->iov_i++;
@@ -692,6 +701,7 @@ typedef struct {
   chunkbuf_view *view; /* the line hand-out, or NULL */
   chunkbuf_handout handout;
   size_t n, next;
+  size_t span; /* bytes the hand-out covers */
   int busy; /* a line is being handed out: a call that reenters meanwhile (from
                a free_fn callback, a GC finalizer) must not touch the hand-out */
   chunkbuf_line *lines;
@@ -730,6 +740,7 @@ static int next_line(StreamFields *f, PyObject **out) {
         f->busy = 0;
         return FAILED;
       }
+      prefetch_ahead(line->data, f->span);
       memcpy(PyBytes_AS_STRING(bytes), line->data, line->length);
       if (line->eol_length) PyBytes_AS_STRING(bytes)[line->length] = '\n';
       int rc = chunkbuf_stream_consume(f->s, &f->handout, size, NULL);
@@ -755,6 +766,7 @@ static int next_line(StreamFields *f, PyObject **out) {
     }
     f->n = n;
     f->next = 0;
+    f->span = f->handout.length;
   }
   return WOULD_WAIT; /* lines vanish as fast as they are looked at: let the Python path take one */
 }
