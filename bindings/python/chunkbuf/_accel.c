@@ -628,15 +628,17 @@ static PyObject *blines_bytes(BufferLines *self, const chunkbuf_record *r) {
 
 static PyObject *blines_next(BufferLines *self) {
   BufferBase *owner = self->owner;
-  if (self->gen != owner->gen || self->next == self->n) {
-    if (self->gen != owner->gen)
-      self->batch = FIRST_LOOK; /* the buffer was reached meanwhile: it may be again */
-    else if (self->batch < BATCH)
-      self->batch = self->batch * 2 < BATCH ? self->batch * 2 : BATCH;
-    if (blines_look(self) < 0) return NULL;
-    if (self->n == 0) return NULL;
-  }
-  if (end_lent(owner) < 0) return NULL;
+  do {
+    if (self->gen != owner->gen || self->next == self->n) {
+      if (self->gen != owner->gen)
+        self->batch = FIRST_LOOK; /* the buffer was reached meanwhile: it may be again */
+      else if (self->batch < BATCH)
+        self->batch = self->batch * 2 < BATCH ? self->batch * 2 : BATCH;
+      if (blines_look(self) < 0) return NULL;
+      if (self->n == 0) return NULL;
+    }
+    if (end_lent(owner) < 0) return NULL;
+  } while (self->gen != owner->gen); /* ending what was lent ran code (a collection) that reached the buffer */
   const chunkbuf_record *r = &self->records[self->next];
   PyObject *out = blines_bytes(self, r);
   if (out == NULL) return NULL;

@@ -130,3 +130,18 @@ def test_lines_across_more_segments_than_one_look_covers():
     assert bytes(b) == DATA[len(joined):30000]
     del b
     assert _ffi.pinned_count() == 0
+
+
+def test_the_reference_is_dropped_by_a_call_that_released_the_gil():
+    data = bytes(DATA)
+    before = sys.getrefcount(data)
+    b = chunkbuf.Buffer(data)
+    view = b.split_to(len(data))
+    b.close()
+    s = chunkbuf.Stream()
+    s.write_view(view)
+    view.release()
+    s.write_eof()
+    assert sys.getrefcount(data) == before + 1  # the stream holds the bytes now
+    assert s.read() == DATA  # the last reference goes inside a C call made without the GIL
+    assert sys.getrefcount(data) == before
