@@ -97,3 +97,30 @@ def test_a_held_write_resumes_when_a_reader_catches_up():
     s.write_eof()
     assert got == [b"abcd"]
     assert s.read() == b"ef"
+
+
+def test_a_held_write_that_times_out_writes_nothing():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    with pytest.raises(chunkbuf.TimeoutError):
+        s.write(b"ef", timeout=0.01)
+    assert s.waiting() == (0, 0)
+    s.write_eof()
+    assert s.read() == b"abcd"
+
+
+def test_an_abort_ends_a_held_write_with_its_code():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+
+    def abort_once_held():
+        while s.waiting()[1] == 0:
+            pass
+        s.abort(7)
+
+    t = threading.Thread(target=abort_once_held)
+    t.start()
+    with pytest.raises(chunkbuf.AbortedError) as info:
+        s.write(b"ef")
+    t.join()
+    assert info.value.abort_code == 7
