@@ -181,7 +181,44 @@ Status Buffer::take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs
   return take_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, out, "take_lines");
 }
 
+namespace {
+
+// peek_lines for a one-byte end of line (LF, NUL): memchr straight over the
+// segments. This is the loop under a binding's line iteration, where the
+// per-line cursor bookkeeping of scan_batch cost as much as the search;
+// the answers (records, limits, messages) are scan_batch's.
+Status scan_byte_lines(const Seg* segs, size_t nseg, size_t len, char ch, size_t max_len, Record* recs,
+                       size_t max_recs, size_t* n) noexcept {
+  size_t count = 0, from = 0, base = 0;  // from: where the current line starts
+  for (size_t i = 0; i < nseg && count < max_recs; base += segs[i++].n) {
+    const char* p = segs[i].p;
+    for (size_t in = from > base ? from - base : 0; count < max_recs && in < segs[i].n; in = from - base) {
+      const char* hit = static_cast<const char*>(std::memchr(p + in, ch, segs[i].n - in));
+      if (!hit) break;
+      const size_t pos = base + static_cast<size_t>(hit - p);
+      if (max_len && pos - from > max_len) {
+        if (count == 0)
+          return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", "peek_lines", pos - from,
+                      max_len);
+        *n = count;
+        return Status::Ok;
+      }
+      recs[count++] = Record{from, pos - from, 1};
+      from = pos + 1;
+    }
+  }
+  if (count == 0 && max_recs && max_len && len - from > max_len)
+    return fail(Status::Limit, "%s: record longer than max_len %zu and no delimiter yet", "peek_lines", max_len);
+  *n = count;
+  return Status::Ok;
+}
+
+}  // namespace
+
 Status Buffer::peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
+  if (eol == Eol::Lf || eol == Eol::Nul)
+    return scan_byte_lines(segs_.begin(), segs_.size(), len_, eol == Eol::Lf ? '\n' : '\0', max_len, recs,
+                           max_recs, n);
   size_t end = 0;
   return scan_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, &end, "peek_lines");
 }

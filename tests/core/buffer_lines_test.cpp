@@ -69,6 +69,35 @@ TEST(BufferLines, BatchesAndPeeksAgreeWithTakeLineOverEverySegmentation) {
     }
 }
 
+// peek_lines for one-byte ends has its own memchr loop: it answers as the
+// general record scan does (peek_records with that byte), limits included,
+// over every segmentation, max_len and batch size.
+TEST(BufferLines, OneByteLinePeekAgreesWithTheRecordScan) {
+  static const char kText[] = "ab\n\ncdefgh\nij\0kl\nmnopqrstu\nv";
+  const std::string data(kText, sizeof kText - 1);
+  for (char end : {'\n', '\0'})
+    for (size_t cut = 1; cut <= data.size(); ++cut)
+      for (size_t max_len : {0, 1, 2, 3, 6, 9, 40})
+        for (size_t max_recs : {0, 1, 2, 3, 32}) {
+          Buffer b;
+          for (size_t off = 0; off < data.size(); off += cut)
+            ASSERT_EQ(b.append_ref(data.data() + off, std::min(cut, data.size() - off), nullptr, nullptr),
+                      Status::Ok);
+          Record got[32], want[32];
+          size_t n_got = 99, n_want = 99;
+          Status st_got = b.peek_lines(end == '\n' ? Eol::Lf : Eol::Nul, max_len, got, max_recs, &n_got);
+          Status st_want = b.peek_records(&end, 1, max_len, want, max_recs, &n_want);
+          ASSERT_EQ(st_got, st_want) << "cut " << cut << " max_len " << max_len << " max_recs " << max_recs;
+          if (st_got != Status::Ok) continue;
+          ASSERT_EQ(n_got, n_want) << "cut " << cut << " max_len " << max_len << " max_recs " << max_recs;
+          for (size_t i = 0; i < n_got; ++i) {
+            EXPECT_EQ(got[i].offset, want[i].offset);
+            EXPECT_EQ(got[i].length, want[i].length);
+            EXPECT_EQ(got[i].delim_length, want[i].delim_length);
+          }
+        }
+}
+
 TEST(BufferLines, TakeRecordsKeepsOneCursorAcrossManySegments) {
   Buffer b;
   std::string data;

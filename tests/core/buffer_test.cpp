@@ -253,6 +253,26 @@ TEST(Buffer, AdvanceAtExactSegmentEnds) {
   EXPECT_EQ(b.segment_count(), 0u);
 }
 
+// An advance inside the first segment keeps its block (no free callback);
+// the advance that reaches the segment's end releases it.
+TEST(Buffer, AdvanceInsideTheFirstSegmentKeepsItsBlock) {
+  static const char kText[] = "line1\nline2\n";
+  int freed = 0;
+  Buffer b;
+  ASSERT_EQ(b.append_ref(kText, 12, [](void* u) { ++*static_cast<int*>(u); }, &freed), Status::Ok);
+  ASSERT_EQ(b.append("tail", 4), Status::Ok);
+  ASSERT_EQ(b.advance(6), Status::Ok);
+  EXPECT_EQ(freed, 0);
+  EXPECT_EQ(b.size(), 10u);
+  EXPECT_EQ(b.segs()[0].p, kText + 6);
+  EXPECT_EQ(contents(b), "line2\ntail");
+  ASSERT_EQ(b.advance(5), Status::Ok);
+  EXPECT_EQ(freed, 0);
+  ASSERT_EQ(b.advance(1), Status::Ok);  // the segment's last byte: its block goes
+  EXPECT_EQ(freed, 1);
+  EXPECT_EQ(contents(b), "tail");
+}
+
 TEST(Buffer, SplitToViewsOutliveTheBufferAndSeeNoLaterWrites) {
   ViewRep* v = nullptr;
   {

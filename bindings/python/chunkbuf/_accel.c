@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <stdint.h>
 #include <string.h>
 
 #include "chunkbuf.h"
@@ -39,6 +40,21 @@ static int check_args(const char *name, Py_ssize_t nargs, Py_ssize_t expected) {
 }
 
 enum { BATCH = 256 }; /* lines looked at by one line hand-out */
+
+/* A line hand-out finds a batch of line ends in one burst over memory that
+ * would otherwise wait on each cache miss; while Python works on the lines
+ * of this batch, ask for the bytes one batch (span bytes) past the line
+ * being handed out, so the next burst finds them in cache. Two cache lines
+ * per line handed out keep ahead of 80-byte lines. Only a hint: an address
+ * past the block is never dereferenced (a prefetch does not fault), and it
+ * is formed as an integer, not by pointer arithmetic past the object.
+ * Measured, 16 MiB of 80-byte lines: Buffer iteration 48 -> 42 ns a line,
+ * Stream iteration and readline about 7 ns less a line. */
+static inline void prefetch_ahead(const void *line, size_t span) {
+  uintptr_t ahead = (uintptr_t)line + span;
+  __builtin_prefetch((const void *)ahead);
+  __builtin_prefetch((const void *)(ahead + 64));
+}
 
 static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
@@ -206,7 +222,14 @@ static PyTypeObject SpanType = {
  *    next change: `_hm` releases them (using one then raises ValueError),
  *    and raises BufferError while a slice or export of one is still held.
  * `_hm` also counts changes (gen), so line iteration knows when the lines
- * it looked at may have moved. */
+ * it looked at may have moved.
+ *
+ * Line iteration hands lines out without a C call each: the bytes of the
+ * lines handed out are `pending`, consumed (one chunkbuf_buffer_advance)
+ * before anything else reaches the buffer: `_h`, `_hm`, append, the buffer
+ * protocol and the next look for lines all settle them first. So whoever
+ * looks at the buffer through this object finds every line handed out
+ * consumed, and every line not handed out still there. */
 
 typedef struct {
   PyObject_HEAD
@@ -214,8 +237,25 @@ typedef struct {
   chunkbuf_buffer *buf;
   unsigned long long gen;
   Py_ssize_t exports;
-  PyObject *lent; /* list of (memoryview, Span) lent out, or NULL */
+  PyObject *lent;  /* list of (memoryview, Span) lent out, or NULL */
+  size_t pending;  /* bytes of lines handed out, not yet consumed */
 } BufferBase;
+
+/* Consumes the lines handed out by iteration; -1 with an exception set when
+ * the buffer refuses (only a caller that opened a reservation through a
+ * handle kept from before can make it). */
+static int settle_pending(BufferBase *self) {
+  size_t n = self->pending;
+  if (n == 0) return 0;
+  self->pending = 0;
+  self->gen++; /* the read position moved: what iteration looked at is stale */
+  int rc = chunkbuf_buffer_advance(self->buf, n);
+  if (rc) {
+    raise_status(rc);
+    return -1;
+  }
+  return 0;
+}
 
 /* Releases the lent memoryviews (all, or only those nobody else holds)
  * and forgets those whose memory is no longer in use; the others (a slice
@@ -246,15 +286,14 @@ static int settle_lent(BufferBase *self, int all) {
   return 0;
 }
 
-/* Ends what was lent out before the buffer changes; -1 (BufferError) if
- * some of it is still in use. */
-static int buffer_may_change(BufferBase *self) {
+/* Ends what was lent out before bytes are consumed or the buffer changes;
+ * -1 (BufferError) if some of it is still in use. */
+static int end_lent(BufferBase *self) {
   if (self->exports > 0) {
     PyErr_SetString(PyExc_BufferError,
                     "Existing exports of data: the buffer cannot change while memoryview(buffer) is held");
     return -1;
   }
-  self->gen++;
   if (self->lent == NULL || PyList_GET_SIZE(self->lent) == 0) return 0;
   if (settle_lent(self, 1) < 0) return -1;
   if (PyList_GET_SIZE(self->lent)) {
@@ -266,8 +305,16 @@ static int buffer_may_change(BufferBase *self) {
   return 0;
 }
 
+/* Settles iteration and ends what was lent before the buffer changes. */
+static int buffer_may_change(BufferBase *self) {
+  if (settle_pending(self) < 0 || end_lent(self) < 0) return -1;
+  self->gen++;
+  return 0;
+}
+
 static PyObject *base_get_h(BufferBase *self, void *closure) {
   (void)closure;
+  if (settle_pending(self) < 0) return NULL;
   Py_INCREF(self->h);
   return self->h;
 }
@@ -283,7 +330,7 @@ static PyObject *base_get_hm(BufferBase *self, void *closure) {
 static PyObject *base_set_handle(BufferBase *self, PyObject *const *args, Py_ssize_t nargs) {
   if (!check_args("_set_handle", nargs, 2)) return NULL;
   void *p = PyLong_AsVoidPtr(args[1]);
-  if (p == NULL && PyErr_Occurred()) return NULL;
+  if ((p == NULL && PyErr_Occurred()) || settle_pending(self) < 0) return NULL;
   Py_INCREF(args[0]);
   Py_SETREF(self->h, args[0]);
   self->buf = p;
@@ -337,6 +384,44 @@ static PyObject *base_append(BufferBase *self, PyObject *data) {
   Py_RETURN_NONE;
 }
 
+/* The free_fn of an adopted bytes object: drops the buffer's reference.
+ * It runs on whichever thread drops the bytes' last reference (a View
+ * released by a thread without the GIL, a host's C thread), so it takes the
+ * GIL; while the interpreter shuts down only a thread that holds the GIL
+ * may, and otherwise the reference is left (a bytes object runs no code
+ * when freed, so skipping it loses nothing but memory at exit). */
+static void release_bytes(void *obj) {
+  if (PyGILState_Check()) {
+    Py_DECREF((PyObject *)obj);
+    return;
+  }
+#if PY_VERSION_HEX >= 0x030D0000
+  if (Py_IsFinalizing()) return;
+#else
+  if (_Py_IsFinalizing()) return;
+#endif
+  PyGILState_STATE g = PyGILState_Ensure();
+  Py_DECREF((PyObject *)obj);
+  PyGILState_Release(g);
+}
+
+/* _adopt(data): append a bytes object without copying. bytes are immutable,
+ * so the buffer may simply refer to them (as io.BytesIO does): the buffer
+ * holds a reference until no buffer or view uses the bytes. */
+static PyObject *base_adopt(BufferBase *self, PyObject *data) {
+  if (!PyBytes_CheckExact(data)) {
+    PyErr_Format(PyExc_TypeError, "_adopt takes bytes, not %s", Py_TYPE(data)->tp_name);
+    return NULL;
+  }
+  if (buffer_may_change(self) < 0) return NULL;
+  Py_INCREF(data);
+  int rc = chunkbuf_buffer_append_ref(self->buf, PyBytes_AS_STRING(data), (size_t)PyBytes_GET_SIZE(data),
+                                      release_bytes, data);
+  if (rc == CHUNKBUF_EHANDLE || rc == CHUNKBUF_EINVAL) Py_DECREF(data); /* not adopted: no free_fn ran */
+  if (rc) return raise_status(rc);
+  Py_RETURN_NONE;
+}
+
 /* memoryview(buffer): the whole buffer made contiguous (copying only if
  * it spans segments) and pinned until the export is released. */
 static int base_getbuffer(BufferBase *self, Py_buffer *view, int flags) {
@@ -345,6 +430,7 @@ static int base_getbuffer(BufferBase *self, Py_buffer *view, int flags) {
     PyErr_SetString(PyExc_BufferError, "a chunkbuf Buffer exports its bytes read-only");
     return -1;
   }
+  if (settle_pending(self) < 0) return -1;
   size_t len = 0;
   int rc = chunkbuf_buffer_len(self->buf, &len);
   struct iovec iov;
@@ -413,6 +499,7 @@ static PyGetSetDef base_getset[] = {
 static PyMethodDef base_methods[] = {
     {"append", (PyCFunction)base_append, METH_O, "append(data): copy a bytes-like object in (all or nothing)."},
     {"write", (PyCFunction)base_append, METH_O, "write(data): the same as append."},
+    {"_adopt", (PyCFunction)base_adopt, METH_O, "_adopt(data): append a bytes object without copying."},
     {"_set_handle", (PyCFunction)(void (*)(void))base_set_handle, METH_FASTCALL,
      "_set_handle(h, address): the handle and its address (0: closed)."},
     {"_lend_view", (PyCFunction)(void (*)(void))base_lend, METH_FASTCALL,
@@ -438,19 +525,32 @@ static PyTypeObject BufferBaseType = {
 };
 
 /* ------------------------------------------------------------ BufferLines
- * `for line in buffer`: the complete LF lines, each read (copied into its
- * bytes object and consumed, one C call) as it is handed out. The lengths
- * come a batch at a time from chunkbuf_buffer_peek_lines; a change of the
- * buffer by anything else (gen) makes it look again. So leaving the loop
- * early, calling another method inside it, or interleaving iterations
- * leaves every line not handed out in the buffer and hands none out twice;
- * with a reservation open it raises StateError before handing out a line. */
+ * `for line in buffer`: the complete LF lines, each consumed as it is
+ * handed out. One look (chunkbuf_buffer_peek_lines for the lines, then
+ * chunkbuf_buffer_peek for where their bytes are) serves a batch; each line
+ * becomes a bytes object copied straight from the buffer's memory (a line
+ * that straddles segments, or lies past the iovecs looked at, through
+ * chunkbuf_buffer_copy_out) and its bytes join the owner's `pending`, which
+ * anything else that reaches the buffer consumes first (see BufferBase).
+ * Every look and every such change moves the owner's gen, and an iterator
+ * whose gen is not the owner's looks again. So leaving the loop early,
+ * calling another method inside it, or interleaving iterations leaves every
+ * line not handed out in the buffer and hands none out twice; with a
+ * reservation open it raises StateError before handing out a line. After
+ * such a change the next look covers a few lines only (growing back to
+ * BATCH), so a loop that inspects the buffer at every line does not rescan
+ * BATCH lines each time. */
+
+enum { MAX_IOV = 64, FIRST_LOOK = 8 };
 
 typedef struct {
   PyObject_HEAD
   BufferBase *owner;
   unsigned long long gen;
-  size_t n, next;
+  size_t n, next, batch;
+  size_t n_iov, iov_i, iov_off; /* iovecs looked at; where the next line starts in them */
+  size_t span;                  /* bytes the batch covers */
+  struct iovec iov[MAX_IOV];
   chunkbuf_record records[BATCH];
 } BufferLines;
 
@@ -462,38 +562,88 @@ static PyObject *blines_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
   if (self == NULL) return NULL;
   Py_INCREF(owner);
   self->owner = (BufferBase *)owner;
+  self->gen = self->owner->gen;
+  self->batch = BATCH;
   return (PyObject *)self;
+}
+
+/* Consumes what earlier lines left pending and looks at the next batch of
+ * up to self->batch lines (self->n = 0: no complete line). */
+static int blines_look(BufferLines *self) {
+  BufferBase *owner = self->owner;
+  self->n = self->next = self->n_iov = self->iov_i = self->iov_off = 0;
+  if (settle_pending(owner) < 0) return -1;
+  self->gen = ++owner->gen; /* another iterator's batch is stale now */
+  /* consuming is refused during a reservation: fail before a line */
+  int rc = chunkbuf_buffer_advance(owner->buf, 0);
+  size_t n = 0;
+  if (rc == 0) rc = chunkbuf_buffer_peek_lines(owner->buf, CHUNKBUF_EOL_LF, 0, self->records, self->batch, &n);
+  if (rc == 0 && n) {
+    const chunkbuf_record *last = &self->records[n - 1];
+    self->span = last->offset + last->length + last->delim_length;
+    rc = chunkbuf_buffer_peek(owner->buf, self->span, self->iov, MAX_IOV, &self->n_iov);
+  }
+  if (rc) {
+    raise_status(rc);
+    return -1;
+  }
+  self->n = n;
+  return 0;
+}
+
+/* The bytes of record r, which starts at the iovec cursor; moves the cursor
+ * past them. */
+static PyObject *blines_bytes(BufferLines *self, const chunkbuf_record *r) {
+  size_t size = r->length + r->delim_length;
+  if (self->iov_i < self->n_iov && self->iov[self->iov_i].iov_len - self->iov_off >= size) {
+    const struct iovec *v = &self->iov[self->iov_i];
+    prefetch_ahead((const char *)v->iov_base + self->iov_off, self->span);
+    PyObject *out = PyBytes_FromStringAndSize((const char *)v->iov_base + self->iov_off, (Py_ssize_t)size);
+    if (out != NULL && (self->iov_off += size) == v->iov_len) {
+      self->iov_i++;
+      self->iov_off = 0;
+    }
+    return out;
+  }
+  PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+  if (out == NULL) return NULL;
+  size_t copied = 0;
+  int rc = chunkbuf_buffer_copy_out(self->owner->buf, r->offset, PyBytes_AS_STRING(out), size, &copied);
+  if (rc || copied != size) {
+    Py_DECREF(out);
+    return rc ? raise_status(rc) : PyErr_Format(PyExc_RuntimeError, "a line of the buffer was cut short");
+  }
+  for (size_t left = size; left && self->iov_i < self->n_iov;) { /* the cursor follows */
+    size_t here = self->iov[self->iov_i].iov_len - self->iov_off;
+    if (left < here) {
+      self->iov_off += left;
+      break;
+    }
+    left -= here;
+    self->iov_i++;
+    self->iov_off = 0;
+  }
+  return out;
 }
 
 static PyObject *blines_next(BufferLines *self) {
   BufferBase *owner = self->owner;
-  if (self->gen != owner->gen || self->next == self->n) {
-    self->n = self->next = 0;
-    /* consuming is refused during a reservation: fail before a line */
-    int rc = chunkbuf_buffer_advance(owner->buf, 0);
-    size_t n = 0;
-    if (rc == 0) rc = chunkbuf_buffer_peek_lines(owner->buf, CHUNKBUF_EOL_LF, 0, self->records, BATCH, &n);
-    if (rc) return raise_status(rc);
-    if (n == 0) return NULL;
-    self->n = n;
-  }
+  do {
+    if (self->gen != owner->gen || self->next == self->n) {
+      if (self->gen != owner->gen)
+        self->batch = FIRST_LOOK; /* the buffer was reached meanwhile: it may be again */
+      else if (self->batch < BATCH)
+        self->batch = self->batch * 2 < BATCH ? self->batch * 2 : BATCH;
+      if (blines_look(self) < 0) return NULL;
+      if (self->n == 0) return NULL;
+    }
+    if (end_lent(owner) < 0) return NULL;
+  } while (self->gen != owner->gen); /* ending what was lent ran code (a collection) that reached the buffer */
   const chunkbuf_record *r = &self->records[self->next];
-  size_t size = r->length + r->delim_length;
-  PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+  PyObject *out = blines_bytes(self, r);
   if (out == NULL) return NULL;
-  if (buffer_may_change(owner) < 0) {
-    Py_DECREF(out);
-    return NULL;
-  }
-  size_t got = 0;
-  int rc = chunkbuf_buffer_read(owner->buf, PyBytes_AS_STRING(out), size, &got);
-  if (rc) {
-    Py_DECREF(out);
-    self->n = self->next = 0;
-    return raise_status(rc);
-  }
   self->next++;
-  self->gen = owner->gen;
+  owner->pending += r->length + r->delim_length;
   return out;
 }
 
@@ -553,6 +703,7 @@ typedef struct {
   chunkbuf_view *view; /* the line hand-out, or NULL */
   chunkbuf_handout handout;
   size_t n, next;
+  size_t span; /* bytes the hand-out covers */
   int busy; /* a line is being handed out: a call that reenters meanwhile (from
                a free_fn callback, a GC finalizer) must not touch the hand-out */
   chunkbuf_line *lines;
@@ -591,6 +742,7 @@ static int next_line(StreamFields *f, PyObject **out) {
         f->busy = 0;
         return FAILED;
       }
+      prefetch_ahead(line->data, f->span);
       memcpy(PyBytes_AS_STRING(bytes), line->data, line->length);
       if (line->eol_length) PyBytes_AS_STRING(bytes)[line->length] = '\n';
       int rc = chunkbuf_stream_consume(f->s, &f->handout, size, NULL);
@@ -616,6 +768,7 @@ static int next_line(StreamFields *f, PyObject **out) {
     }
     f->n = n;
     f->next = 0;
+    f->span = f->handout.length;
   }
   return WOULD_WAIT; /* lines vanish as fast as they are looked at: let the Python path take one */
 }

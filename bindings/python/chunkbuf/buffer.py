@@ -21,6 +21,11 @@ BATCH = 1024  # records per batch call
 # The default end of line of take_line/take_lines/peek_lines in every
 # binding: LF with an optional CR before it, so "a\r\n" and "a\n" both give "a".
 DEFAULT_EOL = "crlf"
+# Buffer(data) adopts a bytes object of at least this size without copying;
+# a smaller one is copied into the write block, where later appends go on.
+# A buffer with its own pool, tenant or linear layout always copies, so its
+# bytes are in the memory it was configured for.
+_ADOPT_MIN = 4096
 _RECORD_SIZE = ffi.sizeof("chunkbuf_record")
 _SIZE_T_CODE = {4: "I", 8: "Q"}[ffi.sizeof("size_t")]
 assert _RECORD_SIZE == 3 * ffi.sizeof("size_t")
@@ -152,7 +157,11 @@ class Buffer(BufferBase):
         self._new_handle()
         self._pool = pool
         self._loan = None  # the reservation lent out (fill, compat get_chunk)
-        if data is not None:
+        if data is None:
+            return
+        if type(data) is bytes and len(data) >= _ADOPT_MIN and pool is None and not tenant and not linear:
+            self._adopt(data)  # immutable: the buffer refers to it, as io.BytesIO(data) does
+        else:
             self.append(data)
 
     @classmethod
@@ -699,7 +708,10 @@ class Buffer(BufferBase):
         it, or interleaving two iterations leaves every line not handed out
         yet in the buffer, and hands out no line twice. Iterating while a
         reservation is open (inside fill) raises StateError before any line
-        is handed out."""
+        is handed out. The lines handed out are dropped from the C buffer
+        in one step, before the next batch or anything else that reaches
+        the buffer (through this object, `handle` included): until then
+        their pool blocks are not back in the pool."""
         return BufferLines(self)
 
     def write_to_fd(self, fd, max=0):  # noqa: A002 - the C name

@@ -10,7 +10,7 @@ import os
 import sys
 
 from ._accel import StreamBase, stream_read, stream_readinto, stream_readline
-from ._errors import AbortedError, ClosedError, WouldBlockError
+from ._errors import ClosedError, WouldBlockError
 from ._ffi import (NPOS, RELEASE_FN, address, error, ffi, handle_arg, lib, pin, size_arg,
                    unpin_unless_adopted)
 from ._waits import blocking, call, timeout_ms
@@ -126,14 +126,15 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
 
     def _write(self, data, timeout=_DEFAULT):
         """write(data, timeout) (StreamBase.write) when it waits or has a
-        timeout: copy data in (all or nothing); returns len(data)."""
+        timeout: copy data in (all or nothing); returns len(data). A write
+        held back by the high-water mark waits with the GIL released and,
+        on the main thread, ends when a signal arrives (Ctrl-C raises
+        KeyboardInterrupt), writing nothing."""
         buf = data if type(data) is bytes else ffi.from_buffer(data)  # cffi passes bytes as they are
-        rc = lib.chunkbuf_stream_write(self._h, buf, len(buf), self._ms(timeout))
+        c = call()
+        rc = blocking(lib.chunkbuf_stream_write_wait, (self._h, buf, len(buf)), (), self._ms(timeout), c)
         if rc:
-            exc = error(rc)
-            if isinstance(exc, AbortedError):
-                exc.abort_code = self.abort_code
-            raise exc
+            self._fail(rc, c)
         return len(buf)
 
     def write_ref(self, data, timeout=_DEFAULT):

@@ -47,7 +47,6 @@ NOT_WRAPPED = {
     "chunkbuf_stream_free": "the same as chunkbuf_stream_release, which the Stream calls",
     "chunkbuf_cancel_fired": "the binding's tokens are fired and reset by the binding itself",
     "chunkbuf_stream_read_lines": "not yet: the Stream finds lines in peeked bytes; to move onto the engine's line hand-out",
-    "chunkbuf_stream_write_wait": "not yet: Stream.write waits with its timeout argument; a cancel token for a write is not wired to the signal waker",
     "chunkbuf_buffer_read_line": "line iteration hands out a batch per C call (peek_lines), not one copy per call",
 }
 

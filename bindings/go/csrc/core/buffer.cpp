@@ -394,6 +394,15 @@ Status Buffer::slice(size_t start, size_t n, ViewRep** out) const noexcept {
 Status Buffer::advance(size_t n) noexcept {
   if (Status st = check_mutable("advance"); st != Status::Ok) return st;
   if (n > len_) return fail(Status::Range, "advance of %zu bytes past a buffer of %zu", n, len_);
+  if (n > 0 && n < segs_[0].n) {
+    // Inside the first segment: no block is released, so no free callback
+    // can run and no ReleaseScope (two thread-local accesses) is needed.
+    // This is the per-line consume of a line hand-out.
+    segs_[0].p += n;
+    segs_[0].n -= n;
+    len_ -= n;
+    return Status::Ok;
+  }
   ReleaseScope scope;  // free callbacks run once the buffer is consistent again
   len_ -= n;
   size_t k = 0;

@@ -1,0 +1,126 @@
+"""A write held back by the high-water mark waits interruptibly: a signal
+ends it at once, and it writes nothing."""
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+import chunkbuf
+
+SIGINT_CHILD = textwrap.dedent("""
+    import threading
+    import chunkbuf
+    s = chunkbuf.Stream(high_water=8)
+    s.write(b"01234567")
+
+    def report_blocked():
+        while s.waiting()[1] == 0:  # the engine's count of writers held back
+            pass
+        print("blocked", flush=True)
+
+    threading.Thread(target=report_blocked, daemon=True).start()
+    try:
+        s.write(b"89")  # no reader comes: waits until Ctrl-C
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+    s.write_eof()
+    assert s.read() == b"01234567", "the interrupted write wrote something"
+    print("nothing written", flush=True)
+""")
+
+
+def test_ctrl_c_stops_a_write_held_by_the_high_water_mark():
+    child = subprocess.Popen([sys.executable, "-c", SIGINT_CHILD], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "blocked\n"
+        start = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        assert child.stdout.readline() == "interrupted\n"
+        assert time.monotonic() - start < 2
+        assert child.stdout.readline() == "nothing written\n"
+        assert child.wait(10) == 0
+    finally:
+        child.kill()
+        child.wait(10)
+
+
+def test_a_signal_handler_that_raises_ends_a_held_write():
+    class Stop(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise Stop
+
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    blocked = threading.Event()
+
+    def signal_once_held():
+        while s.waiting()[1] == 0:
+            pass
+        blocked.set()
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, stop)
+    try:
+        t = threading.Thread(target=signal_once_held)
+        t.start()
+        with pytest.raises(Stop):
+            s.write(b"ef")
+        t.join()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert blocked.is_set()
+    assert s.waiting() == (0, 0)
+    s.write_eof()
+    assert s.read() == b"abcd"
+
+
+def test_a_held_write_resumes_when_a_reader_catches_up():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    got = []
+
+    def read_once_held():
+        while s.waiting()[1] == 0:
+            pass
+        got.append(s.read(4))
+
+    t = threading.Thread(target=read_once_held)
+    t.start()
+    assert s.write(b"ef") == 2
+    t.join()
+    s.write_eof()
+    assert got == [b"abcd"]
+    assert s.read() == b"ef"
+
+
+def test_a_held_write_that_times_out_writes_nothing():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    with pytest.raises(chunkbuf.TimeoutError):
+        s.write(b"ef", timeout=0.01)
+    assert s.waiting() == (0, 0)
+    s.write_eof()
+    assert s.read() == b"abcd"
+
+
+def test_an_abort_ends_a_held_write_with_its_code():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+
+    def abort_once_held():
+        while s.waiting()[1] == 0:
+            pass
+        s.abort(7)
+
+    t = threading.Thread(target=abort_once_held)
+    t.start()
+    with pytest.raises(chunkbuf.AbortedError) as info:
+        s.write(b"ef")
+    t.join()
+    assert info.value.abort_code == 7
