@@ -11,6 +11,15 @@
 
 namespace chunkbuf {
 
+namespace {
+
+// scan_batch's output as Records.
+auto to_records(Record* recs) noexcept {
+  return [recs](size_t i, size_t offset, size_t length, size_t dlen) { recs[i] = Record{offset, length, dlen}; };
+}
+
+}  // namespace
+
 Status Buffer::take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept {
   if (Status st = check_mutable("take_until"); st != Status::Ok) return st;
   if (dlen == 0) return fail(Status::Inval, "take_until needs a delimiter of at least one byte");
@@ -131,8 +140,9 @@ Status Buffer::read_line(Eol eol, size_t max_len, void* dst, size_t cap, size_t*
   return Status::Ok;
 }
 
-Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n,
-                          size_t* end, const char* what) const noexcept {
+template <typename Put>
+Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, size_t max_recs, Put put, size_t* n, size_t* end,
+                          const char* what) const noexcept {
   *n = 0;
   *end = 0;
   SegCursor c(segs_.begin(), segs_.size());  // one cursor for the whole batch
@@ -154,7 +164,7 @@ Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, Record* recs,
         return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", what, pos - from, max_len);
       break;
     }
-    recs[count++] = Record{from, pos - from, dlen};
+    put(count++, from, pos - from, dlen);
     from = pos + dlen;
     c.advance(from - c.pos());  // the cursor is at or before the delimiter's end
   }
@@ -168,7 +178,7 @@ Status Buffer::take_batch(const RecordScanner& sc, size_t max_len, Record* recs,
   if (Status st = check_mutable(what); st != Status::Ok) return st;
   *out = nullptr;
   size_t count = 0, end = 0;
-  if (Status st = scan_batch(sc, max_len, recs, max_recs, &count, &end, what); st != Status::Ok) return st;
+  if (Status st = scan_batch(sc, max_len, max_recs, to_records(recs), &count, &end, what); st != Status::Ok) return st;
   *n = 0;
   if (count == 0) return Status::Ok;
   if (Status st = split_to(end, out); st != Status::Ok) return st;
@@ -181,9 +191,35 @@ Status Buffer::take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs
   return take_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, out, "take_lines");
 }
 
+Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, size_t* n,
+                          ViewRep** out) noexcept {
+  static const char* what = "read_lines";
+  if (Status st = check_mutable(what); st != Status::Ok) return st;
+  *n = 0;
+  *out = nullptr;
+  size_t count = 0, end = 0;
+  auto put = [lines](size_t i, size_t, size_t length, size_t dlen) { lines[i] = Line{nullptr, length, dlen}; };
+  if (Status st = scan_batch(RecordScanner::lines(eol), max_len, max_lines, put, &count, &end, what); st != Status::Ok)
+    return st;
+  if (count == 0) return Status::Ok;
+  ViewRep* v = nullptr;
+  if (Status st = contiguous_lines(pool_, tenant_id_, segs_.begin(), segs_.size(), 0, lines, count, end, &v);
+      st != Status::Ok)
+    return st;
+  // The view holds the bytes now (advance cannot fail after the checks
+  // above, but a failure must not leak the view).
+  if (Status st = advance(end); st != Status::Ok) {
+    view_release(v);
+    return st;
+  }
+  *out = v;
+  *n = count;
+  return Status::Ok;
+}
+
 Status Buffer::peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
   size_t end = 0;
-  return scan_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, &end, "peek_lines");
+  return scan_batch(RecordScanner::lines(eol), max_len, max_recs, to_records(recs), n, &end, "peek_lines");
 }
 
 Status Buffer::take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
@@ -197,8 +233,8 @@ Status Buffer::peek_records(const void* delim, size_t dlen, size_t max_len, Reco
                             size_t* n) const noexcept {
   if (dlen == 0) return fail(Status::Inval, "peek_records needs a delimiter of at least one byte");
   size_t end = 0;
-  return scan_batch(RecordScanner::delimited(static_cast<const char*>(delim), dlen), max_len, recs, max_recs, n,
-                    &end, "peek_records");
+  return scan_batch(RecordScanner::delimited(static_cast<const char*>(delim), dlen), max_len, max_recs,
+                    to_records(recs), n, &end, "peek_records");
 }
 
 }  // namespace chunkbuf
