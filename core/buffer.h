@@ -171,7 +171,8 @@ class Buffer {
   void push_written(Block* b, const char* p, size_t n) noexcept;
   // The records at the front found by sc (one cursor for the batch): *n of
   // them, spanning *end bytes. Changes nothing.
-  // put(i, offset, length, delim_length) gets each record.
+  // put(i, offset, length, delim_length, cursor) gets each record; the
+  // cursor is where the search left it (at or before the delimiter's end).
   template <typename Put>
   Status scan_batch(const RecordScanner& sc, size_t max_len, size_t max_recs, Put put, size_t* n, size_t* end,
                     const char* what) const noexcept;

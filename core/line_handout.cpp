@@ -13,6 +13,7 @@ Status contiguous_lines(Pool* pool, uint32_t tenant, const Seg* segs, size_t nse
   SegCursor c(segs, nseg);
   size_t copy_bytes = 0, straddlers = 0;
   for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
+    if (lines[i].data) continue;  // known to lie in one segment
     c.seek(skip + off);
     if (c.chunk().n < lines[i].length) {
       copy_bytes += lines[i].length;
@@ -44,6 +45,7 @@ Status contiguous_lines(Pool* pool, uint32_t tenant, const Seg* segs, size_t nse
   size_t done = 0, used = 0;
   for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
     const size_t len = lines[i].length;
+    if (lines[i].data) continue;
     c.seek(skip + off);
     SegCursor::Chunk k = c.chunk();
     lines[i].data = k.p;

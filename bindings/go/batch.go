@@ -79,6 +79,9 @@ func (r *lineRun) at(off int) unsafe.Pointer {
 // offset order and the first starts at 0).
 func runOf(runs []lineRun, off int) int {
 	lo, hi := 0, len(runs)-1
+	if int(runs[hi].off) <= off {
+		return hi // one run, or a line of the last: the usual cases
+	}
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
 		if int(runs[mid].off) <= off {

@@ -15,7 +15,9 @@ namespace {
 
 // scan_batch's output as Records.
 auto to_records(Record* recs) noexcept {
-  return [recs](size_t i, size_t offset, size_t length, size_t dlen) { recs[i] = Record{offset, length, dlen}; };
+  return [recs](size_t i, size_t offset, size_t length, size_t dlen, const SegCursor&) {
+    recs[i] = Record{offset, length, dlen};
+  };
 }
 
 }  // namespace
@@ -164,7 +166,7 @@ Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, size_t max_re
         return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", what, pos - from, max_len);
       break;
     }
-    put(count++, from, pos - from, dlen);
+    put(count++, from, pos - from, dlen, c);
     from = pos + dlen;
     c.advance(from - c.pos());  // the cursor is at or before the delimiter's end
   }
@@ -198,7 +200,14 @@ Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines
   *n = 0;
   *out = nullptr;
   size_t count = 0, end = 0;
-  auto put = [lines](size_t i, size_t, size_t length, size_t dlen) { lines[i] = Line{nullptr, length, dlen}; };
+  // The one-byte scanners leave the cursor on the end of line's last byte:
+  // when the line lies in that segment its address is known here, and
+  // contiguous_lines need not look for it.
+  auto put = [lines](size_t i, size_t from, size_t length, size_t dlen, const SegCursor& c) {
+    const size_t back = length + dlen - 1;
+    const char* at = c.pos() == from + back && c.offset_in_segment() >= back ? c.chunk().p - back : nullptr;
+    lines[i] = Line{at, length, dlen};
+  };
   if (Status st = scan_batch(RecordScanner::lines(eol), max_len, max_lines, put, &count, &end, what); st != Status::Ok)
     return st;
   if (count == 0) return Status::Ok;

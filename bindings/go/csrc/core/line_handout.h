@@ -27,8 +27,10 @@ struct Line {
 // *out, a new view of those `end` bytes in which each line lies in one
 // segment: the segments are shared, and only a line that straddles two of
 // them is copied, into one block from pool shared by every such line. Sets
-// lines[i].data to where each line's bytes are in *out. NoMem (nothing
-// made) when the view or the copy block cannot be had.
+// lines[i].data to where each line's bytes are in *out. A caller that
+// already knows a line lies in one segment passes its address in
+// lines[i].data (else nullptr), and that line is not looked for again.
+// NoMem (nothing made) when the view or the copy block cannot be had.
 Status contiguous_lines(Pool* pool, uint32_t tenant, const Seg* segs, size_t nseg, size_t skip, Line* lines, size_t n,
                         size_t end, ViewRep** out) noexcept;
 
