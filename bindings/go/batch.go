@@ -127,13 +127,19 @@ func (b Batch) Len() int { return len(b.Records) }
 // not be made contiguous (out of memory for the copy), Bytes returns a Go
 // copy of the record instead: it never panics.
 func (b Batch) Bytes(i int) []byte {
-	r := b.Records[i]
-	h, err := b.View.handle("Batch.Bytes")
-	if err != nil {
-		return nil
-	}
-	if b.runs != nil {
+	r := &b.Records[i]
+	if b.runs != nil && b.View != nil && !b.View.r.released.Load() {
 		return unsafe.Slice((*byte)(b.runs[runOf(b.runs, r.Offset)].at(r.Offset)), r.Length)
+	}
+	return b.flatBytes(r)
+}
+
+// flatBytes is Bytes for the batches that have no runs (and for a
+// released batch).
+func (b Batch) flatBytes(r *Record) []byte {
+	h, err := b.View.handle("Batch.Bytes")
+	if err != nil || b.runs != nil {
+		return nil // released
 	}
 	if b.data == nil && r.Length > 0 {
 		out := make([]byte, r.Length)
@@ -150,7 +156,9 @@ func (b Batch) Bytes(i int) []byte {
 // slice it was taken with had room for.
 func (b Batch) Full() bool { return len(b.Records) == cap(b.Records) }
 
-// Release releases the batch view.
+// Release releases the batch view. A batch of [Buffer.TakeLines] that is
+// never released is released by a runtime cleanup it shares with up to 63
+// other batches of the same buffer, once none of them is reachable.
 func (b Batch) Release() { b.View.Release() }
 
 // recordsArg returns the C view of recs' full capacity, which bounds how

@@ -49,6 +49,7 @@ NOT_WRAPPED = {
     "chunkbuf_stream_read_lines": "not yet: the Stream finds lines in peeked bytes; to move onto the engine's line hand-out",
     "chunkbuf_stream_write_wait": "not yet: Stream.write waits with its timeout argument; a cancel token for a write is not wired to the signal waker",
     "chunkbuf_buffer_read_line": "line iteration hands out a batch per C call (peek_lines), not one copy per call",
+    "chunkbuf_buffer_read_lines": "take_lines and line iteration hand out views and memoryviews, not raw line pointers",
 }
 
 
