@@ -193,6 +193,39 @@ Status Buffer::take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs
   return take_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, out, "take_lines");
 }
 
+Status Buffer::scan_byte_lines(char ch, size_t max_len, Line* lines, size_t max_lines, size_t* n, size_t* end,
+                               const char* what) const noexcept {
+  size_t count = 0, from = 0;  // from: where the next line starts
+  size_t base = 0;             // offset of segment k
+  for (size_t k = 0; k < segs_.size() && count < max_lines; base += segs_[k].n, ++k) {
+    const Seg& s = segs_[k];
+    const char* p = s.p + (from > base ? from - base : 0);
+    const char* const e = s.p + s.n;
+    while (count < max_lines) {
+      const char* hit = p < e ? static_cast<const char*>(std::memchr(p, ch, static_cast<size_t>(e - p))) : nullptr;
+      if (!hit) break;
+      const size_t pos = base + static_cast<size_t>(hit - s.p), len = pos - from;
+      if (max_len && len > max_len) {
+        if (count == 0)
+          return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", what, len, max_len);
+        *n = count;
+        *end = from;
+        return Status::Ok;
+      }
+      // A line that began in an earlier segment is left for
+      // contiguous_lines to locate (and copy).
+      lines[count++] = Line{from >= base ? s.p + (from - base) : nullptr, len, 1};
+      from = pos + 1;
+      p = hit + 1;
+    }
+  }
+  if (count == 0 && max_len && len_ - from > max_len)
+    return fail(Status::Limit, "%s: record longer than max_len %zu and no delimiter yet", what, max_len);
+  *n = count;
+  *end = from;
+  return Status::Ok;
+}
+
 Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, size_t* n,
                           ViewRep** out) noexcept {
   static const char* what = "read_lines";
@@ -208,8 +241,10 @@ Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines
     const char* at = c.pos() == from + back && c.offset_in_segment() >= back ? c.chunk().p - back : nullptr;
     lines[i] = Line{at, length, dlen};
   };
-  if (Status st = scan_batch(RecordScanner::lines(eol), max_len, max_lines, put, &count, &end, what); st != Status::Ok)
-    return st;
+  Status st = eol == Eol::Lf || eol == Eol::Nul
+                  ? scan_byte_lines(eol == Eol::Lf ? '\n' : '\0', max_len, lines, max_lines, &count, &end, what)
+                  : scan_batch(RecordScanner::lines(eol), max_len, max_lines, put, &count, &end, what);
+  if (st != Status::Ok) return st;
   if (count == 0) return Status::Ok;
   ViewRep* v = nullptr;
   if (Status st = contiguous_lines(pool_, tenant_id_, segs_.begin(), segs_.size(), 0, lines, count, end, &v);

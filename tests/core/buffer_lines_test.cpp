@@ -219,6 +219,42 @@ TEST(BufferLines, ReadLinesAgreeWithTakeLineOverEverySegmentation) {
     }
 }
 
+// With every max_len, read_lines takes what take_lines takes and fails
+// where it fails, over every segmentation (LF and NUL have their own scan).
+TEST(BufferLines, ReadLinesAgreeWithTakeLinesUnderEveryLimit) {
+  static const char kText[] = "x\r\nyy\n\nzzz\r\r\nw\0v\r\nlast";  // holds a NUL: sized from the array
+  const std::string data(kText, sizeof kText - 1);
+  for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul})
+    for (size_t max_len = 0; max_len < 6; ++max_len)
+      for (size_t cut = 1; cut <= data.size(); ++cut)
+        for (size_t room : {1, 2, 32}) {
+          Buffer take, read;
+          for (size_t off = 0; off < data.size(); off += cut) {
+            size_t k = std::min(cut, data.size() - off);
+            ASSERT_EQ(take.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+            ASSERT_EQ(read.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+          }
+          for (;;) {
+            Record recs[32];
+            Line lines[32];
+            size_t nt = 0, nr = 0;
+            ViewRep *tv = nullptr, *rv = nullptr;
+            Status want = take.take_lines(eol, max_len, recs, room, &nt, &tv);
+            ASSERT_EQ(read.read_lines(eol, max_len, lines, room, &nr, &rv), want)
+                << "eol " << static_cast<int>(eol) << " max_len " << max_len << " cut " << cut;
+            if (want != Status::Ok) break;
+            ASSERT_EQ(nr, nt);
+            std::string all = nt ? bytes_of(tv) : "";
+            for (size_t i = 0; i < nr; ++i)
+              EXPECT_EQ(std::string(lines[i].data, lines[i].length), all.substr(recs[i].offset, recs[i].length));
+            if (tv) view_release(tv);
+            if (rv) view_release(rv);
+            ASSERT_EQ(read.size(), take.size());
+            if (nt == 0) break;
+          }
+        }
+}
+
 TEST(BufferLines, ReadLinesWithoutALineOrOverTheLimitConsumesNothing) {
   Buffer b;
   ASSERT_EQ(b.append("abcdef", 6), Status::Ok);

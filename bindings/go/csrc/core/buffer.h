@@ -176,6 +176,11 @@ class Buffer {
   template <typename Put>
   Status scan_batch(const RecordScanner& sc, size_t max_len, size_t max_recs, Put put, size_t* n, size_t* end,
                     const char* what) const noexcept;
+  // scan_batch for read_lines with a one-byte end of line (LF, NUL): one
+  // memchr per line over each segment, and a line that lies in one
+  // segment gets its address here.
+  Status scan_byte_lines(char ch, size_t max_len, Line* lines, size_t max_lines, size_t* n, size_t* end,
+                         const char* what) const noexcept;
   // scan_batch, then cuts those bytes into one view.
   Status take_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out,
                     const char* what) noexcept;
