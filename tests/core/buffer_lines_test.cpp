@@ -255,6 +255,36 @@ TEST(BufferLines, ReadLinesAgreeWithTakeLinesUnderEveryLimit) {
         }
 }
 
+// Lines of every length from 0 to 70 in segments of several sizes, taken
+// seven at a time: the LF scan meets ends of line at segment edges, lines
+// that straddle them, and batches that stop inside a segment.
+TEST(BufferLines, ReadLinesFindEveryLineInLongSegments) {
+  std::string data;
+  std::vector<std::string> want;
+  for (size_t len = 0; len <= 70; ++len)
+    for (size_t rep = 0; rep < 3; ++rep) {
+      std::string line(len, static_cast<char>('a' + (len + rep) % 26));
+      want.push_back(line);
+      data += line + "\n";
+    }
+  for (size_t piece : {16u, 17u, 100u, 4096u}) {
+    Buffer b;
+    for (size_t off = 0; off < data.size(); off += piece)
+      ASSERT_EQ(b.append_ref(data.data() + off, std::min(piece, data.size() - off), nullptr, nullptr), Status::Ok);
+    std::vector<std::string> got;
+    Line lines[7];  // batches end inside a block too
+    size_t n = 0;
+    ViewRep* v = nullptr;
+    do {
+      ASSERT_EQ(b.read_lines(Eol::Lf, 0, lines, 7, &n, &v), Status::Ok);
+      for (size_t i = 0; i < n; ++i) got.emplace_back(lines[i].data, lines[i].length);
+      if (v) view_release(v);
+    } while (n > 0);
+    EXPECT_EQ(got, want) << "pieces of " << piece;
+    EXPECT_EQ(b.size(), 0u);
+  }
+}
+
 TEST(BufferLines, ReadLinesWithoutALineOrOverTheLimitConsumesNothing) {
   Buffer b;
   ASSERT_EQ(b.append("abcdef", 6), Status::Ok);
