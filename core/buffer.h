@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "line_handout.h"
 #include "pool.h"
 #include "scan.h"
 #include "segment.h"
@@ -117,6 +118,13 @@ class Buffer {
   Status take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out) noexcept;
   Status take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs, size_t* n,
                       ViewRep** out) noexcept;
+  // take_lines handing the lines out as pointer+length: up to max_lines
+  // complete lines (without their ends of line, as Line says), consumed
+  // with their ends of line, and *out a view of those bytes in which every
+  // line is contiguous (only a line that straddles segments is copied).
+  // *n = 0 and *out = nullptr when no complete line is buffered; Limit as
+  // take_lines.
+  Status read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, size_t* n, ViewRep** out) noexcept;
   // The batch takes without taking: records for the complete lines (or
   // records) at the front, located from the buffer's first byte.
   Status peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept;
@@ -163,7 +171,10 @@ class Buffer {
   void push_written(Block* b, const char* p, size_t n) noexcept;
   // The records at the front found by sc (one cursor for the batch): *n of
   // them, spanning *end bytes. Changes nothing.
-  Status scan_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n, size_t* end,
+  // put(i, offset, length, delim_length, cursor) gets each record; the
+  // cursor is where the search left it (at or before the delimiter's end).
+  template <typename Put>
+  Status scan_batch(const RecordScanner& sc, size_t max_len, size_t max_recs, Put put, size_t* n, size_t* end,
                     const char* what) const noexcept;
   // scan_batch, then cuts those bytes into one view.
   Status take_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out,

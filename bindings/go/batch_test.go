@@ -3,6 +3,8 @@ package chunkbuf
 import (
 	"bytes"
 	"io"
+	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -29,17 +31,27 @@ func wantRecords(t *testing.T, b Batch, want ...string) {
 }
 
 // TestBatchOverSeveralSegments takes batches whose view spans two adopted
-// segments, with a record crossing between them: the batch call makes the
-// view's bytes contiguous in the same call into C.
+// segments, with a record crossing between them. TakeLines hands each line
+// out where it lies and copies only the line that crosses (the batch is
+// not flattened); the other batch calls make the view's bytes contiguous
+// in the same call into C.
 func TestBatchOverSeveralSegments(t *testing.T) {
 	b := newBuffer(t, BufferOptions{})
-	must(t, b.AppendRef([]byte("ab\ncd")))
-	must(t, b.AppendRef([]byte("ef\ngh\nij")))
+	first, second := []byte("ab\ncd"), []byte("ef\ngh\nij")
+	must(t, b.AppendRef(first))
+	must(t, b.AppendRef(second))
 	batch, err := b.TakeLines(EOLLF, 0, make([]Record, 0, 8))
 	must(t, err)
 	wantRecords(t, batch, "ab", "cdef", "gh")
-	if segs, err := batch.View.Segments(); err != nil || len(segs) != 2 {
-		t.Fatalf("batch view of %d segments (%v), want 2", len(segs), err)
+	if &batch.Bytes(0)[0] != &first[0] || &batch.Bytes(2)[0] != &second[3] {
+		t.Fatal("a line inside one segment was copied")
+	}
+	if batch.View.r.flat.Load() != nil {
+		t.Fatal("the batch was flattened")
+	}
+	// "ab\n", the copy of "cdef", "\ngh\n"
+	if segs, err := batch.View.Segments(); err != nil || len(segs) != 3 {
+		t.Fatalf("batch view of %d segments (%v), want 3", len(segs), err)
 	}
 	if got := string(batch.View.Bytes()); got != "ab\ncdef\ngh\n" {
 		t.Fatalf("View.Bytes = %q", got)
@@ -137,5 +149,50 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 		b.Advance(10)
 	}); n != 0 {
 		t.Errorf("Buffer.TakeLines finding nothing: %v allocations", n)
+	}
+}
+
+// TestTakeLinesBatchesStayValid keeps every batch of a buffer fed in 3-byte
+// pieces (nearly every line straddles pieces, so most are copied and most
+// lines start a run of their own) and checks them all at the end: later
+// batches never disturb earlier ones, across many run slabs and view
+// groups, and each line is found by its offset.
+func TestTakeLinesBatchesStayValid(t *testing.T) {
+	b := newBuffer(t, BufferOptions{})
+	var want []string
+	var data []byte
+	for i := range 6000 {
+		line := strconv.Itoa(i * 7919)
+		want = append(want, line)
+		data = append(data, line...)
+		data = append(data, '\n')
+	}
+	var batches []Batch
+	for off := 0; off < len(data); off += 3 {
+		must(t, b.AppendRef(data[off:min(off+3, len(data))]))
+		for {
+			// a new record slice each time: every batch is kept
+			batch, err := b.TakeLines(EOLLF, 0, make([]Record, 0, 9))
+			must(t, err)
+			batches = append(batches, batch)
+			if !batch.Full() {
+				break
+			}
+		}
+	}
+	var got []string
+	for _, batch := range batches {
+		got = append(got, recordStrings(batch)...)
+		batch.Release()
+	}
+	if !slices.Equal(got, want) {
+		i := 0
+		for i < min(len(got), len(want)) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("got %d lines, want %d; line %d: %q", len(got), len(want), i, got[i:min(i+3, len(got))])
+	}
+	if b.Len() != 0 {
+		t.Fatalf("%d bytes left", b.Len())
 	}
 }

@@ -61,7 +61,7 @@ import (
 //	    One goroutine: the data arrives in 4 KiB writes to a buffer, and
 //	    after each write every complete line is taken. chunkbuf:
 //	    Buffer.Write, Buffer.TakeLines (EOLLF, up to benchBatch lines a
-//	    call, until it returns none) and Batch.Bytes per line.
+//	    call, until a batch is not full) and Batch.Bytes per line.
 //	    bytes.Buffer: Write, then bytes.IndexByte over Bytes() and Next per
 //	    line (no allocation; ReadBytes would allocate every line).
 //	BenchmarkBufferCopy/64KiB/{chunkbuf,bytes.Buffer}
@@ -364,14 +364,14 @@ func BenchmarkBufferLines(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if batch.Len() == 0 {
-						break
-					}
 					for i := range batch.Len() {
 						bytes += len(batch.Bytes(i))
 					}
 					n += batch.Len()
 					batch.Release()
+					if !batch.Full() {
+						break // every complete line was taken
+					}
 				}
 			})
 			lineCount(b, n, bytes)

@@ -31,6 +31,8 @@ type Buffer struct {
 	h        *C.chunkbuf_buffer
 	cleanup  runtime.Cleanup
 	maxBytes int
+	runs     runSlab   // where TakeLines batches' lines lie
+	views    viewGroup // the Views of TakeLines batches
 }
 
 // wrapBuffer owns the new buffer handle h, freed by Close or when collected.

@@ -112,7 +112,13 @@ func (b *Buffer) TakeLine(eol EOL, maxLen int) (*View, error) {
 // TakeLines takes up to cap(recs) complete lines in one call, reusing recs
 // for the records. An empty Batch (no error) means no complete line is
 // buffered; [ErrLimit] only when the first pending line is longer than
-// maxLen > 0.
+// maxLen > 0. Every line is contiguous where it lies: [Batch.Bytes] slices
+// it in place (only a line that straddles two blocks was copied, once).
+//
+// A batch that is not [Batch.Full] took every complete line there was, so
+// a loop that drains the buffer stops on !batch.Full() instead of making
+// one more call that finds nothing (with maxLen > 0 a line over the limit
+// may be left: the next call reports it).
 func (b *Buffer) TakeLines(eol EOL, maxLen int, recs []Record) (Batch, error) {
 	const op = "Buffer.TakeLines"
 	h, max, err := b.sized(op, "maxLen", maxLen)
@@ -124,11 +130,12 @@ func (b *Buffer) TakeLines(eol EOL, maxLen int, recs []Record) (Batch, error) {
 		return Batch{}, err
 	}
 	defer runtime.KeepAlive(b)
-	res := C.cbw_buffer_take_lines_v(h, C.chunkbuf_eol(eol), max, r, mr)
+	room := b.runs.room(int(mr))
+	res := C.cbw_buffer_read_lines_v(h, C.chunkbuf_eol(eol), max, r, mr, room)
 	if err := check(op, res.rc, res.err); err != nil {
 		return Batch{}, err
 	}
-	return newBatch(&res, recs), nil
+	return lineBatch(b.views.newView(res.view), recs, res.n, b.runs.take(int(res.nrun))), nil
 }
 
 // TakeRecords is [Buffer.TakeLines] with records separated by delim.

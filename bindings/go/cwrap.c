@@ -143,17 +143,43 @@ static cbw_batch batch(int rc, size_t n, chunkbuf_view *v) {
   return r;
 }
 
+_Static_assert(sizeof(chunkbuf_line) == sizeof(chunkbuf_record), "the records double as line scratch");
+
+cbw_lines cbw_buffer_read_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr,
+                                  void *room) {
+  cbw_run *runs = (cbw_run *)room;
+  cbw_lines res;
+  memset(&res, 0, sizeof res);
+  chunkbuf_line *lines = (chunkbuf_line *)(void *)r;
+  res.rc = chunkbuf_buffer_read_lines(b, eol, max, lines, mr, &res.n, &res.view);
+  res.err = detail(res.rc);
+  if (res.rc < 0) return res;
+  /* Line i becomes record i in place (each is read whole before it is
+   * overwritten); a new run starts wherever a line does not follow the
+   * previous one in memory (a copied straddler, a new block). */
+  const char *next = NULL;
+  size_t off = 0;
+  for (size_t i = 0; i < res.n; i++) {
+    chunkbuf_line ln;
+    memcpy(&ln, &lines[i], sizeof ln);
+    const char *p = (const char *)ln.data;
+    if (p != next) {
+      runs[res.nrun].off = off;
+      runs[res.nrun].p = p;
+      res.nrun++;
+    }
+    chunkbuf_record rec = {off, ln.length, ln.eol_length};
+    memcpy(&r[i], &rec, sizeof rec);
+    next = p + ln.length + ln.eol_length;
+    off += ln.length + ln.eol_length;
+  }
+  return res;
+}
+
 cbw_batch cbw_stream_readlines_v(chunkbuf_stream *s, chunkbuf_record *r, size_t mr, int64_t t) {
   size_t n = 0;
   chunkbuf_view *v = NULL;
   int rc = chunkbuf_stream_readlines(s, r, mr, t, &n, &v);
-  return batch(rc, n, v);
-}
-
-cbw_batch cbw_buffer_take_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr) {
-  size_t n = 0;
-  chunkbuf_view *v = NULL;
-  int rc = chunkbuf_buffer_take_lines(b, eol, max, r, mr, &n, &v);
   return batch(rc, n, v);
 }
 

@@ -67,8 +67,33 @@ typedef struct cbw_batch {
   size_t len;
 } cbw_batch;
 
+/* A stretch of a line batch whose bytes lie back to back in memory: the
+ * view's bytes from offset off on (up to the next run's off) are at p. */
+typedef struct cbw_run {
+  size_t off;
+  const char *p;
+} cbw_run;
+
+/* A line batch's result: n lines taken, their view, and nrun runs. */
+typedef struct cbw_lines {
+  int rc;
+  char *err;
+  size_t n;
+  chunkbuf_view *view; /* NULL when n = 0 */
+  size_t nrun;
+} cbw_lines;
+
+/* chunkbuf_buffer_read_lines for a Batch: up to mr lines, each located by
+ * r[i] (its offset in the view, length and eol length) and by the runs,
+ * written as cbw_run to runs[0..nrun) (room for mr needed: nrun <= n;
+ * typed void * so that cgo's pointer check sees Go memory without pointer
+ * types and passes it at once, instead of scanning every element). Lines
+ * handed out this way are contiguous, so no batch is flattened. r is the
+ * lines' scratch too: chunkbuf_line has chunkbuf_record's size. */
+cbw_lines cbw_buffer_read_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr,
+                                  void *runs);
+
 cbw_batch cbw_stream_readlines_v(chunkbuf_stream *s, chunkbuf_record *r, size_t mr, int64_t t);
-cbw_batch cbw_buffer_take_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr);
 cbw_batch cbw_buffer_take_records_v(chunkbuf_buffer *b, const unsigned char *d, size_t dl, size_t max,
                                     chunkbuf_record *r, size_t mr);
 cbw_batch cbw_framer_next_batch_v(chunkbuf_framer *f, chunkbuf_buffer *b, int fin, chunkbuf_record *r, size_t mr);

@@ -348,6 +348,27 @@ int chunkbuf_buffer_take_lines(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t ma
   return CHUNKBUF_OK;
 }
 
+int chunkbuf_buffer_read_lines(chunkbuf_buffer* buf, chunkbuf_eol eol, size_t max_len, chunkbuf_line* lines,
+                               size_t max_lines, size_t* n_lines, chunkbuf_view** out) {
+  static const char* fn = "chunkbuf_buffer_read_lines";
+  CB_TRY(live(buf, fn));
+  CB_TRY(check_eol(eol, fn));
+  CB_TRY(need(lines, "lines", fn));
+  if (max_lines == 0) return code(fail(Status::Inval, "%s needs room for at least one line", fn));
+  CB_TRY(need(n_lines, "n_lines", fn));
+  CB_TRY(need(out, "out", fn));
+  Slot<ViewKind> slot;
+  CB_TRY(slot.reserve(fn));
+  ViewRep* v = nullptr;
+  size_t n = 0;
+  Status st =
+      buf->obj.read_lines(static_cast<Eol>(eol), max_len, reinterpret_cast<Line*>(lines), max_lines, &n, &v);
+  if (st != Status::Ok) return code(st);
+  *n_lines = n;
+  hand_out(slot, v, out);
+  return CHUNKBUF_OK;
+}
+
 int chunkbuf_buffer_take_records(chunkbuf_buffer* buf, const void* delim, size_t dlen, size_t max_len,
                                  chunkbuf_record* records, size_t max_records, size_t* n_records,
                                  chunkbuf_view** out) {

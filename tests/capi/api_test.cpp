@@ -142,6 +142,45 @@ TEST(Api, FreeCallbackRunsOnFailureToo) {
   EXPECT_EQ(calls, 2);
 }
 
+// read_lines hands every line out as pointer+length, also a line that
+// straddles two appended pieces (copied once); a line inside one piece
+// points into it; the bytes stay valid until the view is released.
+TEST(Api, ReadLinesHandsOutContiguousLines) {
+  chunkbuf_buffer* buf = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(nullptr, &buf), CHUNKBUF_OK);
+  static const char first[] = "one\r\ntw";
+  static const char second[] = "o\nthree\npart";
+  int freed = 0;
+  auto count = [](void* p) { ++*static_cast<int*>(p); };
+  ASSERT_EQ(chunkbuf_buffer_append_ref(buf, first, sizeof first - 1, count, &freed), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_append_ref(buf, second, sizeof second - 1, count, &freed), CHUNKBUF_OK);
+  chunkbuf_line lines[8];
+  size_t n = 0;
+  chunkbuf_view* v = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_CRLF, 0, lines, 8, &n, &v), CHUNKBUF_OK);
+  ASSERT_EQ(n, 3u);
+  const char* want[] = {"one", "two", "three"};
+  const size_t eols[] = {2, 1, 1};
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(std::string(static_cast<const char*>(lines[i].data), lines[i].length), want[i]);
+    EXPECT_EQ(lines[i].eol_length, eols[i]);
+  }
+  EXPECT_EQ(lines[0].data, first);       // in one piece: no copy
+  EXPECT_EQ(lines[2].data, second + 2);  // likewise
+  EXPECT_EQ(view_bytes(v), "one\r\ntwo\nthree\n");
+  size_t len = 0;
+  ASSERT_EQ(chunkbuf_buffer_len(buf, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 4u);  // "part" waits for its end of line
+  chunkbuf_view* none = v;
+  ASSERT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_CRLF, 0, lines, 8, &n, &none), CHUNKBUF_OK);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(none, nullptr);
+  chunkbuf_buffer_free(buf);
+  EXPECT_EQ(freed, 0);  // the view still holds both pieces
+  chunkbuf_view_release(v);
+  EXPECT_EQ(freed, 2);
+}
+
 // The peek variants report what take_lines / take_records would take, from
 // the buffer's first byte, and change nothing; advancing by what was used
 // leaves the rest for the next batch.

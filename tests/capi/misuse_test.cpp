@@ -75,6 +75,8 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_buffer_take_line(h.buf, CHUNKBUF_EOL_LF, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_read_line(h.buf, CHUNKBUF_EOL_LF, 0, tmp, 1, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_take_lines(h.buf, CHUNKBUF_EOL_LF, 0, rec, 2, &sz, &v), E);
+  chunkbuf_line lines[2];
+  EXPECT_EQ(chunkbuf_buffer_read_lines(h.buf, CHUNKBUF_EOL_LF, 0, lines, 2, &sz, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_records(h.buf, "a", 1, 0, rec, 2, &sz, &v), E);
   EXPECT_EQ(chunkbuf_buffer_peek_lines(h.buf, CHUNKBUF_EOL_LF, 0, rec, 2, &sz), E);
   EXPECT_EQ(chunkbuf_buffer_peek_records(h.buf, "a", 1, 0, rec, 2, &sz), E);
@@ -349,6 +351,15 @@ TEST(Misuse, NullOutParamsAndBadArguments) {
   EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 0, line, 4, &line_len), CHUNKBUF_ERANGE);
   EXPECT_EQ(line_len, 5u);  // the room it needs; nothing consumed
   EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 4, line, sizeof line, &line_len), CHUNKBUF_ELIMIT);
+  chunkbuf_line lines[2];
+  size_t n_lines = 99;
+  EXPECT_EQ(chunkbuf_buffer_read_lines(buf, static_cast<chunkbuf_eol>(42), 0, lines, 2, &n_lines, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_LF, 0, nullptr, 2, &n_lines, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_LF, 0, lines, 0, &n_lines, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_LF, 0, lines, 2, nullptr, &v), E);
+  EXPECT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_LF, 0, lines, 2, &n_lines, nullptr), E);
+  EXPECT_EQ(n_lines, 99u);  // nothing written on failure
+  EXPECT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_LF, 4, lines, 2, &n_lines, &v), CHUNKBUF_ELIMIT);
   size_t still = 0;
   EXPECT_EQ(chunkbuf_buffer_len(buf, &still), CHUNKBUF_OK);
   EXPECT_EQ(still, 6u);
@@ -441,6 +452,8 @@ TEST(Misuse, EveryReshapingCallFailsDuringAReservation) {
   EXPECT_EQ(chunkbuf_buffer_take_until(buf, "\n", 1, 0, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_line(buf, CHUNKBUF_EOL_LF, 0, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_lines(buf, CHUNKBUF_EOL_LF, 0, rec, 2, &n, &v), E);
+  chunkbuf_line lines[2];
+  EXPECT_EQ(chunkbuf_buffer_read_lines(buf, CHUNKBUF_EOL_LF, 0, lines, 2, &n, &v), E);
   EXPECT_EQ(chunkbuf_buffer_take_records(buf, "\n", 1, 0, rec, 2, &n, &v), E);
   EXPECT_EQ(chunkbuf_buffer_read_line(buf, CHUNKBUF_EOL_LF, 0, tmp, sizeof tmp, &n), E);
   EXPECT_EQ(chunkbuf_buffer_write_to_fd(buf, 1, 1, &n), E);

@@ -204,5 +204,176 @@ TEST(BufferLines, ReadLineOnTheLinearBackend) {
   EXPECT_EQ(b.size(), 1u);
 }
 
+// read_lines hands out the lines take_line would, each contiguous: a line
+// inside one segment points into that segment (no copy), only a line that
+// straddles segments is copied; the view holds the same bytes take_lines'
+// would, and the same bytes are consumed.
+TEST(BufferLines, ReadLinesAgreeWithTakeLineOverEverySegmentation) {
+  static const char kText[] = "x\r\ny\n\nzz\r\r\nw\0v\r\nlast";  // holds a NUL: sized from the array
+  const std::string data(kText, sizeof kText - 1);
+  for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul})
+    for (size_t cut = 1; cut <= data.size(); ++cut) {
+      Buffer one, batch, read;
+      for (size_t off = 0; off < data.size(); off += cut) {
+        size_t k = std::min(cut, data.size() - off);
+        ASSERT_EQ(one.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+        ASSERT_EQ(batch.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+        ASSERT_EQ(read.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+      }
+      std::vector<std::string> want;
+      for (ViewRep* v = nullptr; one.take_line(eol, 0, &v) == Status::Ok;) {
+        want.push_back(bytes_of(v));
+        view_release(v);
+      }
+      Record recs[32];
+      size_t nrec = 0;
+      ViewRep* tv = nullptr;
+      ASSERT_EQ(batch.take_lines(eol, 0, recs, 32, &nrec, &tv), Status::Ok);
+      Line lines[32];
+      size_t n = 0;
+      ViewRep* v = nullptr;
+      ASSERT_EQ(read.read_lines(eol, 0, lines, 32, &n, &v), Status::Ok);
+      ASSERT_EQ(n, want.size()) << "eol " << static_cast<int>(eol) << " cut " << cut;
+      for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
+        EXPECT_EQ(std::string(lines[i].data, lines[i].length), want[i]);
+        EXPECT_EQ(lines[i].eol_length, recs[i].delim_length);
+        EXPECT_EQ(off, recs[i].offset);
+        bool in_one_piece = lines[i].length == 0 || off / cut == (off + lines[i].length - 1) / cut;
+        EXPECT_EQ(lines[i].data == data.data() + off, in_one_piece) << "line " << i << " cut " << cut;
+      }
+      EXPECT_EQ(n ? bytes_of(v) : "", nrec ? bytes_of(tv) : "");
+      if (v) view_release(v);
+      if (tv) view_release(tv);
+      EXPECT_EQ(read.size(), one.size());
+    }
+}
+
+// With every max_len, read_lines takes what take_lines takes and fails
+// where it fails, over every segmentation (LF and NUL have their own scan).
+TEST(BufferLines, ReadLinesAgreeWithTakeLinesUnderEveryLimit) {
+  static const char kText[] = "x\r\nyy\n\nzzz\r\r\nw\0v\r\nlast";  // holds a NUL: sized from the array
+  const std::string data(kText, sizeof kText - 1);
+  for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul})
+    for (size_t max_len = 0; max_len < 6; ++max_len)
+      for (size_t cut = 1; cut <= data.size(); ++cut)
+        for (size_t room : {1, 2, 32}) {
+          Buffer take, read;
+          for (size_t off = 0; off < data.size(); off += cut) {
+            size_t k = std::min(cut, data.size() - off);
+            ASSERT_EQ(take.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+            ASSERT_EQ(read.append_ref(data.data() + off, k, nullptr, nullptr), Status::Ok);
+          }
+          for (;;) {
+            Record recs[32];
+            Line lines[32];
+            size_t nt = 0, nr = 0;
+            ViewRep *tv = nullptr, *rv = nullptr;
+            Status want = take.take_lines(eol, max_len, recs, room, &nt, &tv);
+            ASSERT_EQ(read.read_lines(eol, max_len, lines, room, &nr, &rv), want)
+                << "eol " << static_cast<int>(eol) << " max_len " << max_len << " cut " << cut;
+            if (want != Status::Ok) break;
+            ASSERT_EQ(nr, nt);
+            std::string all = nt ? bytes_of(tv) : "";
+            for (size_t i = 0; i < nr; ++i)
+              EXPECT_EQ(std::string(lines[i].data, lines[i].length), all.substr(recs[i].offset, recs[i].length));
+            if (tv) view_release(tv);
+            if (rv) view_release(rv);
+            ASSERT_EQ(read.size(), take.size());
+            if (nt == 0) break;
+          }
+        }
+}
+
+// Lines of every length from 0 to 70 in segments of several sizes, taken
+// seven at a time: the LF scan meets ends of line at segment edges, lines
+// that straddle them, and batches that stop inside a segment.
+TEST(BufferLines, ReadLinesFindEveryLineInLongSegments) {
+  std::string data;
+  std::vector<std::string> want;
+  for (size_t len = 0; len <= 70; ++len)
+    for (size_t rep = 0; rep < 3; ++rep) {
+      std::string line(len, static_cast<char>('a' + (len + rep) % 26));
+      want.push_back(line);
+      data += line + "\n";
+    }
+  for (size_t piece : {16u, 17u, 100u, 4096u}) {
+    Buffer b;
+    for (size_t off = 0; off < data.size(); off += piece)
+      ASSERT_EQ(b.append_ref(data.data() + off, std::min(piece, data.size() - off), nullptr, nullptr), Status::Ok);
+    std::vector<std::string> got;
+    Line lines[7];  // batches end inside a block too
+    size_t n = 0;
+    ViewRep* v = nullptr;
+    do {
+      ASSERT_EQ(b.read_lines(Eol::Lf, 0, lines, 7, &n, &v), Status::Ok);
+      for (size_t i = 0; i < n; ++i) got.emplace_back(lines[i].data, lines[i].length);
+      if (v) view_release(v);
+    } while (n > 0);
+    EXPECT_EQ(got, want) << "pieces of " << piece;
+    EXPECT_EQ(b.size(), 0u);
+  }
+}
+
+TEST(BufferLines, ReadLinesWithoutALineOrOverTheLimitConsumesNothing) {
+  Buffer b;
+  ASSERT_EQ(b.append("abcdef", 6), Status::Ok);
+  Line lines[4];
+  size_t n = 9;
+  ViewRep* v = reinterpret_cast<ViewRep*>(&n);
+  ASSERT_EQ(b.read_lines(Eol::Lf, 0, lines, 4, &n, &v), Status::Ok);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(v, nullptr);
+  ASSERT_EQ(b.append("\nxy\n", 4), Status::Ok);
+  EXPECT_EQ(b.read_lines(Eol::Lf, 4, lines, 4, &n, &v), Status::Limit);
+  EXPECT_EQ(b.size(), 10u);
+  // A too-long line after a short one is left for the next call.
+  Buffer c;
+  ASSERT_EQ(c.append("ab\nlonger\n", 10), Status::Ok);
+  ASSERT_EQ(c.read_lines(Eol::Lf, 4, lines, 4, &n, &v), Status::Ok);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(std::string(lines[0].data, lines[0].length), "ab");
+  view_release(v);
+  EXPECT_EQ(c.size(), 7u);
+}
+
+TEST(BufferLines, ReadLinesKeepsTheBytesAliveUntilTheViewIsReleased) {
+  Buffer b;
+  int freed = 0;
+  auto count = [](void* p) { ++*static_cast<int*>(p); };
+  ASSERT_EQ(b.append_ref("one\ntw", 6, count, &freed), Status::Ok);
+  ASSERT_EQ(b.append_ref("o\nthree\n", 8, count, &freed), Status::Ok);
+  Line lines[4];
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.read_lines(Eol::Lf, 0, lines, 4, &n, &v), Status::Ok);
+  ASSERT_EQ(n, 3u);
+  EXPECT_EQ(b.size(), 0u);
+  EXPECT_EQ(freed, 0);  // consumed, but the view still holds both blocks
+  EXPECT_EQ(std::string(lines[1].data, lines[1].length), "two");  // straddles: the copy
+  EXPECT_EQ(std::string(lines[2].data, lines[2].length), "three");
+  EXPECT_EQ(bytes_of(v), "one\ntwo\nthree\n");
+  view_release(v);
+  EXPECT_EQ(freed, 2);
+}
+
+TEST(BufferLines, ReadLinesOnTheLinearBackendNeverCopies) {
+  Buffer b;
+  BufferOptions o;
+  o.linear = true;
+  ASSERT_EQ(b.init(o), Status::Ok);
+  ASSERT_EQ(b.append("a\nbb\n\nc", 7), Status::Ok);
+  Line lines[8];
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.read_lines(Eol::Lf, 0, lines, 8, &n, &v), Status::Ok);
+  ASSERT_EQ(n, 3u);
+  EXPECT_EQ(v->nseg, 1u);
+  EXPECT_EQ(lines[1].data, lines[0].data + 2);
+  EXPECT_EQ(std::string(lines[1].data, lines[1].length), "bb");
+  EXPECT_EQ(lines[2].length, 0u);
+  view_release(v);
+  EXPECT_EQ(b.size(), 1u);
+}
+
 }  // namespace
 }  // namespace chunkbuf

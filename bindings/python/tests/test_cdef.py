@@ -48,6 +48,7 @@ NOT_WRAPPED = {
     "chunkbuf_cancel_fired": "the binding's tokens are fired and reset by the binding itself",
     "chunkbuf_stream_read_lines": "not yet: the Stream finds lines in peeked bytes; to move onto the engine's line hand-out",
     "chunkbuf_buffer_read_line": "line iteration hands out a batch per C call (peek_lines), not one copy per call",
+    "chunkbuf_buffer_read_lines": "take_lines and line iteration hand out views and memoryviews, not raw line pointers",
 }
 
 

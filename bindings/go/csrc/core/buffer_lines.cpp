@@ -1,15 +1,33 @@
 // Buffer line and record parsing: take_until, take_line, and the batch
 // takes and peeks. Where a line or record ends is RecordScanner's business
-// (scan.h); this file only cuts.
+// (scan.h), or scan_byte_lines's for one-byte ends (line_handout.h); this
+// file only cuts.
 #include <algorithm>
 #include <cstring>
 
 #include "buffer.h"
 #include "cursor.h"
+#include "line_handout.h"
 #include "scan.h"
 #include "search.h"
 
 namespace chunkbuf {
+
+namespace {
+
+// scan_batch's output as Records.
+auto to_records(Record* recs) noexcept {
+  return [recs](size_t i, size_t offset, size_t length, size_t dlen, const SegCursor&) {
+    recs[i] = Record{offset, length, dlen};
+  };
+}
+
+// scan_byte_lines's output as Records.
+auto to_byte_records(Record* recs) noexcept {
+  return [recs](size_t i, size_t offset, size_t length, const char*) { recs[i] = Record{offset, length, 1}; };
+}
+
+}  // namespace
 
 Status Buffer::take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept {
   if (Status st = check_mutable("take_until"); st != Status::Ok) return st;
@@ -131,8 +149,9 @@ Status Buffer::read_line(Eol eol, size_t max_len, void* dst, size_t cap, size_t*
   return Status::Ok;
 }
 
-Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n,
-                          size_t* end, const char* what) const noexcept {
+template <typename Put>
+Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, size_t max_recs, Put put, size_t* n, size_t* end,
+                          const char* what) const noexcept {
   *n = 0;
   *end = 0;
   SegCursor c(segs_.begin(), segs_.size());  // one cursor for the whole batch
@@ -154,7 +173,7 @@ Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, Record* recs,
         return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", what, pos - from, max_len);
       break;
     }
-    recs[count++] = Record{from, pos - from, dlen};
+    put(count++, from, pos - from, dlen, c);
     from = pos + dlen;
     c.advance(from - c.pos());  // the cursor is at or before the delimiter's end
   }
@@ -168,7 +187,11 @@ Status Buffer::take_batch(const RecordScanner& sc, size_t max_len, Record* recs,
   if (Status st = check_mutable(what); st != Status::Ok) return st;
   *out = nullptr;
   size_t count = 0, end = 0;
-  if (Status st = scan_batch(sc, max_len, recs, max_recs, &count, &end, what); st != Status::Ok) return st;
+  const int b = sc.single_byte();
+  Status st = b >= 0 ? scan_byte_lines(segs_.begin(), segs_.size(), 0, len_, static_cast<char>(b), max_len, max_recs,
+                                       to_byte_records(recs), &count, &end, what)
+                     : scan_batch(sc, max_len, max_recs, to_records(recs), &count, &end, what);
+  if (st != Status::Ok) return st;
   *n = 0;
   if (count == 0) return Status::Ok;
   if (Status st = split_to(end, out); st != Status::Ok) return st;
@@ -181,46 +204,51 @@ Status Buffer::take_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs
   return take_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, out, "take_lines");
 }
 
-namespace {
-
-// peek_lines for a one-byte end of line (LF, NUL): memchr straight over the
-// segments. This is the loop under a binding's line iteration, where the
-// per-line cursor bookkeeping of scan_batch cost as much as the search;
-// the answers (records, limits, messages) are scan_batch's.
-Status scan_byte_lines(const Seg* segs, size_t nseg, size_t len, char ch, size_t max_len, Record* recs,
-                       size_t max_recs, size_t* n) noexcept {
-  size_t count = 0, from = 0, base = 0;  // from: where the current line starts
-  for (size_t i = 0; i < nseg && count < max_recs; base += segs[i++].n) {
-    const char* p = segs[i].p;
-    for (size_t in = from > base ? from - base : 0; count < max_recs && in < segs[i].n; in = from - base) {
-      const char* hit = static_cast<const char*>(std::memchr(p + in, ch, segs[i].n - in));
-      if (!hit) break;
-      const size_t pos = base + static_cast<size_t>(hit - p);
-      if (max_len && pos - from > max_len) {
-        if (count == 0)
-          return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", "peek_lines", pos - from,
-                      max_len);
-        *n = count;
-        return Status::Ok;
-      }
-      recs[count++] = Record{from, pos - from, 1};
-      from = pos + 1;
-    }
+Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, size_t* n,
+                          ViewRep** out) noexcept {
+  static const char* what = "read_lines";
+  if (Status st = check_mutable(what); st != Status::Ok) return st;
+  *n = 0;
+  *out = nullptr;
+  size_t count = 0, end = 0;
+  // The one-byte scanners leave the cursor on the end of line's last byte:
+  // when the line lies in that segment its address is known here, and
+  // contiguous_lines need not look for it.
+  auto put = [lines](size_t i, size_t from, size_t length, size_t dlen, const SegCursor& c) {
+    const size_t back = length + dlen - 1;
+    const char* at = c.pos() == from + back && c.offset_in_segment() >= back ? c.chunk().p - back : nullptr;
+    lines[i] = Line{at, length, dlen};
+  };
+  auto put_line = [lines](size_t i, size_t, size_t length, const char* data) { lines[i] = Line{data, length, 1}; };
+  const RecordScanner sc = RecordScanner::lines(eol);
+  const int b = sc.single_byte();
+  Status st = b >= 0 ? scan_byte_lines(segs_.begin(), segs_.size(), 0, len_, static_cast<char>(b), max_len, max_lines,
+                                       put_line, &count, &end, what)
+                     : scan_batch(sc, max_len, max_lines, put, &count, &end, what);
+  if (st != Status::Ok) return st;
+  if (count == 0) return Status::Ok;
+  ViewRep* v = nullptr;
+  if (Status st = contiguous_lines(pool_, tenant_id_, segs_.begin(), segs_.size(), 0, lines, count, end, &v);
+      st != Status::Ok)
+    return st;
+  // The view holds the bytes now (advance cannot fail after the checks
+  // above, but a failure must not leak the view).
+  if (Status st = advance(end); st != Status::Ok) {
+    view_release(v);
+    return st;
   }
-  if (count == 0 && max_recs && max_len && len - from > max_len)
-    return fail(Status::Limit, "%s: record longer than max_len %zu and no delimiter yet", "peek_lines", max_len);
+  *out = v;
   *n = count;
   return Status::Ok;
 }
 
-}  // namespace
-
 Status Buffer::peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
-  if (eol == Eol::Lf || eol == Eol::Nul)
-    return scan_byte_lines(segs_.begin(), segs_.size(), len_, eol == Eol::Lf ? '\n' : '\0', max_len, recs,
-                           max_recs, n);
   size_t end = 0;
-  return scan_batch(RecordScanner::lines(eol), max_len, recs, max_recs, n, &end, "peek_lines");
+  const RecordScanner sc = RecordScanner::lines(eol);
+  if (const int b = sc.single_byte(); b >= 0)
+    return scan_byte_lines(segs_.begin(), segs_.size(), 0, len_, static_cast<char>(b), max_len, max_recs,
+                           to_byte_records(recs), n, &end, "peek_lines");
+  return scan_batch(sc, max_len, max_recs, to_records(recs), n, &end, "peek_lines");
 }
 
 Status Buffer::take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,
@@ -234,8 +262,8 @@ Status Buffer::peek_records(const void* delim, size_t dlen, size_t max_len, Reco
                             size_t* n) const noexcept {
   if (dlen == 0) return fail(Status::Inval, "peek_records needs a delimiter of at least one byte");
   size_t end = 0;
-  return scan_batch(RecordScanner::delimited(static_cast<const char*>(delim), dlen), max_len, recs, max_recs, n,
-                    &end, "peek_records");
+  return scan_batch(RecordScanner::delimited(static_cast<const char*>(delim), dlen), max_len, max_recs,
+                    to_records(recs), n, &end, "peek_records");
 }
 
 }  // namespace chunkbuf

@@ -579,63 +579,6 @@ Status Stream::readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size
   return Status::Ok;
 }
 
-Status Stream::contiguous_lines(Line* lines, size_t n, size_t end, ViewRep** out) const noexcept {
-  Span sp = unread_span();
-  SegCursor c(sp.segs, sp.nseg);
-  size_t copy_bytes = 0, straddlers = 0;
-  for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
-    c.seek(sp.skip + off);
-    if (c.chunk().n < lines[i].length) {
-      copy_bytes += lines[i].length;
-      ++straddlers;
-    }
-  }
-  Block* blk = nullptr;
-  if (copy_bytes > 0)
-    if (Status st = buf_.pool()->acquire(copy_bytes, nullptr, &blk); st != Status::Ok) return st;
-  ViewRep* v = view_alloc(sp.nseg + 2 * straddlers);
-  if (!v) {
-    if (blk) blk->release();
-    return fail(Status::NoMem, "out of memory for a view of %zu lines", n);
-  }
-  v->tenant = tenant_;
-  // Zero-copy pieces for unread bytes [from, to).
-  auto share = [&](size_t from, size_t to) {
-    c.seek(sp.skip + from);
-    while (from < to) {
-      const Seg& s = c.segment()[0];
-      SegCursor::Chunk k = c.chunk();
-      size_t take = std::min(k.n, to - from);
-      s.b->retain();
-      view_push(v, Seg{s.b, k.p, take});
-      c.advance(take);
-      from += take;
-    }
-  };
-  size_t done = 0, used = 0;
-  for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
-    const size_t len = lines[i].length;
-    c.seek(sp.skip + off);
-    SegCursor::Chunk k = c.chunk();
-    lines[i].data = k.p;
-    if (k.n >= len) continue;
-    // This line straddles blocks: its bytes go into the copy block, and the
-    // view shows the copy in their place.
-    share(done, off);
-    char* dst = blk->data + used;
-    seg_copy(sp.segs, sp.nseg, sp.skip + off, dst, len);
-    blk->retain();
-    view_push(v, Seg{blk, dst, len});
-    lines[i].data = dst;
-    used += len;
-    done = off + len;
-  }
-  share(done, end);
-  if (blk) blk->release();  // the view holds its own references
-  *out = v;
-  return Status::Ok;
-}
-
 Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n,
                      ViewRep** out, Handout* h, bool take_them, const char* op) noexcept {
   if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
@@ -669,25 +612,42 @@ Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, con
     Span sp = unread_span();
     SegCursor c(sp.segs, sp.nseg);
     size_t count = 0, from = 0;
-    while (count < max_lines && from < un) {
-      c.seek(sp.skip + from);
-      bool found = false;
-      size_t q = 0, d = 0;
-      (void)sc.next(c, sp.skip + from, sp.skip + un, &found, &q, &d);
-      if (!found) {
-        if (closed_ && (!max_len || un - from <= max_len)) {
-          lines[count++] = Line{nullptr, un - from, 0};
-          from = un;
-        }
-        break;
+    if (const int b = sc.single_byte(); b >= 0) {
+      // One memchr per line, and each line that lies in one segment gets
+      // its address here (the wait above already refused a first line
+      // longer than max_len).
+      auto put = [lines](size_t i, size_t, size_t length, const char* data) { lines[i] = Line{data, length, 1}; };
+      if (Status st2 = scan_byte_lines(sp.segs, sp.nseg, sp.skip, un, static_cast<char>(b), max_len, max_lines, put,
+                                       &count, &from, op);
+          st2 != Status::Ok)
+        return st2;
+      if (count < max_lines && from < un && closed_ && (!max_len || un - from <= max_len)) {
+        lines[count++] = Line{nullptr, un - from, 0};  // the last line at EOF, without an end
+        from = un;
       }
-      q -= sp.skip;
-      if (max_len && q - from > max_len) break;  // the first one was checked above
-      lines[count++] = Line{nullptr, q - from, d};
-      from = q + d;
+    } else {
+      while (count < max_lines && from < un) {
+        c.seek(sp.skip + from);
+        bool found = false;
+        size_t q = 0, d = 0;
+        (void)sc.next(c, sp.skip + from, sp.skip + un, &found, &q, &d);
+        if (!found) {
+          if (closed_ && (!max_len || un - from <= max_len)) {
+            lines[count++] = Line{nullptr, un - from, 0};
+            from = un;
+          }
+          break;
+        }
+        q -= sp.skip;
+        if (max_len && q - from > max_len) break;  // the first one was checked above
+        lines[count++] = Line{nullptr, q - from, d};
+        from = q + d;
+      }
     }
     ViewRep* v = nullptr;
-    if (Status st2 = contiguous_lines(lines, count, from, &v); st2 != Status::Ok) return st2;
+    if (Status st2 = contiguous_lines(buf_.pool(), tenant_, sp.segs, sp.nseg, sp.skip, lines, count, from, &v);
+        st2 != Status::Ok)
+      return st2;
     if (take_them && from > 0) {
       // Consume what was handed out; the view keeps the bytes alive.
       result = take(from, &dropped);

@@ -26,6 +26,7 @@
 #include "buffer.h"
 #include "cancel.h"
 #include "cursor.h"
+#include "line_handout.h"
 #include "pool.h"
 #include "scan.h"
 #include "segment.h"
@@ -59,15 +60,6 @@ struct Wait {
 struct Handout {
   uint64_t position = 0;
   size_t length = 0;
-};
-
-// One line of a line hand-out: always contiguous (a line that straddles
-// blocks is copied once), followed by eol_length end-of-line bytes in the
-// stream (0 for a last line at EOF that has none).
-struct Line {
-  const char* data;
-  size_t length;
-  size_t eol_length;
 };
 
 // Every timeout_ms below: -1 waits forever, 0 fails with Again instead of
@@ -257,11 +249,6 @@ class Stream {
   // consumes them when take is set.
   Status lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n, ViewRep** out,
                Handout* h, bool take, const char* op) noexcept;
-  // A view of the first `end` unread bytes, which are the n lines (lengths
-  // and eol_lengths given, back to back), in which each line lies in one
-  // segment (lines that straddle segments are copied into one new block);
-  // sets lines[i].data to where each line's bytes are.
-  Status contiguous_lines(Line* lines, size_t n, size_t end, ViewRep** out) const noexcept;
   // Waits for ready(), then copies min(n, unread) bytes into dst. With
   // direct_min > 0 a writer may fill dst directly with at least that many
   // bytes while the call waits.

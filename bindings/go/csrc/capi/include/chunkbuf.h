@@ -628,6 +628,17 @@ CHUNKBUF_API int chunkbuf_buffer_take_line(chunkbuf_buffer *buf, chunkbuf_eol eo
  * thread at a time per buffer, as every buffer call. Since 0.3. */
 CHUNKBUF_API int chunkbuf_buffer_read_line(chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len, void *dst,
                                            size_t cap, size_t *len);
+/* One line of a line hand-out. data points at length contiguous bytes: a
+ * line that straddles pool blocks is copied once, every other line points
+ * into the source's own blocks. eol_length end-of-line bytes follow the
+ * line in its source (they are not part of data; 0 for a last line at EOF
+ * that has none). Since 0.2. */
+typedef struct chunkbuf_line {
+  const void *data;
+  size_t length;
+  size_t eol_length;
+} chunkbuf_line;
+
 /* Batch: takes up to max_records complete lines in one call. All of them,
  * end-of-line bytes included, are one view (*out), and records[i] locates
  * line i inside it. *n_records = 0 and *out = NULL when no complete line is
@@ -639,6 +650,28 @@ CHUNKBUF_API int chunkbuf_buffer_read_line(chunkbuf_buffer *buf, chunkbuf_eol eo
  * Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_take_lines(chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len,
                                             chunkbuf_record *records, size_t max_records, size_t *n_records,
+                                            chunkbuf_view **out);
+/* Batch: takes up to max_lines (>= 1) complete lines in one call, like
+ * take_lines, and hands each out as pointer+length: lines[i].data points at
+ * lines[i].length contiguous bytes (the line without its end of line;
+ * eol_length end-of-line bytes follow it in the view). Only a line that
+ * straddles two segments is copied (once, into pool memory); every other
+ * line points into the buffer's own blocks, so no batch is ever flattened.
+ * The lines and their ends of line are consumed, and *out is a view of
+ * exactly those bytes (in order, so line i starts at the sum of the
+ * earlier lengths and eol_lengths); every lines[i].data stays valid while
+ * *out is alive. *n_lines = 0 and *out = NULL when no complete line is
+ * buffered (status OK).
+ * Returns: OK; ELIMIT (only when the first pending line is longer than
+ * max_len != 0; a too-long line after some taken ones is left for the next
+ * call); EINVAL (eol, lines NULL or max_lines 0, n_lines or out NULL);
+ * ESTATE (a reservation is open); ENOMEM (nothing consumed).
+ * Out: *out a new view reference the caller releases (or NULL);
+ * lines[0..*n_lines) filled, borrowed from *out.
+ * May run a free_fn (of the bytes it consumes) on the calling thread. One
+ * thread at a time per buffer, as every buffer call. Since 0.4. */
+CHUNKBUF_API int chunkbuf_buffer_read_lines(chunkbuf_buffer *buf, chunkbuf_eol eol, size_t max_len,
+                                            chunkbuf_line *lines, size_t max_lines, size_t *n_lines,
                                             chunkbuf_view **out);
 /* Batch: like take_lines, with records separated by the bytes of delim
  * (EINVAL for dlen 0). Since 0.1. */
@@ -759,7 +792,6 @@ CHUNKBUF_API int chunkbuf_view_sharers(const chunkbuf_view *view, size_t *sharer
  * Returns: OK; ENOTSUP (built without a crypto library: see
  * chunkbuf_features). Since 0.1. */
 CHUNKBUF_API int chunkbuf_view_sha256(const chunkbuf_view *view, uint8_t digest[32]);
-
 
 /* ----------------------------------------------------------------- stream
  * A thread-safe byte stream: any number of writer threads, any number of
@@ -1032,17 +1064,6 @@ CHUNKBUF_API int chunkbuf_stream_peek(chunkbuf_stream *s, size_t min, size_t max
  * write_ref free_fn callbacks on this thread (never under the stream's
  * lock). err may be NULL. Since 0.2. */
 CHUNKBUF_API int chunkbuf_stream_consume(chunkbuf_stream *s, chunkbuf_handout *h, size_t n, chunkbuf_error *err);
-
-/* One line of a line hand-out. data points at length contiguous bytes: a
- * line that straddles pool blocks is copied once, every other line points
- * into the stream's own blocks. eol_length end-of-line bytes follow the
- * line in the stream (they are not part of data; 0 for a last line at EOF
- * that has none). Since 0.2. */
-typedef struct chunkbuf_line {
-  const void *data;
-  size_t length;
-  size_t eol_length;
-} chunkbuf_line;
 
 /* Wait (per w; NULL: forever) until a complete line ending in eol (the same
  * styles as chunkbuf_buffer_take_line) or EOF is unread, then hand out up
