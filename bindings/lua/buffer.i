@@ -107,6 +107,58 @@ static int cb_buffer_lines_next(lua_State *L) {
   return cb_buffer_push_line(L, (cb_Buffer *)u->ptr, o->eol, o->max_len);
 }
 
+/* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
+ * as a View (zero copy; consumed), or nil, "needmore". The View object
+ * exists before the C call, which then cannot leak its view. */
+static int cb_buffer_take_line(lua_State *L) {
+  cb_Buffer *b;
+  chunkbuf_eol eol;
+  size_t max_len;
+  swig_lua_userdata *u;
+  chunkbuf_view *v = NULL;
+  int rc;
+  cb_check_arity(L, "cb_Buffer::take_line", 3);
+  b = (cb_Buffer *)cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  u = cb_new_view(L);
+  rc = chunkbuf_buffer_take_line(b, eol, max_len, &v);
+  if (rc == CHUNKBUF_OK) {
+    u->ptr = v;
+    return 1;
+  }
+  lua_pop(L, 1);
+  if (rc != CHUNKBUF_ENEEDMORE) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
+}
+
+/* buf:read_line([eol [, max_len]]) -> one line as a Lua string, without
+ * its end of line (consumed), or nil, "needmore"; eol and max_len as for
+ * take_line. */
+static int cb_buffer_read_line(lua_State *L) {
+  cb_Buffer *b;
+  chunkbuf_eol eol;
+  size_t max_len;
+  cb_check_arity(L, "cb_Buffer::read_line", 3);
+  b = (cb_Buffer *)cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  if (cb_buffer_push_line(L, b, eol, max_len)) return 1;
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
+}
+
+static const cb_method cb_buffer_methods[] = {
+  CB_METHOD(Buffer, take_line, cb_buffer_take_line),
+  CB_METHOD(Buffer, read_line, cb_buffer_read_line),
+};
+
 /* Same bytes in both buffers, compared a block at a time. */
 static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
   char x[4096], y[4096];
@@ -408,9 +460,6 @@ typedef struct {} cb_Buffer;
   cb_status take_until(const void *delim, size_t dlen, cb_flag include, size_t max_len, cb_View **OUT) {
     return chunkbuf_buffer_take_until($self, delim, dlen, include, max_len, OUT);
   }
-  cb_status take_line(chunkbuf_eol eol, size_t max_len, cb_View **OUT) {
-    return chunkbuf_buffer_take_line($self, eol, max_len, OUT);
-  }
   /* Up to max_records (default 256) lines or records: a table of Views. */
   cb_pushed take_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
     cb_batch bt;
@@ -426,16 +475,8 @@ typedef struct {} cb_Buffer;
     rc = chunkbuf_buffer_take_records($self, delim, dlen, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
-  /* Lines as Lua strings, without their end of line; eol and max_len as
-   * for take_line. read_line: one line, or nil, "needmore". */
-  cb_pushed read_line(chunkbuf_eol eol, size_t max_len, lua_State *L) {
-    if (cb_buffer_push_line(L, $self, eol, max_len)) return 1;
-    lua_pushnil(L);
-    lua_pushliteral(L, "needmore");
-    return 2;
-  }
   /* Up to max_records (default 256) lines at once, as a table of strings
-   * (empty when no line is complete). */
+   * (empty when no line is complete); eol and max_len as for take_line. */
   cb_pushed read_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
     cb_batch bt;
     int rc;

@@ -2828,6 +2828,33 @@ static size_t cb_view_len(const cb_View *v) {
   return n;
 }
 
+/* A new View object on the stack, not yet holding a view (u->ptr NULL:
+ * __gc has nothing to release until the caller stores one). Made before
+ * the C call that fills it, so a failed allocation cannot leak a view, in
+ * a method of cb_install_methods: the metatable comes from the upvalue,
+ * not from the registry. */
+static swig_lua_userdata *cb_new_view(lua_State *L) {
+  swig_lua_userdata *u = (swig_lua_userdata *)lua_newuserdatauv(L, sizeof *u, 0);
+  u->ptr = NULL;
+  u->type = SWIGTYPE_p_cb_View;
+  u->own = 1;
+  lua_pushvalue(L, CB_VIEW_METATABLE);
+  lua_setmetatable(L, -2);
+  return u;
+}
+
+/* tostring(view): the bytes, pushed straight from the view's segments
+ * (one lua_pushlstring for a view of one segment, as every taken line is). */
+static int cb_view_tostring(lua_State *L) {
+  cb_check_arity(L, "cb_View::__tostring", 1);
+  cb_push_view_string(L, (cb_View *)cb_check_self(L, SWIGTYPE_p_cb_View, "View"));
+  return 1;
+}
+
+static const cb_method cb_view_methods[] = {
+  CB_METHOD(View, __tostring, cb_view_tostring),
+};
+
 SWIGINTERN cb_View *cb_View_from_handle(cb_host_pointer LIGHTUSERDATA,lua_State *L){
     int rc = chunkbuf_view_retain((cb_View *)LIGHTUSERDATA);
     if (rc != CHUNKBUF_OK) {
@@ -2850,10 +2877,6 @@ SWIGINTERN void delete_cb_View(cb_View *self){ chunkbuf_view_release(self); }
 SWIGINTERN void cb_View_release(cb_View *self){ chunkbuf_view_release(self); }
 SWIGINTERN size_t cb_View_len(cb_View *self){ return cb_view_len(self); }
 SWIGINTERN size_t cb_View___len(cb_View *self,cb_ignored){ return cb_view_len(self); }
-SWIGINTERN cb_pushed cb_View___tostring(cb_View *self,lua_State *L){
-    cb_push_view_string(L, self);
-    return 1;
-  }
 SWIGINTERN cb_flag cb_View___eq(cb_View *self,cb_View const *OTHER){
     int equal = 0;
     return OTHER && chunkbuf_view_equals_view(self, OTHER, &equal) == CHUNKBUF_OK && equal;
@@ -3047,6 +3070,58 @@ static int cb_buffer_lines_next(lua_State *L) {
   }
   return cb_buffer_push_line(L, (cb_Buffer *)u->ptr, o->eol, o->max_len);
 }
+
+/* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
+ * as a View (zero copy; consumed), or nil, "needmore". The View object
+ * exists before the C call, which then cannot leak its view. */
+static int cb_buffer_take_line(lua_State *L) {
+  cb_Buffer *b;
+  chunkbuf_eol eol;
+  size_t max_len;
+  swig_lua_userdata *u;
+  chunkbuf_view *v = NULL;
+  int rc;
+  cb_check_arity(L, "cb_Buffer::take_line", 3);
+  b = (cb_Buffer *)cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  u = cb_new_view(L);
+  rc = chunkbuf_buffer_take_line(b, eol, max_len, &v);
+  if (rc == CHUNKBUF_OK) {
+    u->ptr = v;
+    return 1;
+  }
+  lua_pop(L, 1);
+  if (rc != CHUNKBUF_ENEEDMORE) {
+    cb_push_error(L, rc);
+    return lua_error(L);
+  }
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
+}
+
+/* buf:read_line([eol [, max_len]]) -> one line as a Lua string, without
+ * its end of line (consumed), or nil, "needmore"; eol and max_len as for
+ * take_line. */
+static int cb_buffer_read_line(lua_State *L) {
+  cb_Buffer *b;
+  chunkbuf_eol eol;
+  size_t max_len;
+  cb_check_arity(L, "cb_Buffer::read_line", 3);
+  b = (cb_Buffer *)cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  if (cb_buffer_push_line(L, b, eol, max_len)) return 1;
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
+}
+
+static const cb_method cb_buffer_methods[] = {
+  CB_METHOD(Buffer, take_line, cb_buffer_take_line),
+  CB_METHOD(Buffer, read_line, cb_buffer_read_line),
+};
 
 /* Same bytes in both buffers, compared a block at a time. */
 static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
@@ -3286,9 +3361,6 @@ SWIGINTERN cb_status cb_Buffer_split_to(cb_Buffer *self,size_t n,cb_View **OUT){
 SWIGINTERN cb_status cb_Buffer_take_until(cb_Buffer *self,void const *delim,size_t dlen,cb_flag include,size_t max_len,cb_View **OUT){
     return chunkbuf_buffer_take_until(self, delim, dlen, include, max_len, OUT);
   }
-SWIGINTERN cb_status cb_Buffer_take_line(cb_Buffer *self,chunkbuf_eol eol,size_t max_len,cb_View **OUT){
-    return chunkbuf_buffer_take_line(self, eol, max_len, OUT);
-  }
 SWIGINTERN cb_pushed cb_Buffer_take_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
     cb_batch bt;
     int rc;
@@ -3302,12 +3374,6 @@ SWIGINTERN cb_pushed cb_Buffer_take_records(cb_Buffer *self,void const *delim,si
     cb_batch_begin(L, &bt, max_records);
     rc = chunkbuf_buffer_take_records(self, delim, dlen, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
-  }
-SWIGINTERN cb_pushed cb_Buffer_read_line(cb_Buffer *self,chunkbuf_eol eol,size_t max_len,lua_State *L){
-    if (cb_buffer_push_line(L, self, eol, max_len)) return 1;
-    lua_pushnil(L);
-    lua_pushliteral(L, "needmore");
-    return 2;
   }
 SWIGINTERN cb_pushed cb_Buffer_read_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
     cb_batch bt;
@@ -3424,6 +3490,27 @@ static int cb_stream_answer(lua_State *L, int rc) {
   return lua_error(L);
 }
 
+/* s:read_line([eol [, max_len [, timeout]]]) -> one line without its end
+ * of line (eol and max_len as Buffer:read_line, the default "crlf": LF
+ * with an optional CR), waiting up to timeout; at end of file the last
+ * line may lack an end of line, then nil, "eof". */
+static int cb_stream_read_line(lua_State *L) {
+  cb_Stream *s;
+  chunkbuf_eol eol;
+  size_t max_len;
+  int64_t timeout_ms;
+  cb_check_arity(L, "cb_Stream::read_line", 4);
+  s = (cb_Stream *)cb_check_self(L, SWIGTYPE_p_cb_Stream, "Stream");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  timeout_ms = cb_opt_timeout(L, 4);
+  return cb_stream_answer(L, cb_stream_push_line(L, s, eol, max_len, timeout_ms, 0));
+}
+
+static const cb_method cb_stream_methods[] = {
+  CB_METHOD(Stream, read_line, cb_stream_read_line),
+};
+
 /* The iterator of Stream:lines(): upvalues are the stream, whether to keep
  * the end of line, the timeout in milliseconds and the end-of-line style.
  * A timeout or an error raises; end of file ends the loop. */
@@ -3521,9 +3608,6 @@ SWIGINTERN cb_pushed cb_Stream_readline(cb_Stream *self,size_t max,int64_t timeo
     cb_guard_release(slot);
     if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
     return cb_stream_answer(L, rc);
-  }
-SWIGINTERN cb_pushed cb_Stream_read_line(cb_Stream *self,chunkbuf_eol eol,size_t max_len,int64_t timeout_ms,lua_State *L){
-    return cb_stream_answer(L, cb_stream_push_line(L, self, eol, max_len, timeout_ms, 0));
   }
 SWIGINTERN cb_pushed cb_Stream_readlines(cb_Stream *self,size_t max_records,int64_t timeout_ms,lua_State *L){
     cb_batch bt;
@@ -4434,25 +4518,6 @@ static int _wrap_View___len(lua_State* L) {
 }
 
 
-static int _wrap_View___tostring(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_View *arg1 = (cb_View *) 0 ;
-  lua_State *arg2 = (lua_State *) 0 ;
-  cb_pushed result;
-  
-  arg2 = L;
-  SWIG_check_num_args("cb_View::__tostring",1,1)
-  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
-  result = (cb_pushed)cb_View___tostring(arg1,arg2);
-  SWIG_arg += result; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
 static int _wrap_View___eq(lua_State* L) {
   int SWIG_arg = 0;
   cb_View *arg1 = (cb_View *) 0 ;
@@ -4936,7 +5001,6 @@ static swig_lua_method swig_View_methods[]= {
     { "release", _wrap_View_release},
     { "len", _wrap_View_len},
     { "__len", _wrap_View___len},
-    { "__tostring", _wrap_View___tostring},
     { "__eq", _wrap_View___eq},
     { "slice", _wrap_View_slice},
     { "find", _wrap_View_find},
@@ -4957,7 +5021,6 @@ static swig_lua_method swig_View_methods[]= {
 };
 static swig_lua_method swig_View_meta[] = {
     { "__len", _wrap_View___len},
-    { "__tostring", _wrap_View___tostring},
     { "__eq", _wrap_View___eq},
     {0,0}
 };
@@ -6245,42 +6308,6 @@ static int _wrap_Buffer_take_until(lua_State* L) {
 }
 
 
-static int _wrap_Buffer_take_line(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
-  chunkbuf_eol arg2 ;
-  size_t arg3 ;
-  cb_View **arg4 = (cb_View **) 0 ;
-  cb_View *temp4 = NULL ;
-  cb_status result;
-  
-  arg2 = CHUNKBUF_EOL_CRLF; 
-  arg3 = 0; 
-  arg4 = &temp4; 
-  SWIG_check_num_args("cb_Buffer::take_line",1,3)
-  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
-  if(lua_gettop(L)>=2){
-    arg2 = cb_check_eol(L, 2); 
-  }
-  if(lua_gettop(L)>=3){
-    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
-  }
-  result = (cb_status)cb_Buffer_take_line(arg1,arg2,arg3,arg4);
-  if (result < 0 && !cb_is_soft(result)) {
-    cb_push_error(L, result); SWIG_fail; 
-  } 
-  if (*arg4) cb_new_object(L, *arg4, SWIGTYPE_p_cb_View, 1); else lua_pushnil(L); SWIG_arg++; 
-  if (cb_is_soft(result)) {
-    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
-  } 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
 static int _wrap_Buffer_take_lines(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -6340,35 +6367,6 @@ static int _wrap_Buffer_take_records(lua_State* L) {
     if (!lua_isnil(L, 4)) arg5 = cb_check_size(L, 4); 
   }
   result = (cb_pushed)cb_Buffer_take_records(arg1,(void const *)arg2,arg3,arg4,arg5,arg6);
-  SWIG_arg += result; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
-static int _wrap_Buffer_read_line(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
-  chunkbuf_eol arg2 ;
-  size_t arg3 ;
-  lua_State *arg4 = (lua_State *) 0 ;
-  cb_pushed result;
-  
-  arg2 = CHUNKBUF_EOL_CRLF; 
-  arg3 = 0; 
-  arg4 = L;
-  SWIG_check_num_args("cb_Buffer::read_line",1,3)
-  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
-  if(lua_gettop(L)>=2){
-    arg2 = cb_check_eol(L, 2); 
-  }
-  if(lua_gettop(L)>=3){
-    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
-  }
-  result = (cb_pushed)cb_Buffer_read_line(arg1,arg2,arg3,arg4);
   SWIG_arg += result; 
   return SWIG_arg;
   
@@ -6608,10 +6606,8 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "read_policy", _wrap_Buffer_read_policy},
     { "split_to", _wrap_Buffer_split_to},
     { "take_until", _wrap_Buffer_take_until},
-    { "take_line", _wrap_Buffer_take_line},
     { "take_lines", _wrap_Buffer_take_lines},
     { "take_records", _wrap_Buffer_take_records},
-    { "read_line", _wrap_Buffer_read_line},
     { "read_lines", _wrap_Buffer_read_lines},
     { "lines", _wrap_Buffer_lines},
     { "write_to_fd", _wrap_Buffer_write_to_fd},
@@ -7230,40 +7226,6 @@ static int _wrap_Stream_readline(lua_State* L) {
 }
 
 
-static int _wrap_Stream_read_line(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_Stream *arg1 = (cb_Stream *) 0 ;
-  chunkbuf_eol arg2 ;
-  size_t arg3 ;
-  int64_t arg4 ;
-  lua_State *arg5 = (lua_State *) 0 ;
-  cb_pushed result;
-  
-  arg2 = CHUNKBUF_EOL_CRLF; 
-  arg3 = 0; 
-  arg4 = cb_default_timeout_ms; 
-  arg5 = L;
-  SWIG_check_num_args("cb_Stream::read_line",1,4)
-  arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
-  if(lua_gettop(L)>=2){
-    arg2 = cb_check_eol(L, 2); 
-  }
-  if(lua_gettop(L)>=3){
-    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
-  }
-  if(lua_gettop(L)>=4){
-    arg4 = cb_opt_timeout(L, 4); 
-  }
-  result = (cb_pushed)cb_Stream_read_line(arg1,arg2,arg3,arg4,arg5);
-  SWIG_arg += result; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
 static int _wrap_Stream_readlines(lua_State* L) {
   int SWIG_arg = 0;
   cb_Stream *arg1 = (cb_Stream *) 0 ;
@@ -7610,7 +7572,6 @@ static swig_lua_method swig_Stream_methods[]= {
     { "read_nonblock", _wrap_Stream_read_nonblock},
     { "read_view", _wrap_Stream_read_view},
     { "readline", _wrap_Stream_readline},
-    { "read_line", _wrap_Stream_read_line},
     { "readlines", _wrap_Stream_readlines},
     { "lines", _wrap_Stream_lines},
     { "readable_amount", _wrap_Stream_readable_amount},
@@ -8805,6 +8766,10 @@ void SWIG_init_user(lua_State* L)
   luaL_error(L, "chunkbuf: module built for library version %d, but version %d is loaded; it needs the "
     "same major version, at least %d",
     (int)CHUNKBUF_VERSION_NUMBER, (int)chunkbuf_version(), (int)CHUNKBUF_VERSION_NUMBER);
+  /* Before the classes are registered: cb_name_class names these too. */
+  cb_install_methods(L, cb_view_methods, sizeof cb_view_methods / sizeof *cb_view_methods);
+  cb_install_methods(L, cb_buffer_methods, sizeof cb_buffer_methods / sizeof *cb_buffer_methods);
+  cb_install_methods(L, cb_stream_methods, sizeof cb_stream_methods / sizeof *cb_stream_methods);
   {
     static const char *const classes[] = {
       "Pool", "Buffer", "View", "Stream", "Framer", "Ring"

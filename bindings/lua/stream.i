@@ -68,6 +68,27 @@ static int cb_stream_answer(lua_State *L, int rc) {
   return lua_error(L);
 }
 
+/* s:read_line([eol [, max_len [, timeout]]]) -> one line without its end
+ * of line (eol and max_len as Buffer:read_line, the default "crlf": LF
+ * with an optional CR), waiting up to timeout; at end of file the last
+ * line may lack an end of line, then nil, "eof". */
+static int cb_stream_read_line(lua_State *L) {
+  cb_Stream *s;
+  chunkbuf_eol eol;
+  size_t max_len;
+  int64_t timeout_ms;
+  cb_check_arity(L, "cb_Stream::read_line", 4);
+  s = (cb_Stream *)cb_check_self(L, SWIGTYPE_p_cb_Stream, "Stream");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  timeout_ms = cb_opt_timeout(L, 4);
+  return cb_stream_answer(L, cb_stream_push_line(L, s, eol, max_len, timeout_ms, 0));
+}
+
+static const cb_method cb_stream_methods[] = {
+  CB_METHOD(Stream, read_line, cb_stream_read_line),
+};
+
 /* The iterator of Stream:lines(): upvalues are the stream, whether to keep
  * the end of line, the timeout in milliseconds and the end-of-line style.
  * A timeout or an error raises; end of file ends the loop. */
@@ -213,12 +234,6 @@ typedef struct {} cb_Stream;
     cb_guard_release(slot);
     if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
     return cb_stream_answer(L, rc);
-  }
-  /* One line without its end of line (eol and max_len as Buffer:read_line,
-   * the default "crlf": LF with an optional CR), waiting up to timeout;
-   * at end of file the last line may lack an end of line, then nil, "eof". */
-  cb_pushed read_line(chunkbuf_eol eol, size_t max_len, int64_t timeout_ms, lua_State *L) {
-    return cb_stream_answer(L, cb_stream_push_line(L, $self, eol, max_len, timeout_ms, 0));
   }
   /* Up to max_records (default 256) complete lines at once, as a table. */
   cb_pushed readlines(size_t max_records, int64_t timeout_ms, lua_State *L) {
