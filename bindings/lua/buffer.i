@@ -109,20 +109,27 @@ static int cb_buffer_lines_next(lua_State *L) {
 
 /* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
  * as a View (zero copy; consumed), or nil, "needmore". The View object
- * exists before the C call, which then cannot leak its view. */
+ * exists before the C call, which then cannot leak its view; the buffer
+ * is looked up again after that allocation, whose collection step may
+ * have run a finalizer that freed it. */
 static int cb_buffer_take_line(lua_State *L) {
-  cb_Buffer *b;
+  const swig_lua_userdata *self;
   chunkbuf_eol eol;
   size_t max_len;
   swig_lua_userdata *u;
   chunkbuf_view *v = NULL;
   int rc;
   cb_check_arity(L, "cb_Buffer::take_line", 3);
-  b = (cb_Buffer *)cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  self = (const swig_lua_userdata *)lua_touserdata(L, 1);
   eol = cb_check_eol(L, 2);
   max_len = cb_opt_max_len(L, 3);
   u = cb_new_view(L);
-  rc = chunkbuf_buffer_take_line(b, eol, max_len, &v);
+  if (!self->ptr) {
+    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
+    return lua_error(L);
+  }
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)self->ptr, eol, max_len, &v);
   if (rc == CHUNKBUF_OK) {
     u->ptr = v;
     return 1;

@@ -3073,20 +3073,27 @@ static int cb_buffer_lines_next(lua_State *L) {
 
 /* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
  * as a View (zero copy; consumed), or nil, "needmore". The View object
- * exists before the C call, which then cannot leak its view. */
+ * exists before the C call, which then cannot leak its view; the buffer
+ * is looked up again after that allocation, whose collection step may
+ * have run a finalizer that freed it. */
 static int cb_buffer_take_line(lua_State *L) {
-  cb_Buffer *b;
+  const swig_lua_userdata *self;
   chunkbuf_eol eol;
   size_t max_len;
   swig_lua_userdata *u;
   chunkbuf_view *v = NULL;
   int rc;
   cb_check_arity(L, "cb_Buffer::take_line", 3);
-  b = (cb_Buffer *)cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  self = (const swig_lua_userdata *)lua_touserdata(L, 1);
   eol = cb_check_eol(L, 2);
   max_len = cb_opt_max_len(L, 3);
   u = cb_new_view(L);
-  rc = chunkbuf_buffer_take_line(b, eol, max_len, &v);
+  if (!self->ptr) {
+    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
+    return lua_error(L);
+  }
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)self->ptr, eol, max_len, &v);
   if (rc == CHUNKBUF_OK) {
     u->ptr = v;
     return 1;
@@ -3443,21 +3450,28 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
   }
 }
 
-/* Takes one line of the stream with chunkbuf_stream_read_lines (the
- * stream's own scanner, end-of-line style eol; waits up to timeout_ms) and
- * pushes it as a Lua string, with its end-of-line bytes when keep_eol.
- * Returns CHUNKBUF_OK (one value pushed), CB_EOF or the C status (nothing
- * pushed). The line is contiguous in the stream's memory (one copy, into
- * the Lua string); the view that holds it sits in a guard slot while the
- * string is made, so a Lua error cannot leak it and finalizers cannot
- * touch it. */
-static int cb_stream_push_line(lua_State *L, cb_Stream *s, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
+/* Takes one line of the Stream object at index obj (checked by the
+ * caller) with chunkbuf_stream_read_lines (the stream's own scanner,
+ * end-of-line style eol; waits up to timeout_ms) and pushes it as a Lua
+ * string, with its end-of-line bytes when keep_eol. Returns CHUNKBUF_OK
+ * (one value pushed), CB_EOF or the C status (nothing pushed). The line is
+ * contiguous in the stream's memory (one copy, into the Lua string); the
+ * view that holds it sits in a guard slot while the string is made, so a
+ * Lua error cannot leak it and finalizers cannot touch it. The handle is
+ * read from the object after the guard slot is got: getting one may
+ * allocate, and a finalizer run by that may have freed the stream. */
+static int cb_stream_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
                                int keep_eol) {
   chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
   chunkbuf_line line = {NULL, 0, 0};
   size_t n = 0;
   int pushed = 0, rc;
   chunkbuf_view **slot = cb_guard_get(L, &pushed);
+  cb_Stream *s = (cb_Stream *)((const swig_lua_userdata *)lua_touserdata(L, obj))->ptr;
+  if (!s) {
+    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Stream was already freed");
+    lua_error(L);
+  }
   w.timeout_ms = timeout_ms;
   rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
   if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
@@ -3495,16 +3509,15 @@ static int cb_stream_answer(lua_State *L, int rc) {
  * with an optional CR), waiting up to timeout; at end of file the last
  * line may lack an end of line, then nil, "eof". */
 static int cb_stream_read_line(lua_State *L) {
-  cb_Stream *s;
   chunkbuf_eol eol;
   size_t max_len;
   int64_t timeout_ms;
   cb_check_arity(L, "cb_Stream::read_line", 4);
-  s = (cb_Stream *)cb_check_self(L, SWIGTYPE_p_cb_Stream, "Stream");
+  cb_check_self(L, SWIGTYPE_p_cb_Stream, "Stream");
   eol = cb_check_eol(L, 2);
   max_len = cb_opt_max_len(L, 3);
   timeout_ms = cb_opt_timeout(L, 4);
-  return cb_stream_answer(L, cb_stream_push_line(L, s, eol, max_len, timeout_ms, 0));
+  return cb_stream_answer(L, cb_stream_push_line(L, 1, eol, max_len, timeout_ms, 0));
 }
 
 static const cb_method cb_stream_methods[] = {
@@ -3515,11 +3528,12 @@ static const cb_method cb_stream_methods[] = {
  * the end of line, the timeout in milliseconds and the end-of-line style.
  * A timeout or an error raises; end of file ends the loop. */
 static int cb_lines_next(lua_State *L) {
-  cb_Stream *s = (cb_Stream *)cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
   int keep = lua_toboolean(L, lua_upvalueindex(2));
   int64_t timeout_ms = (int64_t)lua_tointeger(L, lua_upvalueindex(3));
   chunkbuf_eol eol = (chunkbuf_eol)lua_tointeger(L, lua_upvalueindex(4));
-  int rc = cb_stream_push_line(L, s, eol, 0, timeout_ms, keep);
+  int rc;
+  cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
+  rc = cb_stream_push_line(L, lua_upvalueindex(1), eol, 0, timeout_ms, keep);
   if (rc == CHUNKBUF_OK) return 1;
   if (rc == CB_EOF) return 0;
   cb_push_error(L, rc);

@@ -53,6 +53,55 @@ test("reliability: error messages name the function", function()
   raises("to 'append'", function() b:append({}) end) -- a method call names itself
 end)
 
+test("reliability: finalizers that free the buffer or stream a line call is using", function()
+  -- take_line makes its View object before the C call; the collection
+  -- step of that allocation may run a finalizer that frees the buffer,
+  -- which must then be an error, not a use of the freed handle. The line
+  -- calls that allocate only after their C call must just keep working.
+  local inside, freed_inside, hits = false, false, 0
+  local function round(obj, free, call, cls)
+    -- the binding's message: the C library's would mean the freed handle was used
+    local want = "this chunkbuf." .. cls .. " was already freed"
+    freed_inside = false
+    setmetatable({}, {__gc = function() free(obj); freed_inside = inside end})
+    for _ = 1, 200 do
+      inside = true
+      local ok, v = pcall(call, obj)
+      inside = false
+      if not ok then
+        if not tostring(v):find(want, 1, true) then error("unexpected error: " .. tostring(v)) end
+        return freed_inside
+      end
+      if freed_inside then return true end -- freed after the C call: this line was still handed out
+    end
+    error("the finalizer never ran")
+  end
+  local lines = {}
+  for i = 1, 300 do lines[i] = string.format("%05d %s\n", i, string.rep("x", 50)) end -- long strings: allocated
+  local data = table.concat(lines)
+  -- A collection at every turn (pause 0 would keep the old pause; the
+  -- full collection makes the new one count from now).
+  collectgarbage("incremental", 1, 1000)
+  collectgarbage()
+  local ok, err = pcall(function()
+    for _ = 1, 200 do
+      local b = chunkbuf.Buffer()
+      b:append(data)
+      if round(b, b.free, function(x) return x:take_line("lf") end, "Buffer") then hits = hits + 1 end
+      b = chunkbuf.Buffer()
+      b:append(data)
+      round(b, b.free, function(x) return x:read_line("lf") end, "Buffer")
+      local s = chunkbuf.Stream()
+      s:write(data)
+      round(s, s.free, function(x) return x:read_line("lf", nil, 0) end, "Stream")
+    end
+  end)
+  collectgarbage("incremental", 200, 100)
+  collectgarbage()
+  if not ok then error(err, 0) end
+  eq(hits > 0, true, "a finalizer freed the buffer inside take_line (" .. hits .. " of 200 rounds)")
+end)
+
 test("reliability: finalizers consuming the buffer while lines() builds a line", function()
   local script = assert(package.searchpath("gc_lines", package.path))
   local interp = arg and arg[-1] or "lua5.4"
