@@ -3020,13 +3020,17 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * allocation can run a collection whose finalizers may consume from or
  * free this very buffer. A line longer than CB_LINE_STACK bytes (ERANGE,
  * nothing consumed) goes through take_line, which hands it out as a view
- * the finalizers cannot touch. */
+ * the finalizers cannot touch; the buffer (the live Buffer object at
+ * index obj) is looked up again after the guard slot for that view is
+ * got, since getting one may allocate. */
 #define CB_LINE_STACK 512
-static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
+static int cb_buffer_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t max_len) {
   char line[CB_LINE_STACK];
   chunkbuf_view **slot;
   size_t len = 0;
-  int rc = chunkbuf_buffer_read_line(b, eol, max_len, line, sizeof line, &len), pushed;
+  int rc = chunkbuf_buffer_read_line((cb_Buffer *)cb_handle_again(L, obj, "Buffer"), eol, max_len, line,
+                                     sizeof line, &len),
+      pushed;
   if (rc == CHUNKBUF_OK) {
     lua_pushlstring(L, line, len);
     return 1;
@@ -3037,7 +3041,7 @@ static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, siz
     return lua_error(L);
   }
   slot = cb_guard_get(L, &pushed);
-  rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_handle_again(L, obj, "Buffer"), eol, max_len, slot);
   if (rc == CHUNKBUF_ENEEDMORE) { /* a finalizer in cb_guard_get took it */
     lua_pop(L, pushed);
     return 0;
@@ -3068,7 +3072,7 @@ static int cb_buffer_lines_next(lua_State *L) {
     lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
     return lua_error(L);
   }
-  return cb_buffer_push_line(L, (cb_Buffer *)u->ptr, o->eol, o->max_len);
+  return cb_buffer_push_line(L, lua_upvalueindex(1), o->eol, o->max_len);
 }
 
 /* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
@@ -3077,7 +3081,6 @@ static int cb_buffer_lines_next(lua_State *L) {
  * is looked up again after that allocation, whose collection step may
  * have run a finalizer that freed it. */
 static int cb_buffer_take_line(lua_State *L) {
-  const swig_lua_userdata *self;
   chunkbuf_eol eol;
   size_t max_len;
   swig_lua_userdata *u;
@@ -3085,15 +3088,10 @@ static int cb_buffer_take_line(lua_State *L) {
   int rc;
   cb_check_arity(L, "cb_Buffer::take_line", 3);
   cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
-  self = (const swig_lua_userdata *)lua_touserdata(L, 1);
   eol = cb_check_eol(L, 2);
   max_len = cb_opt_max_len(L, 3);
   u = cb_new_view(L);
-  if (!self->ptr) {
-    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
-    return lua_error(L);
-  }
-  rc = chunkbuf_buffer_take_line((cb_Buffer *)self->ptr, eol, max_len, &v);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_handle_again(L, 1, "Buffer"), eol, max_len, &v);
   if (rc == CHUNKBUF_OK) {
     u->ptr = v;
     return 1;
@@ -3112,14 +3110,13 @@ static int cb_buffer_take_line(lua_State *L) {
  * its end of line (consumed), or nil, "needmore"; eol and max_len as for
  * take_line. */
 static int cb_buffer_read_line(lua_State *L) {
-  cb_Buffer *b;
   chunkbuf_eol eol;
   size_t max_len;
   cb_check_arity(L, "cb_Buffer::read_line", 3);
-  b = (cb_Buffer *)cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
   eol = cb_check_eol(L, 2);
   max_len = cb_opt_max_len(L, 3);
-  if (cb_buffer_push_line(L, b, eol, max_len)) return 1;
+  if (cb_buffer_push_line(L, 1, eol, max_len)) return 1;
   lua_pushnil(L);
   lua_pushliteral(L, "needmore");
   return 2;
@@ -3197,7 +3194,7 @@ typedef struct cb_commit_arg {
 
 /* Pushes the records a peek located, each as a string copied from the
  * buffer (nothing consumed); returns 1 (the table). */
-static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkbuf_record *recs, size_t n) {
+static int cb_push_peeked(lua_State *L, int rc, const chunkbuf_record *recs, size_t n) {
   size_t i;
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
@@ -3208,7 +3205,9 @@ static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkb
     luaL_Buffer lb;
     size_t copied = 0;
     char *p = luaL_buffinitsize(L, &lb, recs[i].length);
-    chunkbuf_buffer_copy_out(b, recs[i].offset, p, recs[i].length, &copied);
+    /* the Buffer (argument 1) again: making the strings allocates */
+    chunkbuf_buffer_copy_out((const cb_Buffer *)cb_handle_again(L, 1, "Buffer"), recs[i].offset, p, recs[i].length,
+                             &copied);
     luaL_pushresultsize(&lb, copied);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -3320,14 +3319,20 @@ SWIGINTERN cb_status cb_Buffer_peek_u64(cb_Buffer *self,cb_first pos,cb_order or
 SWIGINTERN cb_pushed cb_Buffer_peek_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
     size_t n = 0;
     chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc = chunkbuf_buffer_peek_lines(self, eol, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, self, rc, recs, n);
+    int rc;
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
+    rc = chunkbuf_buffer_peek_lines(self, eol, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, rc, recs, n);
   }
 SWIGINTERN cb_pushed cb_Buffer_peek_records(cb_Buffer *self,void const *delim,size_t dlen,size_t max_records,size_t max_len,lua_State *L){
     size_t n = 0;
     chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc = chunkbuf_buffer_peek_records(self, delim, dlen, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, self, rc, recs, n);
+    int rc;
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
+    rc = chunkbuf_buffer_peek_records(self, delim, dlen, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, rc, recs, n);
   }
 SWIGINTERN cb_status cb_Buffer_advance(cb_Buffer *self,size_t n){ return chunkbuf_buffer_advance(self, n); }
 SWIGINTERN cb_status cb_Buffer_read_uint(cb_Buffer *self,size_t width,cb_order order,uint64_t *OUT){
@@ -3372,6 +3377,8 @@ SWIGINTERN cb_pushed cb_Buffer_take_lines(cb_Buffer *self,chunkbuf_eol eol,size_
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_lines(self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
@@ -3379,6 +3386,8 @@ SWIGINTERN cb_pushed cb_Buffer_take_records(cb_Buffer *self,void const *delim,si
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_records(self, delim, dlen, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
@@ -3386,6 +3395,8 @@ SWIGINTERN cb_pushed cb_Buffer_read_lines(cb_Buffer *self,chunkbuf_eol eol,size_
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_lines(self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS, NULL);
   }
@@ -3467,11 +3478,7 @@ static int cb_stream_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t m
   size_t n = 0;
   int pushed = 0, rc;
   chunkbuf_view **slot = cb_guard_get(L, &pushed);
-  cb_Stream *s = (cb_Stream *)((const swig_lua_userdata *)lua_touserdata(L, obj))->ptr;
-  if (!s) {
-    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Stream was already freed");
-    lua_error(L);
-  }
+  cb_Stream *s = (cb_Stream *)cb_handle_again(L, obj, "Stream");
   w.timeout_ms = timeout_ms;
   rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
   if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
@@ -3616,6 +3623,8 @@ SWIGINTERN cb_status cb_Stream_read_view(cb_Stream *self,cb_upto n,int64_t timeo
 SWIGINTERN cb_pushed cb_Stream_readline(cb_Stream *self,size_t max,int64_t timeout_ms,lua_State *L){
     int pushed = 0, rc;
     chunkbuf_view **slot = cb_guard_get(L, &pushed);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readline(self, max, timeout_ms, slot);
     if (rc == CHUNKBUF_OK && cb_view_len(*slot) == 0) rc = CB_EOF;
     if (rc == CHUNKBUF_OK) cb_push_view_string(L, *slot);
@@ -3627,6 +3636,8 @@ SWIGINTERN cb_pushed cb_Stream_readlines(cb_Stream *self,size_t max_records,int6
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readlines(self, bt.recs, max_records, timeout_ms, &bt.n, bt.slot);
     if (rc == CHUNKBUF_OK && bt.n == 0) rc = CB_EOF;
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS_WITH_DELIM, NULL);
@@ -3744,6 +3755,9 @@ SWIGINTERN cb_pushed cb_Framer_next_batch(cb_Framer *self,cb_Buffer *buf,cb_flag
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed them */
+    self = (cb_Framer *)cb_handle_again(L, 1, "Framer");
+    buf = (cb_Buffer *)cb_handle_again(L, 2, "Buffer");
     rc = chunkbuf_framer_next_batch(self, buf, final, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }

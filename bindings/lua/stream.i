@@ -38,11 +38,7 @@ static int cb_stream_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t m
   size_t n = 0;
   int pushed = 0, rc;
   chunkbuf_view **slot = cb_guard_get(L, &pushed);
-  cb_Stream *s = (cb_Stream *)((const swig_lua_userdata *)lua_touserdata(L, obj))->ptr;
-  if (!s) {
-    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Stream was already freed");
-    lua_error(L);
-  }
+  cb_Stream *s = (cb_Stream *)cb_handle_again(L, obj, "Stream");
   w.timeout_ms = timeout_ms;
   rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
   if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
@@ -235,6 +231,8 @@ typedef struct {} cb_Stream;
   cb_pushed readline(size_t max, int64_t timeout_ms, lua_State *L) {
     int pushed = 0, rc;
     chunkbuf_view **slot = cb_guard_get(L, &pushed);
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readline($self, max, timeout_ms, slot);
     if (rc == CHUNKBUF_OK && cb_view_len(*slot) == 0) rc = CB_EOF;
     if (rc == CHUNKBUF_OK) cb_push_view_string(L, *slot);
@@ -247,6 +245,8 @@ typedef struct {} cb_Stream;
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readlines($self, bt.recs, max_records, timeout_ms, &bt.n, bt.slot);
     if (rc == CHUNKBUF_OK && bt.n == 0) rc = CB_EOF;
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS_WITH_DELIM, NULL);

@@ -261,6 +261,19 @@ static void *cb_check_self(lua_State *L, swig_type_info *type, const char *cls) 
   return cb_check_object(L, 1, type, cls, 0);
 }
 
+/* The handle of the object at idx (a live object of class cls when the
+ * method checked it), read again after the method made a Lua allocation:
+ * the collection step an allocation may run can call a finalizer that
+ * frees the object. Raises when one did. */
+static void *cb_handle_again(lua_State *L, int idx, const char *cls) {
+  void *p = ((const swig_lua_userdata *)lua_touserdata(L, idx))->ptr;
+  if (!p) {
+    lua_pushfstring(L, "chunkbuf.handle: this chunkbuf.%s was already freed", cls);
+    lua_error(L);
+  }
+  return p;
+}
+
 /* Raises SWIG's "wrong number of arguments" error for a method of
  * cb_install_methods when more than max arguments (the object included)
  * were passed; fewer are caught by the checks of the missing ones. */
