@@ -2847,7 +2847,7 @@ static swig_lua_userdata *cb_new_view(lua_State *L) {
  * (one lua_pushlstring for a view of one segment, as every taken line is). */
 static int cb_view_tostring(lua_State *L) {
   cb_check_arity(L, "cb_View::__tostring", 1);
-  cb_push_view_string(L, (cb_View *)cb_check_self(L, SWIGTYPE_p_cb_View, "View"));
+  cb_push_view_string(L, (const cb_View *)cb_check_self(L, SWIGTYPE_p_cb_View, "View")->ptr);
   return 1;
 }
 
@@ -3020,16 +3020,17 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * allocation can run a collection whose finalizers may consume from or
  * free this very buffer. A line longer than CB_LINE_STACK bytes (ERANGE,
  * nothing consumed) goes through take_line, which hands it out as a view
- * the finalizers cannot touch; the buffer (the live Buffer object at
- * index obj) is looked up again after the guard slot for that view is
- * got, since getting one may allocate. */
+ * the finalizers cannot touch; the buffer (the handle of the Buffer
+ * object u, which the caller keeps on the stack or as an upvalue) is
+ * looked up again after the guard slot for that view is got, since
+ * getting one may allocate. */
 #define CB_LINE_STACK 512
-static int cb_buffer_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t max_len) {
+static int cb_buffer_push_line(lua_State *L, const swig_lua_userdata *u, chunkbuf_eol eol, size_t max_len) {
   char line[CB_LINE_STACK];
   chunkbuf_view **slot;
   size_t len = 0;
-  int rc = chunkbuf_buffer_read_line((cb_Buffer *)cb_handle_again(L, obj, "Buffer"), eol, max_len, line,
-                                     sizeof line, &len),
+  int rc = chunkbuf_buffer_read_line((cb_Buffer *)cb_live_handle(L, u, "Buffer"), eol, max_len, line, sizeof line,
+                                     &len),
       pushed;
   if (rc == CHUNKBUF_OK) {
     lua_pushlstring(L, line, len);
@@ -3041,7 +3042,7 @@ static int cb_buffer_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t m
     return lua_error(L);
   }
   slot = cb_guard_get(L, &pushed);
-  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_handle_again(L, obj, "Buffer"), eol, max_len, slot);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_live_handle(L, u, "Buffer"), eol, max_len, slot);
   if (rc == CHUNKBUF_ENEEDMORE) { /* a finalizer in cb_guard_get took it */
     lua_pop(L, pushed);
     return 0;
@@ -3066,13 +3067,9 @@ typedef struct cb_lines_options {
 } cb_lines_options;
 
 static int cb_buffer_lines_next(lua_State *L) {
-  swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
+  const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
   const cb_lines_options *o = (const cb_lines_options *)lua_touserdata(L, lua_upvalueindex(2));
-  if (!u->ptr) {
-    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
-    return lua_error(L);
-  }
-  return cb_buffer_push_line(L, lua_upvalueindex(1), o->eol, o->max_len);
+  return cb_buffer_push_line(L, u, o->eol, o->max_len);
 }
 
 /* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
@@ -3081,17 +3078,18 @@ static int cb_buffer_lines_next(lua_State *L) {
  * is looked up again after that allocation, whose collection step may
  * have run a finalizer that freed it. */
 static int cb_buffer_take_line(lua_State *L) {
+  const swig_lua_userdata *self;
   chunkbuf_eol eol;
   size_t max_len;
   swig_lua_userdata *u;
   chunkbuf_view *v = NULL;
   int rc;
   cb_check_arity(L, "cb_Buffer::take_line", 3);
-  cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  self = cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
   eol = cb_check_eol(L, 2);
   max_len = cb_opt_max_len(L, 3);
   u = cb_new_view(L);
-  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_handle_again(L, 1, "Buffer"), eol, max_len, &v);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_live_handle(L, self, "Buffer"), eol, max_len, &v);
   if (rc == CHUNKBUF_OK) {
     u->ptr = v;
     return 1;
@@ -3110,13 +3108,14 @@ static int cb_buffer_take_line(lua_State *L) {
  * its end of line (consumed), or nil, "needmore"; eol and max_len as for
  * take_line. */
 static int cb_buffer_read_line(lua_State *L) {
+  const swig_lua_userdata *self;
   chunkbuf_eol eol;
   size_t max_len;
   cb_check_arity(L, "cb_Buffer::read_line", 3);
-  cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  self = cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
   eol = cb_check_eol(L, 2);
   max_len = cb_opt_max_len(L, 3);
-  if (cb_buffer_push_line(L, 1, eol, max_len)) return 1;
+  if (cb_buffer_push_line(L, self, eol, max_len)) return 1;
   lua_pushnil(L);
   lua_pushliteral(L, "needmore");
   return 2;

@@ -245,33 +245,38 @@ static void cb_install_methods(lua_State *L, const cb_method *m, size_t n) {
   }
 }
 
-/* The live handle behind `self` (argument 1) of a method of
- * cb_install_methods, whose upvalue 1 is the class metatable: the common
- * case costs a metatable compare; anything else gets cb_check_object's
- * checks and error messages. */
-static void *cb_check_self(lua_State *L, swig_type_info *type, const char *cls) {
+/* `self` (argument 1) of a method of cb_install_methods, whose upvalue 1
+ * is the class metatable, as the object's userdata once it is known to
+ * be a live object of the class (u->ptr is its handle): the common case
+ * costs a metatable compare; anything else gets cb_check_object's checks
+ * and error messages. */
+static const swig_lua_userdata *cb_check_self(lua_State *L, swig_type_info *type, const char *cls) {
   if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
     int mine = lua_rawequal(L, -1, lua_upvalueindex(1));
     lua_pop(L, 1);
     if (mine) {
-      void *p = ((swig_lua_userdata *)lua_touserdata(L, 1))->ptr;
-      if (p) return p;
+      const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, 1);
+      if (u->ptr) return u;
     }
   }
-  return cb_check_object(L, 1, type, cls, 0);
+  cb_check_object(L, 1, type, cls, 0);
+  return (const swig_lua_userdata *)lua_touserdata(L, 1);
 }
 
 /* The handle of the object at idx (a live object of class cls when the
  * method checked it), read again after the method made a Lua allocation:
  * the collection step an allocation may run can call a finalizer that
  * frees the object. Raises when one did. */
-static void *cb_handle_again(lua_State *L, int idx, const char *cls) {
-  void *p = ((const swig_lua_userdata *)lua_touserdata(L, idx))->ptr;
-  if (!p) {
+static void *cb_live_handle(lua_State *L, const swig_lua_userdata *u, const char *cls) {
+  if (!u->ptr) {
     lua_pushfstring(L, "chunkbuf.handle: this chunkbuf.%s was already freed", cls);
     lua_error(L);
   }
-  return p;
+  return u->ptr;
+}
+
+static void *cb_handle_again(lua_State *L, int idx, const char *cls) {
+  return cb_live_handle(L, (const swig_lua_userdata *)lua_touserdata(L, idx), cls);
 }
 
 /* Raises SWIG's "wrong number of arguments" error for a method of

@@ -27,7 +27,7 @@ static swig_lua_userdata *cb_new_view(lua_State *L) {
  * (one lua_pushlstring for a view of one segment, as every taken line is). */
 static int cb_view_tostring(lua_State *L) {
   cb_check_arity(L, "cb_View::__tostring", 1);
-  cb_push_view_string(L, (cb_View *)cb_check_self(L, SWIGTYPE_p_cb_View, "View"));
+  cb_push_view_string(L, (const cb_View *)cb_check_self(L, SWIGTYPE_p_cb_View, "View")->ptr);
   return 1;
 }
 
