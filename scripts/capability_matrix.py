@@ -327,6 +327,9 @@ def lua_units():
         text = path.read_text()
         for m in re.finditer(r"%native\((\w+)\)\s+\w+\s+(cb_\w+)", text):
             units[m.group(1)] = (set(), {m.group(2)})
+        # methods written against the Lua API: CB_METHOD(Class, name, cb_fn)
+        for m in re.finditer(r"CB_METHOD\((\w+),\s*(\w+),\s*(cb_\w+)\)", text):
+            units["%s.%s" % (m.group(1), m.group(2))] = (set(), {m.group(3)})
         for m in re.finditer(r"%init %\{(.*?)%\}", text, re.S):
             units["(require)"] = (set(C_CALL.findall(m.group(1))) - {"chunkbuf_last_error"},
                                   set(re.findall(r"\b(cb_\w+)\s*\(", m.group(1))))

@@ -56,13 +56,18 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * allocation can run a collection whose finalizers may consume from or
  * free this very buffer. A line longer than CB_LINE_STACK bytes (ERANGE,
  * nothing consumed) goes through take_line, which hands it out as a view
- * the finalizers cannot touch. */
+ * the finalizers cannot touch; the buffer (the handle of the Buffer
+ * object u, which the caller keeps on the stack or as an upvalue) is
+ * looked up again after the guard slot for that view is got, since
+ * getting one may allocate. */
 #define CB_LINE_STACK 512
-static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
+static int cb_buffer_push_line(lua_State *L, const swig_lua_userdata *u, chunkbuf_eol eol, size_t max_len) {
   char line[CB_LINE_STACK];
   chunkbuf_view **slot;
   size_t len = 0;
-  int rc = chunkbuf_buffer_read_line(b, eol, max_len, line, sizeof line, &len), pushed;
+  int rc = chunkbuf_buffer_read_line((cb_Buffer *)cb_live_handle(L, u, "Buffer"), eol, max_len, line, sizeof line,
+                                     &len),
+      pushed;
   if (rc == CHUNKBUF_OK) {
     lua_pushlstring(L, line, len);
     return 1;
@@ -73,7 +78,7 @@ static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, siz
     return lua_error(L);
   }
   slot = cb_guard_get(L, &pushed);
-  rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_live_handle(L, u, "Buffer"), eol, max_len, slot);
   if (rc == CHUNKBUF_ENEEDMORE) { /* a finalizer in cb_guard_get took it */
     lua_pop(L, pushed);
     return 0;
@@ -98,14 +103,64 @@ typedef struct cb_lines_options {
 } cb_lines_options;
 
 static int cb_buffer_lines_next(lua_State *L) {
-  swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
+  const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
   const cb_lines_options *o = (const cb_lines_options *)lua_touserdata(L, lua_upvalueindex(2));
-  if (!u->ptr) {
-    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
+  return cb_buffer_push_line(L, u, o->eol, o->max_len);
+}
+
+/* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
+ * as a View (zero copy; consumed), or nil, "needmore". The View object
+ * exists before the C call, which then cannot leak its view; the buffer
+ * is looked up again after that allocation, whose collection step may
+ * have run a finalizer that freed it. */
+static int cb_buffer_take_line(lua_State *L) {
+  const swig_lua_userdata *self;
+  chunkbuf_eol eol;
+  size_t max_len;
+  swig_lua_userdata *u;
+  chunkbuf_view *v = NULL;
+  int rc;
+  cb_check_arity(L, "cb_Buffer::take_line", 3);
+  self = cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  u = cb_new_view(L);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_live_handle(L, self, "Buffer"), eol, max_len, &v);
+  if (rc == CHUNKBUF_OK) {
+    u->ptr = v;
+    return 1;
+  }
+  lua_pop(L, 1);
+  if (rc != CHUNKBUF_ENEEDMORE) {
+    cb_push_error(L, rc);
     return lua_error(L);
   }
-  return cb_buffer_push_line(L, (cb_Buffer *)u->ptr, o->eol, o->max_len);
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
 }
+
+/* buf:read_line([eol [, max_len]]) -> one line as a Lua string, without
+ * its end of line (consumed), or nil, "needmore"; eol and max_len as for
+ * take_line. */
+static int cb_buffer_read_line(lua_State *L) {
+  const swig_lua_userdata *self;
+  chunkbuf_eol eol;
+  size_t max_len;
+  cb_check_arity(L, "cb_Buffer::read_line", 3);
+  self = cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  if (cb_buffer_push_line(L, self, eol, max_len)) return 1;
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
+}
+
+static const cb_method cb_buffer_methods[] = {
+  CB_METHOD(Buffer, take_line, cb_buffer_take_line),
+  CB_METHOD(Buffer, read_line, cb_buffer_read_line),
+};
 
 /* Same bytes in both buffers, compared a block at a time. */
 static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
@@ -174,7 +229,7 @@ typedef struct cb_commit_arg {
 
 /* Pushes the records a peek located, each as a string copied from the
  * buffer (nothing consumed); returns 1 (the table). */
-static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkbuf_record *recs, size_t n) {
+static int cb_push_peeked(lua_State *L, int rc, const chunkbuf_record *recs, size_t n) {
   size_t i;
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
@@ -185,7 +240,9 @@ static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkb
     luaL_Buffer lb;
     size_t copied = 0;
     char *p = luaL_buffinitsize(L, &lb, recs[i].length);
-    chunkbuf_buffer_copy_out(b, recs[i].offset, p, recs[i].length, &copied);
+    /* the Buffer (argument 1) again: making the strings allocates */
+    chunkbuf_buffer_copy_out((const cb_Buffer *)cb_handle_again(L, 1, "Buffer"), recs[i].offset, p, recs[i].length,
+                             &copied);
     luaL_pushresultsize(&lb, copied);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -349,14 +406,20 @@ typedef struct {} cb_Buffer;
   cb_pushed peek_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
     size_t n = 0;
     chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc = chunkbuf_buffer_peek_lines($self, eol, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, $self, rc, recs, n);
+    int rc;
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
+    rc = chunkbuf_buffer_peek_lines($self, eol, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, rc, recs, n);
   }
   cb_pushed peek_records(const void *delim, size_t dlen, size_t max_records, size_t max_len, lua_State *L) {
     size_t n = 0;
     chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc = chunkbuf_buffer_peek_records($self, delim, dlen, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, $self, rc, recs, n);
+    int rc;
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
+    rc = chunkbuf_buffer_peek_records($self, delim, dlen, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, rc, recs, n);
   }
 
   /* -- consume */
@@ -408,14 +471,13 @@ typedef struct {} cb_Buffer;
   cb_status take_until(const void *delim, size_t dlen, cb_flag include, size_t max_len, cb_View **OUT) {
     return chunkbuf_buffer_take_until($self, delim, dlen, include, max_len, OUT);
   }
-  cb_status take_line(chunkbuf_eol eol, size_t max_len, cb_View **OUT) {
-    return chunkbuf_buffer_take_line($self, eol, max_len, OUT);
-  }
   /* Up to max_records (default 256) lines or records: a table of Views. */
   cb_pushed take_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_lines($self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
@@ -423,23 +485,19 @@ typedef struct {} cb_Buffer;
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_records($self, delim, dlen, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
-  /* Lines as Lua strings, without their end of line; eol and max_len as
-   * for take_line. read_line: one line, or nil, "needmore". */
-  cb_pushed read_line(chunkbuf_eol eol, size_t max_len, lua_State *L) {
-    if (cb_buffer_push_line(L, $self, eol, max_len)) return 1;
-    lua_pushnil(L);
-    lua_pushliteral(L, "needmore");
-    return 2;
-  }
   /* Up to max_records (default 256) lines at once, as a table of strings
-   * (empty when no line is complete). */
+   * (empty when no line is complete); eol and max_len as for take_line. */
   cb_pushed read_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_lines($self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS, NULL);
   }

@@ -221,6 +221,10 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
     luaL_error(L, "chunkbuf: module built for library version %d, but version %d is loaded; it needs the "
                "same major version, at least %d",
                (int)CHUNKBUF_VERSION_NUMBER, (int)chunkbuf_version(), (int)CHUNKBUF_VERSION_NUMBER);
+  /* Before the classes are registered: cb_name_class names these too. */
+  cb_install_methods(L, cb_view_methods, sizeof cb_view_methods / sizeof *cb_view_methods);
+  cb_install_methods(L, cb_buffer_methods, sizeof cb_buffer_methods / sizeof *cb_buffer_methods);
+  cb_install_methods(L, cb_stream_methods, sizeof cb_stream_methods / sizeof *cb_stream_methods);
   {
     static const char *const classes[] = {"Pool", "Buffer", "View", "Stream", "Framer", "Ring"};
     swig_type_info *const types[] = {SWIGTYPE_p_cb_Pool, SWIGTYPE_p_cb_Buffer, SWIGTYPE_p_cb_View,

@@ -2828,6 +2828,33 @@ static size_t cb_view_len(const cb_View *v) {
   return n;
 }
 
+/* A new View object on the stack, not yet holding a view (u->ptr NULL:
+ * __gc has nothing to release until the caller stores one). Made before
+ * the C call that fills it, so a failed allocation cannot leak a view, in
+ * a method of cb_install_methods: the metatable comes from the upvalue,
+ * not from the registry. */
+static swig_lua_userdata *cb_new_view(lua_State *L) {
+  swig_lua_userdata *u = (swig_lua_userdata *)lua_newuserdatauv(L, sizeof *u, 0);
+  u->ptr = NULL;
+  u->type = SWIGTYPE_p_cb_View;
+  u->own = 1;
+  lua_pushvalue(L, CB_VIEW_METATABLE);
+  lua_setmetatable(L, -2);
+  return u;
+}
+
+/* tostring(view): the bytes, pushed straight from the view's segments
+ * (one lua_pushlstring for a view of one segment, as every taken line is). */
+static int cb_view_tostring(lua_State *L) {
+  cb_check_arity(L, "cb_View::__tostring", 1);
+  cb_push_view_string(L, (const cb_View *)cb_check_self(L, SWIGTYPE_p_cb_View, "View")->ptr);
+  return 1;
+}
+
+static const cb_method cb_view_methods[] = {
+  CB_METHOD(View, __tostring, cb_view_tostring),
+};
+
 SWIGINTERN cb_View *cb_View_from_handle(cb_host_pointer LIGHTUSERDATA,lua_State *L){
     int rc = chunkbuf_view_retain((cb_View *)LIGHTUSERDATA);
     if (rc != CHUNKBUF_OK) {
@@ -2850,10 +2877,6 @@ SWIGINTERN void delete_cb_View(cb_View *self){ chunkbuf_view_release(self); }
 SWIGINTERN void cb_View_release(cb_View *self){ chunkbuf_view_release(self); }
 SWIGINTERN size_t cb_View_len(cb_View *self){ return cb_view_len(self); }
 SWIGINTERN size_t cb_View___len(cb_View *self,cb_ignored){ return cb_view_len(self); }
-SWIGINTERN cb_pushed cb_View___tostring(cb_View *self,lua_State *L){
-    cb_push_view_string(L, self);
-    return 1;
-  }
 SWIGINTERN cb_flag cb_View___eq(cb_View *self,cb_View const *OTHER){
     int equal = 0;
     return OTHER && chunkbuf_view_equals_view(self, OTHER, &equal) == CHUNKBUF_OK && equal;
@@ -2997,13 +3020,18 @@ static int cb_buffer_bytes(const cb_Buffer *b, size_t offset, size_t n, cb_bytes
  * allocation can run a collection whose finalizers may consume from or
  * free this very buffer. A line longer than CB_LINE_STACK bytes (ERANGE,
  * nothing consumed) goes through take_line, which hands it out as a view
- * the finalizers cannot touch. */
+ * the finalizers cannot touch; the buffer (the handle of the Buffer
+ * object u, which the caller keeps on the stack or as an upvalue) is
+ * looked up again after the guard slot for that view is got, since
+ * getting one may allocate. */
 #define CB_LINE_STACK 512
-static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, size_t max_len) {
+static int cb_buffer_push_line(lua_State *L, const swig_lua_userdata *u, chunkbuf_eol eol, size_t max_len) {
   char line[CB_LINE_STACK];
   chunkbuf_view **slot;
   size_t len = 0;
-  int rc = chunkbuf_buffer_read_line(b, eol, max_len, line, sizeof line, &len), pushed;
+  int rc = chunkbuf_buffer_read_line((cb_Buffer *)cb_live_handle(L, u, "Buffer"), eol, max_len, line, sizeof line,
+                                     &len),
+      pushed;
   if (rc == CHUNKBUF_OK) {
     lua_pushlstring(L, line, len);
     return 1;
@@ -3014,7 +3042,7 @@ static int cb_buffer_push_line(lua_State *L, cb_Buffer *b, chunkbuf_eol eol, siz
     return lua_error(L);
   }
   slot = cb_guard_get(L, &pushed);
-  rc = chunkbuf_buffer_take_line(b, eol, max_len, slot);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_live_handle(L, u, "Buffer"), eol, max_len, slot);
   if (rc == CHUNKBUF_ENEEDMORE) { /* a finalizer in cb_guard_get took it */
     lua_pop(L, pushed);
     return 0;
@@ -3039,14 +3067,64 @@ typedef struct cb_lines_options {
 } cb_lines_options;
 
 static int cb_buffer_lines_next(lua_State *L) {
-  swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
+  const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
   const cb_lines_options *o = (const cb_lines_options *)lua_touserdata(L, lua_upvalueindex(2));
-  if (!u->ptr) {
-    lua_pushliteral(L, "chunkbuf.handle: this chunkbuf.Buffer was already freed");
+  return cb_buffer_push_line(L, u, o->eol, o->max_len);
+}
+
+/* buf:take_line([eol [, max_len]]) -> one line, without its end of line,
+ * as a View (zero copy; consumed), or nil, "needmore". The View object
+ * exists before the C call, which then cannot leak its view; the buffer
+ * is looked up again after that allocation, whose collection step may
+ * have run a finalizer that freed it. */
+static int cb_buffer_take_line(lua_State *L) {
+  const swig_lua_userdata *self;
+  chunkbuf_eol eol;
+  size_t max_len;
+  swig_lua_userdata *u;
+  chunkbuf_view *v = NULL;
+  int rc;
+  cb_check_arity(L, "cb_Buffer::take_line", 3);
+  self = cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  u = cb_new_view(L);
+  rc = chunkbuf_buffer_take_line((cb_Buffer *)cb_live_handle(L, self, "Buffer"), eol, max_len, &v);
+  if (rc == CHUNKBUF_OK) {
+    u->ptr = v;
+    return 1;
+  }
+  lua_pop(L, 1);
+  if (rc != CHUNKBUF_ENEEDMORE) {
+    cb_push_error(L, rc);
     return lua_error(L);
   }
-  return cb_buffer_push_line(L, (cb_Buffer *)u->ptr, o->eol, o->max_len);
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
 }
+
+/* buf:read_line([eol [, max_len]]) -> one line as a Lua string, without
+ * its end of line (consumed), or nil, "needmore"; eol and max_len as for
+ * take_line. */
+static int cb_buffer_read_line(lua_State *L) {
+  const swig_lua_userdata *self;
+  chunkbuf_eol eol;
+  size_t max_len;
+  cb_check_arity(L, "cb_Buffer::read_line", 3);
+  self = cb_check_self(L, SWIGTYPE_p_cb_Buffer, "Buffer");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  if (cb_buffer_push_line(L, self, eol, max_len)) return 1;
+  lua_pushnil(L);
+  lua_pushliteral(L, "needmore");
+  return 2;
+}
+
+static const cb_method cb_buffer_methods[] = {
+  CB_METHOD(Buffer, take_line, cb_buffer_take_line),
+  CB_METHOD(Buffer, read_line, cb_buffer_read_line),
+};
 
 /* Same bytes in both buffers, compared a block at a time. */
 static int cb_buffers_equal(const cb_Buffer *a, const cb_Buffer *b) {
@@ -3115,7 +3193,7 @@ typedef struct cb_commit_arg {
 
 /* Pushes the records a peek located, each as a string copied from the
  * buffer (nothing consumed); returns 1 (the table). */
-static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkbuf_record *recs, size_t n) {
+static int cb_push_peeked(lua_State *L, int rc, const chunkbuf_record *recs, size_t n) {
   size_t i;
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
@@ -3126,7 +3204,9 @@ static int cb_push_peeked(lua_State *L, const cb_Buffer *b, int rc, const chunkb
     luaL_Buffer lb;
     size_t copied = 0;
     char *p = luaL_buffinitsize(L, &lb, recs[i].length);
-    chunkbuf_buffer_copy_out(b, recs[i].offset, p, recs[i].length, &copied);
+    /* the Buffer (argument 1) again: making the strings allocates */
+    chunkbuf_buffer_copy_out((const cb_Buffer *)cb_handle_again(L, 1, "Buffer"), recs[i].offset, p, recs[i].length,
+                             &copied);
     luaL_pushresultsize(&lb, copied);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -3238,14 +3318,20 @@ SWIGINTERN cb_status cb_Buffer_peek_u64(cb_Buffer *self,cb_first pos,cb_order or
 SWIGINTERN cb_pushed cb_Buffer_peek_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
     size_t n = 0;
     chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc = chunkbuf_buffer_peek_lines(self, eol, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, self, rc, recs, n);
+    int rc;
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
+    rc = chunkbuf_buffer_peek_lines(self, eol, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, rc, recs, n);
   }
 SWIGINTERN cb_pushed cb_Buffer_peek_records(cb_Buffer *self,void const *delim,size_t dlen,size_t max_records,size_t max_len,lua_State *L){
     size_t n = 0;
     chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc = chunkbuf_buffer_peek_records(self, delim, dlen, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, self, rc, recs, n);
+    int rc;
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
+    rc = chunkbuf_buffer_peek_records(self, delim, dlen, max_len, recs, max_records, &n);
+    return cb_push_peeked(L, rc, recs, n);
   }
 SWIGINTERN cb_status cb_Buffer_advance(cb_Buffer *self,size_t n){ return chunkbuf_buffer_advance(self, n); }
 SWIGINTERN cb_status cb_Buffer_read_uint(cb_Buffer *self,size_t width,cb_order order,uint64_t *OUT){
@@ -3286,13 +3372,12 @@ SWIGINTERN cb_status cb_Buffer_split_to(cb_Buffer *self,size_t n,cb_View **OUT){
 SWIGINTERN cb_status cb_Buffer_take_until(cb_Buffer *self,void const *delim,size_t dlen,cb_flag include,size_t max_len,cb_View **OUT){
     return chunkbuf_buffer_take_until(self, delim, dlen, include, max_len, OUT);
   }
-SWIGINTERN cb_status cb_Buffer_take_line(cb_Buffer *self,chunkbuf_eol eol,size_t max_len,cb_View **OUT){
-    return chunkbuf_buffer_take_line(self, eol, max_len, OUT);
-  }
 SWIGINTERN cb_pushed cb_Buffer_take_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_lines(self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
@@ -3300,19 +3385,17 @@ SWIGINTERN cb_pushed cb_Buffer_take_records(cb_Buffer *self,void const *delim,si
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_records(self, delim, dlen, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
-  }
-SWIGINTERN cb_pushed cb_Buffer_read_line(cb_Buffer *self,chunkbuf_eol eol,size_t max_len,lua_State *L){
-    if (cb_buffer_push_line(L, self, eol, max_len)) return 1;
-    lua_pushnil(L);
-    lua_pushliteral(L, "needmore");
-    return 2;
   }
 SWIGINTERN cb_pushed cb_Buffer_read_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
     rc = chunkbuf_buffer_take_lines(self, eol, max_len, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS, NULL);
   }
@@ -3377,21 +3460,24 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
   }
 }
 
-/* Takes one line of the stream with chunkbuf_stream_read_lines (the
- * stream's own scanner, end-of-line style eol; waits up to timeout_ms) and
- * pushes it as a Lua string, with its end-of-line bytes when keep_eol.
- * Returns CHUNKBUF_OK (one value pushed), CB_EOF or the C status (nothing
- * pushed). The line is contiguous in the stream's memory (one copy, into
- * the Lua string); the view that holds it sits in a guard slot while the
- * string is made, so a Lua error cannot leak it and finalizers cannot
- * touch it. */
-static int cb_stream_push_line(lua_State *L, cb_Stream *s, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
+/* Takes one line of the Stream object at index obj (checked by the
+ * caller) with chunkbuf_stream_read_lines (the stream's own scanner,
+ * end-of-line style eol; waits up to timeout_ms) and pushes it as a Lua
+ * string, with its end-of-line bytes when keep_eol. Returns CHUNKBUF_OK
+ * (one value pushed), CB_EOF or the C status (nothing pushed). The line is
+ * contiguous in the stream's memory (one copy, into the Lua string); the
+ * view that holds it sits in a guard slot while the string is made, so a
+ * Lua error cannot leak it and finalizers cannot touch it. The handle is
+ * read from the object after the guard slot is got: getting one may
+ * allocate, and a finalizer run by that may have freed the stream. */
+static int cb_stream_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
                                int keep_eol) {
   chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
   chunkbuf_line line = {NULL, 0, 0};
   size_t n = 0;
   int pushed = 0, rc;
   chunkbuf_view **slot = cb_guard_get(L, &pushed);
+  cb_Stream *s = (cb_Stream *)cb_handle_again(L, obj, "Stream");
   w.timeout_ms = timeout_ms;
   rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
   if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
@@ -3424,15 +3510,36 @@ static int cb_stream_answer(lua_State *L, int rc) {
   return lua_error(L);
 }
 
+/* s:read_line([eol [, max_len [, timeout]]]) -> one line without its end
+ * of line (eol and max_len as Buffer:read_line, the default "crlf": LF
+ * with an optional CR), waiting up to timeout; at end of file the last
+ * line may lack an end of line, then nil, "eof". */
+static int cb_stream_read_line(lua_State *L) {
+  chunkbuf_eol eol;
+  size_t max_len;
+  int64_t timeout_ms;
+  cb_check_arity(L, "cb_Stream::read_line", 4);
+  cb_check_self(L, SWIGTYPE_p_cb_Stream, "Stream");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  timeout_ms = cb_opt_timeout(L, 4);
+  return cb_stream_answer(L, cb_stream_push_line(L, 1, eol, max_len, timeout_ms, 0));
+}
+
+static const cb_method cb_stream_methods[] = {
+  CB_METHOD(Stream, read_line, cb_stream_read_line),
+};
+
 /* The iterator of Stream:lines(): upvalues are the stream, whether to keep
  * the end of line, the timeout in milliseconds and the end-of-line style.
  * A timeout or an error raises; end of file ends the loop. */
 static int cb_lines_next(lua_State *L) {
-  cb_Stream *s = (cb_Stream *)cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
   int keep = lua_toboolean(L, lua_upvalueindex(2));
   int64_t timeout_ms = (int64_t)lua_tointeger(L, lua_upvalueindex(3));
   chunkbuf_eol eol = (chunkbuf_eol)lua_tointeger(L, lua_upvalueindex(4));
-  int rc = cb_stream_push_line(L, s, eol, 0, timeout_ms, keep);
+  int rc;
+  cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
+  rc = cb_stream_push_line(L, lua_upvalueindex(1), eol, 0, timeout_ms, keep);
   if (rc == CHUNKBUF_OK) return 1;
   if (rc == CB_EOF) return 0;
   cb_push_error(L, rc);
@@ -3515,6 +3622,8 @@ SWIGINTERN cb_status cb_Stream_read_view(cb_Stream *self,cb_upto n,int64_t timeo
 SWIGINTERN cb_pushed cb_Stream_readline(cb_Stream *self,size_t max,int64_t timeout_ms,lua_State *L){
     int pushed = 0, rc;
     chunkbuf_view **slot = cb_guard_get(L, &pushed);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readline(self, max, timeout_ms, slot);
     if (rc == CHUNKBUF_OK && cb_view_len(*slot) == 0) rc = CB_EOF;
     if (rc == CHUNKBUF_OK) cb_push_view_string(L, *slot);
@@ -3522,13 +3631,12 @@ SWIGINTERN cb_pushed cb_Stream_readline(cb_Stream *self,size_t max,int64_t timeo
     if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
     return cb_stream_answer(L, rc);
   }
-SWIGINTERN cb_pushed cb_Stream_read_line(cb_Stream *self,chunkbuf_eol eol,size_t max_len,int64_t timeout_ms,lua_State *L){
-    return cb_stream_answer(L, cb_stream_push_line(L, self, eol, max_len, timeout_ms, 0));
-  }
 SWIGINTERN cb_pushed cb_Stream_readlines(cb_Stream *self,size_t max_records,int64_t timeout_ms,lua_State *L){
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readlines(self, bt.recs, max_records, timeout_ms, &bt.n, bt.slot);
     if (rc == CHUNKBUF_OK && bt.n == 0) rc = CB_EOF;
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS_WITH_DELIM, NULL);
@@ -3646,6 +3754,9 @@ SWIGINTERN cb_pushed cb_Framer_next_batch(cb_Framer *self,cb_Buffer *buf,cb_flag
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed them */
+    self = (cb_Framer *)cb_handle_again(L, 1, "Framer");
+    buf = (cb_Buffer *)cb_handle_again(L, 2, "Buffer");
     rc = chunkbuf_framer_next_batch(self, buf, final, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }
@@ -4434,25 +4545,6 @@ static int _wrap_View___len(lua_State* L) {
 }
 
 
-static int _wrap_View___tostring(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_View *arg1 = (cb_View *) 0 ;
-  lua_State *arg2 = (lua_State *) 0 ;
-  cb_pushed result;
-  
-  arg2 = L;
-  SWIG_check_num_args("cb_View::__tostring",1,1)
-  arg1 = (cb_View *)cb_check_object(L, 1, SWIGTYPE_p_cb_View, "View", 0); 
-  result = (cb_pushed)cb_View___tostring(arg1,arg2);
-  SWIG_arg += result; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
 static int _wrap_View___eq(lua_State* L) {
   int SWIG_arg = 0;
   cb_View *arg1 = (cb_View *) 0 ;
@@ -4936,7 +5028,6 @@ static swig_lua_method swig_View_methods[]= {
     { "release", _wrap_View_release},
     { "len", _wrap_View_len},
     { "__len", _wrap_View___len},
-    { "__tostring", _wrap_View___tostring},
     { "__eq", _wrap_View___eq},
     { "slice", _wrap_View_slice},
     { "find", _wrap_View_find},
@@ -4957,7 +5048,6 @@ static swig_lua_method swig_View_methods[]= {
 };
 static swig_lua_method swig_View_meta[] = {
     { "__len", _wrap_View___len},
-    { "__tostring", _wrap_View___tostring},
     { "__eq", _wrap_View___eq},
     {0,0}
 };
@@ -6245,42 +6335,6 @@ static int _wrap_Buffer_take_until(lua_State* L) {
 }
 
 
-static int _wrap_Buffer_take_line(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
-  chunkbuf_eol arg2 ;
-  size_t arg3 ;
-  cb_View **arg4 = (cb_View **) 0 ;
-  cb_View *temp4 = NULL ;
-  cb_status result;
-  
-  arg2 = CHUNKBUF_EOL_CRLF; 
-  arg3 = 0; 
-  arg4 = &temp4; 
-  SWIG_check_num_args("cb_Buffer::take_line",1,3)
-  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
-  if(lua_gettop(L)>=2){
-    arg2 = cb_check_eol(L, 2); 
-  }
-  if(lua_gettop(L)>=3){
-    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
-  }
-  result = (cb_status)cb_Buffer_take_line(arg1,arg2,arg3,arg4);
-  if (result < 0 && !cb_is_soft(result)) {
-    cb_push_error(L, result); SWIG_fail; 
-  } 
-  if (*arg4) cb_new_object(L, *arg4, SWIGTYPE_p_cb_View, 1); else lua_pushnil(L); SWIG_arg++; 
-  if (cb_is_soft(result)) {
-    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
-  } 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
 static int _wrap_Buffer_take_lines(lua_State* L) {
   int SWIG_arg = 0;
   cb_Buffer *arg1 = (cb_Buffer *) 0 ;
@@ -6340,35 +6394,6 @@ static int _wrap_Buffer_take_records(lua_State* L) {
     if (!lua_isnil(L, 4)) arg5 = cb_check_size(L, 4); 
   }
   result = (cb_pushed)cb_Buffer_take_records(arg1,(void const *)arg2,arg3,arg4,arg5,arg6);
-  SWIG_arg += result; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
-static int _wrap_Buffer_read_line(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_Buffer *arg1 = (cb_Buffer *) 0 ;
-  chunkbuf_eol arg2 ;
-  size_t arg3 ;
-  lua_State *arg4 = (lua_State *) 0 ;
-  cb_pushed result;
-  
-  arg2 = CHUNKBUF_EOL_CRLF; 
-  arg3 = 0; 
-  arg4 = L;
-  SWIG_check_num_args("cb_Buffer::read_line",1,3)
-  arg1 = (cb_Buffer *)cb_check_object(L, 1, SWIGTYPE_p_cb_Buffer, "Buffer", 0); 
-  if(lua_gettop(L)>=2){
-    arg2 = cb_check_eol(L, 2); 
-  }
-  if(lua_gettop(L)>=3){
-    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
-  }
-  result = (cb_pushed)cb_Buffer_read_line(arg1,arg2,arg3,arg4);
   SWIG_arg += result; 
   return SWIG_arg;
   
@@ -6608,10 +6633,8 @@ static swig_lua_method swig_Buffer_methods[]= {
     { "read_policy", _wrap_Buffer_read_policy},
     { "split_to", _wrap_Buffer_split_to},
     { "take_until", _wrap_Buffer_take_until},
-    { "take_line", _wrap_Buffer_take_line},
     { "take_lines", _wrap_Buffer_take_lines},
     { "take_records", _wrap_Buffer_take_records},
-    { "read_line", _wrap_Buffer_read_line},
     { "read_lines", _wrap_Buffer_read_lines},
     { "lines", _wrap_Buffer_lines},
     { "write_to_fd", _wrap_Buffer_write_to_fd},
@@ -7230,40 +7253,6 @@ static int _wrap_Stream_readline(lua_State* L) {
 }
 
 
-static int _wrap_Stream_read_line(lua_State* L) {
-  int SWIG_arg = 0;
-  cb_Stream *arg1 = (cb_Stream *) 0 ;
-  chunkbuf_eol arg2 ;
-  size_t arg3 ;
-  int64_t arg4 ;
-  lua_State *arg5 = (lua_State *) 0 ;
-  cb_pushed result;
-  
-  arg2 = CHUNKBUF_EOL_CRLF; 
-  arg3 = 0; 
-  arg4 = cb_default_timeout_ms; 
-  arg5 = L;
-  SWIG_check_num_args("cb_Stream::read_line",1,4)
-  arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
-  if(lua_gettop(L)>=2){
-    arg2 = cb_check_eol(L, 2); 
-  }
-  if(lua_gettop(L)>=3){
-    if (!lua_isnil(L, 3)) arg3 = cb_check_size(L, 3); 
-  }
-  if(lua_gettop(L)>=4){
-    arg4 = cb_opt_timeout(L, 4); 
-  }
-  result = (cb_pushed)cb_Stream_read_line(arg1,arg2,arg3,arg4,arg5);
-  SWIG_arg += result; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
 static int _wrap_Stream_readlines(lua_State* L) {
   int SWIG_arg = 0;
   cb_Stream *arg1 = (cb_Stream *) 0 ;
@@ -7610,7 +7599,6 @@ static swig_lua_method swig_Stream_methods[]= {
     { "read_nonblock", _wrap_Stream_read_nonblock},
     { "read_view", _wrap_Stream_read_view},
     { "readline", _wrap_Stream_readline},
-    { "read_line", _wrap_Stream_read_line},
     { "readlines", _wrap_Stream_readlines},
     { "lines", _wrap_Stream_lines},
     { "readable_amount", _wrap_Stream_readable_amount},
@@ -8805,6 +8793,10 @@ void SWIG_init_user(lua_State* L)
   luaL_error(L, "chunkbuf: module built for library version %d, but version %d is loaded; it needs the "
     "same major version, at least %d",
     (int)CHUNKBUF_VERSION_NUMBER, (int)chunkbuf_version(), (int)CHUNKBUF_VERSION_NUMBER);
+  /* Before the classes are registered: cb_name_class names these too. */
+  cb_install_methods(L, cb_view_methods, sizeof cb_view_methods / sizeof *cb_view_methods);
+  cb_install_methods(L, cb_buffer_methods, sizeof cb_buffer_methods / sizeof *cb_buffer_methods);
+  cb_install_methods(L, cb_stream_methods, sizeof cb_stream_methods / sizeof *cb_stream_methods);
   {
     static const char *const classes[] = {
       "Pool", "Buffer", "View", "Stream", "Framer", "Ring"

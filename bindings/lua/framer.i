@@ -99,6 +99,9 @@ typedef struct {} cb_Framer;
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed them */
+    $self = (cb_Framer *)cb_handle_again(L, 1, "Framer");
+    buf = (cb_Buffer *)cb_handle_again(L, 2, "Buffer");
     rc = chunkbuf_framer_next_batch($self, buf, final, bt.recs, max_records, &bt.n, bt.slot);
     return cb_batch_end(L, &bt, rc, CB_AS_VIEWS, SWIGTYPE_p_cb_View);
   }

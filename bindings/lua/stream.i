@@ -21,21 +21,24 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
   }
 }
 
-/* Takes one line of the stream with chunkbuf_stream_read_lines (the
- * stream's own scanner, end-of-line style eol; waits up to timeout_ms) and
- * pushes it as a Lua string, with its end-of-line bytes when keep_eol.
- * Returns CHUNKBUF_OK (one value pushed), CB_EOF or the C status (nothing
- * pushed). The line is contiguous in the stream's memory (one copy, into
- * the Lua string); the view that holds it sits in a guard slot while the
- * string is made, so a Lua error cannot leak it and finalizers cannot
- * touch it. */
-static int cb_stream_push_line(lua_State *L, cb_Stream *s, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
+/* Takes one line of the Stream object at index obj (checked by the
+ * caller) with chunkbuf_stream_read_lines (the stream's own scanner,
+ * end-of-line style eol; waits up to timeout_ms) and pushes it as a Lua
+ * string, with its end-of-line bytes when keep_eol. Returns CHUNKBUF_OK
+ * (one value pushed), CB_EOF or the C status (nothing pushed). The line is
+ * contiguous in the stream's memory (one copy, into the Lua string); the
+ * view that holds it sits in a guard slot while the string is made, so a
+ * Lua error cannot leak it and finalizers cannot touch it. The handle is
+ * read from the object after the guard slot is got: getting one may
+ * allocate, and a finalizer run by that may have freed the stream. */
+static int cb_stream_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
                                int keep_eol) {
   chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
   chunkbuf_line line = {NULL, 0, 0};
   size_t n = 0;
   int pushed = 0, rc;
   chunkbuf_view **slot = cb_guard_get(L, &pushed);
+  cb_Stream *s = (cb_Stream *)cb_handle_again(L, obj, "Stream");
   w.timeout_ms = timeout_ms;
   rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
   if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
@@ -68,15 +71,36 @@ static int cb_stream_answer(lua_State *L, int rc) {
   return lua_error(L);
 }
 
+/* s:read_line([eol [, max_len [, timeout]]]) -> one line without its end
+ * of line (eol and max_len as Buffer:read_line, the default "crlf": LF
+ * with an optional CR), waiting up to timeout; at end of file the last
+ * line may lack an end of line, then nil, "eof". */
+static int cb_stream_read_line(lua_State *L) {
+  chunkbuf_eol eol;
+  size_t max_len;
+  int64_t timeout_ms;
+  cb_check_arity(L, "cb_Stream::read_line", 4);
+  cb_check_self(L, SWIGTYPE_p_cb_Stream, "Stream");
+  eol = cb_check_eol(L, 2);
+  max_len = cb_opt_max_len(L, 3);
+  timeout_ms = cb_opt_timeout(L, 4);
+  return cb_stream_answer(L, cb_stream_push_line(L, 1, eol, max_len, timeout_ms, 0));
+}
+
+static const cb_method cb_stream_methods[] = {
+  CB_METHOD(Stream, read_line, cb_stream_read_line),
+};
+
 /* The iterator of Stream:lines(): upvalues are the stream, whether to keep
  * the end of line, the timeout in milliseconds and the end-of-line style.
  * A timeout or an error raises; end of file ends the loop. */
 static int cb_lines_next(lua_State *L) {
-  cb_Stream *s = (cb_Stream *)cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
   int keep = lua_toboolean(L, lua_upvalueindex(2));
   int64_t timeout_ms = (int64_t)lua_tointeger(L, lua_upvalueindex(3));
   chunkbuf_eol eol = (chunkbuf_eol)lua_tointeger(L, lua_upvalueindex(4));
-  int rc = cb_stream_push_line(L, s, eol, 0, timeout_ms, keep);
+  int rc;
+  cb_check_object(L, lua_upvalueindex(1), SWIGTYPE_p_cb_Stream, "Stream", 0);
+  rc = cb_stream_push_line(L, lua_upvalueindex(1), eol, 0, timeout_ms, keep);
   if (rc == CHUNKBUF_OK) return 1;
   if (rc == CB_EOF) return 0;
   cb_push_error(L, rc);
@@ -207,6 +231,8 @@ typedef struct {} cb_Stream;
   cb_pushed readline(size_t max, int64_t timeout_ms, lua_State *L) {
     int pushed = 0, rc;
     chunkbuf_view **slot = cb_guard_get(L, &pushed);
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readline($self, max, timeout_ms, slot);
     if (rc == CHUNKBUF_OK && cb_view_len(*slot) == 0) rc = CB_EOF;
     if (rc == CHUNKBUF_OK) cb_push_view_string(L, *slot);
@@ -214,17 +240,13 @@ typedef struct {} cb_Stream;
     if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
     return cb_stream_answer(L, rc);
   }
-  /* One line without its end of line (eol and max_len as Buffer:read_line,
-   * the default "crlf": LF with an optional CR), waiting up to timeout;
-   * at end of file the last line may lack an end of line, then nil, "eof". */
-  cb_pushed read_line(chunkbuf_eol eol, size_t max_len, int64_t timeout_ms, lua_State *L) {
-    return cb_stream_answer(L, cb_stream_push_line(L, $self, eol, max_len, timeout_ms, 0));
-  }
   /* Up to max_records (default 256) complete lines at once, as a table. */
   cb_pushed readlines(size_t max_records, int64_t timeout_ms, lua_State *L) {
     cb_batch bt;
     int rc;
     cb_batch_begin(L, &bt, max_records);
+    /* again: the allocation above may have run a finalizer that freed it */
+    $self = (cb_Stream *)cb_handle_again(L, 1, "Stream");
     rc = chunkbuf_stream_readlines($self, bt.recs, max_records, timeout_ms, &bt.n, bt.slot);
     if (rc == CHUNKBUF_OK && bt.n == 0) rc = CB_EOF;
     return cb_batch_end(L, &bt, rc, CB_AS_STRINGS_WITH_DELIM, NULL);

@@ -108,6 +108,9 @@ static const char *cb_class_of(lua_State *L, int idx) {
  * upvalue 2 as nil. */
 static int cb_has_class_metatable(lua_State *L, int idx, swig_type_info *type) {
   int same = 0;
+  /* Only a full userdata is an object: setmetatable(t, getmetatable(obj))
+   * gives a table the class metatable. */
+  if (lua_type(L, idx) != LUA_TUSERDATA) return 0;
   if (lua_touserdata(L, lua_upvalueindex(2)) == (void *)type && lua_type(L, lua_upvalueindex(2)) == LUA_TLIGHTUSERDATA) {
     if (lua_getmetatable(L, idx)) {
       same = lua_rawequal(L, -1, lua_upvalueindex(1));
@@ -205,12 +208,97 @@ static void cb_push_arity_error(lua_State *L, const char *func_name, int min, in
     goto fail;                                      \
   }
 
+/* ---- methods written against the Lua API, without SWIG's marshalling:
+ * the per-line calls (take_line, read_line, View __tostring), where SWIG's
+ * argument checks and object construction cost as much as the work.
+ *
+ * Each is installed into its class's method table (and, for a name
+ * starting with "__", into the metatable) by cb_install_methods when the
+ * module loads, as a closure over three upvalues: the class metatable and
+ * its type (so cb_check_object recognises `self` with one metatable
+ * compare, as for SWIG's methods after cb_bind_methods) and the View
+ * metatable (for methods that hand out Views: cb_new_view in view.i). */
+typedef struct cb_method {
+  const char *cls;
+  const char *name;
+  lua_CFunction fn;
+  swig_type_info **type;
+} cb_method;
+#define CB_METHOD(CLS, NAME, FN) {#CLS, #NAME, FN, &SWIGTYPE_p_cb_##CLS}
+#define CB_VIEW_METATABLE lua_upvalueindex(3)
+
+static void cb_install_methods(lua_State *L, const cb_method *m, size_t n) {
+  size_t i;
+  for (i = 0; i < n; ++i) {
+    SWIG_Lua_get_class_metatable(L, m[i].cls);
+    lua_getfield(L, -1, ".fn");
+    lua_pushvalue(L, -2);
+    lua_pushlightuserdata(L, *m[i].type);
+    SWIG_Lua_get_class_metatable(L, "View");
+    lua_pushcclosure(L, m[i].fn, 3);
+    if (strncmp(m[i].name, "__", 2) == 0) {
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -4, m[i].name);
+    }
+    lua_setfield(L, -2, m[i].name);
+    lua_pop(L, 2);
+  }
+}
+
+/* `self` (argument 1) of a method of cb_install_methods, whose upvalue 1
+ * is the class metatable, as the object's userdata once it is known to
+ * be a live object of the class (u->ptr is its handle): the common case
+ * costs a metatable compare; anything else gets cb_check_object's checks
+ * and error messages. */
+static const swig_lua_userdata *cb_check_self(lua_State *L, swig_type_info *type, const char *cls) {
+  if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
+    int mine = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+    if (mine) {
+      const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, 1);
+      if (u->ptr) return u;
+    }
+  }
+  cb_check_object(L, 1, type, cls, 0);
+  return (const swig_lua_userdata *)lua_touserdata(L, 1);
+}
+
+/* The handle of the object at idx (a live object of class cls when the
+ * method checked it), read again after the method made a Lua allocation:
+ * the collection step an allocation may run can call a finalizer that
+ * frees the object. Raises when one did. */
+static void *cb_live_handle(lua_State *L, const swig_lua_userdata *u, const char *cls) {
+  if (!u->ptr) {
+    lua_pushfstring(L, "chunkbuf.handle: this chunkbuf.%s was already freed", cls);
+    lua_error(L);
+  }
+  return u->ptr;
+}
+
+static void *cb_handle_again(lua_State *L, int idx, const char *cls) {
+  return cb_live_handle(L, (const swig_lua_userdata *)lua_touserdata(L, idx), cls);
+}
+
+/* Raises SWIG's "wrong number of arguments" error for a method of
+ * cb_install_methods when more than max arguments (the object included)
+ * were passed; fewer are caught by the checks of the missing ones. */
+static void cb_check_arity(lua_State *L, const char *func_name, int max) {
+  if (lua_gettop(L) > max) {
+    cb_push_arity_error(L, func_name, 1, max);
+    lua_error(L);
+  }
+}
+
 /* A size or count: a non-negative Lua integer. */
 static size_t cb_check_size(lua_State *L, int idx) {
   lua_Integer v = luaL_checkinteger(L, idx);
   luaL_argcheck(L, v >= 0, idx, "size must not be negative");
   return (size_t)v;
 }
+
+/* An optional limit (max_len of the line methods): nil or absent is no
+ * limit (0). */
+static size_t cb_opt_max_len(lua_State *L, int idx) { return lua_isnoneornil(L, idx) ? 0 : cb_check_size(L, idx); }
 
 /* A byte string: a Lua string (numbers are not silently converted). */
 static const char *cb_check_bytes(lua_State *L, int idx, size_t *len) {

@@ -7,6 +7,33 @@ static size_t cb_view_len(const cb_View *v) {
   chunkbuf_view_len(v, &n);
   return n;
 }
+
+/* A new View object on the stack, not yet holding a view (u->ptr NULL:
+ * __gc has nothing to release until the caller stores one). Made before
+ * the C call that fills it, so a failed allocation cannot leak a view, in
+ * a method of cb_install_methods: the metatable comes from the upvalue,
+ * not from the registry. */
+static swig_lua_userdata *cb_new_view(lua_State *L) {
+  swig_lua_userdata *u = (swig_lua_userdata *)lua_newuserdatauv(L, sizeof *u, 0);
+  u->ptr = NULL;
+  u->type = SWIGTYPE_p_cb_View;
+  u->own = 1;
+  lua_pushvalue(L, CB_VIEW_METATABLE);
+  lua_setmetatable(L, -2);
+  return u;
+}
+
+/* tostring(view): the bytes, pushed straight from the view's segments
+ * (one lua_pushlstring for a view of one segment, as every taken line is). */
+static int cb_view_tostring(lua_State *L) {
+  cb_check_arity(L, "cb_View::__tostring", 1);
+  cb_push_view_string(L, (const cb_View *)cb_check_self(L, SWIGTYPE_p_cb_View, "View")->ptr);
+  return 1;
+}
+
+static const cb_method cb_view_methods[] = {
+  CB_METHOD(View, __tostring, cb_view_tostring),
+};
 %}
 
 /* An optional pool argument: nil or absent means the default pool. */
@@ -51,11 +78,6 @@ typedef struct {} cb_View;
 
   size_t len() { return cb_view_len($self); }
   size_t __len(cb_ignored) { return cb_view_len($self); }
-  /* tostring(view): the bytes, pushed straight from the view's segments. */
-  cb_pushed __tostring(lua_State *L) {
-    cb_push_view_string(L, $self);
-    return 1;
-  }
   cb_flag __eq(const cb_View *OTHER) {
     int equal = 0;
     return OTHER && chunkbuf_view_equals_view($self, OTHER, &equal) == CHUNKBUF_OK && equal;

@@ -94,6 +94,37 @@ test("buffer: take_line in each eol style, nil + needmore when incomplete", func
   raises("invalid option 'cr'", b.take_line, b, "cr")
 end)
 
+test("buffer: a taken line is a whole View, released by the collector", function()
+  local pool = chunkbuf.Pool()
+  local b = chunkbuf.Buffer{pool = pool}
+  b:append("alpha beta\nsecond\n")
+  local v = b:take_line("lf")
+  eq(getmetatable(v), getmetatable(chunkbuf.View("x")), "the View class")
+  eq(#v, 10, "__len")
+  eq(v:len(), 10, "len")
+  eq(tostring(v:slice(7)), "beta", "slice")
+  eq(select(2, v:find("beta")), 10, "find")
+  eq(v == chunkbuf.View("alpha beta"), true, "__eq")
+  eq(v:equals("alpha beta"), true, "equals")
+  local c = v:clone()
+  v:release()
+  raises("this chunkbuf.View was already freed", tostring, v)
+  eq(tostring(c), "alpha beta", "a clone outlives the released view")
+  b:append_view(c)
+  eq(tostring(b), "second\nalpha beta", "appended back, zero copy")
+  c, v = nil, nil -- the first block is free once the collector has them
+  b:free()
+  local keep = chunkbuf.Buffer{pool = pool}
+  keep:append("x\ny\n")
+  local views = {keep:take_line("lf"), keep:take_line("lf")}
+  keep:free()
+  eq(pool:stats().bytes_in_use > 0, true, "the taken lines hold their block")
+  views = nil
+  collectgarbage()
+  collectgarbage()
+  eq(pool:stats().bytes_in_use, 0, "__gc released every taken line")
+end)
+
 test("buffer: take_until keeps or drops the delimiter", function()
   local b = chunkbuf.Buffer()
   b:append("key=value;rest")

@@ -89,11 +89,39 @@ test("misuse: wrong argument types", function()
   raises("table expected, got number", chunkbuf.concat, 1)
 end)
 
+test("misuse: a table given a class metatable is not an object", function()
+  -- setmetatable(t, getmetatable(obj)) used to be read as the object's
+  -- userdata (a crash); every method must refuse it.
+  local b, v, s = chunkbuf.Buffer(), chunkbuf.View("x"), chunkbuf.Stream()
+  local fake_b, fake_v, fake_s = setmetatable({}, getmetatable(b)), setmetatable({}, getmetatable(v)),
+                                 setmetatable({}, getmetatable(s))
+  raises("chunkbuf.Buffer expected, got table", b.len, fake_b)
+  raises("chunkbuf.Buffer expected, got table", b.take_line, fake_b)
+  raises("chunkbuf.Buffer expected, got table", b.read_line, fake_b)
+  raises("chunkbuf.Buffer expected, got table", b.append, fake_b, "x")
+  raises("chunkbuf.View expected, got table", tostring, fake_v)
+  raises("chunkbuf.View expected, got table", v.slice, fake_v, 1)
+  raises("chunkbuf.Stream expected, got table", s.read_line, fake_s)
+  raises("chunkbuf.View expected, got table", b.append_view, b, fake_v)
+  eq(v == fake_v, false, "a View compared with a table")
+  getmetatable(b).__gc(fake_b) -- not an object: nothing happens
+  eq(#b, 0, "the real buffer after __gc of the fake")
+end)
+
 test("misuse: wrong argument counts", function()
   local b = chunkbuf.Buffer()
   raises("wrong number of arguments to 'append': 2 expected (the object included), got 1", b.append, b)
   raises("wrong number of arguments to 'len'", b.len, b, 1)
   raises("wrong number of arguments to 'View'", chunkbuf.View)
+  raises("wrong number of arguments to 'take_line': 1 to 3 expected (the object included), got 4", b.take_line, b,
+         "lf", 1, 2)
+  raises("wrong number of arguments to 'read_line': 1 to 3 expected (the object included), got 4", b.read_line, b,
+         "lf", 1, 2)
+  local v, s = chunkbuf.View("x"), chunkbuf.Stream()
+  raises("wrong number of arguments to '__tostring': 1 expected (the object included), got 2",
+         getmetatable(v).__tostring, v, 1)
+  raises("wrong number of arguments to 'read_line': 1 to 4 expected (the object included), got 5", s.read_line, s,
+         "lf", 1, 0, 1)
 end)
 
 test("misuse: negative sizes and positions before 1", function()

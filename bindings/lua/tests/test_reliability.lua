@@ -53,6 +53,78 @@ test("reliability: error messages name the function", function()
   raises("to 'append'", function() b:append({}) end) -- a method call names itself
 end)
 
+test("reliability: finalizers that free the object a line or batch call is using", function()
+  -- These calls make a Lua object (the View, the records array of a batch
+  -- of more than 256) before their C call; the collection step of that
+  -- allocation may run a finalizer that frees the buffer or stream, which
+  -- must then be the binding's error, not a use of the freed handle (the C
+  -- library's "handle was already freed" says it was used). Calls that
+  -- allocate only after their C call must just keep working.
+  local inside, freed_inside = false, false
+  local function round(obj, free, call, cls)
+    local want = "this chunkbuf." .. cls .. " was already freed"
+    freed_inside = false
+    setmetatable({}, {__gc = function() free(obj); freed_inside = inside end})
+    for _ = 1, 200 do
+      inside = true
+      local ok, v = pcall(call, obj)
+      inside = false
+      if not ok then
+        if not tostring(v):find(want, 1, true) then error("unexpected error: " .. tostring(v)) end
+        return freed_inside
+      end
+      if freed_inside then return false end -- freed after the C call: its result was still handed out
+    end
+    error("the finalizer never ran")
+  end
+  local lines = {}
+  for i = 1, 300 do lines[i] = string.format("%05d %s\n", i, string.rep("x", 50)) end -- long strings: allocated
+  local data = table.concat(lines)
+  local function buffer() local b = chunkbuf.Buffer(); b:append(data); return b end
+  local function stream() local st = chunkbuf.Stream(); st:write(data); return st end
+  local framer = chunkbuf.DelimiterFramer {delimiters = {"\n"}}
+  local cases = {
+    {"take_line", buffer, function(x) return x:take_line("lf") end, "Buffer", true},
+    {"take_lines", buffer, function(x) return x:take_lines("lf", 1000) end, "Buffer", true},
+    {"take_records", buffer, function(x) return x:take_records("\n", 1000) end, "Buffer", true},
+    {"read_lines", buffer, function(x) return x:read_lines("lf", 1000) end, "Buffer", true},
+    {"peek_lines", buffer, function(x) return x:peek_lines("lf", 1) end, "Buffer", true},
+    {"Framer:next_batch", buffer, function(x) return framer:next_batch(x, false, 1000) end, "Buffer", true},
+    {"Stream:readlines", stream, function(x) return x:readlines(1000, 0) end, "Stream", true},
+    {"read_line", buffer, function(x) return x:read_line("lf") end, "Buffer"},
+    {"Stream:read_line", stream, function(x) return x:read_line("lf", nil, 0) end, "Stream"},
+    {"Stream:readline", stream, function(x) return x:readline(nil, 0) end, "Stream"},
+  }
+  -- A collection at every turn (pause 0 would keep the old pause; the
+  -- full collection makes the new one count from now).
+  collectgarbage("incremental", 1, 1000)
+  collectgarbage()
+  local hits = {}
+  local ok, err = pcall(function()
+    for _ = 1, 100 do
+      for _, c in ipairs(cases) do
+        local obj = c[2]()
+        if round(obj, obj.free, c[3], c[4]) then hits[c[1]] = (hits[c[1]] or 0) + 1 end
+      end
+    end
+  end)
+  collectgarbage("incremental", 200, 100)
+  collectgarbage()
+  if not ok then error(err, 0) end
+  for _, c in ipairs(cases) do
+    if c[5] then eq((hits[c[1]] or 0) > 0, true, c[1] .. ": a finalizer freed the object inside the call") end
+  end
+end)
+
+test("reliability: a finalizer that frees the buffer while read_line sets up a long line", function()
+  local script = assert(package.searchpath("gc_free_line", package.path))
+  local interp = arg and arg[-1] or "lua5.4"
+  local p = assert(io.popen(string.format("'%s' '%s' 2>&1", interp, script)))
+  local out = p:read("a")
+  p:close()
+  eq(out, "chunkbuf.handle: this chunkbuf.Buffer was already freed\n", "read_line's error")
+end)
+
 test("reliability: finalizers consuming the buffer while lines() builds a line", function()
   local script = assert(package.searchpath("gc_lines", package.path))
   local interp = arg and arg[-1] or "lua5.4"
