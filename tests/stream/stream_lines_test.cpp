@@ -72,6 +72,57 @@ TEST(StreamLines, EveryEndOfLineStyleMatchesTheBuffer) {
   }
 }
 
+// Reads every line of s with read_lines(eol) in batches of `batch`.
+std::vector<std::string> read_all_lines(Stream& s, Eol eol, size_t batch, size_t max_len) {
+  std::vector<std::string> got;
+  std::vector<Line> ls(batch);
+  for (;;) {
+    size_t n = 0;
+    ViewRep* v = nullptr;
+    Status st = s.read_lines(eol, max_len, ls.data(), batch, Wait{0, nullptr}, &n, &v);
+    if (st != Status::Ok) {
+      got.push_back("<status " + std::to_string(static_cast<int>(st)) + ">");
+      break;
+    }
+    for (size_t i = 0; i < n; ++i) got.emplace_back(ls[i].data, ls[i].length);
+    view_release(v);
+    if (n == 0) break;
+  }
+  return got;
+}
+
+TEST(StreamLines, OneByteEndsMatchTheGeneralScanAtEveryCut) {
+  // LF lines of every length up to 40 (no CR), so the LF style (one memchr
+  // per line) must hand out exactly what the CRLF style's general scan
+  // does: at every block size, from a read position inside a block
+  // (retained and streaming), with and without max_len, and at EOF with a
+  // last line that has no end.
+  std::string text;
+  for (size_t i = 0; i < 120; ++i) text += pattern(i % 41, static_cast<uint32_t>(i)) + "\n";
+  for (char& c : text)
+    if (c == '\r') c = 'r';
+  text += "tail without an end";
+  for (size_t cut : {1, 2, 3, 7, 16, 40, 41, 42, 4096})
+    for (bool retain : {false, true})
+      for (size_t max_len : {0, 30}) {
+        std::vector<std::string> got[2];
+        int k = 0;
+        for (Eol eol : {Eol::Lf, Eol::Crlf}) {
+          StreamOptions o;
+          o.retain = retain;
+          auto s = make_stream(o);
+          write_cut(*s, text, cut, true);
+          ASSERT_EQ(s->close(), Status::Ok);
+          char skip[5];
+          size_t nread = 0;
+          ASSERT_EQ(s->read(skip, sizeof skip, 0, &nread), Status::Ok);  // a read position inside a block
+          got[k++] = read_all_lines(*s, eol, 7, max_len);
+        }
+        EXPECT_EQ(got[0], got[1]) << "cut " << cut << " retain " << retain << " max_len " << max_len;
+        EXPECT_GT(got[0].size(), max_len ? 2u : 100u);
+      }
+}
+
 TEST(StreamLines, LinesStraddlingBlocksAreCopiedOnlyThen) {
   // Written by reference in 5-byte pieces: every block is one piece (the
   // text outlives the stream).
