@@ -263,7 +263,7 @@ int chunkbuf_buffer_read_policy(chunkbuf_buffer* buf, void* dst, size_t n, int p
   CB_TRY(live(buf, fn));
   CB_TRY(need_bytes(dst, n, "dst", fn));
   CB_TRY(need(nread, "nread", fn));
-  Short sp;
+  Short sp = Short::Raise;
   CB_TRY(short_policy(policy, &sp, fn));
   return code(read_short(buf->obj, dst, n, sp, nread));
 }
