@@ -222,13 +222,6 @@ class Stream {
   // Copies the first k bytes of data into the queued readers (k from
   // direct_room) and moves the read position past them.
   void direct_fill(const char* data, size_t k) noexcept;
-  // Notifies the readers' condition variable and counts the event, which
-  // a reader spinning before it sleeps watches (lock held).
-  void notify_readers() noexcept;
-  // Releases the lock and spins briefly until notify_readers() runs (or
-  // not), then retakes it; the caller re-checks its condition. The caller
-  // counts itself in waiting_readers_, so release() waits for the spin.
-  void spin_for_readers_event(std::unique_lock<std::mutex>& lk) noexcept;
   // Checks the write of n bytes and waits out the high-water mark.
   Status wait_writable(std::unique_lock<std::mutex>& lk, size_t n, const Wait& w, const char* op) noexcept;
   // Why a waiting call must stop now (Ok: it may keep waiting).
@@ -264,7 +257,6 @@ class Stream {
   std::condition_variable space_cv_;
   std::condition_variable idle_cv_;  // release() waits here for calls to leave
   std::atomic<uint32_t> refs_{1};
-  std::atomic<uint32_t> reader_events_{0};  // notify_readers() calls, for spinning readers
   bool released_ = false;      // the last reference is gone
   size_t waiting_readers_ = 0;  // calls inside a wait (lock held to change)
   size_t waiting_writers_ = 0;

@@ -11,7 +11,6 @@
 
 #include "mem.h"
 #include "search.h"
-#include "spin.h"
 
 namespace chunkbuf {
 namespace {
@@ -92,7 +91,7 @@ bool Stream::release() noexcept {
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return false;
   std::unique_lock<std::mutex> lk(mu_);
   released_ = true;
-  notify_readers();
+  readable_cv_.notify_all();
   space_cv_.notify_all();
   // Each woken call leaves its wait (or cancel scope) and says so; only then
   // may the memory go.
@@ -108,7 +107,7 @@ void Stream::waiting(size_t* readers, size_t* writers) const noexcept {
 
 void Stream::wake() noexcept {
   std::lock_guard<std::mutex> lk(mu_);
-  notify_readers();
+  readable_cv_.notify_all();
   space_cv_.notify_all();
 }
 
@@ -179,7 +178,7 @@ void Stream::wrote(size_t n) noexcept {
     space_cv_.notify_all();  // writers still waiting now fail
   }
   sync_ready();
-  notify_readers();
+  readable_cv_.notify_all();
 }
 
 Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
@@ -238,7 +237,7 @@ Status Stream::close() noexcept {
   if (!closed_) {
     closed_ = true;
     sync_ready();
-    notify_readers();
+    readable_cv_.notify_all();
     space_cv_.notify_all();
   }
   return Status::Ok;
@@ -258,7 +257,7 @@ void Stream::abort(int code) noexcept {
       cur_idx_ = cur_base_ = 0;
     }
     sync_ready();
-    notify_readers();
+    readable_cv_.notify_all();
     space_cv_.notify_all();
   }
   if (dropped) view_release(dropped);
@@ -298,27 +297,11 @@ Status Stream::interrupted(const Wait& w, const char* op) const noexcept {
   return Status::Ok;
 }
 
-void Stream::notify_readers() noexcept {
-  reader_events_.fetch_add(1, std::memory_order_release);
-  readable_cv_.notify_all();
-}
-
-void Stream::spin_for_readers_event(std::unique_lock<std::mutex>& lk) noexcept {
-  // About 2-5 us of pause instructions: longer than a writer thread takes
-  // between two chunks, far shorter than a futex sleep and wake-up.
-  constexpr int kRounds = 128;
-  if (!spin_worthwhile()) return;
-  const uint32_t seen = reader_events_.load(std::memory_order_relaxed);
-  lk.unlock();
-  for (int i = 0; i < kRounds && reader_events_.load(std::memory_order_acquire) == seen; ++i) cpu_relax();
-  lk.lock();
-}
-
 template <typename Ready>
 Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op,
                              DirectRead* d) noexcept {
   Deadline dl(w.timeout_ms);
-  bool expired = false, spun = false;
+  bool expired = false;
   Status st = Status::Ok;
   for (;;) {
     if (d && d->filled > 0) break;  // a writer copied into the reader's memory: those bytes are its own
@@ -343,12 +326,7 @@ Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Re
     }
     if (d && !d->queued && !retain_) direct_enqueue(d);
     ++waiting_readers_;
-    if (!spun) {
-      spun = true;
-      spin_for_readers_event(lk);
-    } else {
-      expired = !dl.wait(lk, readable_cv_);
-    }
+    expired = !dl.wait(lk, readable_cv_);
     --waiting_readers_;
     if (released_) idle_cv_.notify_all();
   }
@@ -714,7 +692,7 @@ Status Stream::seek(int64_t offset, int whence, uint64_t* pos) noexcept {
                 static_cast<unsigned long long>(origin), static_cast<unsigned long long>(written_));
   pos_ = origin + static_cast<uint64_t>(offset);
   sync_ready();
-  notify_readers();
+  readable_cv_.notify_all();
   if (high_water_) space_cv_.notify_all();
   if (pos) *pos = pos_;
   return Status::Ok;
