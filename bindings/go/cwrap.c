@@ -3,6 +3,7 @@
 
 #include "_cgo_export.h"
 #include "cwrap.h"
+#include "wait.h"
 
 /* A malloc'd copy of the calling thread's detail message when rc is a
  * failure, else NULL. */
@@ -43,8 +44,8 @@ int cbw_buffer_close(chunkbuf_buffer *b, char **err) {
   return CHUNKBUF_ESTATE;
 }
 
-int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, int64_t t, char **err) {
-  return keep(chunkbuf_stream_write_ref(s, d, n, chunkbufGoUnpin, (void *)pin, t), err);
+int cb_write_pinned_wait(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, cb_call *c) {
+  return chunkbuf_stream_write_ref_wait(s, d, n, chunkbufGoUnpin, (void *)pin, &c->w);
 }
 
 /* -- the leak report, collected in C (its callback runs during the call) */

@@ -17,7 +17,6 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
 /* chunkbuf_buffer_free, reporting a refusal (a reservation is open; the
  * buffer stays live) as CHUNKBUF_ESTATE with its message. */
 int cbw_buffer_close(chunkbuf_buffer *b, char **err);
-int cbw_stream_write_pinned(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, int64_t t, char **err);
 
 /* The leak report of pool (NULL: every pool) as one malloc'd string of
  * lines, each ended by "\n" (*lines NULL when there are none; the caller

@@ -80,7 +80,6 @@ CBW(view_sha256, (v, d), const chunkbuf_view *v, uint8_t *d)
 
 /* stream */
 CBW(stream_new, (o, out), const chunkbuf_stream_options *o, chunkbuf_stream **out)
-CBW(stream_write_view, (s, v, t), chunkbuf_stream *s, const chunkbuf_view *v, int64_t t)
 CBW(stream_close, (s), chunkbuf_stream *s)
 CBW(stream_abort, (s, c), chunkbuf_stream *s, int c)
 CBW(stream_abort_code, (s, c), const chunkbuf_stream *s, int *c)

@@ -51,7 +51,6 @@ type Stream struct {
 	releasing atomic.Bool
 	tokMu     sync.Mutex
 	tokens    map[*C.chunkbuf_cancel]struct{}
-	writing   atomic.Int32 // WriteView/WriteRef calls in progress (they have no token)
 }
 
 // streamRefs is what the runtime cleanup of a forgotten Stream releases.
@@ -117,10 +116,9 @@ func wrapStream(h *C.chunkbuf_stream) (*Stream, error) {
 
 // Release drops this object's reference to the stream (the C stream is
 // freed with its last reference; a host or another binding may hold more).
-// Reads and writes of this object blocked at that moment wake and fail
-// with [ErrHandle], without disturbing the stream; only a WriteView or
-// WriteRef held back by the high-water mark is woken by aborting the
-// stream, and fails with [ErrAborted]. Later calls fail with [ErrHandle].
+// Reads and writes of this object blocked at that moment (WriteView and
+// WriteRef included) wake and fail with [ErrHandle], without disturbing
+// the stream. Later calls fail with [ErrHandle].
 // Idempotent.
 func (s *Stream) Release() {
 	if s == nil || s.releasing.Swap(true) {
@@ -132,11 +130,6 @@ func (s *Stream) Release() {
 	}
 	s.tokMu.Unlock()
 	C.chunkbuf_cancel_fire(s.stop)
-	if s.writing.Load() > 0 {
-		s.mu.RLock()
-		C.chunkbuf_stream_abort(s.h, C.CHUNKBUF_EHANDLE)
-		s.mu.RUnlock()
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cleanup.Stop()

@@ -221,3 +221,55 @@ func TestStreamViewsRefsAndWriteTo(t *testing.T) {
 		t.Fatalf("readiness fd %d, %v", fd, err)
 	}
 }
+
+// WriteView and WriteRef held back by the high-water mark wake with
+// ErrHandle when their Stream object is released, and the stream, shared
+// with another object, is not aborted: it holds exactly what was written
+// before. WriteViewContext gives up on cancel with nothing written.
+func TestZeroCopyWritesWakeOnReleaseWithoutAbort(t *testing.T) {
+	v, err := NewView(nil, []byte("blocked"))
+	must(t, err)
+	defer v.Release()
+	for _, name := range []string{"WriteView", "WriteRef", "WriteViewContext"} {
+		s := newStream(t, StreamOptions{HighWater: 1})
+		other, err := StreamFromC(s.CPointer()) // a second holder of the same stream
+		must(t, err)
+		_, err = s.WriteString("x")
+		must(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			switch name {
+			case "WriteView":
+				done <- s.WriteView(v)
+			case "WriteRef":
+				done <- s.WriteRef([]byte("pinned"))
+			default:
+				done <- s.WriteViewContext(ctx, v)
+			}
+		}()
+		waitBlocked(t, other, 0, 1)
+		if name == "WriteViewContext" {
+			cancel()
+			if err := <-done; !errors.Is(err, context.Canceled) {
+				t.Fatalf("%s after cancel: %v", name, err)
+			}
+			s.Release()
+		} else {
+			s.Release()
+			if err := <-done; !errors.Is(err, ErrHandle) {
+				t.Fatalf("%s after Release: %v", name, err)
+			}
+		}
+		cancel()
+		if _, err := other.AbortCode(); !errors.Is(err, ErrState) {
+			t.Fatalf("%s: the shared stream was aborted: %v", name, err)
+		}
+		p := make([]byte, 16)
+		n, err := other.ReadNonblock(p)
+		if n != 1 || p[0] != 'x' || err != nil {
+			t.Fatalf("%s: the shared stream holds %q, %v", name, p[:n], err)
+		}
+		other.Release()
+	}
+}

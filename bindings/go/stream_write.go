@@ -56,66 +56,65 @@ func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
 }
 
 // WriteView appends the view's bytes without copying; the view stays
-// valid.
-func (s *Stream) WriteView(v *View) error {
-	const op = "Stream.WriteView"
+// valid. With a high-water mark it waits for readers to catch up, until
+// Release (then [ErrHandle]); [WriteViewContext] also gives up when a
+// context is done.
+func (s *Stream) WriteView(v *View) error { return s.writeView(nil, "Stream.WriteView", v) }
+
+// WriteViewContext is WriteView that stops waiting for back-pressure as
+// soon as ctx is done, returning ctx.Err() with nothing written.
+func (s *Stream) WriteViewContext(ctx context.Context, v *View) error {
+	return s.writeView(ctx, "Stream.WriteViewContext", v)
+}
+
+func (s *Stream) writeView(ctx context.Context, op string, v *View) error {
 	vh, err := v.handle(op)
 	if err != nil {
 		return err
 	}
-	h, err := s.acquireWrite(op)
+	h, err := s.acquire(op)
 	if err != nil {
 		return err
 	}
-	defer s.doneWrite()
-	var msg *C.char
-	err = check(op, C.cbw_stream_write_view(h, vh, -1, &msg), msg)
+	defer s.mu.RUnlock()
+	cl := getCall()
+	if cl == nil {
+		return outOfMemory(op)
+	}
+	defer putCall(cl)
+	a, err := s.arm(ctx, cl)
+	if err != nil {
+		return err
+	}
+	rc := C.cb_write_view_wait(h, vh, cl.c)
 	runtime.KeepAlive(v)
-	return err
+	return s.disarm(ctx, a, cl, op, rc)
 }
 
 // WriteRef appends p without copying, like [Buffer.AppendRef]: p stays
 // pinned, and must not be modified, until no reader or view refers to it.
+// It waits for back-pressure as WriteView does.
 func (s *Stream) WriteRef(p []byte) error {
 	const op = "Stream.WriteRef"
 	if len(p) == 0 {
 		_, err := s.write(nil, op, nil)
 		return err
 	}
-	h, err := s.acquireWrite(op)
+	h, err := s.acquire(op)
 	if err != nil {
 		return err
 	}
-	defer s.doneWrite()
-	pinned := pin(p)
-	var msg *C.char
-	rc := C.cbw_stream_write_pinned(h, (*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.uintptr_t(pinned), -1, &msg)
-	if e := Errno(rc); e == ErrHandle || e == ErrInval {
-		unpin(pinned) // the only failures after which chunkbuf does not call the free callback
+	defer s.mu.RUnlock()
+	cl := getCall()
+	if cl == nil {
+		return outOfMemory(op)
 	}
-	return check(op, rc, msg)
-}
-
-// acquireWrite is acquire for WriteView and WriteRef, whose C calls take
-// no cancel token: Release sees them in s.writing and aborts the stream to
-// wake one held by the high-water mark.
-func (s *Stream) acquireWrite(op string) (*C.chunkbuf_stream, error) {
-	if s == nil {
-		return nil, released(op)
-	}
-	s.writing.Add(1)
-	if s.releasing.Load() {
-		s.writing.Add(-1)
-		return nil, released(op)
-	}
-	h, err := s.acquire(op)
+	defer putCall(cl)
+	a, err := s.arm(nil, cl)
 	if err != nil {
-		s.writing.Add(-1)
+		return err
 	}
-	return h, err
-}
-
-func (s *Stream) doneWrite() {
-	s.mu.RUnlock()
-	s.writing.Add(-1)
+	// chunkbuf unpins p through its free callback whatever the call returns.
+	rc := C.cb_write_pinned_wait(h, (*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.uintptr_t(pin(p)), cl.c)
+	return s.disarm(nil, a, cl, op, rc)
 }

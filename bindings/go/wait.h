@@ -2,6 +2,7 @@
 #ifndef CHUNKBUF_GO_WAIT_H
 #define CHUNKBUF_GO_WAIT_H
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <chunkbuf.h>
@@ -45,5 +46,15 @@ static inline int cb_read_policy(chunkbuf_stream *s, unsigned char *dst, size_t 
 static inline int cb_write_wait(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {
   return chunkbuf_stream_write_wait(s, d, n, &c->w);
 }
+
+/* chunkbuf_stream_write_view_wait with the call's wait. */
+static inline int cb_write_view_wait(chunkbuf_stream *s, const chunkbuf_view *v, cb_call *c) {
+  return chunkbuf_stream_write_view_wait(s, v, &c->w);
+}
+
+/* chunkbuf_stream_write_ref_wait of pinned Go memory (cwrap.c): the free
+ * callback unpins it through the cgo.Handle passed as pin (see pin.go),
+ * also when nothing was written. */
+int cb_write_pinned_wait(chunkbuf_stream *s, const unsigned char *d, size_t n, uintptr_t pin, cb_call *c);
 
 #endif

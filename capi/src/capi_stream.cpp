@@ -206,6 +206,31 @@ int chunkbuf_stream_write_wait(chunkbuf_stream* s, const void* data, size_t len,
   return report(code(st), cw.error());
 }
 
+int chunkbuf_stream_write_view_wait(chunkbuf_stream* s, const chunkbuf_view* view, const chunkbuf_wait* w) {
+  static const char* fn = "chunkbuf_stream_write_view_wait";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = check<ViewKind>(view, fn);
+  if (st == Status::Ok) st = s->obj.write_view(rep(view), cw.wait);
+  return report(code(st), cw.error());
+}
+
+int chunkbuf_stream_write_ref_wait(chunkbuf_stream* s, const void* data, size_t len, chunkbuf_free_fn free_fn,
+                                   void* user_data, const chunkbuf_wait* w) {
+  static const char* fn = "chunkbuf_stream_write_ref_wait";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need_bytes(data, len, "data", fn);
+  if (st != Status::Ok) {
+    // Nothing was adopted: the memory goes back now, as the contract says.
+    if (free_fn) free_fn(user_data);
+    return report(code(st), cw.error());
+  }
+  return report(code(s->obj.write_ref(data, len, free_fn, user_data, cw.wait)), cw.error());
+}
+
 }  // extern "C"
 
 namespace {

@@ -154,6 +154,13 @@ void expect_all_reject(const Handles& h) {
   err.code = 0;
   EXPECT_EQ(chunkbuf_stream_write_wait(h.stream, "a", 1, &w), E);
   EXPECT_EQ(err.code, E);
+  err.code = 0;
+  EXPECT_EQ(chunkbuf_stream_write_view_wait(h.stream, nullptr, &w), E);
+  EXPECT_EQ(err.code, E);
+  int frees = 0;
+  EXPECT_EQ(chunkbuf_stream_write_ref_wait(h.stream, "a", 1, [](void* ud) { ++*static_cast<int*>(ud); }, &frees, &w),
+            E);
+  EXPECT_EQ(frees, 1);  // refused, and the memory handed back at once
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -250,6 +257,11 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   w.timeout_ms = -1;
   w.cancel = reinterpret_cast<chunkbuf_cancel*>(s);  // wrong kind of token
   EXPECT_EQ(chunkbuf_stream_write_wait(s, "ab", 2, &w), E);
+  chunkbuf_view* bad_view = reinterpret_cast<chunkbuf_view*>(s);  // wrong kind of handle
+  EXPECT_EQ(chunkbuf_stream_write_view_wait(s, bad_view, nullptr), E);
+  EXPECT_EQ(chunkbuf_stream_write_view_wait(s, nullptr, nullptr), E);  // NULL is no view either
+  EXPECT_EQ(chunkbuf_stream_write_ref_wait(s, nullptr, 2, nullptr, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_write_ref_wait(s, "ab", 2, nullptr, nullptr, &w), E);  // the token again
   size_t unread = 9;
   EXPECT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
   EXPECT_EQ(unread, 0u);  // none of those wrote anything

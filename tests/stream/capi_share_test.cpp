@@ -3,6 +3,7 @@
 // hand-outs (peek + consume). Wake-up tests wait on chunkbuf_stream_waiting.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -321,6 +322,84 @@ TEST(StreamShareCapi, ACancelWakesABlockedWriteWaitAndNothingIsWritten) {
   EXPECT_EQ(err.code, CHUNKBUF_OK);
   chunkbuf_cancel_free(c);
   chunkbuf_stream_free(s);
+}
+
+// write_view_wait and write_ref_wait held by the high-water mark: a cancel
+// wakes each with nothing written and the stream untouched (not aborted);
+// the adopted memory's free_fn runs exactly once, also when nothing was
+// written and when the call is refused outright.
+TEST(StreamShareCapi, ZeroCopyWritesWaitCancellablyAndFreeOnce) {
+  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+  o.high_water = 4;
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write_wait(s, "full", 4, nullptr), CHUNKBUF_OK);
+  chunkbuf_view* v = nullptr;
+  ASSERT_EQ(chunkbuf_view_from_bytes(nullptr, "view", 4, &v), CHUNKBUF_OK);
+  static const char kRef[] = "ref!";
+  std::atomic<int> frees{0};
+  auto count_free = [](void* ud) { static_cast<std::atomic<int>*>(ud)->fetch_add(1); };
+  for (int which = 0; which < 2; ++which) {
+    chunkbuf_cancel* c = nullptr;
+    ASSERT_EQ(chunkbuf_cancel_new(&c), CHUNKBUF_OK);
+    chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+    int rc = 1;
+    std::thread writer([&] {
+      chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+      w.cancel = c;
+      w.error = &err;
+      rc = which == 0 ? chunkbuf_stream_write_view_wait(s, v, &w)
+                      : chunkbuf_stream_write_ref_wait(s, kRef, 4, count_free, &frees, &w);
+    });
+    ASSERT_TRUE(eventually([&] { return writers_waiting(s) == 1; }));
+    ASSERT_EQ(chunkbuf_cancel_fire(c), CHUNKBUF_OK);
+    writer.join();
+    EXPECT_EQ(rc, CHUNKBUF_ECANCELED) << which;
+    EXPECT_EQ(err.code, CHUNKBUF_ECANCELED) << which;
+    chunkbuf_cancel_free(c);
+  }
+  EXPECT_EQ(frees.load(), 1);  // the canceled write_ref gave its memory back
+  int code = 0;
+  EXPECT_EQ(chunkbuf_stream_abort_code(s, &code), CHUNKBUF_ESTATE);  // not aborted
+  // Refused before anything is adopted: free_fn still runs, once.
+  EXPECT_EQ(chunkbuf_stream_write_ref_wait(s, nullptr, 4, count_free, &frees, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(frees.load(), 2);
+  // Room again: both zero-copy writes go in, and the adopted bytes are
+  // freed once the reader has taken them.
+  char buf[16];
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read_into(s, buf, sizeof buf, 0, nullptr, &n), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(buf, n), "full");
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.timeout_ms = 0;
+  ASSERT_EQ(chunkbuf_stream_write_view_wait(s, v, &w), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_read_into(s, buf, sizeof buf, 0, nullptr, &n), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write_ref_wait(s, kRef, 4, count_free, &frees, &w), CHUNKBUF_OK);
+  EXPECT_EQ(frees.load(), 2);  // still referenced
+  ASSERT_EQ(chunkbuf_stream_read_into(s, buf + 4, sizeof buf - 4, 0, nullptr, &n), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(buf, 8), "viewref!");
+  EXPECT_EQ(frees.load(), 3);
+  chunkbuf_view_release(v);
+  chunkbuf_stream_free(s);
+}
+
+// Releasing the last reference wakes a write_view_wait held by the mark
+// with EHANDLE, without an abort.
+TEST(StreamShareCapi, ReleaseWakesAZeroCopyWriteWait) {
+  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+  o.high_water = 1;
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write_wait(s, "x", 1, nullptr), CHUNKBUF_OK);
+  chunkbuf_view* v = nullptr;
+  ASSERT_EQ(chunkbuf_view_from_bytes(nullptr, "blocked", 7, &v), CHUNKBUF_OK);
+  int rc = 1;
+  std::thread writer([&] { rc = chunkbuf_stream_write_view_wait(s, v, nullptr); });
+  ASSERT_TRUE(eventually([&] { return writers_waiting(s) == 1; }));
+  chunkbuf_stream_release(s);  // the creator's, and last, reference
+  writer.join();
+  EXPECT_EQ(rc, CHUNKBUF_EHANDLE);
+  chunkbuf_view_release(v);
 }
 
 // A reader blocked in read_into gets a write copied straight into its

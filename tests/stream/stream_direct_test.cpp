@@ -262,5 +262,31 @@ TEST(StreamDirect, ACancelWakesAWriterHeldByTheHighWaterMark) {
   EXPECT_EQ(read_all_now(*s), "c");
 }
 
+// write_ref with a Wait: a cancel wakes it with nothing written, and the
+// adopted memory's callback runs once, at once; a later one goes in and
+// is let go once read.
+TEST(StreamDirect, ACancelWakesAZeroCopyWriteAndGivesTheMemoryBack) {
+  StreamOptions o;
+  o.high_water = 2;
+  auto s = make_stream(o);
+  ASSERT_EQ(s->write("ab", 2, -1), Status::Ok);
+  static const char kRef[] = "ref";
+  int frees = 0;
+  auto count = [](void* ud) { ++*static_cast<int*>(ud); };
+  Cancel c;
+  Status wst = Status::Ok;
+  std::thread writer([&] { wst = s->write_ref(kRef, 3, count, &frees, Wait{-1, &c}); });
+  ASSERT_TRUE(eventually([&] { return writers_waiting(*s) == 1 && c.users() == 1; }));
+  c.fire();
+  writer.join();
+  EXPECT_EQ(wst, Status::Canceled);
+  EXPECT_EQ(frees, 1);
+  EXPECT_EQ(read_all_now(*s), "ab");
+  ASSERT_EQ(s->write_ref(kRef, 3, count, &frees, Wait{0, nullptr}), Status::Ok);
+  EXPECT_EQ(frees, 1);  // the stream holds it
+  EXPECT_EQ(read_all_now(*s), "ref");
+  EXPECT_EQ(frees, 2);
+}
+
 }  // namespace
 }  // namespace chunkbuf::test

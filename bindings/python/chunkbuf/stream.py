@@ -139,7 +139,11 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
 
     def write_ref(self, data, timeout=_DEFAULT):
         """Write a bytes-like object without copying; it is kept alive until
-        the stream no longer refers to its bytes. Do not modify it meanwhile."""
+        the stream no longer refers to its bytes. Do not modify it meanwhile.
+        Unlike write() and write_view(), a wait for the high-water mark is
+        not ended by a signal: the callback that lets the object go is
+        Python code, and run inside such a wait it would take the signal's
+        exception. Give a timeout, or use write_view."""
         ptr, length, key = pin(data)
         rc = lib.chunkbuf_stream_write_ref(self._h, ptr, length, RELEASE_FN, ffi.cast("void *", key),
                                            self._ms(timeout))
@@ -149,12 +153,15 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
         return length
 
     def write_view(self, view, timeout=_DEFAULT):
-        """Write a View's bytes without copying."""
+        """Write a View's bytes without copying. A write held back by the
+        high-water mark waits as write() does (Ctrl-C ends it, writing
+        nothing)."""
         if not isinstance(view, View):
             raise TypeError("write_view takes a View, not %s" % type(view).__name__)
-        rc = lib.chunkbuf_stream_write_view(self._h, view.handle, self._ms(timeout))
+        c = call()
+        rc = blocking(lib.chunkbuf_stream_write_view_wait, (self._h, view.handle), (), self._ms(timeout), c)
         if rc:
-            raise error(rc)
+            self._fail(rc, c)
         return len(view)
 
     def write_eof(self):

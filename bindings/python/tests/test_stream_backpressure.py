@@ -124,3 +124,49 @@ def test_an_abort_ends_a_held_write_with_its_code():
         s.write(b"ef")
     t.join()
     assert info.value.abort_code == 7
+
+
+def test_a_signal_ends_a_held_write_view():
+    class Stop(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise Stop
+
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+
+    def signal_once_held():
+        while s.waiting()[1] == 0:
+            pass
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, stop)
+    try:
+        t = threading.Thread(target=signal_once_held)
+        t.start()
+        with pytest.raises(Stop):
+            s.write_view(chunkbuf.View(b"ef"))
+        t.join()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    s.write_eof()
+    assert s.read() == b"abcd"
+
+
+@pytest.mark.parametrize("how", ["write_view", "write_ref"])
+def test_a_held_zero_copy_write_times_out_and_then_goes_in(how):
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    data = bytearray(b"ef")
+    write = (lambda **kw: s.write_view(chunkbuf.View(bytes(data)), **kw)) if how == "write_view" \
+        else (lambda **kw: s.write_ref(data, **kw))
+    pinned = chunkbuf._ffi.pinned_count()
+    with pytest.raises(TimeoutError):
+        write(timeout=0.05)
+    assert chunkbuf._ffi.pinned_count() == pinned
+    assert s.read(4) == b"abcd"
+    assert write() == 2
+    s.write_eof()
+    assert s.read() == b"ef"
+    assert chunkbuf._ffi.pinned_count() == pinned  # read and dropped: unpinned

@@ -207,10 +207,10 @@ Status Stream::write_view(const ViewRep* v, const Wait& w) noexcept {
   return Status::Ok;
 }
 
-Status Stream::write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_t timeout_ms) noexcept {
-  if (Status st = check_timeout(timeout_ms, "write_ref"); st != Status::Ok) return st;
+Status Stream::write_ref(const void* data, size_t n, FreeFn fn, void* ud, const Wait& w) noexcept {
+  if (Status st = check_timeout(w.timeout_ms, "write_ref"); st != Status::Ok) return st;
   if (n == 0) {
-    Status st = write(nullptr, 0, timeout_ms);
+    Status st = write(nullptr, 0, w);
     if (fn) fn(ud);
     return st;
   }
@@ -226,7 +226,7 @@ Status Stream::write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_
   }
   v->tenant = tenant_;
   view_push(v, Seg{b, static_cast<const char*>(data), n});
-  st = write_view(v, timeout_ms);
+  st = write_view(v, w);
   view_release(v);
   return st;
 }

@@ -101,7 +101,10 @@ class Stream {
   Status write(const void* data, size_t n, int64_t timeout_ms) noexcept { return write(data, n, Wait{timeout_ms, nullptr}); }
   // Zero copy; fn(ud) runs once when the bytes are no longer referenced,
   // also when the write fails.
-  Status write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_t timeout_ms) noexcept;
+  Status write_ref(const void* data, size_t n, FreeFn fn, void* ud, const Wait& w) noexcept;
+  Status write_ref(const void* data, size_t n, FreeFn fn, void* ud, int64_t timeout_ms) noexcept {
+    return write_ref(data, n, fn, ud, Wait{timeout_ms, nullptr});
+  }
   Status write_view(const ViewRep* v, const Wait& w) noexcept;
   Status write_view(const ViewRep* v, int64_t timeout_ms) noexcept { return write_view(v, Wait{timeout_ms, nullptr}); }
   // EOF after the bytes written so far. Idempotent; Aborted after abort.

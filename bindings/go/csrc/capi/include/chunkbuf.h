@@ -1103,6 +1103,26 @@ CHUNKBUF_API int chunkbuf_stream_read_lines(chunkbuf_stream *s, chunkbuf_eol eol
  * Since 0.3. */
 CHUNKBUF_API int chunkbuf_stream_write_wait(chunkbuf_stream *s, const void *data, size_t len,
                                             const chunkbuf_wait *w);
+/* chunkbuf_stream_write_view with a chunkbuf_wait (w may be NULL: wait
+ * forever): appends the view's bytes without copying (the view stays the
+ * caller's), waiting per w while a high-water mark holds the write back.
+ * Returns what chunkbuf_stream_write_view returns, and ECANCELED when
+ * w->cancel fires (or was fired) during that wait or EHANDLE when the
+ * stream's last reference is released during it; nothing is written then.
+ * w->error (may be NULL) gets the status and its detail. Any number of
+ * threads. Runs no free_fn. Since 0.4. */
+CHUNKBUF_API int chunkbuf_stream_write_view_wait(chunkbuf_stream *s, const chunkbuf_view *view,
+                                                 const chunkbuf_wait *w);
+/* chunkbuf_stream_write_ref with a chunkbuf_wait (w may be NULL: wait
+ * forever): adopts len bytes without copying, waiting per w as
+ * chunkbuf_stream_write_view_wait does, with the same returns. Unlike
+ * chunkbuf_stream_write_ref, free_fn (if not NULL) runs exactly once
+ * whatever this returns: when the bytes are no longer referenced after a
+ * write, or before this returns when nothing was written (also for EHANDLE
+ * and EINVAL), so a caller never releases the memory itself. free_fn: may
+ * run this one, on this thread, on failure. Since 0.4. */
+CHUNKBUF_API int chunkbuf_stream_write_ref_wait(chunkbuf_stream *s, const void *data, size_t len,
+                                                chunkbuf_free_fn free_fn, void *user_data, const chunkbuf_wait *w);
 
 /* ----------------------------------------------------------------- framer
  * Framers cut messages out of a buffer as zero-copy views. A framer holds
