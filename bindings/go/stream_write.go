@@ -72,6 +72,28 @@ func (s *Stream) writeView(ctx context.Context, op string, v *View) error {
 	if err != nil {
 		return err
 	}
+	defer runtime.KeepAlive(v)
+	return s.waitCall(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int { return C.cb_write_view_wait(h, vh, c) })
+}
+
+// WriteRef appends p without copying, like [Buffer.AppendRef]: p stays
+// pinned, and must not be modified, until no reader or view refers to it.
+// It waits for back-pressure as WriteView does.
+func (s *Stream) WriteRef(p []byte) error {
+	const op = "Stream.WriteRef"
+	if len(p) == 0 {
+		_, err := s.write(nil, op, nil)
+		return err
+	}
+	// chunkbuf unpins p through its free callback whatever the call returns.
+	return s.waitCall(nil, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+		return C.cb_write_pinned_wait(h, (*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.uintptr_t(pin(p)), c)
+	})
+}
+
+// waitCall runs one blocking C call on the stream with a pooled wait armed
+// for ctx (nil: until Release) and turns its status into the call's error.
+func (s *Stream) waitCall(ctx context.Context, op string, call func(*C.chunkbuf_stream, *C.cb_call) C.int) error {
 	h, err := s.acquire(op)
 	if err != nil {
 		return err
@@ -86,35 +108,5 @@ func (s *Stream) writeView(ctx context.Context, op string, v *View) error {
 	if err != nil {
 		return err
 	}
-	rc := C.cb_write_view_wait(h, vh, cl.c)
-	runtime.KeepAlive(v)
-	return s.disarm(ctx, a, cl, op, rc)
-}
-
-// WriteRef appends p without copying, like [Buffer.AppendRef]: p stays
-// pinned, and must not be modified, until no reader or view refers to it.
-// It waits for back-pressure as WriteView does.
-func (s *Stream) WriteRef(p []byte) error {
-	const op = "Stream.WriteRef"
-	if len(p) == 0 {
-		_, err := s.write(nil, op, nil)
-		return err
-	}
-	h, err := s.acquire(op)
-	if err != nil {
-		return err
-	}
-	defer s.mu.RUnlock()
-	cl := getCall()
-	if cl == nil {
-		return outOfMemory(op)
-	}
-	defer putCall(cl)
-	a, err := s.arm(nil, cl)
-	if err != nil {
-		return err
-	}
-	// chunkbuf unpins p through its free callback whatever the call returns.
-	rc := C.cb_write_pinned_wait(h, (*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.uintptr_t(pin(p)), cl.c)
-	return s.disarm(nil, a, cl, op, rc)
+	return s.disarm(ctx, a, cl, op, call(h, cl.c))
 }
