@@ -148,7 +148,7 @@ class Buffer(BufferBase):
     def __init__(self, data=None, *, pool=None, max_bytes=0, min_chunk=0, tenant=0, linear=False):
         opts = ffi.new("chunkbuf_buffer_options *")
         opts.struct_size = ffi.sizeof("chunkbuf_buffer_options")
-        opts.pool = pool.handle if pool is not None else ffi.NULL
+        opts.pool = pool._live() if pool is not None else ffi.NULL
         opts.max_bytes = size_arg(max_bytes, "max_bytes")
         opts.min_chunk = size_arg(min_chunk, "min_chunk")
         opts.tenant = tenant_arg(tenant)

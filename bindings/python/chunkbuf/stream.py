@@ -57,7 +57,7 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
                  tenant=0, pool=None, timeout=None):
         opts = ffi.new("chunkbuf_stream_options *")
         opts.struct_size = ffi.sizeof("chunkbuf_stream_options")
-        opts.pool = pool.handle if pool is not None else ffi.NULL
+        opts.pool = pool._live() if pool is not None else ffi.NULL
         opts.content_length = (lib.CHUNKBUF_UNKNOWN_LENGTH if content_length is None
                                else size_arg(content_length, "content_length"))
         opts.retain = 1 if retain else 0

@@ -67,7 +67,7 @@ class View(Exporter):
     def __init__(self, data=b"", pool=None):
         out = ffi.new("chunkbuf_view **")
         buf = data_arg(data)
-        check(lib.chunkbuf_view_from_bytes(pool.handle if pool is not None else ffi.NULL,
+        check(lib.chunkbuf_view_from_bytes(pool._live() if pool is not None else ffi.NULL,
                                            buf, len(buf), out))
         self._h = ffi.gc(out[0], lib.chunkbuf_view_release)
 

@@ -69,6 +69,11 @@ def test_default_pool_and_closing():
     assert b == b"outlives the pool handle"
     with pytest.raises(chunkbuf.HandleError):
         p.stats()
+    # a closed pool is refused, not silently replaced by the default one
+    for make in (lambda: chunkbuf.View(b"x", pool=p), lambda: chunkbuf.Buffer(pool=p),
+                 lambda: chunkbuf.Buffer(b"x", pool=p), lambda: chunkbuf.Stream(pool=p)):
+        with pytest.raises(chunkbuf.HandleError):
+            make()
 
 
 def test_kinds():
