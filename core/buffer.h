@@ -169,10 +169,10 @@ class Buffer {
   void copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept;
   // Adds [p, p+n) of the write block as bytes of the buffer.
   void push_written(Block* b, const char* p, size_t n) noexcept;
-  // The records at the front found by sc (one cursor for the batch): *n of
-  // them, spanning *end bytes. Changes nothing.
-  // put(i, offset, length, delim_length, cursor) gets each record; the
-  // cursor is where the search left it (at or before the delimiter's end).
+  // The records at the front found by sc (one cursor for the batch, or
+  // scan_byte_lines for one-byte ends): *n of them, spanning *end bytes.
+  // Changes nothing. put(i, offset, length, delim_length, data) gets each
+  // record; data is its address when it lies in one segment, else nullptr.
   template <typename Put>
   Status scan_batch(const RecordScanner& sc, size_t max_len, size_t max_recs, Put put, size_t* n, size_t* end,
                     const char* what) const noexcept;

@@ -17,14 +17,9 @@ namespace {
 
 // scan_batch's output as Records.
 auto to_records(Record* recs) noexcept {
-  return [recs](size_t i, size_t offset, size_t length, size_t dlen, const SegCursor&) {
+  return [recs](size_t i, size_t offset, size_t length, size_t dlen, const char*) {
     recs[i] = Record{offset, length, dlen};
   };
-}
-
-// scan_byte_lines's output as Records.
-auto to_byte_records(Record* recs) noexcept {
-  return [recs](size_t i, size_t offset, size_t length, const char*) { recs[i] = Record{offset, length, 1}; };
 }
 
 }  // namespace
@@ -154,6 +149,11 @@ Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, size_t max_re
                           const char* what) const noexcept {
   *n = 0;
   *end = 0;
+  if (const int b = sc.single_byte(); b >= 0)
+    return scan_byte_lines(
+        segs_.begin(), segs_.size(), 0, len_, static_cast<char>(b), max_len, max_recs,
+        [&put](size_t i, size_t offset, size_t length, const char* data) { put(i, offset, length, 1, data); }, n, end,
+        what);
   SegCursor c(segs_.begin(), segs_.size());  // one cursor for the whole batch
   size_t from = 0, count = 0;
   while (count < max_recs) {
@@ -173,7 +173,11 @@ Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, size_t max_re
         return fail(Status::Limit, "%s: record of %zu bytes exceeds max_len %zu", what, pos - from, max_len);
       break;
     }
-    put(count++, from, pos - from, dlen, c);
+    // The search leaves the cursor on the delimiter's last byte: when the
+    // record lies in that segment, its address is known here.
+    const size_t back = pos - from + dlen - 1;
+    const char* at = c.pos() == from + back && c.offset_in_segment() >= back ? c.chunk().p - back : nullptr;
+    put(count++, from, pos - from, dlen, at);
     from = pos + dlen;
     c.advance(from - c.pos());  // the cursor is at or before the delimiter's end
   }
@@ -187,11 +191,7 @@ Status Buffer::take_batch(const RecordScanner& sc, size_t max_len, Record* recs,
   if (Status st = check_mutable(what); st != Status::Ok) return st;
   *out = nullptr;
   size_t count = 0, end = 0;
-  const int b = sc.single_byte();
-  Status st = b >= 0 ? scan_byte_lines(segs_.begin(), segs_.size(), 0, len_, static_cast<char>(b), max_len, max_recs,
-                                       to_byte_records(recs), &count, &end, what)
-                     : scan_batch(sc, max_len, max_recs, to_records(recs), &count, &end, what);
-  if (st != Status::Ok) return st;
+  if (Status st = scan_batch(sc, max_len, max_recs, to_records(recs), &count, &end, what); st != Status::Ok) return st;
   *n = 0;
   if (count == 0) return Status::Ok;
   if (Status st = split_to(end, out); st != Status::Ok) return st;
@@ -211,20 +211,12 @@ Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines
   *n = 0;
   *out = nullptr;
   size_t count = 0, end = 0;
-  // The one-byte scanners leave the cursor on the end of line's last byte:
-  // when the line lies in that segment its address is known here, and
+  // A line found inside one segment comes with its address, so
   // contiguous_lines need not look for it.
-  auto put = [lines](size_t i, size_t from, size_t length, size_t dlen, const SegCursor& c) {
-    const size_t back = length + dlen - 1;
-    const char* at = c.pos() == from + back && c.offset_in_segment() >= back ? c.chunk().p - back : nullptr;
-    lines[i] = Line{at, length, dlen};
+  auto put = [lines](size_t i, size_t, size_t length, size_t dlen, const char* data) {
+    lines[i] = Line{data, length, dlen};
   };
-  auto put_line = [lines](size_t i, size_t, size_t length, const char* data) { lines[i] = Line{data, length, 1}; };
-  const RecordScanner sc = RecordScanner::lines(eol);
-  const int b = sc.single_byte();
-  Status st = b >= 0 ? scan_byte_lines(segs_.begin(), segs_.size(), 0, len_, static_cast<char>(b), max_len, max_lines,
-                                       put_line, &count, &end, what)
-                     : scan_batch(sc, max_len, max_lines, put, &count, &end, what);
+  Status st = scan_batch(RecordScanner::lines(eol), max_len, max_lines, put, &count, &end, what);
   if (st != Status::Ok) return st;
   if (count == 0) return Status::Ok;
   ViewRep* v = nullptr;
@@ -244,11 +236,7 @@ Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines
 
 Status Buffer::peek_lines(Eol eol, size_t max_len, Record* recs, size_t max_recs, size_t* n) const noexcept {
   size_t end = 0;
-  const RecordScanner sc = RecordScanner::lines(eol);
-  if (const int b = sc.single_byte(); b >= 0)
-    return scan_byte_lines(segs_.begin(), segs_.size(), 0, len_, static_cast<char>(b), max_len, max_recs,
-                           to_byte_records(recs), n, &end, "peek_lines");
-  return scan_batch(sc, max_len, max_recs, to_records(recs), n, &end, "peek_lines");
+  return scan_batch(RecordScanner::lines(eol), max_len, max_recs, to_records(recs), n, &end, "peek_lines");
 }
 
 Status Buffer::take_records(const void* delim, size_t dlen, size_t max_len, Record* recs, size_t max_recs,

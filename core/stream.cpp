@@ -599,28 +599,24 @@ Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, con
                                        &count, &from, op);
           st2 != Status::Ok)
         return st2;
-      if (count < max_lines && from < un && closed_ && (!max_len || un - from <= max_len)) {
-        lines[count++] = Line{nullptr, un - from, 0};  // the last line at EOF, without an end
-        from = un;
-      }
     } else {
       while (count < max_lines && from < un) {
         c.seek(sp.skip + from);
         bool found = false;
         size_t q = 0, d = 0;
         (void)sc.next(c, sp.skip + from, sp.skip + un, &found, &q, &d);
-        if (!found) {
-          if (closed_ && (!max_len || un - from <= max_len)) {
-            lines[count++] = Line{nullptr, un - from, 0};
-            from = un;
-          }
-          break;
-        }
+        if (!found) break;
         q -= sp.skip;
         if (max_len && q - from > max_len) break;  // the first one was checked above
         lines[count++] = Line{nullptr, q - from, d};
         from = q + d;
       }
+    }
+    // At EOF the rest is a last line without an end (unless a line too
+    // long stopped the scan: then the rest is longer than max_len too).
+    if (count < max_lines && from < un && closed_ && (!max_len || un - from <= max_len)) {
+      lines[count++] = Line{nullptr, un - from, 0};
+      from = un;
     }
     ViewRep* v = nullptr;
     if (Status st2 = contiguous_lines(buf_.pool(), tenant_, sp.segs, sp.nseg, sp.skip, lines, count, from, &v);
