@@ -161,6 +161,13 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_stream_write_ref_wait(h.stream, "a", 1, [](void* ud) { ++*static_cast<int*>(ud); }, &frees, &w),
             E);
   EXPECT_EQ(frees, 1);  // refused, and the memory handed back at once
+  // a stream handle is no read op
+  EXPECT_EQ(chunkbuf_read_op_finish(reinterpret_cast<chunkbuf_read_op*>(h.stream), 1, &sz, nullptr), E);
+  chunkbuf_read_op* op = nullptr;
+  err.code = 0;
+  EXPECT_EQ(chunkbuf_stream_read_start(h.stream, tmp, 1, 1, [](void*) {}, nullptr, &op, &sz, &err), E);
+  EXPECT_EQ(err.code, E);
+  EXPECT_EQ(op, nullptr);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -262,6 +269,20 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   EXPECT_EQ(chunkbuf_stream_write_view_wait(s, nullptr, nullptr), E);  // NULL is no view either
   EXPECT_EQ(chunkbuf_stream_write_ref_wait(s, nullptr, 2, nullptr, nullptr, nullptr), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_write_ref_wait(s, "ab", 2, nullptr, nullptr, &w), E);  // the token again
+  chunkbuf_read_op* op = nullptr;
+  auto ready = [](void*) {};
+  EXPECT_EQ(chunkbuf_stream_read_start(s, nullptr, 4, 1, ready, nullptr, &op, &n, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_start(s, buf, 4, 1, nullptr, nullptr, &op, &n, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_start(s, buf, 4, 1, ready, nullptr, nullptr, &n, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_start(s, buf, 4, 1, ready, nullptr, &op, nullptr, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_read_op_finish(nullptr, 0, &n, nullptr), E);
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, 4, 1, ready, nullptr, &op, &n, nullptr), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);  // armed: nothing is unread
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 0, nullptr, nullptr), CHUNKBUF_EINVAL);  // still armed
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 1, &n, nullptr), CHUNKBUF_ECANCELED);
+  chunkbuf_error ferr = CHUNKBUF_ERROR_INIT;
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 1, &n, &ferr), E);  // finished: a freed handle
+  EXPECT_NE(std::strstr(ferr.message, "freed"), nullptr) << ferr.message;
   size_t unread = 9;
   EXPECT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
   EXPECT_EQ(unread, 0u);  // none of those wrote anything

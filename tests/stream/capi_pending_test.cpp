@@ -1,0 +1,149 @@
+// chunkbuf_stream_read_start / chunkbuf_read_op_finish: a read that waits
+// without a blocked thread, through the C API. The armed read holds its
+// own reference to the stream, its callback runs once per arming, and
+// finish returns every byte a writer handed it, also when canceled.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chunkbuf.h"
+
+namespace {
+
+// A parked task: the callback wakes it, as a goroutine's channel would.
+struct Parked {
+  std::mutex mu;
+  std::condition_variable cv;
+  int wakes = 0;
+  static void ready(void* arg) {
+    auto* p = static_cast<Parked*>(arg);
+    std::lock_guard<std::mutex> lk(p->mu);
+    ++p->wakes;
+    p->cv.notify_all();
+  }
+  // Waits (up to 10 s, so a broken engine fails instead of hanging) for
+  // wake number n.
+  bool wait_for(int n) {
+    std::unique_lock<std::mutex> lk(mu);
+    return cv.wait_for(lk, std::chrono::seconds(10), [&] { return wakes >= n; });
+  }
+};
+
+size_t readers_waiting(chunkbuf_stream* s) {
+  size_t r = 0;
+  EXPECT_EQ(chunkbuf_stream_waiting(s, &r, nullptr), CHUNKBUF_OK);
+  return r;
+}
+
+TEST(StreamPendingCapi, AWriterOnAnotherThreadWakesTheParkedRead) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  Parked park;
+  char buf[32];
+  chunkbuf_read_op* op = nullptr;
+  size_t n = 9;
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 1, &Parked::ready, &park, &op, &n, &err), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(err.code, CHUNKBUF_OK);
+  EXPECT_EQ(readers_waiting(s), 1u);
+  int wst = CHUNKBUF_OK;
+  std::thread w([&] { wst = chunkbuf_stream_write(s, "from the writer", 15, -1); });
+  ASSERT_TRUE(park.wait_for(1));
+  w.join();
+  EXPECT_EQ(wst, CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_read_op_finish(op, 0, &n, &err), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(buf, n), "from the writer");
+  EXPECT_EQ(readers_waiting(s), 0u);
+  EXPECT_EQ(park.wakes, 1);
+  chunkbuf_stream_release(s);
+}
+
+TEST(StreamPendingCapi, WhatIsUnreadComesBackAtOnceWithoutAnOp) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "abc", 3, -1), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_close(s), CHUNKBUF_OK);
+  Parked park;
+  char buf[8];
+  chunkbuf_read_op* op = reinterpret_cast<chunkbuf_read_op*>(&park);  // overwritten with NULL
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 1, &Parked::ready, &park, &op, &n, nullptr), CHUNKBUF_OK);
+  EXPECT_EQ(op, nullptr);
+  EXPECT_EQ(std::string(buf, n), "abc");
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 1, &Parked::ready, &park, &op, &n, nullptr), CHUNKBUF_OK);
+  EXPECT_EQ(op, nullptr);
+  EXPECT_EQ(n, 0u);  // end of file
+  EXPECT_EQ(park.wakes, 0);
+  chunkbuf_stream_release(s);
+}
+
+TEST(StreamPendingCapi, TheArmedReadHoldsTheStream) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  chunkbuf_stream* writer = s;
+  ASSERT_EQ(chunkbuf_stream_retain(writer), CHUNKBUF_OK);  // a writer's reference
+  Parked park;
+  char buf[8];
+  chunkbuf_read_op* op = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 4, &Parked::ready, &park, &op, &n, nullptr), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);
+  chunkbuf_stream_release(s);  // the reader's own reference goes: the op still holds one
+  ASSERT_EQ(chunkbuf_stream_write(writer, "wxyz", 4, -1), CHUNKBUF_OK);
+  EXPECT_EQ(park.wakes, 1);
+  chunkbuf_stream_release(writer);  // the writer's goes too: the op's is the last
+  ASSERT_EQ(chunkbuf_read_op_finish(op, 0, &n, nullptr), CHUNKBUF_OK);  // frees the stream
+  EXPECT_EQ(std::string(buf, n), "wxyz");
+  EXPECT_EQ(chunkbuf_stream_write(writer, "x", 1, -1), CHUNKBUF_EHANDLE);
+}
+
+TEST(StreamPendingCapi, CancelLosesNoByte) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  Parked park;
+  char buf[4];
+  chunkbuf_read_op* op = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 1, &Parked::ready, &park, &op, &n, nullptr), CHUNKBUF_OK);
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 0, &n, &err), CHUNKBUF_EAGAIN);  // not ready: still armed
+  EXPECT_EQ(err.code, CHUNKBUF_EAGAIN);
+  ASSERT_EQ(chunkbuf_stream_write(s, "123456", 6, -1), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 1, &n, nullptr), CHUNKBUF_OK);  // canceled late: the bytes are its own
+  EXPECT_EQ(std::string(buf, n), "1234");
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 4, &Parked::ready, &park, &op, &n, nullptr), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);  // 2 unread, 4 wanted
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 1, &n, &err), CHUNKBUF_ECANCELED);
+  EXPECT_NE(std::strstr(err.message, "canceled"), nullptr) << err.message;
+  size_t unread = 0;
+  ASSERT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
+  EXPECT_EQ(unread, 2u);  // nothing consumed
+  EXPECT_EQ(readers_waiting(s), 0u);
+  chunkbuf_stream_release(s);
+}
+
+TEST(StreamPendingCapi, AbortWakesAndFails) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  Parked park;
+  char buf[4];
+  chunkbuf_read_op* op = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 1, &Parked::ready, &park, &op, &n, nullptr), CHUNKBUF_OK);
+  std::thread a([&] { chunkbuf_stream_abort(s, 3); });
+  ASSERT_TRUE(park.wait_for(1));
+  a.join();
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 0, &n, nullptr), CHUNKBUF_EABORTED);
+  chunkbuf_stream_release(s);
+}
+
+}  // namespace
