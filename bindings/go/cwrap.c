@@ -31,6 +31,14 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
   return keep(chunkbuf_buffer_append_ref(b, d, n, chunkbufGoUnpin, (void *)pin), err);
 }
 
+/* The ready callback of a parked read: runs on the thread that made the
+ * read ready, under the stream's lock, and only wakes the goroutine. */
+static void cb_go_ready(void *slot) { chunkbufGoReady((uintptr_t)slot); }
+
+int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, uintptr_t slot, cb_call *c) {
+  return chunkbuf_stream_read_start(s, dst, n, min, cb_go_ready, (void *)slot, &c->op, &c->n, &c->e);
+}
+
 int cbw_buffer_close(chunkbuf_buffer *b, char **err) {
   size_t n;
   char *why;

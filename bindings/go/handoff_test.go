@@ -163,3 +163,32 @@ func TestViewFromCInEitherOrder(t *testing.T) {
 		}
 	}
 }
+
+// A Go read parked in the Go scheduler is woken by a write from a thread
+// that Go did not start: the engine's ready callback enters Go there.
+func TestParkedReadWokenByACThread(t *testing.T) {
+	p := chost.NewStream(0)
+	s, err := chunkbuf.StreamFromC(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer chost.Release(p)
+	defer s.Release()
+	type res struct {
+		data string
+		err  error
+	}
+	got := make(chan res, 1)
+	go func() {
+		b := make([]byte, 64)
+		n, err := s.Read(b)
+		got <- res{string(b[:n]), err}
+	}()
+	waitBlocked(t, p, 1, 0)
+	if rc := chost.WriteOnCThread(p, "from a C thread"); rc != 0 {
+		t.Fatalf("C thread write: %d", rc)
+	}
+	if r := <-got; r.err != nil || r.data != "from a C thread" {
+		t.Fatalf("parked read got %q, %v", r.data, r.err)
+	}
+}

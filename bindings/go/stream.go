@@ -35,9 +35,11 @@ type StreamOptions struct {
 // io.Closer, io.Seeker (retained mode) and io.WriterTo. Close signals end
 // of file to readers; Release frees the stream.
 //
-// A blocked call occupies its OS thread for the wait (a cgo call). The
-// Context variants end their wait when the context is done: a goroutine
-// fires the call's cancel token (see [Stream.ReadContext]).
+// A Read, ReadContext or ReadFull that has to wait parks its goroutine in
+// the Go scheduler, as io.Pipe does, and the writer wakes it; other
+// blocked calls (line and view reads, writes held by back-pressure)
+// occupy their OS thread for the wait (a cgo call). The Context variants
+// end their wait when the context is done.
 type Stream struct {
 	// mu is read-held by every call and write-held by Release, so the C
 	// stream is never released under a running call of this object.
@@ -49,8 +51,10 @@ type Stream struct {
 	// token of their own, in tokens, which Release fires too.
 	stop      *C.chunkbuf_cancel
 	releasing atomic.Bool
-	tokMu     sync.Mutex
-	tokens    map[*C.chunkbuf_cancel]struct{}
+	// gone is closed by Release: parked reads (see parker) wake on it.
+	gone   chan struct{}
+	tokMu  sync.Mutex
+	tokens map[*C.chunkbuf_cancel]struct{}
 }
 
 // streamRefs is what the runtime cleanup of a forgotten Stream releases.
@@ -106,7 +110,7 @@ func wrapStream(h *C.chunkbuf_stream) (*Stream, error) {
 		C.chunkbuf_stream_release(h)
 		return nil, err
 	}
-	s := &Stream{h: h, stop: stop}
+	s := &Stream{h: h, stop: stop, gone: make(chan struct{})}
 	s.cleanup = runtime.AddCleanup(s, func(r streamRefs) {
 		C.chunkbuf_stream_release(r.h)
 		C.chunkbuf_cancel_free(r.stop)
@@ -130,6 +134,7 @@ func (s *Stream) Release() {
 	}
 	s.tokMu.Unlock()
 	C.chunkbuf_cancel_fire(s.stop)
+	close(s.gone)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cleanup.Stop()

@@ -40,7 +40,11 @@ func (s *Stream) readEOF(ctx context.Context, op string, p []byte, least int) (i
 }
 
 // readInto waits until least bytes are unread (or EOF), then copies up to
-// len(p) of them into p, consuming them; least 0 does not wait.
+// len(p) of them into p, consuming them; least 0 does not wait. A read
+// that has to wait parks its goroutine (see parker) until a writer makes
+// it ready (filling p straight from the writer's bytes while it waits),
+// ctx is done, or Release: the engine returns whatever was already
+// copied into p even then, so no byte is lost.
 func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (int, error) {
 	h, err := s.acquire(op)
 	if err != nil {
@@ -50,24 +54,57 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
 	cl := getCall()
 	if cl == nil {
 		return 0, outOfMemory(op)
 	}
 	defer putCall(cl)
-	a, err := s.arm(ctx, cl)
-	if err != nil {
-		return 0, err
-	}
+	d, n := bytesArg(p)
 	if least == 0 {
 		cl.c.w.timeout_ms = 0
+		rc := C.cb_read_into(h, d, n, 0, cl.c)
+		return int(cl.c.n), cl.err(op, rc)
 	}
-	d, n := bytesArg(p)
-	rc := C.cb_read_into(h, d, n, C.size_t(least), cl.c)
-	if err := s.disarm(ctx, a, cl, op, rc); err != nil {
-		return 0, err
+	pk := getParker()
+	defer putParker(pk)
+	pk.pin.Pin(d) // the engine may fill p after read_start returns
+	defer pk.pin.Unpin()
+	if rc := C.cb_read_start(h, d, n, C.size_t(least), C.uintptr_t(pk.slot), cl.c); rc < 0 {
+		return 0, cl.err(op, rc)
 	}
-	return int(cl.c.n), nil
+	if cl.c.op == nil {
+		return int(cl.c.n), nil
+	}
+	var done <-chan struct{}
+	if ctx != nil {
+		done = ctx.Done()
+	}
+	for {
+		cancel := C.int(0)
+		select {
+		case <-pk.ready:
+		case <-done:
+			cancel = 1
+		case <-s.gone:
+			cancel = 1
+		}
+		switch rc := C.cb_read_finish(cancel, cl.c); {
+		case rc == C.CHUNKBUF_EAGAIN:
+			continue // another reader took the bytes first: wait on
+		case rc == C.CHUNKBUF_ECANCELED && ctx != nil && ctx.Err() != nil:
+			return 0, ctx.Err()
+		case rc == C.CHUNKBUF_ECANCELED:
+			return 0, released(op)
+		case rc < 0:
+			return 0, cl.err(op, rc)
+		}
+		return int(cl.c.n), nil
+	}
 }
 
 // ReadFull waits until len(p) bytes are unread or EOF and copies them out

@@ -17,6 +17,7 @@ typedef struct cb_call {
   size_t n;
   chunkbuf_handout ho;
   chunkbuf_view *v;
+  chunkbuf_read_op *op;
 } cb_call;
 
 static inline cb_call *cb_call_new(void) {
@@ -35,6 +36,16 @@ static inline cb_call *cb_call_new(void) {
  * it may live in (a reader's struct). */
 static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_call *c) {
   return chunkbuf_stream_read_into(s, dst, n, min, &c->w, &c->n);
+}
+
+/* chunkbuf_stream_read_start with the destination typed as cb_read_into's
+ * and chunkbufGoReady waking the goroutine parked in slot (cwrap.c). */
+int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, uintptr_t slot, cb_call *c);
+
+/* chunkbuf_read_op_finish of the call's armed read, with its results and
+ * error struct. */
+static inline int cb_read_finish(int cancel, cb_call *c) {
+  return chunkbuf_read_op_finish(c->op, cancel, &c->n, &c->e);
 }
 
 /* chunkbuf_stream_read_policy, typed as cb_read_into is. */

@@ -179,6 +179,7 @@ void Stream::wrote(size_t n) noexcept {
   }
   sync_ready();
   readable_cv_.notify_all();
+  if (pending_head_) notify_pending();
 }
 
 Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
@@ -239,6 +240,7 @@ Status Stream::close() noexcept {
     sync_ready();
     readable_cv_.notify_all();
     space_cv_.notify_all();
+    if (pending_head_) notify_pending();
   }
   return Status::Ok;
 }
@@ -259,6 +261,7 @@ void Stream::abort(int code) noexcept {
     sync_ready();
     readable_cv_.notify_all();
     space_cv_.notify_all();
+    if (pending_head_) notify_pending();
   }
   if (dropped) view_release(dropped);
 }
@@ -689,6 +692,7 @@ Status Stream::seek(int64_t offset, int whence, uint64_t* pos) noexcept {
   pos_ = origin + static_cast<uint64_t>(offset);
   sync_ready();
   readable_cv_.notify_all();
+  if (pending_head_) notify_pending();
   if (high_water_) space_cv_.notify_all();
   if (pos) *pos = pos_;
   return Status::Ok;

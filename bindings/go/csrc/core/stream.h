@@ -62,6 +62,36 @@ struct Handout {
   size_t length = 0;
 };
 
+// A reader waiting in a bulk read: writers copy into dst[filled..cap)
+// while it is queued, but only while nothing is buffered (stream order)
+// and only so much that filled reaches min at once (a reader is never left
+// holding fewer bytes than it waits for). Queued and unqueued under the
+// stream's lock.
+struct DirectRead {
+  char* dst = nullptr;
+  size_t cap = 0;
+  size_t min = 0;
+  size_t filled = 0;
+  bool queued = false;
+  DirectRead* prev = nullptr;
+  DirectRead* next = nullptr;
+};
+
+// Runs when an armed PendingRead becomes ready (see Stream::read_start).
+using ReadyFn = void (*)(void* arg);
+
+// A bulk read that waits without blocking a thread: the caller's memory,
+// owned by the caller; the stream links it while it is armed.
+struct PendingRead {
+  ReadyFn fn = nullptr;
+  void* arg = nullptr;
+  DirectRead d;
+  bool armed = false;
+  bool notified = false;  // fn ran since the read was (re)armed
+  PendingRead* prev = nullptr;
+  PendingRead* next = nullptr;
+};
+
 // Every timeout_ms below: -1 waits forever, 0 fails with Again instead of
 // waiting, > 0 fails with TimedOut once that many milliseconds have passed.
 // Any other negative value is Inval.
@@ -160,6 +190,26 @@ class Stream {
   Status read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n,
                     ViewRep** out) noexcept;
 
+  // -- a bulk read that waits without blocking its thread, for callers that
+  // park their own task (a goroutine, a coroutine) instead
+  // (stream_pending.cpp). read_start does what read_into(dst, n, min) would
+  // when it need not wait (*armed false; min is at least 1 and at most n);
+  // otherwise it arms p: p waits as a blocked read does (its dst takes
+  // direct fills, it counts as a waiting reader and as a starved one for
+  // back-pressure) and p->fn(p->arg) runs once, on the thread that made p
+  // ready and with the stream's lock held, when p may finish: bytes filled
+  // or buffered to min, EOF or abort. fn must not call into the stream.
+  // The caller keeps a reference to the stream and dst untouched while p
+  // is armed.
+  Status read_start(PendingRead* p, void* dst, size_t n, size_t min, ReadyFn fn, void* arg, bool* armed,
+                    size_t* nread) noexcept;
+  // Finishes armed read p: Ok with the bytes filled or copied now (0 at
+  // EOF), Aborted, or, when p is not ready yet, Again with p still armed
+  // (fn runs again once it is) unless cancel is set: then Canceled with
+  // nothing consumed. Every status but Again disarms p. State when p is
+  // not armed.
+  Status read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept;
+
   // Unread bytes now (0 after abort).
   size_t readable_amount() const noexcept;
   // EOF was signalled and nothing is unread (false after abort).
@@ -194,21 +244,6 @@ class Stream {
 
   size_t unread() const noexcept { return static_cast<size_t>(base_ + buf_.size() - pos_); }
   Span unread_span() const noexcept;
-  // A reader blocked in a bulk read: writers copy into dst[filled..cap)
-  // while it is queued, but only while nothing is buffered (stream order)
-  // and only so much that filled reaches min at once (a reader is never
-  // left holding fewer bytes than it waits for). Lives on the reader's
-  // stack; queued and unqueued under the lock.
-  struct DirectRead {
-    char* dst;
-    size_t cap;
-    size_t min;
-    size_t filled = 0;
-    bool queued = false;
-    DirectRead* prev = nullptr;
-    DirectRead* next = nullptr;
-  };
-
   // Waits (lock held) until ready() or abort, release or cancel. Reports
   // the reader as starved to back-pressured writers while it waits. With d
   // (streaming mode) the reader's destination is queued for writers while
@@ -254,6 +289,10 @@ class Stream {
   // Makes the eventfd's readability match the state, once it is watched
   // (lock held).
   void sync_ready() const noexcept;
+  // Runs fn of each armed pending read that became ready (lock held).
+  void notify_pending() noexcept;
+  bool pending_ready(const PendingRead* p) const noexcept;
+  void pending_disarm(PendingRead* p) noexcept;
 
   mutable std::mutex mu_;
   std::condition_variable readable_cv_;
@@ -266,6 +305,7 @@ class Stream {
   size_t scopes_ = 0;           // cancel scopes registered on this stream
   DirectRead* direct_head_ = nullptr;  // blocked bulk readers, oldest first
   DirectRead* direct_tail_ = nullptr;
+  PendingRead* pending_head_ = nullptr;  // armed pending reads
   Buffer buf_;
   bool retain_ = false;
   bool closed_ = false;

@@ -6,8 +6,24 @@
 // C symbols are in every binary that imports it (link_bundled.go).
 package chost
 
+// #include <pthread.h>
 // #include <stdlib.h>
+// #include <string.h>
 // #include <chunkbuf.h>
+//
+// typedef struct { chunkbuf_stream *s; const char *d; size_t n; int rc; } cthread_write;
+// static void *cthread_write_run(void *arg) {
+//   cthread_write *w = (cthread_write *)arg;
+//   w->rc = chunkbuf_stream_write(w->s, w->d, w->n, -1);
+//   return NULL;
+// }
+// static int cthread_write_join(chunkbuf_stream *s, const char *d, size_t n) {
+//   cthread_write w = {s, d, n, CHUNKBUF_OK};
+//   pthread_t t;
+//   if (pthread_create(&t, NULL, cthread_write_run, &w) != 0) return -1000;
+//   pthread_join(t, NULL);
+//   return w.rc;
+// }
 import "C"
 
 import "unsafe"
@@ -34,6 +50,14 @@ func Write(p unsafe.Pointer, b string) int {
 	cs := C.CString(b)
 	defer C.free(unsafe.Pointer(cs))
 	return int(C.chunkbuf_stream_write((*C.chunkbuf_stream)(p), unsafe.Pointer(cs), C.size_t(len(b)), -1))
+}
+
+// WriteOnCThread writes b from a thread the Go runtime did not start (as a
+// C host's I/O thread would) and waits for it; the status code.
+func WriteOnCThread(p unsafe.Pointer, b string) int {
+	cs := C.CString(b)
+	defer C.free(unsafe.Pointer(cs))
+	return int(C.cthread_write_join((*C.chunkbuf_stream)(p), cs, C.size_t(len(b))))
 }
 
 // Close signals end of file.

@@ -1048,6 +1048,48 @@ CHUNKBUF_API int chunkbuf_stream_read_into(chunkbuf_stream *s, void *dst, size_t
  * free_fn: may run one. Since 0.3. */
 CHUNKBUF_API int chunkbuf_stream_read_policy(chunkbuf_stream *s, void *dst, size_t n, int policy,
                                              const chunkbuf_wait *w, size_t *nread);
+/* An armed chunkbuf_stream_read_start, and the callback that says it may
+ * finish. Since 0.4. */
+typedef struct chunkbuf_read_op chunkbuf_read_op;
+typedef void (*chunkbuf_ready_fn)(void *arg);
+/* A read that waits without blocking its thread, for a runtime that parks
+ * its own tasks (goroutines, coroutines, an event loop) and wakes them
+ * itself.
+ *
+ * chunkbuf_stream_read_start copies what chunkbuf_stream_read_into(s, dst,
+ * n, min) would when that need not wait: it returns OK with *op = NULL and
+ * *nread bytes (0: end of file, or n = 0). Otherwise it arms a read and
+ * returns OK with *op set and *nread = 0. An armed read waits exactly as a
+ * blocked read_into does (other readers and writers see a waiting reader;
+ * a writer may copy straight into dst, once), but no thread waits: fn(arg)
+ * runs once the read may finish (min bytes filled or buffered, end of
+ * file, abort), on the thread that made it ready (a writer, closer or
+ * aborter), with the stream's lock held. fn must be short and must not
+ * call chunkbuf (wake a task, post to a queue, write an eventfd). Then
+ * call chunkbuf_read_op_finish. min is clamped to [1, n].
+ *
+ * While the read is armed, dst[0..n) belongs to the stream (do not read or
+ * free it) and *op holds a reference to s: releasing s does not free the
+ * stream under the read. Every armed read must be finished.
+ *
+ * Returns: OK; EABORTED; EINVAL (NULL dst with n > 0, NULL fn, op or
+ * nread); EHANDLE; ENOMEM (no memory for *op). err (may be NULL) gets the
+ * status and its detail. Any number of threads. Since 0.4. */
+CHUNKBUF_API int chunkbuf_stream_read_start(chunkbuf_stream *s, void *dst, size_t n, size_t min,
+                                            chunkbuf_ready_fn fn, void *arg, chunkbuf_read_op **op,
+                                            size_t *nread, chunkbuf_error *err);
+/* Finish an armed read. When it is ready: OK with *nread bytes in dst (0:
+ * end of file), or EABORTED with nothing consumed. When it is not (fn has
+ * not run, or another reader took the bytes after it ran): with cancel = 0,
+ * EAGAIN and the read stays armed (fn runs again once it is ready); with
+ * cancel != 0, ECANCELED with nothing consumed. Bytes a writer already
+ * copied into dst are always returned with OK, also when cancel is set, so
+ * no byte is lost. Every status but EAGAIN frees op (and its reference to
+ * the stream), and dst is the caller's again. EHANDLE for NULL or a
+ * finished op; EINVAL for NULL nread. Releasing consumed bytes may run
+ * write_ref free_fn callbacks on this thread. err may be NULL. Since 0.4. */
+CHUNKBUF_API int chunkbuf_read_op_finish(chunkbuf_read_op *op, int cancel, size_t *nread, chunkbuf_error *err);
+
 /* Non-consuming look: wait until min unread bytes or EOF (min 0: do not
  * wait), then hand out up to max of the unread bytes (CHUNKBUF_NPOS: all)
  * as *out, a new view the caller releases (read its bytes with

@@ -17,6 +17,7 @@ const char* tag_name(uint32_t tag) noexcept {
     case RingKind::kTag: return RingKind::kName;
     case ArenaKind::kTag: return ArenaKind::kName;
     case CancelKind::kTag: return CancelKind::kName;
+    case ReadOpKind::kTag: return ReadOpKind::kName;
     case kDeadTag: return "freed handle";
     default: return "unknown object";
   }

@@ -162,6 +162,46 @@ int chunkbuf_stream_read_into(chunkbuf_stream* s, void* dst, size_t n, size_t mi
   return report(code(st), cw.error());
 }
 
+int chunkbuf_stream_read_start(chunkbuf_stream* s, void* dst, size_t n, size_t min, chunkbuf_ready_fn fn,
+                               void* arg, chunkbuf_read_op** op, size_t* nread, chunkbuf_error* err) {
+  static const char* fname = "chunkbuf_stream_read_start";
+  Status st = live(s, fname);
+  if (st == Status::Ok) st = need_bytes(dst, n, "dst", fname);
+  if (st == Status::Ok) st = need(op, "op", fname);
+  if (st == Status::Ok) st = need(nread, "nread", fname);
+  if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
+  if (st != Status::Ok) return report(code(st), err);
+  *op = nullptr;
+  *nread = 0;
+  // The handle is made first: arming must not fail after the read is queued.
+  chunkbuf_read_op* h = nullptr;
+  if (Status m = make<ReadOpKind>(&h, fname); m != Status::Ok) return report(code(m), err);
+  h->obj.s = s;
+  s->obj.retain();  // the armed read's reference, taken before it can be armed
+  bool armed = false;
+  st = s->obj.read_start(&h->obj.p, dst, n, min, fn, arg, &armed, nread);
+  if (st != Status::Ok || !armed) {
+    retire<ReadOpKind>(h);
+    if (s->obj.release()) retire<StreamKind>(s);
+    return report(code(st), err);
+  }
+  *op = h;
+  return report(CHUNKBUF_OK, err);
+}
+
+int chunkbuf_read_op_finish(chunkbuf_read_op* op, int cancel, size_t* nread, chunkbuf_error* err) {
+  static const char* fname = "chunkbuf_read_op_finish";
+  Status st = check<ReadOpKind>(op, fname);
+  if (st == Status::Ok) st = need(nread, "nread", fname);
+  if (st != Status::Ok) return report(code(st), err);
+  st = op->obj.s->obj.read_finish(&op->obj.p, cancel != 0, nread);
+  if (st == Status::Again) return report(code(st), err);
+  chunkbuf_stream* s = op->obj.s;
+  retire<ReadOpKind>(op);
+  if (s->obj.release()) retire<StreamKind>(s);
+  return report(code(st), err);
+}
+
 int chunkbuf_stream_read_policy(chunkbuf_stream* s, void* dst, size_t n, int policy, const chunkbuf_wait* w,
                                 size_t* nread) {
   static const char* fn = "chunkbuf_stream_read_policy";

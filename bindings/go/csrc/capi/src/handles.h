@@ -117,6 +117,20 @@ struct CancelKind {
   static constexpr size_t kQuarantine = 256;
 };
 
+// An armed chunkbuf_stream_read_start: the pending read and the stream
+// reference it holds until chunkbuf_read_op_finish.
+struct ReadOp {
+  chunkbuf_stream* s = nullptr;
+  PendingRead p;
+};
+struct ReadOpKind {
+  using C = chunkbuf_read_op;
+  using Object = ReadOp;
+  static constexpr uint32_t kTag = 0x43425131;  // "CBQ1"
+  static constexpr const char* kName = "chunkbuf_read_op";
+  static constexpr size_t kQuarantine = 256;
+};
+
 }  // namespace chunkbuf::capi
 
 // The opaque C types are the handles themselves.
@@ -142,6 +156,9 @@ struct chunkbuf_arena : chunkbuf::capi::Handle<chunkbuf::capi::ArenaKind> {
   using Handle::Handle;
 };
 struct chunkbuf_cancel : chunkbuf::capi::Handle<chunkbuf::capi::CancelKind> {
+  using Handle::Handle;
+};
+struct chunkbuf_read_op : chunkbuf::capi::Handle<chunkbuf::capi::ReadOpKind> {
   using Handle::Handle;
 };
 

@@ -1,0 +1,112 @@
+// Pending reads: a bulk read that waits without blocking its thread, for a
+// binding that parks its own task (a goroutine, a coroutine) and is woken
+// by a callback instead of a condition variable.
+//
+// An armed read is a blocked read_into in every way the stream can see: it
+// counts as a waiting reader, reports itself starved to back-pressured
+// writers, and queues its destination for direct fills (one copy from
+// writer to reader). Only the wait differs: the writer that makes it ready
+// runs its callback (under the stream's lock, so a read being finished or
+// canceled never races with its callback), and the reader comes back to
+// finish it.
+#include <algorithm>
+
+#include "stream.h"
+
+namespace chunkbuf {
+
+bool Stream::pending_ready(const PendingRead* p) const noexcept {
+  return p->d.filled > 0 || aborted_ || closed_ || unread() >= p->d.min;
+}
+
+void Stream::notify_pending() noexcept {
+  for (PendingRead* p = pending_head_; p; p = p->next) {
+    if (p->notified || !pending_ready(p)) continue;
+    p->notified = true;
+    p->fn(p->arg);
+  }
+}
+
+void Stream::pending_disarm(PendingRead* p) noexcept {
+  if (p->d.queued) direct_dequeue(&p->d);
+  if (p->prev) p->prev->next = p->next;
+  else pending_head_ = p->next;
+  if (p->next) p->next->prev = p->prev;
+  p->prev = p->next = nullptr;
+  p->armed = false;
+  --waiting_readers_;
+  if (released_) idle_cv_.notify_all();
+}
+
+Status Stream::read_start(PendingRead* p, void* dst, size_t n, size_t min, ReadyFn fn, void* arg, bool* armed,
+                          size_t* nread) noexcept {
+  *armed = false;
+  *nread = 0;
+  if (p->armed) return fail(Status::State, "read_start: this pending read is already armed");
+  if (!fn) return fail(Status::Inval, "read_start: no ready callback");
+  if (n == 0) return Status::Ok;
+  min = std::clamp<size_t>(min, 1, n);
+  ViewRep* v = nullptr;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (aborted_) return fail(Status::Aborted, "read_start: the stream was aborted (code %d)", abort_code_);
+    if (!closed_ && unread() < min) {
+      *p = PendingRead{};
+      p->fn = fn;
+      p->arg = arg;
+      p->d.dst = static_cast<char*>(dst);
+      p->d.cap = n;
+      p->d.min = min;
+      p->armed = true;
+      p->next = pending_head_;
+      if (pending_head_) pending_head_->prev = p;
+      pending_head_ = p;
+      if (!retain_) direct_enqueue(&p->d);
+      ++waiting_readers_;
+      if (high_water_ && starved_gen_ != write_gen_) {
+        starved_gen_ = write_gen_;  // as wait_readable: writers may pass the mark
+        space_cv_.notify_all();
+      }
+      *armed = true;
+      return Status::Ok;
+    }
+    if (Status st = take(std::min(n, unread()), &v); st != Status::Ok) return st;
+  }
+  *nread = view_copy_out(v, 0, dst, v->len);
+  view_release(v);
+  return Status::Ok;
+}
+
+Status Stream::read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept {
+  *nread = 0;
+  ViewRep* v = nullptr;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!p->armed) return fail(Status::State, "read_finish: the pending read is not armed");
+    if (p->d.filled > 0) {  // a writer copied into the reader's memory: those bytes are its own
+      pending_disarm(p);
+      *nread = p->d.filled;
+      return Status::Ok;
+    }
+    if (aborted_) {
+      pending_disarm(p);
+      return fail(Status::Aborted, "read: the stream was aborted (code %d)", abort_code_);
+    }
+    if (!closed_ && unread() < p->d.min) {
+      if (cancel) {
+        pending_disarm(p);
+        return fail(Status::Canceled, "read: canceled");
+      }
+      p->notified = false;  // another reader took the bytes first: wait on
+      return fail(Status::Again, "read: not enough data yet");
+    }
+    pending_disarm(p);
+    if (Status st = take(std::min(p->d.cap, unread()), &v); st != Status::Ok) return st;
+  }
+  // The view keeps the bytes alive and unchanged: copy without the lock.
+  *nread = view_copy_out(v, 0, p->d.dst, v->len);
+  view_release(v);
+  return Status::Ok;
+}
+
+}  // namespace chunkbuf
