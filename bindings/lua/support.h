@@ -215,9 +215,10 @@ static void cb_push_arity_error(lua_State *L, const char *func_name, int min, in
  * Each is installed into its class's method table (and, for a name
  * starting with "__", into the metatable) by cb_install_methods when the
  * module loads, as a closure over three upvalues: the class metatable and
- * its type (so cb_check_object recognises `self` with one metatable
- * compare, as for SWIG's methods after cb_bind_methods) and the View
- * metatable (for methods that hand out Views: cb_new_view in view.i). */
+ * its type (cb_check_self knows `self` by its record; its fallback,
+ * cb_check_object, by one metatable compare, as for SWIG's methods after
+ * cb_bind_methods) and the View metatable (for methods that hand out
+ * Views: cb_new_view in view.i). */
 typedef struct cb_method {
   const char *cls;
   const char *name;
