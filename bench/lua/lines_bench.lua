@@ -1,7 +1,7 @@
 -- Line iteration from Lua: chunkbuf against plain Lua strings.
 --
 --   LUA_CPATH='<builddir>/bindings/lua/?.so' lua5.4 bench/lua/lines_bench.lua [--quick]
---       [--runs=N] [--mib=N] [--only=TEXT ...] [--inprocess]
+--       [--runs=N] [--mib=N] [--only=TEXT ...] [--inprocess] [--cost=K,SIZE]
 --
 -- Workload: MiB (default 16) of 80-byte lines (79 bytes of varying text and
 -- "\n") arrive in chunks of 4 KiB and, separately, 64 KiB. After each chunk
@@ -37,6 +37,18 @@
 -- state over), which flattered the ratios. --inprocess runs everything in
 -- this process anyway (for profiling; its numbers are not comparable).
 --
+-- Instruction counts (callgrind; steadier than time on a shared machine):
+-- --cost=K,SIZE makes the chunks of SIZE bytes, runs two full collections
+-- and then one pass of case K (the K-th entry of `kinds` below) with no
+-- warm-up and no check; K = 0 runs no case. Under
+--   valgrind --tool=callgrind --collect-atstart=no --toggle-collect=lua_pcallk
+-- the difference between --cost=K,SIZE and --cost=0,SIZE over the line
+-- count is what one pass costs per line as the harness times it: the
+-- collector's work during the pass is in it, what it leaves for later (the
+-- finalizers of Views still pending, run by lua_close at exit, outside
+-- lua_pcallk) is not; drop --collect-atstart=no and --toggle-collect to
+-- count that too.
+--
 -- Time is CPU time of the process from os.clock() (the machine is shared;
 -- the workload is single-threaded); the collector's work during the timed
 -- pass is part of it. Reported per case: the median over the runs of
@@ -61,11 +73,14 @@ for _, a in ipairs(arg) do
   elseif a:match("^%-%-only=.") then
     opts.only = opts.only or {}
     opts.only[#opts.only + 1] = a:match("=(.*)")
+  elseif a:match("^%-%-cost=%d+,%d+$") then -- one untimed pass of kinds[i] (0: none) at a chunk size
+    opts.cost_kind, opts.cost_size = a:match("=(%d+),(%d+)")
+    opts.cost_kind, opts.cost_size = tonumber(opts.cost_kind), tonumber(opts.cost_size)
   elseif a:match("^%-%-child=%d+,%d+$") then -- internal: one timed run of kinds[i] at a chunk size
     opts.child_kind, opts.child_size = a:match("=(%d+),(%d+)")
     opts.child_kind, opts.child_size = tonumber(opts.child_kind), tonumber(opts.child_size)
   else
-    io.stderr:write("usage: lua5.4 lines_bench.lua [--quick] [--runs=N] [--mib=N] [--only=TEXT ...] [--inprocess]\n")
+    io.stderr:write("usage: lua5.4 lines_bench.lua [--quick] [--runs=N] [--mib=N] [--only=TEXT ...] [--inprocess] [--cost=K,SIZE]\n")
     os.exit(2)
   end
 end
@@ -297,6 +312,14 @@ local function timed(name, fn, chunks)
     error(string.format("%s: %d lines, %d bytes; want %d, %d", name, n, sum, nlines, expect_sum))
   end
   return (t1 - t0) * 1e9 / n
+end
+
+if opts.cost_kind then
+  local chunks = chunked(opts.cost_size)
+  collectgarbage("collect")
+  collectgarbage("collect")
+  if opts.cost_kind > 0 then assert(kinds[opts.cost_kind], "no such case")[2](chunks) end
+  return -- not os.exit: the interpreter's lua_close then runs outside lua_pcallk
 end
 
 if opts.child_kind then

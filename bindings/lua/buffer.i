@@ -227,25 +227,75 @@ typedef struct cb_commit_arg {
   size_t len;
 } cb_commit_arg;
 
-/* Pushes the records a peek located, each as a string copied from the
- * buffer (nothing consumed); returns 1 (the table). */
-static int cb_push_peeked(lua_State *L, int rc, const chunkbuf_record *recs, size_t n) {
-  size_t i;
+/* peek_lines / peek_records: the records a peek located and a copy of the
+ * bytes they cover, in one userdata. The copy is taken right after the C
+ * peek, before any Lua allocation: an allocation can run a collection
+ * step whose finalizers consume from this very buffer, which would shift
+ * the records' offsets under the strings still to be made. The copy is
+ * malloc'd (a Lua allocation here is what must not happen), and the
+ * userdata's __gc frees it should making the strings raise. */
+typedef struct cb_peek {
+  char *bytes;
+  size_t n;
+  chunkbuf_record recs[];
+} cb_peek;
+
+static int cb_peek_gc(lua_State *L) {
+  cb_peek *pk = (cb_peek *)lua_touserdata(L, 1);
+  if (pk) {
+    free(pk->bytes);
+    pk->bytes = NULL;
+  }
+  return 0;
+}
+
+/* The scratch for a peek of up to max_records (<= CB_MAX_RECORDS: the
+ * typemap cuts it), on top of the stack. Allocates: look the buffer up
+ * again afterwards. */
+static cb_peek *cb_peek_new(lua_State *L, size_t max_records) {
+  cb_peek *pk = (cb_peek *)lua_newuserdatauv(L, sizeof *pk + (max_records ? max_records : 1) * sizeof pk->recs[0], 0);
+  pk->bytes = NULL;
+  pk->n = 0;
+  if (luaL_newmetatable(L, "chunkbuf.peek")) {
+    lua_pushcfunction(L, cb_peek_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return pk;
+}
+
+/* Ends a peek of the Buffer at index 1 whose C call returned rc: copies
+ * the located bytes out of the buffer (no Lua allocation since the call),
+ * then pushes them as a table of strings, one per record (nothing
+ * consumed), and drops the scratch; returns 1 (the table). */
+static int cb_push_peeked(lua_State *L, int rc, cb_peek *pk) {
+  size_t i, end = 0, copied = 0;
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
-  lua_createtable(L, (int)n, 0);
-  for (i = 0; i < n; ++i) {
-    luaL_Buffer lb;
-    size_t copied = 0;
-    char *p = luaL_buffinitsize(L, &lb, recs[i].length);
-    /* the Buffer (argument 1) again: making the strings allocates */
-    chunkbuf_buffer_copy_out((const cb_Buffer *)cb_handle_again(L, 1, "Buffer"), recs[i].offset, p, recs[i].length,
-                             &copied);
-    luaL_pushresultsize(&lb, copied);
+  if (pk->n > 0) {
+    end = pk->recs[pk->n - 1].offset + pk->recs[pk->n - 1].length;
+    pk->bytes = (char *)malloc(end ? end : 1);
+    if (!pk->bytes) {
+      cb_push_error(L, CB_ENOMEM);
+      return lua_error(L);
+    }
+    rc = chunkbuf_buffer_copy_out((const cb_Buffer *)cb_handle_again(L, 1, "Buffer"), 0, pk->bytes, end, &copied);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    if (copied != end) return luaL_error(L, "chunkbuf.state: the peeked lines are no longer in the buffer");
+  }
+  lua_createtable(L, (int)pk->n, 0);
+  for (i = 0; i < pk->n; ++i) {
+    lua_pushlstring(L, pk->bytes + pk->recs[i].offset, pk->recs[i].length);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  free(pk->bytes);
+  pk->bytes = NULL;
+  lua_remove(L, -2);
   return 1;
 }
 %}
@@ -404,22 +454,16 @@ typedef struct {} cb_Buffer;
   /* The lines (records) take_lines (take_records) would return, as a
    * table of strings, consuming nothing. */
   cb_pushed peek_lines(chunkbuf_eol eol, size_t max_records, size_t max_len, lua_State *L) {
-    size_t n = 0;
-    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc;
+    cb_peek *pk = cb_peek_new(L, max_records);
     /* again: the allocation above may have run a finalizer that freed it */
     $self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
-    rc = chunkbuf_buffer_peek_lines($self, eol, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, rc, recs, n);
+    return cb_push_peeked(L, chunkbuf_buffer_peek_lines($self, eol, max_len, pk->recs, max_records, &pk->n), pk);
   }
   cb_pushed peek_records(const void *delim, size_t dlen, size_t max_records, size_t max_len, lua_State *L) {
-    size_t n = 0;
-    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc;
-    /* again: the allocation above may have run a finalizer that freed it */
+    cb_peek *pk = cb_peek_new(L, max_records);
     $self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
-    rc = chunkbuf_buffer_peek_records($self, delim, dlen, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, rc, recs, n);
+    return cb_push_peeked(L, chunkbuf_buffer_peek_records($self, delim, dlen, max_len, pk->recs, max_records, &pk->n),
+                          pk);
   }
 
   /* -- consume */

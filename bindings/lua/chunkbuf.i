@@ -73,18 +73,15 @@ static int cb_features(lua_State *L) {
 /* __close (local obj <close> = ...) and __gc: free the object now unless an
  * explicit free/release (or one of them) already did. Both are reachable
  * from scripts (getmetatable(obj).__gc(x)), so x must be an object of the
- * class whose metatable is the upvalue, or nothing happens: SWIG's own
- * __gc read any userdata as its own and freed twice when called twice. */
+ * class whose type is the upvalue (known as cb_check_self knows `self`),
+ * or nothing happens: SWIG's own __gc read any userdata as its own and
+ * freed twice when called twice. */
 static int cb_close(lua_State *L) {
   swig_lua_userdata *u;
   swig_lua_class *cls;
-  int mine = lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1);
-  if (mine) {
-    mine = lua_rawequal(L, -1, lua_upvalueindex(1));
-    lua_pop(L, 1);
-  }
-  if (!mine) return 0;
-  u = (swig_lua_userdata *)lua_touserdata(L, 1);
+  if (lua_rawlen(L, 1) != sizeof *u) return 0;
+  u = (swig_lua_userdata *)lua_touserdata(L, 1); /* NULL for a string or table of that length */
+  if (!u || u->type != (swig_type_info *)lua_touserdata(L, lua_upvalueindex(1))) return 0;
   cls = (swig_lua_class *)u->type->clientdata;
   if (u->ptr && u->own && cls && cls->destructor) cls->destructor(u->ptr);
   u->own = 0;
@@ -92,18 +89,18 @@ static int cb_close(lua_State *L) {
   return 0;
 }
 
-/* With the class metatable on top of the stack: takes SWIG's internal
- * methods out of scripts' reach. __disown (clears ownership, so the object
- * leaked, and read any value as its own: an assertion failure or a crash)
- * is removed; __gc and __close become cb_close. */
-static void cb_harden_class(lua_State *L) {
+/* With the class metatable of type on top of the stack: takes SWIG's
+ * internal methods out of scripts' reach. __disown (clears ownership, so
+ * the object leaked, and read any value as its own: an assertion failure
+ * or a crash) is removed; __gc and __close become cb_close. */
+static void cb_harden_class(lua_State *L, swig_type_info *type) {
   lua_getfield(L, -1, ".fn");
   if (lua_istable(L, -1)) {
     lua_pushnil(L);
     lua_setfield(L, -2, "__disown");
   }
   lua_pop(L, 1);
-  lua_pushvalue(L, -1);
+  lua_pushlightuserdata(L, type);
   lua_pushcclosure(L, cb_close, 1);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__close");
@@ -234,7 +231,7 @@ static void cb_register_class(lua_State *L, swig_type_info *type) {
     size_t i;
     for (i = 0; i < sizeof classes / sizeof *classes; ++i) {
       SWIG_Lua_get_class_metatable(L, classes[i]);
-      cb_harden_class(L);
+      cb_harden_class(L, types[i]);
       cb_register_class(L, types[i]);
       cb_name_class(L, classes[i], ctors[i]);
       lua_pop(L, 1);

@@ -3191,25 +3191,75 @@ typedef struct cb_commit_arg {
   size_t len;
 } cb_commit_arg;
 
-/* Pushes the records a peek located, each as a string copied from the
- * buffer (nothing consumed); returns 1 (the table). */
-static int cb_push_peeked(lua_State *L, int rc, const chunkbuf_record *recs, size_t n) {
-  size_t i;
+/* peek_lines / peek_records: the records a peek located and a copy of the
+ * bytes they cover, in one userdata. The copy is taken right after the C
+ * peek, before any Lua allocation: an allocation can run a collection
+ * step whose finalizers consume from this very buffer, which would shift
+ * the records' offsets under the strings still to be made. The copy is
+ * malloc'd (a Lua allocation here is what must not happen), and the
+ * userdata's __gc frees it should making the strings raise. */
+typedef struct cb_peek {
+  char *bytes;
+  size_t n;
+  chunkbuf_record recs[];
+} cb_peek;
+
+static int cb_peek_gc(lua_State *L) {
+  cb_peek *pk = (cb_peek *)lua_touserdata(L, 1);
+  if (pk) {
+    free(pk->bytes);
+    pk->bytes = NULL;
+  }
+  return 0;
+}
+
+/* The scratch for a peek of up to max_records (<= CB_MAX_RECORDS: the
+ * typemap cuts it), on top of the stack. Allocates: look the buffer up
+ * again afterwards. */
+static cb_peek *cb_peek_new(lua_State *L, size_t max_records) {
+  cb_peek *pk = (cb_peek *)lua_newuserdatauv(L, sizeof *pk + (max_records ? max_records : 1) * sizeof pk->recs[0], 0);
+  pk->bytes = NULL;
+  pk->n = 0;
+  if (luaL_newmetatable(L, "chunkbuf.peek")) {
+    lua_pushcfunction(L, cb_peek_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return pk;
+}
+
+/* Ends a peek of the Buffer at index 1 whose C call returned rc: copies
+ * the located bytes out of the buffer (no Lua allocation since the call),
+ * then pushes them as a table of strings, one per record (nothing
+ * consumed), and drops the scratch; returns 1 (the table). */
+static int cb_push_peeked(lua_State *L, int rc, cb_peek *pk) {
+  size_t i, end = 0, copied = 0;
   if (rc != CHUNKBUF_OK) {
     cb_push_error(L, rc);
     return lua_error(L);
   }
-  lua_createtable(L, (int)n, 0);
-  for (i = 0; i < n; ++i) {
-    luaL_Buffer lb;
-    size_t copied = 0;
-    char *p = luaL_buffinitsize(L, &lb, recs[i].length);
-    /* the Buffer (argument 1) again: making the strings allocates */
-    chunkbuf_buffer_copy_out((const cb_Buffer *)cb_handle_again(L, 1, "Buffer"), recs[i].offset, p, recs[i].length,
-                             &copied);
-    luaL_pushresultsize(&lb, copied);
+  if (pk->n > 0) {
+    end = pk->recs[pk->n - 1].offset + pk->recs[pk->n - 1].length;
+    pk->bytes = (char *)malloc(end ? end : 1);
+    if (!pk->bytes) {
+      cb_push_error(L, CB_ENOMEM);
+      return lua_error(L);
+    }
+    rc = chunkbuf_buffer_copy_out((const cb_Buffer *)cb_handle_again(L, 1, "Buffer"), 0, pk->bytes, end, &copied);
+    if (rc != CHUNKBUF_OK) {
+      cb_push_error(L, rc);
+      return lua_error(L);
+    }
+    if (copied != end) return luaL_error(L, "chunkbuf.state: the peeked lines are no longer in the buffer");
+  }
+  lua_createtable(L, (int)pk->n, 0);
+  for (i = 0; i < pk->n; ++i) {
+    lua_pushlstring(L, pk->bytes + pk->recs[i].offset, pk->recs[i].length);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  free(pk->bytes);
+  pk->bytes = NULL;
+  lua_remove(L, -2);
   return 1;
 }
 
@@ -3316,22 +3366,16 @@ SWIGINTERN cb_status cb_Buffer_peek_u64(cb_Buffer *self,cb_first pos,cb_order or
     return chunkbuf_buffer_peek_u64(self, pos, order, OUT);
   }
 SWIGINTERN cb_pushed cb_Buffer_peek_lines(cb_Buffer *self,chunkbuf_eol eol,size_t max_records,size_t max_len,lua_State *L){
-    size_t n = 0;
-    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc;
+    cb_peek *pk = cb_peek_new(L, max_records);
     /* again: the allocation above may have run a finalizer that freed it */
     self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
-    rc = chunkbuf_buffer_peek_lines(self, eol, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, rc, recs, n);
+    return cb_push_peeked(L, chunkbuf_buffer_peek_lines(self, eol, max_len, pk->recs, max_records, &pk->n), pk);
   }
 SWIGINTERN cb_pushed cb_Buffer_peek_records(cb_Buffer *self,void const *delim,size_t dlen,size_t max_records,size_t max_len,lua_State *L){
-    size_t n = 0;
-    chunkbuf_record *recs = (chunkbuf_record *)lua_newuserdatauv(L, (max_records ? max_records : 1) * sizeof *recs, 0);
-    int rc;
-    /* again: the allocation above may have run a finalizer that freed it */
+    cb_peek *pk = cb_peek_new(L, max_records);
     self = (cb_Buffer *)cb_handle_again(L, 1, "Buffer");
-    rc = chunkbuf_buffer_peek_records(self, delim, dlen, max_len, recs, max_records, &n);
-    return cb_push_peeked(L, rc, recs, n);
+    return cb_push_peeked(L, chunkbuf_buffer_peek_records(self, delim, dlen, max_len, pk->recs, max_records, &pk->n),
+                          pk);
   }
 SWIGINTERN cb_status cb_Buffer_advance(cb_Buffer *self,size_t n){ return chunkbuf_buffer_advance(self, n); }
 SWIGINTERN cb_status cb_Buffer_read_uint(cb_Buffer *self,size_t width,cb_order order,uint64_t *OUT){
@@ -3964,18 +4008,15 @@ static int cb_features(lua_State *L) {
 /* __close (local obj <close> = ...) and __gc: free the object now unless an
  * explicit free/release (or one of them) already did. Both are reachable
  * from scripts (getmetatable(obj).__gc(x)), so x must be an object of the
- * class whose metatable is the upvalue, or nothing happens: SWIG's own
- * __gc read any userdata as its own and freed twice when called twice. */
+ * class whose type is the upvalue (known as cb_check_self knows `self`),
+ * or nothing happens: SWIG's own __gc read any userdata as its own and
+ * freed twice when called twice. */
 static int cb_close(lua_State *L) {
   swig_lua_userdata *u;
   swig_lua_class *cls;
-  int mine = lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1);
-  if (mine) {
-    mine = lua_rawequal(L, -1, lua_upvalueindex(1));
-    lua_pop(L, 1);
-  }
-  if (!mine) return 0;
-  u = (swig_lua_userdata *)lua_touserdata(L, 1);
+  if (lua_rawlen(L, 1) != sizeof *u) return 0;
+  u = (swig_lua_userdata *)lua_touserdata(L, 1); /* NULL for a string or table of that length */
+  if (!u || u->type != (swig_type_info *)lua_touserdata(L, lua_upvalueindex(1))) return 0;
   cls = (swig_lua_class *)u->type->clientdata;
   if (u->ptr && u->own && cls && cls->destructor) cls->destructor(u->ptr);
   u->own = 0;
@@ -3983,18 +4024,18 @@ static int cb_close(lua_State *L) {
   return 0;
 }
 
-/* With the class metatable on top of the stack: takes SWIG's internal
- * methods out of scripts' reach. __disown (clears ownership, so the object
- * leaked, and read any value as its own: an assertion failure or a crash)
- * is removed; __gc and __close become cb_close. */
-static void cb_harden_class(lua_State *L) {
+/* With the class metatable of type on top of the stack: takes SWIG's
+ * internal methods out of scripts' reach. __disown (clears ownership, so
+ * the object leaked, and read any value as its own: an assertion failure
+ * or a crash) is removed; __gc and __close become cb_close. */
+static void cb_harden_class(lua_State *L, swig_type_info *type) {
   lua_getfield(L, -1, ".fn");
   if (lua_istable(L, -1)) {
     lua_pushnil(L);
     lua_setfield(L, -2, "__disown");
   }
   lua_pop(L, 1);
-  lua_pushvalue(L, -1);
+  lua_pushlightuserdata(L, type);
   lua_pushcclosure(L, cb_close, 1);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__close");
@@ -8812,7 +8853,7 @@ void SWIG_init_user(lua_State* L)
     size_t i;
     for (i = 0; i < sizeof classes / sizeof *classes; ++i) {
       SWIG_Lua_get_class_metatable(L, classes[i]);
-      cb_harden_class(L);
+      cb_harden_class(L, types[i]);
       cb_register_class(L, types[i]);
       cb_name_class(L, classes[i], ctors[i]);
       lua_pop(L, 1);

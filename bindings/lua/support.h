@@ -215,9 +215,10 @@ static void cb_push_arity_error(lua_State *L, const char *func_name, int min, in
  * Each is installed into its class's method table (and, for a name
  * starting with "__", into the metatable) by cb_install_methods when the
  * module loads, as a closure over three upvalues: the class metatable and
- * its type (so cb_check_object recognises `self` with one metatable
- * compare, as for SWIG's methods after cb_bind_methods) and the View
- * metatable (for methods that hand out Views: cb_new_view in view.i). */
+ * its type (cb_check_self knows `self` by its record; its fallback,
+ * cb_check_object, by one metatable compare, as for SWIG's methods after
+ * cb_bind_methods) and the View metatable (for methods that hand out
+ * Views: cb_new_view in view.i). */
 typedef struct cb_method {
   const char *cls;
   const char *name;
@@ -245,19 +246,21 @@ static void cb_install_methods(lua_State *L, const cb_method *m, size_t n) {
   }
 }
 
-/* `self` (argument 1) of a method of cb_install_methods, whose upvalue 1
- * is the class metatable, as the object's userdata once it is known to
- * be a live object of the class (u->ptr is its handle): the common case
- * costs a metatable compare; anything else gets cb_check_object's checks
- * and error messages. */
+/* `self` (argument 1) of a method of cb_install_methods as the object's
+ * userdata once it is known to be a live object of the class (u->ptr is
+ * its handle). This runs on every line of a line loop, twice for
+ * take_line + tostring, so the common case costs two API calls instead of
+ * a metatable compare's five: a full userdata of exactly the size of
+ * SWIG's object record (lua_rawlen is 0 for a light userdata, and
+ * lua_touserdata NULL for a string or table of that length) whose record
+ * names this class's type. Only C code writes a userdata's bytes, so that
+ * identifies an object as surely as its metatable (an object whose
+ * metatable a script swapped is still the object). Anything else gets
+ * cb_check_object's checks and error messages. */
 static const swig_lua_userdata *cb_check_self(lua_State *L, swig_type_info *type, const char *cls) {
-  if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
-    int mine = lua_rawequal(L, -1, lua_upvalueindex(1));
-    lua_pop(L, 1);
-    if (mine) {
-      const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, 1);
-      if (u->ptr) return u;
-    }
+  if (lua_rawlen(L, 1) == sizeof(swig_lua_userdata)) {
+    const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, 1);
+    if (u && u->type == type && u->ptr) return u;
   }
   cb_check_object(L, 1, type, cls, 0);
   return (const swig_lua_userdata *)lua_touserdata(L, 1);

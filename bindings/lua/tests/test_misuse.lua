@@ -108,6 +108,41 @@ test("misuse: a table given a class metatable is not an object", function()
   eq(#b, 0, "the real buffer after __gc of the fake")
 end)
 
+test("misuse: a value of an object's record size is not an object", function()
+  -- The per-line methods and __gc know an object by a userdata of the size
+  -- of SWIG's record naming the class's type: a string or table of that
+  -- length, an object of another class and a foreign userdata are refused.
+  local b, v, s = chunkbuf.Buffer(), chunkbuf.View("x"), chunkbuf.Stream()
+  b:append("line\n")
+  local str = string.rep("x", 24)
+  local tbl = {}
+  for i = 1, 24 do tbl[i] = i end
+  for _, size in ipairs {16, 24, 32} do -- the record's size on 32- and 64-bit targets, and one more
+    local str_n, tbl_n = string.rep("x", size), {}
+    for i = 1, size do tbl_n[i] = i end
+    raises("chunkbuf.Buffer expected, got string", b.take_line, str_n)
+    raises("chunkbuf.Buffer expected, got table", b.read_line, tbl_n)
+    raises("chunkbuf.View expected, got string", getmetatable(v).__tostring, str_n)
+    raises("chunkbuf.View expected, got table", getmetatable(v).__tostring, tbl_n)
+    raises("chunkbuf.Stream expected, got string", s.read_line, str_n)
+    getmetatable(b).__gc(str_n)
+    getmetatable(b).__close(tbl_n)
+  end
+  raises("chunkbuf.View expected, got chunkbuf.Buffer", getmetatable(v).__tostring, b)
+  raises("chunkbuf.Buffer expected, got chunkbuf.View", b.take_line, v)
+  raises("chunkbuf.Buffer expected, got userdata", b.take_line, io.stdout)
+  getmetatable(v).__gc(b) -- a Buffer is not a View: nothing happens
+  getmetatable(b).__gc(io.stdout)
+  getmetatable(b).__gc(str)
+  getmetatable(b).__gc(tbl)
+  eq(#b, 5, "the buffer after __gc of other values")
+  eq(tostring(v), "x", "the view after __gc of other values")
+  eq(tostring(b:take_line("lf")), "line", "the buffer still takes lines")
+  b:free()
+  raises("chunkbuf.handle: this chunkbuf.Buffer was already freed", b.take_line, b)
+  raises("chunkbuf.handle: this chunkbuf.Buffer was already freed", b.read_line, b)
+end)
+
 test("misuse: wrong argument counts", function()
   local b = chunkbuf.Buffer()
   raises("wrong number of arguments to 'append': 2 expected (the object included), got 1", b.append, b)

@@ -138,3 +138,15 @@ test("reliability: finalizers consuming the buffer while lines() builds a line",
   eq(bad, "0", "every line whole")
   eq(order, "0", "the loop's lines in order")
 end)
+
+test("reliability: finalizers taking lines while peek_lines / peek_records make their strings", function()
+  local script = assert(package.searchpath("gc_peek", package.path))
+  local interp = arg and arg[-1] or "lua5.4"
+  local p = assert(io.popen(string.format("'%s' '%s' 2>&1", interp, script)))
+  local out = p:read("a")
+  p:close()
+  local calls, raced, bad = out:match("calls (%d+) raced (%d+) bad (%d+)")
+  if not calls then error("gc_peek.lua: " .. out) end
+  eq(tonumber(raced) > 0, true, "finalizers took lines during a peek (" .. raced .. ")")
+  eq(bad, "0", "every peek returned whole lines, as buffered when it looked")
+end)
