@@ -20,10 +20,22 @@ bool Stream::pending_ready(const PendingRead* p) const noexcept {
 }
 
 void Stream::notify_pending() noexcept {
+  bool starved = false;
   for (PendingRead* p = pending_head_; p; p = p->next) {
-    if (p->notified || !pending_ready(p)) continue;
+    if (!pending_ready(p)) {
+      starved = true;
+      continue;
+    }
+    if (p->notified) continue;
     p->notified = true;
     p->fn(p->arg);
+  }
+  if (starved && high_water_ && starved_gen_ != write_gen_) {
+    // A blocked reader that needs more than is buffered says so again each
+    // time it wakes; an armed read cannot wake, so it says so here, or a
+    // writer held at the mark would wait for it forever.
+    starved_gen_ = write_gen_;
+    space_cv_.notify_all();
   }
 }
 

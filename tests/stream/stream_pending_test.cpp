@@ -159,6 +159,21 @@ TEST(StreamPending, ItCountsAsStarvedForBackPressure) {
   EXPECT_EQ(got, "abcdefgh");
 }
 
+TEST(StreamPending, ItStaysStarvedUntilItHasItsMinimum) {
+  StreamOptions o;
+  o.high_water = 4;
+  auto s = make_stream(o);
+  Armed a(*s, 16, 16);  // needs four times the mark
+  for (const char* piece : {"abcd", "efgh", "ijkl", "mnop"})
+    ASSERT_EQ(s->write(piece, 4, 0), Status::Ok) << piece;  // never held back
+  EXPECT_EQ(a.ready.calls.load(), 1);
+  std::string got;
+  ASSERT_EQ(a.finish(false, &got), Status::Ok);
+  EXPECT_EQ(got, "abcdefghijklmnop");
+  ASSERT_EQ(s->write("qrst", 4, 0), Status::Ok);
+  EXPECT_EQ(s->write("uvwx", 4, 0), Status::Again);  // nobody starved now: the mark holds
+}
+
 TEST(StreamPending, RetainedStreamsReadFromTheBuffer) {
   StreamOptions o;
   o.retain = true;
