@@ -195,6 +195,30 @@ func TestStreamBackPressure(t *testing.T) {
 	}
 }
 
+// A parked ReadFull of more than the high-water mark lets writers pass
+// the mark until it has its bytes, as a blocked read does.
+func TestStreamReadFullPastTheHighWaterMark(t *testing.T) {
+	s := newStream(t, StreamOptions{HighWater: 4})
+	want := []byte("0123456789abcdef0123456789abcdef")
+	got := make([]byte, len(want))
+	errs := make(chan error, 1)
+	go func() {
+		_, err := s.ReadFull(got)
+		errs <- err
+	}()
+	for s.WaitingReaders() < 1 {
+		runtime.Gosched()
+	}
+	for off := 0; off < len(want); off += 4 {
+		if _, err := s.Write(want[off : off+4]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-errs; err != nil || string(got) != string(want) {
+		t.Fatalf("ReadFull: %q, %v", got, err)
+	}
+}
+
 func TestStreamViewsRefsAndWriteTo(t *testing.T) {
 	p := newPool(t)
 	s := newStream(t, StreamOptions{Pool: p})
