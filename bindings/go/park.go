@@ -62,10 +62,15 @@ func putParker(pk *parker) {
 	parkers.mu.Unlock()
 }
 
+// parkedWakes counts the wake-ups of parked reads, so a writer can tell
+// that its write made one ready.
+var parkedWakes atomic.Uint64
+
 // chunkbufGoReady is the ready callback of parked reads (cwrap.c).
 //
 //export chunkbufGoReady
 func chunkbufGoReady(slot C.uintptr_t) {
+	parkedWakes.Add(1)
 	pk := (*parkers.all.Load())[slot-1]
 	select {
 	case pk.ready <- struct{}{}:

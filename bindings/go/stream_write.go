@@ -48,9 +48,18 @@ func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
 		return 0, err
 	}
 	d, n := bytesArg(p)
+	woken := parkedWakes.Load()
 	rc := C.cb_write_wait(h, d, n, cl.c)
 	if err := s.disarm(ctx, a, cl, op, rc); err != nil {
 		return 0, err
+	}
+	if parkedWakes.Load() != woken {
+		// This write made a parked read ready, which the runtime queued to
+		// run next on this thread: yield to it, so it takes these bytes and
+		// parks again before the next write, which then lands in its memory
+		// directly (one copy, no cross-thread wake-up), as io.Pipe's writer
+		// waits for its reader.
+		runtime.Gosched()
 	}
 	return len(p), nil
 }
