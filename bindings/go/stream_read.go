@@ -65,11 +65,9 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 	}
 	defer putCall(cl)
 	d, n := bytesArg(p)
-	// First without waiting: most reads find their bytes there and need
-	// no parker, pin or read op.
-	cl.c.w.timeout_ms = 0
-	rc := C.cb_read_into(h, d, n, C.size_t(least), cl.c)
-	if least == 0 || rc != C.CHUNKBUF_EAGAIN {
+	if least == 0 {
+		cl.c.w.timeout_ms = 0
+		rc := C.cb_read_into(h, d, n, 0, cl.c)
 		return int(cl.c.n), cl.err(op, rc)
 	}
 	pk := getParker()
