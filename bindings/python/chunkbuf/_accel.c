@@ -222,7 +222,8 @@ static PyTypeObject SpanType = {
  *    next change: `_hm` releases them (using one then raises ValueError),
  *    and raises BufferError while a slice or export of one is still held.
  * `_hm` also counts changes (gen), so line iteration knows when the lines
- * it looked at may have moved.
+ * it looked at may have moved; lending memory out moves gen too, so
+ * iteration need not look for what is lent at every line.
  *
  * Line iteration hands lines out without a C call each: the bytes of the
  * lines handed out are `pending`, consumed (one chunkbuf_buffer_advance)
@@ -365,6 +366,7 @@ static PyObject *base_lend(BufferBase *self, PyObject *const *args, Py_ssize_t n
     return NULL;
   }
   Py_DECREF(pair);
+  self->gen++; /* line iteration checks for lent memory only when gen moved */
   return mv;
 }
 
@@ -451,6 +453,7 @@ static int base_getbuffer(BufferBase *self, Py_buffer *view, int flags) {
   if (PyBuffer_FillInfo(view, (PyObject *)self, len ? (void *)data : (void *)"", (Py_ssize_t)len, 1, flags) < 0)
     return -1;
   self->exports++;
+  self->gen++; /* line iteration checks for exports only when gen moved */
   return 0;
 }
 
@@ -548,8 +551,13 @@ typedef struct {
   BufferBase *owner;
   unsigned long long gen;
   size_t n, next, batch;
-  size_t n_iov, iov_i, iov_off; /* iovecs looked at; where the next line starts in them */
-  size_t span;                  /* bytes the batch covers */
+  /* The current segment: batch bytes [seg_from, seg_to) lie at seg_at, and
+   * records [next, seg_n) end inside it. While the batch is current those
+   * lines are handed out without looking further (the per-line path). */
+  const char *seg_at;
+  size_t seg_from, seg_to, seg_n;
+  size_t n_iov, iov_i; /* iovecs looked at; the one that is the current segment */
+  size_t span;         /* bytes the batch covers */
   struct iovec iov[MAX_IOV];
   chunkbuf_record records[BATCH];
 } BufferLines;
@@ -567,11 +575,43 @@ static PyObject *blines_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
   return (PyObject *)self;
 }
 
+/* Makes iovec i (batch bytes from `from` on) the current segment, with no
+ * record known to lie in it yet. Past the iovecs looked at it holds none. */
+static void blines_segment(BufferLines *self, size_t i, size_t from) {
+  self->iov_i = i;
+  self->seg_from = self->seg_to = from;
+  self->seg_at = NULL;
+  self->seg_n = 0;
+  if (i < self->n_iov) {
+    self->seg_at = self->iov[i].iov_base;
+    self->seg_to = from + self->iov[i].iov_len;
+  }
+}
+
+static size_t record_end(const chunkbuf_record *r) { return r->offset + r->length + r->delim_length; }
+
+/* Makes the segment that holds the first byte of record `next` current and
+ * finds seg_n (the records' ends only grow: a binary search). */
+static void blines_seek(BufferLines *self) {
+  size_t offset = self->records[self->next].offset;
+  while (self->iov_i < self->n_iov && self->seg_to <= offset) blines_segment(self, self->iov_i + 1, self->seg_to);
+  size_t lo = self->next, hi = self->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (record_end(&self->records[mid]) <= self->seg_to)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  self->seg_n = lo;
+}
+
 /* Consumes what earlier lines left pending and looks at the next batch of
  * up to self->batch lines (self->n = 0: no complete line). */
 static int blines_look(BufferLines *self) {
   BufferBase *owner = self->owner;
-  self->n = self->next = self->n_iov = self->iov_i = self->iov_off = 0;
+  self->n = self->next = self->n_iov = 0;
+  blines_segment(self, 0, 0);
   if (settle_pending(owner) < 0) return -1;
   self->gen = ++owner->gen; /* another iterator's batch is stale now */
   /* consuming is refused during a reservation: fail before a line */
@@ -579,32 +619,38 @@ static int blines_look(BufferLines *self) {
   size_t n = 0;
   if (rc == 0) rc = chunkbuf_buffer_peek_lines(owner->buf, CHUNKBUF_EOL_LF, 0, self->records, self->batch, &n);
   if (rc == 0 && n) {
-    const chunkbuf_record *last = &self->records[n - 1];
-    self->span = last->offset + last->length + last->delim_length;
+    self->span = record_end(&self->records[n - 1]);
     rc = chunkbuf_buffer_peek(owner->buf, self->span, self->iov, MAX_IOV, &self->n_iov);
   }
   if (rc) {
     raise_status(rc);
     return -1;
   }
+  blines_segment(self, 0, 0);
   self->n = n;
   return 0;
 }
 
-/* The bytes of record r, which starts at the iovec cursor; moves the cursor
- * past them. */
-static PyObject *blines_bytes(BufferLines *self, const chunkbuf_record *r) {
+/* Hands out record `next`, which ends inside the current segment. The
+ * prefetch asks for the bytes one batch ahead, so the next look's burst
+ * finds them in cache. */
+static inline PyObject *blines_hand_out(BufferLines *self, size_t next) {
+  const chunkbuf_record *r = &self->records[next];
   size_t size = r->length + r->delim_length;
-  if (self->iov_i < self->n_iov && self->iov[self->iov_i].iov_len - self->iov_off >= size) {
-    const struct iovec *v = &self->iov[self->iov_i];
-    prefetch_ahead((const char *)v->iov_base + self->iov_off, self->span);
-    PyObject *out = PyBytes_FromStringAndSize((const char *)v->iov_base + self->iov_off, (Py_ssize_t)size);
-    if (out != NULL && (self->iov_off += size) == v->iov_len) {
-      self->iov_i++;
-      self->iov_off = 0;
-    }
-    return out;
-  }
+  const char *at = self->seg_at + (r->offset - self->seg_from);
+  prefetch_ahead(at, self->span);
+  PyObject *out = PyBytes_FromStringAndSize(at, (Py_ssize_t)size);
+  if (out == NULL) return NULL;
+  self->next = next + 1;
+  self->owner->pending += size;
+  return out;
+}
+
+/* Hands out record `next`, which straddles two segments (or lies past the
+ * iovecs looked at): copied out. */
+static PyObject *blines_copy_out(BufferLines *self, size_t next) {
+  const chunkbuf_record *r = &self->records[next];
+  size_t size = r->length + r->delim_length;
   PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
   if (out == NULL) return NULL;
   size_t copied = 0;
@@ -613,20 +659,14 @@ static PyObject *blines_bytes(BufferLines *self, const chunkbuf_record *r) {
     Py_DECREF(out);
     return rc ? raise_status(rc) : PyErr_Format(PyExc_RuntimeError, "a line of the buffer was cut short");
   }
-  for (size_t left = size; left && self->iov_i < self->n_iov;) { /* the cursor follows */
-    size_t here = self->iov[self->iov_i].iov_len - self->iov_off;
-    if (left < here) {
-      self->iov_off += left;
-      break;
-    }
-    left -= here;
-    self->iov_i++;
-    self->iov_off = 0;
-  }
+  self->next = next + 1;
+  self->owner->pending += size;
   return out;
 }
 
-static PyObject *blines_next(BufferLines *self) {
+/* blines_next when the line is not simply the next one of the current
+ * segment: a new look, something lent to end first, a new segment. */
+__attribute__((noinline)) static PyObject *blines_next_slow(BufferLines *self) {
   BufferBase *owner = self->owner;
   do {
     if (self->gen != owner->gen || self->next == self->n) {
@@ -639,12 +679,19 @@ static PyObject *blines_next(BufferLines *self) {
     }
     if (end_lent(owner) < 0) return NULL;
   } while (self->gen != owner->gen); /* ending what was lent ran code (a collection) that reached the buffer */
-  const chunkbuf_record *r = &self->records[self->next];
-  PyObject *out = blines_bytes(self, r);
-  if (out == NULL) return NULL;
-  self->next++;
-  owner->pending += r->length + r->delim_length;
-  return out;
+  /* Nothing is lent now, and lending anything moves gen: until it moves,
+   * blines_next needs to check nothing else. */
+  if (self->next >= self->seg_n) blines_seek(self);
+  return self->next < self->seg_n ? blines_hand_out(self, self->next) : blines_copy_out(self, self->next);
+}
+
+/* The per-line path, kept small: the batch is current (which also means
+ * nothing was lent since the last line) and the line ends in the segment
+ * the previous one came from. */
+static PyObject *blines_next(BufferLines *self) {
+  size_t next = self->next;
+  if (__builtin_expect(next < self->seg_n && self->gen == self->owner->gen, 1)) return blines_hand_out(self, next);
+  return blines_next_slow(self);
 }
 
 static int blines_traverse(BufferLines *self, visitproc visit, void *arg) {
