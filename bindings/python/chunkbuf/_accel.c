@@ -8,7 +8,9 @@
  * is handed out is consumed) or reports that it would have to wait. Waiting
  * stays in Python (stream.py, _waits.py): there the GIL is released and the
  * cancel token lets Ctrl-C end the wait. Nothing here keeps stream bytes or
- * parses lines; a failed attempt consumes nothing.
+ * parses lines; a failed attempt consumes nothing. The one exception is
+ * stream_write_ref, whose free callback must be C (see there): it waits
+ * with the GIL released, with the wait Python's wait loop hands it.
  *
  * Handles are passed as integer addresses; the Python object that owns the
  * handle keeps it alive for the duration of the call. */
@@ -56,6 +58,15 @@ static inline void prefetch_ahead(const void *line, size_t span) {
   __builtin_prefetch((const void *)(ahead + 64));
 }
 
+/* The interpreter is shutting down: a thread without the GIL may not take it. */
+static int interpreter_finalizing(void) {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
 static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
 /* stream_read(address, n, least) -> bytes or int: up to n bytes once least
@@ -96,6 +107,53 @@ static PyObject *stream_readinto(PyObject *module, PyObject *const *args, Py_ssi
   int rc = chunkbuf_stream_read_into(s, view.buf, (size_t)view.len, (size_t)least, &NO_WAIT, &got);
   PyBuffer_Release(&view);
   return rc ? PyLong_FromLong(rc) : PyLong_FromSize_t(got);
+}
+
+/* The free_fn of stream_write_ref: releases the export of the object whose
+ * bytes the stream referred to (a bytearray can be resized again), then the
+ * Py_buffer itself. It runs on whichever thread lets the bytes go (the
+ * writer inside the call, with the GIL released, or a reader), so it takes
+ * the GIL; while the interpreter shuts down only a thread that holds the
+ * GIL may, and otherwise the export is left. */
+static void release_held(void *ctx) {
+  Py_buffer *view = ctx;
+  if (PyGILState_Check()) {
+    PyBuffer_Release(view);
+  } else if (!interpreter_finalizing()) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyBuffer_Release(view);
+    PyGILState_Release(g);
+  }
+  PyMem_RawFree(view);
+}
+
+/* stream_write_ref(address, data, wait) -> int: one
+ * chunkbuf_stream_write_ref_wait of data's bytes without copying, with the
+ * GIL released (wait: the address of the caller's chunkbuf_wait, whose
+ * cancel token a signal fires); len(data) or the negative status (nothing
+ * written). data stays exported from here until the stream lets its bytes
+ * go; the engine runs release_held exactly once whatever the call returns,
+ * so a wait a signal ends lets the object go before this returns. No
+ * Python code runs between the export and the call. */
+static PyObject *stream_write_ref(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+  (void)module;
+  if (!check_args("stream_write_ref", nargs, 3)) return NULL;
+  chunkbuf_stream *s = handle_of(args[0]);
+  if (s == NULL) return NULL;
+  const chunkbuf_wait *w = handle_of(args[2]);
+  if (w == NULL) return NULL;
+  Py_buffer *view = PyMem_RawMalloc(sizeof *view);
+  if (view == NULL) return PyErr_NoMemory();
+  if (PyObject_GetBuffer(args[1], view, PyBUF_SIMPLE) < 0) {
+    PyMem_RawFree(view);
+    return NULL;
+  }
+  Py_ssize_t len = view->len; /* view is released (maybe freed) by the call */
+  int rc;
+  Py_BEGIN_ALLOW_THREADS
+  rc = chunkbuf_stream_write_ref_wait(s, view->buf, (size_t)len, release_held, view, w);
+  Py_END_ALLOW_THREADS
+  return rc ? PyLong_FromLong(rc) : PyLong_FromSsize_t(len);
 }
 
 /* The bytes of a view, releasing it. */
@@ -397,11 +455,7 @@ static void release_bytes(void *obj) {
     Py_DECREF((PyObject *)obj);
     return;
   }
-#if PY_VERSION_HEX >= 0x030D0000
-  if (Py_IsFinalizing()) return;
-#else
-  if (_Py_IsFinalizing()) return;
-#endif
+  if (interpreter_finalizing()) return;
   PyGILState_STATE g = PyGILState_Ensure();
   Py_DECREF((PyObject *)obj);
   PyGILState_Release(g);
@@ -666,7 +720,9 @@ static PyObject *blines_copy_out(BufferLines *self, size_t next) {
 
 /* blines_next when the line is not simply the next one of the current
  * segment: a new look, something lent to end first, a new segment. */
-__attribute__((noinline)) static PyObject *blines_next_slow(BufferLines *self) {
+/* kept out of line, so blines_next stays small */
+static PyObject *blines_next_slow(BufferLines *self) __attribute__((noinline));
+static PyObject *blines_next_slow(BufferLines *self) {
   BufferBase *owner = self->owner;
   do {
     if (self->gen != owner->gen || self->next == self->n) {
@@ -997,6 +1053,8 @@ static PyMethodDef accel_methods[] = {
      "stream_read(address, n, least) -> bytes, or a negative status (nothing consumed)."},
     {"stream_readinto", (PyCFunction)(void (*)(void))stream_readinto, METH_FASTCALL,
      "stream_readinto(address, buffer, least) -> count, or a negative status (nothing consumed)."},
+    {"stream_write_ref", (PyCFunction)(void (*)(void))stream_write_ref, METH_FASTCALL,
+     "stream_write_ref(address, data, wait) -> len(data), or a negative status (nothing written)."},
     {"stream_readline", (PyCFunction)(void (*)(void))stream_readline, METH_FASTCALL,
      "stream_readline(address, max_len) -> bytes, or a negative status (nothing consumed)."},
     {NULL, NULL, 0, NULL},
