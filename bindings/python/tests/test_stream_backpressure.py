@@ -241,3 +241,44 @@ def test_a_held_zero_copy_write_times_out_and_then_goes_in(how):
     # read and dropped: let go exactly once
     assert chunkbuf._ffi.pinned_count() == pinned and sys.getrefcount(data) == refs
     data.append(0)
+
+
+def test_a_write_ref_held_on_another_thread_goes_in_when_a_reader_catches_up():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    data = bytearray(b"ef")
+    refs = sys.getrefcount(data)
+    got = []
+    t = threading.Thread(target=lambda: got.append(s.write_ref(data)))  # no signal set-up off the main thread
+    t.start()
+    while s.waiting()[1] == 0:
+        pass
+    assert s.read(4) == b"abcd"
+    t.join()
+    assert got == [2]
+    s.write_eof()
+    assert s.read() == b"ef"
+    assert sys.getrefcount(data) == refs  # every attempt's export let go
+    data.append(0)
+
+
+def test_an_abort_ends_a_held_write_ref_and_lets_the_object_go():
+    s = chunkbuf.Stream(high_water=4)
+    s.write(b"abcd")
+    data = bytearray(b"ef")
+    refs = sys.getrefcount(data)
+
+    def abort_once_held():
+        while s.waiting()[1] == 0:
+            pass
+        s.abort(9)
+
+    t = threading.Thread(target=abort_once_held)
+    t.start()
+    with pytest.raises(chunkbuf.AbortedError) as info:
+        s.write_ref(data, timeout=30)
+    t.join()
+    assert info.value.abort_code == 9
+    del info  # its traceback's frames refer to data
+    assert sys.getrefcount(data) == refs
+    data.append(0)
