@@ -605,11 +605,13 @@ typedef struct {
   BufferBase *owner;
   unsigned long long gen;
   size_t n, next, batch;
-  /* The current segment: batch bytes [seg_from, seg_to) lie at seg_at, and
-   * records [next, seg_n) end inside it. While the batch is current those
-   * lines are handed out without looking further (the per-line path). */
-  const char *seg_at;
-  size_t seg_from, seg_to, seg_n;
+  /* The current segment: it ends at batch offset seg_to, batch offset o
+   * of it lies at address seg_base + o (an integer: formed by subtraction,
+   * never dereferenced outside the segment), and records [next, seg_n) end
+   * inside it. While the batch is current those lines are handed out
+   * without looking further (the per-line path). */
+  uintptr_t seg_base;
+  size_t seg_to, seg_n;
   size_t n_iov, iov_i; /* iovecs looked at; the one that is the current segment */
   size_t span;         /* bytes the batch covers */
   struct iovec iov[MAX_IOV];
@@ -633,11 +635,11 @@ static PyObject *blines_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
  * record known to lie in it yet. Past the iovecs looked at it holds none. */
 static void blines_segment(BufferLines *self, size_t i, size_t from) {
   self->iov_i = i;
-  self->seg_from = self->seg_to = from;
-  self->seg_at = NULL;
+  self->seg_to = from;
+  self->seg_base = 0;
   self->seg_n = 0;
   if (i < self->n_iov) {
-    self->seg_at = self->iov[i].iov_base;
+    self->seg_base = (uintptr_t)self->iov[i].iov_base - from;
     self->seg_to = from + self->iov[i].iov_len;
   }
 }
@@ -691,7 +693,7 @@ static int blines_look(BufferLines *self) {
 static inline PyObject *blines_hand_out(BufferLines *self, size_t next) {
   const chunkbuf_record *r = &self->records[next];
   size_t size = r->length + r->delim_length;
-  const char *at = self->seg_at + (r->offset - self->seg_from);
+  const char *at = (const char *)(self->seg_base + r->offset);
   prefetch_ahead(at, self->span);
   PyObject *out = PyBytes_FromStringAndSize(at, (Py_ssize_t)size);
   if (out == NULL) return NULL;
