@@ -8,7 +8,9 @@
  * is handed out is consumed) or reports that it would have to wait. Waiting
  * stays in Python (stream.py, _waits.py): there the GIL is released and the
  * cancel token lets Ctrl-C end the wait. Nothing here keeps stream bytes or
- * parses lines; a failed attempt consumes nothing.
+ * parses lines; a failed attempt consumes nothing. The one exception is
+ * stream_write_ref, whose free callback must be C (see there): it waits
+ * with the GIL released, with the wait Python's wait loop hands it.
  *
  * Handles are passed as integer addresses; the Python object that owns the
  * handle keeps it alive for the duration of the call. */
@@ -56,6 +58,15 @@ static inline void prefetch_ahead(const void *line, size_t span) {
   __builtin_prefetch((const void *)(ahead + 64));
 }
 
+/* The interpreter is shutting down: a thread without the GIL may not take it. */
+static int interpreter_finalizing(void) {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
 static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
 /* stream_read(address, n, least) -> bytes or int: up to n bytes once least
@@ -96,6 +107,53 @@ static PyObject *stream_readinto(PyObject *module, PyObject *const *args, Py_ssi
   int rc = chunkbuf_stream_read_into(s, view.buf, (size_t)view.len, (size_t)least, &NO_WAIT, &got);
   PyBuffer_Release(&view);
   return rc ? PyLong_FromLong(rc) : PyLong_FromSize_t(got);
+}
+
+/* The free_fn of stream_write_ref: releases the export of the object whose
+ * bytes the stream referred to (a bytearray can be resized again), then the
+ * Py_buffer itself. It runs on whichever thread lets the bytes go (the
+ * writer inside the call, with the GIL released, or a reader), so it takes
+ * the GIL; while the interpreter shuts down only a thread that holds the
+ * GIL may, and otherwise the export is left. */
+static void release_held(void *ctx) {
+  Py_buffer *view = ctx;
+  if (PyGILState_Check()) {
+    PyBuffer_Release(view);
+  } else if (!interpreter_finalizing()) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyBuffer_Release(view);
+    PyGILState_Release(g);
+  }
+  PyMem_RawFree(view);
+}
+
+/* stream_write_ref(address, data, wait) -> int: one
+ * chunkbuf_stream_write_ref_wait of data's bytes without copying, with the
+ * GIL released (wait: the address of the caller's chunkbuf_wait, whose
+ * cancel token a signal fires); len(data) or the negative status (nothing
+ * written). data stays exported from here until the stream lets its bytes
+ * go; the engine runs release_held exactly once whatever the call returns,
+ * so a wait a signal ends lets the object go before this returns. No
+ * Python code runs between the export and the call. */
+static PyObject *stream_write_ref(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+  (void)module;
+  if (!check_args("stream_write_ref", nargs, 3)) return NULL;
+  chunkbuf_stream *s = handle_of(args[0]);
+  if (s == NULL) return NULL;
+  const chunkbuf_wait *w = handle_of(args[2]);
+  if (w == NULL) return NULL;
+  Py_buffer *view = PyMem_RawMalloc(sizeof *view);
+  if (view == NULL) return PyErr_NoMemory();
+  if (PyObject_GetBuffer(args[1], view, PyBUF_SIMPLE) < 0) {
+    PyMem_RawFree(view);
+    return NULL;
+  }
+  Py_ssize_t len = view->len; /* view is released (maybe freed) by the call */
+  int rc;
+  Py_BEGIN_ALLOW_THREADS
+  rc = chunkbuf_stream_write_ref_wait(s, view->buf, (size_t)len, release_held, view, w);
+  Py_END_ALLOW_THREADS
+  return rc ? PyLong_FromLong(rc) : PyLong_FromSsize_t(len);
 }
 
 /* The bytes of a view, releasing it. */
@@ -222,7 +280,8 @@ static PyTypeObject SpanType = {
  *    next change: `_hm` releases them (using one then raises ValueError),
  *    and raises BufferError while a slice or export of one is still held.
  * `_hm` also counts changes (gen), so line iteration knows when the lines
- * it looked at may have moved.
+ * it looked at may have moved; lending memory out moves gen too, so
+ * iteration need not look for what is lent at every line.
  *
  * Line iteration hands lines out without a C call each: the bytes of the
  * lines handed out are `pending`, consumed (one chunkbuf_buffer_advance)
@@ -365,6 +424,7 @@ static PyObject *base_lend(BufferBase *self, PyObject *const *args, Py_ssize_t n
     return NULL;
   }
   Py_DECREF(pair);
+  self->gen++; /* line iteration checks for lent memory only when gen moved */
   return mv;
 }
 
@@ -395,11 +455,7 @@ static void release_bytes(void *obj) {
     Py_DECREF((PyObject *)obj);
     return;
   }
-#if PY_VERSION_HEX >= 0x030D0000
-  if (Py_IsFinalizing()) return;
-#else
-  if (_Py_IsFinalizing()) return;
-#endif
+  if (interpreter_finalizing()) return;
   PyGILState_STATE g = PyGILState_Ensure();
   Py_DECREF((PyObject *)obj);
   PyGILState_Release(g);
@@ -451,6 +507,7 @@ static int base_getbuffer(BufferBase *self, Py_buffer *view, int flags) {
   if (PyBuffer_FillInfo(view, (PyObject *)self, len ? (void *)data : (void *)"", (Py_ssize_t)len, 1, flags) < 0)
     return -1;
   self->exports++;
+  self->gen++; /* line iteration checks for exports only when gen moved */
   return 0;
 }
 
@@ -548,8 +605,15 @@ typedef struct {
   BufferBase *owner;
   unsigned long long gen;
   size_t n, next, batch;
-  size_t n_iov, iov_i, iov_off; /* iovecs looked at; where the next line starts in them */
-  size_t span;                  /* bytes the batch covers */
+  /* The current segment: it ends at batch offset seg_to, batch offset o
+   * of it lies at address seg_base + o (an integer: formed by subtraction,
+   * never dereferenced outside the segment), and records [next, seg_n) end
+   * inside it. While the batch is current those lines are handed out
+   * without looking further (the per-line path). */
+  uintptr_t seg_base;
+  size_t seg_to, seg_n;
+  size_t n_iov, iov_i; /* iovecs looked at; the one that is the current segment */
+  size_t span;         /* bytes the batch covers */
   struct iovec iov[MAX_IOV];
   chunkbuf_record records[BATCH];
 } BufferLines;
@@ -567,11 +631,43 @@ static PyObject *blines_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
   return (PyObject *)self;
 }
 
+/* Makes iovec i (batch bytes from `from` on) the current segment, with no
+ * record known to lie in it yet. Past the iovecs looked at it holds none. */
+static void blines_segment(BufferLines *self, size_t i, size_t from) {
+  self->iov_i = i;
+  self->seg_to = from;
+  self->seg_base = 0;
+  self->seg_n = 0;
+  if (i < self->n_iov) {
+    self->seg_base = (uintptr_t)self->iov[i].iov_base - from;
+    self->seg_to = from + self->iov[i].iov_len;
+  }
+}
+
+static size_t record_end(const chunkbuf_record *r) { return r->offset + r->length + r->delim_length; }
+
+/* Makes the segment that holds the first byte of record `next` current and
+ * finds seg_n (the records' ends only grow: a binary search). */
+static void blines_seek(BufferLines *self) {
+  size_t offset = self->records[self->next].offset;
+  while (self->iov_i < self->n_iov && self->seg_to <= offset) blines_segment(self, self->iov_i + 1, self->seg_to);
+  size_t lo = self->next, hi = self->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (record_end(&self->records[mid]) <= self->seg_to)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  self->seg_n = lo;
+}
+
 /* Consumes what earlier lines left pending and looks at the next batch of
  * up to self->batch lines (self->n = 0: no complete line). */
 static int blines_look(BufferLines *self) {
   BufferBase *owner = self->owner;
-  self->n = self->next = self->n_iov = self->iov_i = self->iov_off = 0;
+  self->n = self->next = self->n_iov = 0;
+  blines_segment(self, 0, 0);
   if (settle_pending(owner) < 0) return -1;
   self->gen = ++owner->gen; /* another iterator's batch is stale now */
   /* consuming is refused during a reservation: fail before a line */
@@ -579,32 +675,38 @@ static int blines_look(BufferLines *self) {
   size_t n = 0;
   if (rc == 0) rc = chunkbuf_buffer_peek_lines(owner->buf, CHUNKBUF_EOL_LF, 0, self->records, self->batch, &n);
   if (rc == 0 && n) {
-    const chunkbuf_record *last = &self->records[n - 1];
-    self->span = last->offset + last->length + last->delim_length;
+    self->span = record_end(&self->records[n - 1]);
     rc = chunkbuf_buffer_peek(owner->buf, self->span, self->iov, MAX_IOV, &self->n_iov);
   }
   if (rc) {
     raise_status(rc);
     return -1;
   }
+  blines_segment(self, 0, 0);
   self->n = n;
   return 0;
 }
 
-/* The bytes of record r, which starts at the iovec cursor; moves the cursor
- * past them. */
-static PyObject *blines_bytes(BufferLines *self, const chunkbuf_record *r) {
+/* Hands out record `next`, which ends inside the current segment. The
+ * prefetch asks for the bytes one batch ahead, so the next look's burst
+ * finds them in cache. */
+static inline PyObject *blines_hand_out(BufferLines *self, size_t next) {
+  const chunkbuf_record *r = &self->records[next];
   size_t size = r->length + r->delim_length;
-  if (self->iov_i < self->n_iov && self->iov[self->iov_i].iov_len - self->iov_off >= size) {
-    const struct iovec *v = &self->iov[self->iov_i];
-    prefetch_ahead((const char *)v->iov_base + self->iov_off, self->span);
-    PyObject *out = PyBytes_FromStringAndSize((const char *)v->iov_base + self->iov_off, (Py_ssize_t)size);
-    if (out != NULL && (self->iov_off += size) == v->iov_len) {
-      self->iov_i++;
-      self->iov_off = 0;
-    }
-    return out;
-  }
+  const char *at = (const char *)(self->seg_base + r->offset);
+  prefetch_ahead(at, self->span);
+  PyObject *out = PyBytes_FromStringAndSize(at, (Py_ssize_t)size);
+  if (out == NULL) return NULL;
+  self->next = next + 1;
+  self->owner->pending += size;
+  return out;
+}
+
+/* Hands out record `next`, which straddles two segments (or lies past the
+ * iovecs looked at): copied out. */
+static PyObject *blines_copy_out(BufferLines *self, size_t next) {
+  const chunkbuf_record *r = &self->records[next];
+  size_t size = r->length + r->delim_length;
   PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
   if (out == NULL) return NULL;
   size_t copied = 0;
@@ -613,20 +715,16 @@ static PyObject *blines_bytes(BufferLines *self, const chunkbuf_record *r) {
     Py_DECREF(out);
     return rc ? raise_status(rc) : PyErr_Format(PyExc_RuntimeError, "a line of the buffer was cut short");
   }
-  for (size_t left = size; left && self->iov_i < self->n_iov;) { /* the cursor follows */
-    size_t here = self->iov[self->iov_i].iov_len - self->iov_off;
-    if (left < here) {
-      self->iov_off += left;
-      break;
-    }
-    left -= here;
-    self->iov_i++;
-    self->iov_off = 0;
-  }
+  self->next = next + 1;
+  self->owner->pending += size;
   return out;
 }
 
-static PyObject *blines_next(BufferLines *self) {
+/* blines_next when the line is not simply the next one of the current
+ * segment: a new look, something lent to end first, a new segment. */
+/* kept out of line, so blines_next stays small */
+static PyObject *blines_next_slow(BufferLines *self) __attribute__((noinline));
+static PyObject *blines_next_slow(BufferLines *self) {
   BufferBase *owner = self->owner;
   do {
     if (self->gen != owner->gen || self->next == self->n) {
@@ -639,12 +737,19 @@ static PyObject *blines_next(BufferLines *self) {
     }
     if (end_lent(owner) < 0) return NULL;
   } while (self->gen != owner->gen); /* ending what was lent ran code (a collection) that reached the buffer */
-  const chunkbuf_record *r = &self->records[self->next];
-  PyObject *out = blines_bytes(self, r);
-  if (out == NULL) return NULL;
-  self->next++;
-  owner->pending += r->length + r->delim_length;
-  return out;
+  /* Nothing is lent now, and lending anything moves gen: until it moves,
+   * blines_next needs to check nothing else. */
+  if (self->next >= self->seg_n) blines_seek(self);
+  return self->next < self->seg_n ? blines_hand_out(self, self->next) : blines_copy_out(self, self->next);
+}
+
+/* The per-line path, kept small: the batch is current (which also means
+ * nothing was lent since the last line) and the line ends in the segment
+ * the previous one came from. */
+static PyObject *blines_next(BufferLines *self) {
+  size_t next = self->next;
+  if (__builtin_expect(next < self->seg_n && self->gen == self->owner->gen, 1)) return blines_hand_out(self, next);
+  return blines_next_slow(self);
 }
 
 static int blines_traverse(BufferLines *self, visitproc visit, void *arg) {
@@ -950,6 +1055,8 @@ static PyMethodDef accel_methods[] = {
      "stream_read(address, n, least) -> bytes, or a negative status (nothing consumed)."},
     {"stream_readinto", (PyCFunction)(void (*)(void))stream_readinto, METH_FASTCALL,
      "stream_readinto(address, buffer, least) -> count, or a negative status (nothing consumed)."},
+    {"stream_write_ref", (PyCFunction)(void (*)(void))stream_write_ref, METH_FASTCALL,
+     "stream_write_ref(address, data, wait) -> len(data), or a negative status (nothing written)."},
     {"stream_readline", (PyCFunction)(void (*)(void))stream_readline, METH_FASTCALL,
      "stream_readline(address, max_len) -> bytes, or a negative status (nothing consumed)."},
     {NULL, NULL, 0, NULL},

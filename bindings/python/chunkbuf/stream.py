@@ -9,10 +9,9 @@ import io
 import os
 import sys
 
-from ._accel import StreamBase, stream_read, stream_readinto, stream_readline
+from ._accel import StreamBase, stream_read, stream_readinto, stream_readline, stream_write_ref
 from ._errors import ClosedError, WouldBlockError
-from ._ffi import (NPOS, RELEASE_FN, address, error, ffi, handle_arg, lib, pin, size_arg,
-                   unpin_unless_adopted)
+from ._ffi import NPOS, address, error, ffi, handle_arg, lib, size_arg
 from ._waits import blocking, call, timeout_ms
 from .aio import AsyncReaderMixin
 from .view import View, data_arg, view_bytes
@@ -138,19 +137,25 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
         return len(buf)
 
     def write_ref(self, data, timeout=_DEFAULT):
-        """Write a bytes-like object without copying; it is kept alive until
-        the stream no longer refers to its bytes. Do not modify it meanwhile.
-        Unlike write() and write_view(), a wait for the high-water mark is
-        not ended by a signal: the callback that lets the object go is
-        Python code, and run inside such a wait it would take the signal's
-        exception. Give a timeout, or use write_view."""
-        ptr, length, key = pin(data)
-        rc = lib.chunkbuf_stream_write_ref(self._h, ptr, length, RELEASE_FN, ffi.cast("void *", key),
-                                           self._ms(timeout))
-        unpin_unless_adopted(rc, key)
-        if rc:
-            raise error(rc)
-        return length
+        """Write a bytes-like object without copying; it stays exported (a
+        bytearray cannot be resized) until the stream no longer refers to
+        its bytes. Do not modify it meanwhile. A write held back by the
+        high-water mark waits as write() does (Ctrl-C ends it, writing
+        nothing, and the object is let go at once)."""
+        addr = self._addr
+
+        def once(data, w):
+            # one chunkbuf_stream_write_ref_wait: len(data) or the status.
+            # Each attempt exports data anew and the engine lets go of that
+            # export exactly once, through a C free callback (one that ran
+            # Python code could take a signal's exception inside the wait)
+            return stream_write_ref(addr, data, address(w))
+
+        c = call()
+        got = blocking(once, (data,), (), self._ms(timeout), c)
+        if got < 0:
+            self._fail(got, c)
+        return got
 
     def write_view(self, view, timeout=_DEFAULT):
         """Write a View's bytes without copying. A write held back by the

@@ -50,7 +50,7 @@ NOT_WRAPPED = {
     "chunkbuf_buffer_read_line": "line iteration hands out a batch per C call (peek_lines), not one copy per call",
     "chunkbuf_buffer_read_lines": "take_lines and line iteration hand out views and memoryviews, not raw line pointers",
     "chunkbuf_stream_write_view": "write_view waits through chunkbuf_stream_write_view_wait (a signal can end it)",
-    "chunkbuf_stream_write_ref_wait": "its free callback (Python code) would run inside a wait a signal ends",
+    "chunkbuf_stream_write_ref": "write_ref waits through chunkbuf_stream_write_ref_wait (a signal can end it)",
     "chunkbuf_stream_read_start": "threads are OS threads: a blocked read waits in C with the GIL released",
     "chunkbuf_read_op_finish": "threads are OS threads: a blocked read waits in C with the GIL released",
 }
