@@ -13,7 +13,12 @@ namespace {
 
 #if defined(__x86_64__)
 // n >= 32: unaligned first and last 32 bytes, aligned stores between.
+// The source is prefetched 1 KiB ahead: an append's source is often cold
+// (a fresh page per 4 KiB chunk, where the hardware prefetcher starts
+// over), and asking for its lines at once overlaps their misses. A
+// prefetch past the source's end is harmless (it never faults).
 __attribute__((target("avx2"))) void copy_avx2(char* d, const char* s, size_t n) noexcept {
+  for (size_t i = 0; i < n && i < 1024; i += 64) _mm_prefetch(s + i, _MM_HINT_T0);
   const __m256i head = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s));
   const __m256i tail = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + n - 32));
   char* const end = d + n;
@@ -21,6 +26,8 @@ __attribute__((target("avx2"))) void copy_avx2(char* d, const char* s, size_t n)
   char* a = d + skip;
   const char* b = s + skip;
   for (; a + 128 <= end; a += 128, b += 128) {
+    _mm_prefetch(b + 1024, _MM_HINT_T0);
+    _mm_prefetch(b + 1088, _MM_HINT_T0);
     const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
     const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
     const __m256i x2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 64));
