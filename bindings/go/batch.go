@@ -30,8 +30,6 @@ type Batch struct {
 	Records []Record  // where each record lies in View
 	data    []byte    // View.Bytes(), located by the batch call itself
 	runs    []lineRun // line batches instead of data: where the lines lie
-	last    lineRun   // the last of runs, and its View's reference, for
-	ref     *viewRef  // Bytes' inlined common case (ref nil: no runs)
 }
 
 // newBatch wraps the result of a batch call: the view (one reference), its
@@ -54,11 +52,7 @@ func newBatch(res *C.cbw_batch, recs []Record) Batch {
 // lineBatch wraps a line hand-out: the view v, n of recs, and the runs
 // that locate the lines' bytes (each line is contiguous).
 func lineBatch(v *View, recs []Record, n C.size_t, runs []lineRun) Batch {
-	b := Batch{View: v, Records: recs[:n], runs: runs}
-	if len(runs) > 0 {
-		b.last, b.ref = runs[len(runs)-1], v.r
-	}
-	return b
+	return Batch{View: v, Records: recs[:n], runs: runs}
 }
 
 // lineRun is a cbw_run in Go memory of a type without pointers: the
@@ -81,10 +75,13 @@ func (r *lineRun) at(off int) unsafe.Pointer {
 	return unsafe.Add(unsafe.Pointer(c.p), off-int(c.off))
 }
 
-// runOf returns the index of the run holding view offset off, which lies
-// before the last run (runs are in offset order and the first starts at 0).
+// runOf returns the index of the run holding view offset off (runs are in
+// offset order and the first starts at 0).
 func runOf(runs []lineRun, off int) int {
 	lo, hi := 0, len(runs)-1
+	if int(runs[hi].off) <= off {
+		return hi // one run, or a line of the last: the usual cases
+	}
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
 		if int(runs[mid].off) <= off {
@@ -130,24 +127,19 @@ func (b Batch) Len() int { return len(b.Records) }
 // not be made contiguous (out of memory for the copy), Bytes returns a Go
 // copy of the record instead: it never panics.
 func (b Batch) Bytes(i int) []byte {
-	// Small enough to inline: a line of the last run (of the only one,
-	// usually) is the common case.
 	r := &b.Records[i]
-	if b.ref != nil && int(b.last.off) <= r.Offset && !b.ref.released.Load() {
-		return unsafe.Slice((*byte)(b.last.at(r.Offset)), r.Length)
+	if b.runs != nil && b.View != nil && !b.View.r.released.Load() {
+		return unsafe.Slice((*byte)(b.runs[runOf(b.runs, r.Offset)].at(r.Offset)), r.Length)
 	}
-	return b.otherBytes(r)
+	return b.flatBytes(r)
 }
 
-// otherBytes is Bytes for a line of an earlier run, for the batches that
-// have no runs, and for a released batch.
-func (b Batch) otherBytes(r *Record) []byte {
+// flatBytes is Bytes for the batches that have no runs (and for a
+// released batch).
+func (b Batch) flatBytes(r *Record) []byte {
 	h, err := b.View.handle("Batch.Bytes")
-	if err != nil {
+	if err != nil || b.runs != nil {
 		return nil // released
-	}
-	if b.runs != nil {
-		return unsafe.Slice((*byte)(b.runs[runOf(b.runs, r.Offset)].at(r.Offset)), r.Length)
 	}
 	if b.data == nil && r.Length > 0 {
 		out := make([]byte, r.Length)
