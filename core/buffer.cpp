@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "copy.h"
 #include "release_scope.h"
 #include "search.h"
 
@@ -113,6 +114,23 @@ void Buffer::on_emptied() noexcept {
   if (len_ == 0 && !reserved_ && wblock_ && wblock_->refs.load(std::memory_order_acquire) == 1) wpos_ = 0;
 }
 
+bool Buffer::slide_write_block(size_t n) noexcept {
+  if (!wblock_ || 2 * len_ + n > wblock_->capacity) return false;
+  // Exclusive: the buffer's only references to the block are its write
+  // reference and (with bytes left) the one segment of those bytes.
+  const uint32_t refs = wblock_->refs.load(std::memory_order_acquire);
+  if (len_ == 0 && segs_.empty() && refs == 1) {
+    wpos_ = 0;
+    return true;
+  }
+  if (segs_.size() != 1 || segs_[0].b != wblock_ || refs != 2) return false;
+  Seg& s = segs_[0];
+  std::memmove(wblock_->data, s.p, s.n);
+  s.p = wblock_->data;
+  wpos_ = s.n;
+  return true;
+}
+
 Status Buffer::append(const void* data, size_t n) noexcept {
   if (Status st = check_mutable("append"); st != Status::Ok) return st;
   if (n == 0) return Status::Ok;
@@ -121,10 +139,11 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   if (linear_)
     if (Status st = linear_prepare(n); st != Status::Ok) return st;
   size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  if (n > space && !linear_ && slide_write_block(n)) space = wblock_->capacity - wpos_;
   if (n <= space) {
     if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
     char* dst = wblock_->data + wpos_;
-    std::memcpy(dst, src, n);
+    copy_bytes(dst, src, n);
     push_written(wblock_, dst, n);
     wpos_ += n;
     len_ += n;
@@ -135,11 +154,11 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   if (Status st = new_block(n - space, &nb); st != Status::Ok) return st;
   if (space > 0) {
     char* dst = wblock_->data + wpos_;
-    std::memcpy(dst, src, space);
+    copy_bytes(dst, src, space);
     push_written(wblock_, dst, space);
   }
   size_t rest = n - space;
-  std::memcpy(nb->data, src + space, rest);
+  copy_bytes(nb->data, src + space, rest);
   push_written(nb, nb->data, rest);
   if (wblock_) wblock_->release();
   wblock_ = nb;

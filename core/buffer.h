@@ -167,6 +167,15 @@ class Buffer {
   Status prepend_copy(const Seg* src, size_t nseg, size_t n) noexcept;
   // Copies n bytes from segs into the (prepared) write block tail.
   void copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept;
+  // When an append of n bytes does not fit after the write block's last
+  // byte, but the buffer's bytes (at most half of what the block leaves
+  // for them) are all that is left in it and nothing else references it
+  // (no view, no other segment), moves them to the block's start, as
+  // bytes.Buffer slides its contents down: an append/consume cycle then
+  // keeps reusing the same cache-hot bytes instead of cycling through
+  // fresh blocks. The memmove is at most half a block per block of
+  // appends. True when it made room.
+  bool slide_write_block(size_t n) noexcept;
   // Adds [p, p+n) of the write block as bytes of the buffer.
   void push_written(Block* b, const char* p, size_t n) noexcept;
   // The records at the front found by sc (one cursor for the batch, or

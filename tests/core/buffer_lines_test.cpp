@@ -356,6 +356,29 @@ TEST(BufferLines, ReadLinesKeepsTheBytesAliveUntilTheViewIsReleased) {
   EXPECT_EQ(freed, 2);
 }
 
+// When no line straddles, the view is the lines' own segments, even when
+// the batch spans several of them.
+TEST(BufferLines, ReadLinesWithoutAStraddlerShareEverySegment) {
+  static const char kFirst[] = "ab\ncd\n", kSecond[] = "efg\nh";
+  Buffer b;
+  ASSERT_EQ(b.append_ref(kFirst, 6, nullptr, nullptr), Status::Ok);
+  ASSERT_EQ(b.append_ref(kSecond, 5, nullptr, nullptr), Status::Ok);
+  Line lines[8];
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.read_lines(Eol::Lf, 0, lines, 8, &n, &v), Status::Ok);
+  ASSERT_EQ(n, 3u);
+  EXPECT_EQ(lines[0].data, kFirst);
+  EXPECT_EQ(lines[1].data, kFirst + 3);
+  EXPECT_EQ(lines[2].data, kSecond);
+  ASSERT_EQ(v->nseg, 2u);
+  EXPECT_EQ(v->segs()[0].p, kFirst);
+  EXPECT_EQ(v->segs()[1].p, kSecond);
+  EXPECT_EQ(bytes_of(v), "ab\ncd\nefg\n");
+  view_release(v);
+  EXPECT_EQ(b.size(), 1u);
+}
+
 TEST(BufferLines, ReadLinesOnTheLinearBackendNeverCopies) {
   Buffer b;
   BufferOptions o;

@@ -302,6 +302,55 @@ TEST(Buffer, DrainedBufferReusesItsWriteBlock) {
   view_release(v);
 }
 
+// An append that does not fit after the write block's last byte slides a
+// short unread tail to the block's start when nothing else sees the block,
+// so an append/consume cycle keeps writing the same bytes of one block.
+TEST(Buffer, AppendSlidesAShortTailToTheStartOfAnUnsharedBlock) {
+  Buffer b;
+  BufferOptions o;
+  o.min_chunk = 8192;
+  ASSERT_EQ(b.init(o), Status::Ok);
+  const std::string head(8150, 'h'), tail(40, 't'), more(4000, 'm');
+  ASSERT_EQ(b.append((head + tail).data(), head.size() + tail.size()), Status::Ok);
+  const char* start = b.segs()[0].p;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.split_to(head.size(), &v), Status::Ok);
+  view_release(v);
+  ASSERT_EQ(b.append(more.data(), more.size()), Status::Ok);
+  ASSERT_EQ(b.segment_count(), 1u);
+  EXPECT_EQ(b.segs()[0].p, start);
+  EXPECT_EQ(contents(b), tail + more);
+}
+
+TEST(Buffer, AppendDoesNotSlideBytesAViewSeesOrALongTail) {
+  Buffer b;
+  BufferOptions o;
+  o.min_chunk = 8192;
+  ASSERT_EQ(b.init(o), Status::Ok);
+  const std::string head(8150, 'h'), tail(40, 't'), more(4000, 'm');
+  ASSERT_EQ(b.append((head + tail).data(), head.size() + tail.size()), Status::Ok);
+  const char* start = b.segs()[0].p;
+  // A view of bytes before the tail keeps the block shared: no slide.
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.split_to(head.size(), &v), Status::Ok);
+  ASSERT_EQ(b.append(more.data(), more.size()), Status::Ok);
+  EXPECT_EQ(b.segs()[0].p, start + head.size());
+  EXPECT_EQ(bytes_of(v), head);
+  EXPECT_EQ(contents(b), tail + more);
+  view_release(v);
+  // Unshared, but the tail is more than half of what the block leaves for
+  // it: the next block is taken instead of moving it.
+  Buffer c;
+  ASSERT_EQ(c.init(o), Status::Ok);
+  const std::string big(5000, 'b');
+  ASSERT_EQ(c.append((head + tail).data(), head.size() + tail.size()), Status::Ok);
+  ASSERT_EQ(c.advance(head.size() - big.size()), Status::Ok);
+  const char* at = c.segs()[0].p;
+  ASSERT_EQ(c.append(more.data(), more.size()), Status::Ok);
+  EXPECT_EQ(c.segs()[0].p, at);
+  EXPECT_EQ(contents(c), head.substr(0, big.size()) + tail + more);
+}
+
 TEST(Buffer, TakeUntilAndTakeLine) {
   Buffer b;
   append_pieces(b, {"GET / HTTP/1.1\r", "\nHost: x\r\n", "\r\n"});

@@ -210,17 +210,22 @@ Status Buffer::read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines
   if (Status st = check_mutable(what); st != Status::Ok) return st;
   *n = 0;
   *out = nullptr;
-  size_t count = 0, end = 0;
+  size_t count = 0, end = 0, straddlers = 0;
   // A line found inside one segment comes with its address, so
   // contiguous_lines need not look for it.
-  auto put = [lines](size_t i, size_t, size_t length, size_t dlen, const char* data) {
+  auto put = [lines, &straddlers](size_t i, size_t, size_t length, size_t dlen, const char* data) {
     lines[i] = Line{data, length, dlen};
+    straddlers += data == nullptr;
   };
   Status st = scan_batch(RecordScanner::lines(eol), max_len, max_lines, put, &count, &end, what);
   if (st != Status::Ok) return st;
   if (count == 0) return Status::Ok;
+  // With every line in one segment (the usual batch) the view is the
+  // bytes' own segments: no pass over the lines.
   ViewRep* v = nullptr;
-  if (Status st = contiguous_lines(pool_, tenant_id_, segs_.begin(), segs_.size(), 0, lines, count, end, &v);
+  if (Status st = straddlers == 0
+                      ? slice(0, end, &v)
+                      : contiguous_lines(pool_, tenant_id_, segs_.begin(), segs_.size(), 0, lines, count, end, &v);
       st != Status::Ok)
     return st;
   // The view holds the bytes now (advance cannot fail after the checks
