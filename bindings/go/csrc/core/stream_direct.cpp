@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "copy.h"
 #include "stream.h"
 
 namespace chunkbuf {
@@ -51,7 +52,7 @@ void Stream::direct_fill(const char* data, size_t k) noexcept {
   size_t done = 0;
   for (DirectRead* d = direct_head_; done < k; d = d->next) {
     size_t fit = std::min(k - done, d->cap - d->filled);
-    std::memcpy(d->dst + d->filled, data + done, fit);
+    copy_bytes(d->dst + d->filled, data + done, fit);
     d->filled += fit;
     done += fit;
   }
