@@ -5,7 +5,6 @@
 #include <cstring>
 #include <utility>
 
-#include "copy.h"
 #include "cursor.h"
 
 #if defined(__SSE2__)
@@ -305,7 +304,7 @@ void seg_copy(const Seg* segs, size_t nseg, size_t off, void* dst, size_t n) noe
   while (n > 0 && !c.at_end()) {
     const SegCursor::Chunk k = c.chunk();
     const size_t take = std::min(k.n, n);
-    copy_bytes(d, k.p, take);
+    std::memcpy(d, k.p, take);
     d += take;
     n -= take;
     c.advance(take);

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 0ec60eaf8c1783587f43af62baffde926f221bdc09e30c1832fc6db2efc3331d
+// csrc sha256: bea7f5a6ccca8e0c69e0db2a892853461d83b1fe8da2e6730af75d339a261711
 
 package chunkbuf

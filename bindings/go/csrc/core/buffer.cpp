@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "copy.h"
 #include "release_scope.h"
 #include "search.h"
 
@@ -143,7 +142,7 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   if (n <= space) {
     if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
     char* dst = wblock_->data + wpos_;
-    copy_bytes(dst, src, n);
+    std::memcpy(dst, src, n);
     push_written(wblock_, dst, n);
     wpos_ += n;
     len_ += n;
@@ -154,11 +153,11 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   if (Status st = new_block(n - space, &nb); st != Status::Ok) return st;
   if (space > 0) {
     char* dst = wblock_->data + wpos_;
-    copy_bytes(dst, src, space);
+    std::memcpy(dst, src, space);
     push_written(wblock_, dst, space);
   }
   size_t rest = n - space;
-  copy_bytes(nb->data, src + space, rest);
+  std::memcpy(nb->data, src + space, rest);
   push_written(nb, nb->data, rest);
   if (wblock_) wblock_->release();
   wblock_ = nb;

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "copy.h"
 #include "stream.h"
 
 namespace chunkbuf {
@@ -52,7 +51,7 @@ void Stream::direct_fill(const char* data, size_t k) noexcept {
   size_t done = 0;
   for (DirectRead* d = direct_head_; done < k; d = d->next) {
     size_t fit = std::min(k - done, d->cap - d->filled);
-    copy_bytes(d->dst + d->filled, data + done, fit);
+    std::memcpy(d->dst + d->filled, data + done, fit);
     d->filled += fit;
     done += fit;
   }
