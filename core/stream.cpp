@@ -177,9 +177,19 @@ void Stream::wrote(size_t n) noexcept {
     closed_ = true;
     space_cv_.notify_all();  // writers still waiting now fail
   }
+  readers_changed();
+}
+
+void Stream::readers_changed() noexcept {
   sync_ready();
   readable_cv_.notify_all();
   if (pending_head_) notify_pending();
+}
+
+void Stream::report_starved() noexcept {
+  if (!high_water_ || starved_gen_ == write_gen_) return;
+  starved_gen_ = write_gen_;
+  space_cv_.notify_all();
 }
 
 Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
@@ -237,10 +247,8 @@ Status Stream::close() noexcept {
   if (aborted_) return fail(Status::Aborted, "close: the stream was aborted (code %d)", abort_code_);
   if (!closed_) {
     closed_ = true;
-    sync_ready();
-    readable_cv_.notify_all();
+    readers_changed();
     space_cv_.notify_all();
-    if (pending_head_) notify_pending();
   }
   return Status::Ok;
 }
@@ -258,10 +266,8 @@ void Stream::abort(int code) noexcept {
       base_ = pos_;
       cur_idx_ = cur_base_ = 0;
     }
-    sync_ready();
-    readable_cv_.notify_all();
+    readers_changed();
     space_cv_.notify_all();
-    if (pending_head_) notify_pending();
   }
   if (dropped) view_release(dropped);
 }
@@ -322,11 +328,7 @@ Status Stream::wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Re
       st = fail(Status::TimedOut, "%s: no data within %lld ms", op, static_cast<long long>(w.timeout_ms));
       break;
     }
-    if (high_water_ && starved_gen_ != write_gen_) {
-      // This reader needs more than is buffered: let writers pass the mark.
-      starved_gen_ = write_gen_;
-      space_cv_.notify_all();
-    }
+    report_starved();  // this reader needs more than is buffered
     if (d && !d->queued && !retain_) direct_enqueue(d);
     ++waiting_readers_;
     expired = !dl.wait(lk, readable_cv_);
@@ -388,10 +390,15 @@ Status Stream::read_copy(void* dst, size_t n, size_t direct_min, const Wait& w, 
     }
     if (Status st = take(std::min(n, unread()), &v); st != Status::Ok) return st;
   }
-  // The view keeps the bytes alive and unchanged: copy without the lock.
-  *nread = view_copy_out(v, 0, dst, v->len);
-  view_release(v);
+  *nread = copy_taken(v, dst);
   return Status::Ok;
+}
+
+size_t Stream::copy_taken(ViewRep* v, void* dst) noexcept {
+  // The view keeps the bytes alive and unchanged: no lock needed.
+  size_t n = view_copy_out(v, 0, dst, v->len);
+  view_release(v);
+  return n;
 }
 
 Status Stream::read(void* dst, size_t n, int64_t timeout_ms, size_t* nread) noexcept {
@@ -690,9 +697,7 @@ Status Stream::seek(int64_t offset, int whence, uint64_t* pos) noexcept {
     return fail(Status::Range, "seek by %lld from %llu leaves the %llu bytes written", static_cast<long long>(offset),
                 static_cast<unsigned long long>(origin), static_cast<unsigned long long>(written_));
   pos_ = origin + static_cast<uint64_t>(offset);
-  sync_ready();
-  readable_cv_.notify_all();
-  if (pending_head_) notify_pending();
+  readers_changed();
   if (high_water_) space_cv_.notify_all();
   if (pos) *pos = pos_;
   return Status::Ok;

@@ -30,13 +30,10 @@ void Stream::notify_pending() noexcept {
     p->notified = true;
     p->fn(p->arg);
   }
-  if (starved && high_water_ && starved_gen_ != write_gen_) {
-    // A blocked reader that needs more than is buffered says so again each
-    // time it wakes; an armed read cannot wake, so it says so here, or a
-    // writer held at the mark would wait for it forever.
-    starved_gen_ = write_gen_;
-    space_cv_.notify_all();
-  }
+  // A blocked reader that needs more than is buffered says so again each
+  // time it wakes; an armed read cannot wake, so it says so here, or a
+  // writer held at the mark would wait for it forever.
+  if (starved) report_starved();
 }
 
 void Stream::pending_disarm(PendingRead* p) noexcept {
@@ -75,17 +72,13 @@ Status Stream::read_start(PendingRead* p, void* dst, size_t n, size_t min, Ready
       pending_head_ = p;
       if (!retain_) direct_enqueue(&p->d);
       ++waiting_readers_;
-      if (high_water_ && starved_gen_ != write_gen_) {
-        starved_gen_ = write_gen_;  // as wait_readable: writers may pass the mark
-        space_cv_.notify_all();
-      }
+      report_starved();
       *armed = true;
       return Status::Ok;
     }
     if (Status st = take(std::min(n, unread()), &v); st != Status::Ok) return st;
   }
-  *nread = view_copy_out(v, 0, dst, v->len);
-  view_release(v);
+  *nread = copy_taken(v, dst);
   return Status::Ok;
 }
 
@@ -104,7 +97,7 @@ Status Stream::read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept 
       pending_disarm(p);
       return fail(Status::Aborted, "read: the stream was aborted (code %d)", abort_code_);
     }
-    if (!closed_ && unread() < p->d.min) {
+    if (!pending_ready(p)) {
       if (cancel) {
         pending_disarm(p);
         return fail(Status::Canceled, "read: canceled");
@@ -115,9 +108,7 @@ Status Stream::read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept 
     pending_disarm(p);
     if (Status st = take(std::min(p->d.cap, unread()), &v); st != Status::Ok) return st;
   }
-  // The view keeps the bytes alive and unchanged: copy without the lock.
-  *nread = view_copy_out(v, 0, p->d.dst, v->len);
-  view_release(v);
+  *nread = copy_taken(v, p->d.dst);
   return Status::Ok;
 }
 

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: bea7f5a6ccca8e0c69e0db2a892853461d83b1fe8da2e6730af75d339a261711
+// csrc sha256: bd5502a1163ac6db8aab5abe6b8dbbba2b74ce2d1c31fb00a69544e6a64c3487
 
 package chunkbuf

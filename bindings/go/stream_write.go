@@ -33,32 +33,18 @@ func (s *Stream) WriteContext(ctx context.Context, p []byte) (int, error) {
 // write copies p in, waiting under ctx (nil: until Release) for
 // back-pressure.
 func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
-	h, err := s.acquire(op)
-	if err != nil {
-		return 0, err
-	}
-	defer s.mu.RUnlock()
-	cl := getCall()
-	if cl == nil {
-		return 0, outOfMemory(op)
-	}
-	defer putCall(cl)
-	a, err := s.arm(ctx, cl)
-	if err != nil {
-		return 0, err
-	}
 	d, n := bytesArg(p)
 	woken := parkedWakes.Load()
-	rc := C.cb_write_wait(h, d, n, cl.c)
-	if err := s.disarm(ctx, a, cl, op, rc); err != nil {
+	if err := s.waitCall(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int { return C.cb_write_wait(h, d, n, c) }); err != nil {
 		return 0, err
 	}
 	if parkedWakes.Load() != woken {
-		// This write made a parked read ready, which the runtime queued to
-		// run next on this thread: yield to it, so it takes these bytes and
-		// parks again before the next write, which then lands in its memory
-		// directly (one copy, no cross-thread wake-up), as io.Pipe's writer
-		// waits for its reader.
+		// A write (this one, or rarely another's at the same moment) made a
+		// parked read ready, which the runtime queued to run next on this
+		// thread: yield to it, so it takes these bytes and parks again
+		// before the next write, which then lands in its memory directly
+		// (one copy, no cross-thread wake-up), as io.Pipe's writer waits
+		// for its reader.
 		runtime.Gosched()
 	}
 	return len(p), nil

@@ -67,6 +67,20 @@ static int interpreter_finalizing(void) {
 #endif
 }
 
+/* Runs fn(arg) with the GIL, taking it when this thread lacks it (free_fn
+ * callbacks run on whichever thread lets the bytes go); while the
+ * interpreter shuts down only a thread that holds the GIL may, and
+ * otherwise fn is skipped (what it would release is left). */
+static void with_gil(void (*fn)(void *), void *arg) {
+  if (PyGILState_Check()) {
+    fn(arg);
+  } else if (!interpreter_finalizing()) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    fn(arg);
+    PyGILState_Release(g);
+  }
+}
+
 static const chunkbuf_wait NO_WAIT = {sizeof(chunkbuf_wait), 0, NULL, NULL};
 
 /* stream_read(address, n, least) -> bytes or int: up to n bytes once least
@@ -109,22 +123,15 @@ static PyObject *stream_readinto(PyObject *module, PyObject *const *args, Py_ssi
   return rc ? PyLong_FromLong(rc) : PyLong_FromSize_t(got);
 }
 
+static void buffer_release(void *view) { PyBuffer_Release((Py_buffer *)view); }
+
 /* The free_fn of stream_write_ref: releases the export of the object whose
  * bytes the stream referred to (a bytearray can be resized again), then the
  * Py_buffer itself. It runs on whichever thread lets the bytes go (the
- * writer inside the call, with the GIL released, or a reader), so it takes
- * the GIL; while the interpreter shuts down only a thread that holds the
- * GIL may, and otherwise the export is left. */
+ * writer inside the call, with the GIL released, or a reader): with_gil. */
 static void release_held(void *ctx) {
-  Py_buffer *view = ctx;
-  if (PyGILState_Check()) {
-    PyBuffer_Release(view);
-  } else if (!interpreter_finalizing()) {
-    PyGILState_STATE g = PyGILState_Ensure();
-    PyBuffer_Release(view);
-    PyGILState_Release(g);
-  }
-  PyMem_RawFree(view);
+  with_gil(buffer_release, ctx);
+  PyMem_RawFree(ctx);
 }
 
 /* stream_write_ref(address, data, wait) -> int: one
@@ -444,22 +451,14 @@ static PyObject *base_append(BufferBase *self, PyObject *data) {
   Py_RETURN_NONE;
 }
 
-/* The free_fn of an adopted bytes object: drops the buffer's reference.
- * It runs on whichever thread drops the bytes' last reference (a View
- * released by a thread without the GIL, a host's C thread), so it takes the
- * GIL; while the interpreter shuts down only a thread that holds the GIL
- * may, and otherwise the reference is left (a bytes object runs no code
- * when freed, so skipping it loses nothing but memory at exit). */
-static void release_bytes(void *obj) {
-  if (PyGILState_Check()) {
-    Py_DECREF((PyObject *)obj);
-    return;
-  }
-  if (interpreter_finalizing()) return;
-  PyGILState_STATE g = PyGILState_Ensure();
-  Py_DECREF((PyObject *)obj);
-  PyGILState_Release(g);
-}
+static void decref(void *obj) { Py_DECREF((PyObject *)obj); }
+
+/* The free_fn of an adopted bytes object: drops the buffer's reference. It
+ * runs on whichever thread drops the bytes' last reference (a View released
+ * by a thread without the GIL, a host's C thread): with_gil (skipped at
+ * shutdown, a bytes object runs no code when freed, so that loses nothing
+ * but memory at exit). */
+static void release_bytes(void *obj) { with_gil(decref, obj); }
 
 /* _adopt(data): append a bytes object without copying. bytes are immutable,
  * so the buffer may simply refer to them (as io.BytesIO does): the buffer

@@ -269,6 +269,9 @@ class Stream {
   void wrote(size_t n) noexcept;
   // Moves the next k unread bytes into a view (lock held).
   Status take(size_t k, ViewRep** out) noexcept;
+  // Copies a view from take() into dst and releases it (lock not held: the
+  // release may run a write_ref free callback); the bytes copied.
+  static size_t copy_taken(ViewRep* v, void* dst) noexcept;
   void advanced(size_t k) noexcept;  // the read position moved k bytes on
   // The first end of line (style sc) within the first `limit` unread bytes,
   // resuming where ls says an earlier look at this read position stopped:
@@ -289,6 +292,13 @@ class Stream {
   // Makes the eventfd's readability match the state, once it is watched
   // (lock held).
   void sync_ready() const noexcept;
+  // The readable state changed (bytes, EOF, abort, a seek): keeps the
+  // eventfd in step and wakes blocked readers and ready pending reads
+  // (lock held).
+  void readers_changed() noexcept;
+  // A reader waits for more than is buffered: lets writers held at the
+  // high-water mark pass it once (lock held).
+  void report_starved() noexcept;
   // Runs fn of each armed pending read that became ready (lock held).
   void notify_pending() noexcept;
   bool pending_ready(const PendingRead* p) const noexcept;
