@@ -31,12 +31,35 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
   return keep(chunkbuf_buffer_append_ref(b, d, n, chunkbufGoUnpin, (void *)pin), err);
 }
 
-/* The ready callback of a parked read: runs on the thread that made the
- * read ready, under the stream's lock, and only wakes the goroutine. */
-static void cb_go_ready(void *slot) { chunkbufGoReady((uintptr_t)slot); }
+/* The Go write running on this thread, if any (cb_write_handoff). */
+static __thread cb_call *cb_writing;
 
-int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, uintptr_t slot, cb_call *c) {
-  return chunkbuf_stream_read_start(s, dst, n, min, cb_go_ready, (void *)slot, &c->op, &c->n, &c->e);
+/* The ready callback of a parked read: runs on the thread that made the
+ * read ready, under the stream's lock. Inside a Go write it only notes the
+ * parker for that write, which wakes the goroutine itself once back in Go
+ * (no call from C into Go) and then waits for the read to be finished;
+ * anywhere else (a C thread, Close, Abort) it wakes the goroutine. */
+static void cb_go_ready(void *arg) {
+  cb_parker *p = (cb_parker *)arg;
+  cb_call *c = cb_writing;
+  if (c != NULL && c->woke == NULL) {
+    c->woke = p;
+    __atomic_store_n(&p->handoff, 1, __ATOMIC_RELEASE);
+    return;
+  }
+  chunkbufGoReady(p->slot);
+}
+
+int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_parker *p, cb_call *c) {
+  return chunkbuf_stream_read_start(s, dst, n, min, cb_go_ready, p, &c->op, &c->n, &c->e);
+}
+
+int cb_write_handoff(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {
+  c->woke = NULL;
+  cb_writing = c;
+  int rc = chunkbuf_stream_write_wait(s, d, n, &c->w);
+  cb_writing = NULL;
+  return rc;
 }
 
 int cbw_buffer_close(chunkbuf_buffer *b, char **err) {

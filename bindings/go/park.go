@@ -7,30 +7,41 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // A parker is where the goroutine of a Stream read that has to wait parks:
 // in the Go scheduler, not in C with its OS thread blocked. The read is
-// armed with chunkbuf_stream_read_start and the parker's slot; the thread
-// that makes it ready (a writer, Close, Abort: any thread, any language)
-// runs chunkbufGoReady under the stream's lock, which only sends on ready.
-// The engine keeps the read's state; the goroutine then finishes it with
-// chunkbuf_read_op_finish.
+// armed with chunkbuf_stream_read_start and the parker's C side; the
+// thread that makes it ready runs the ready callback (cwrap.c) under the
+// stream's lock. The engine keeps the read's state; the goroutine then
+// finishes it with chunkbuf_read_op_finish.
+//
+// A Go Write that makes the read ready hands off to it, as io.Pipe's
+// writer does: the callback only notes the parker for the write, which
+// wakes the goroutine itself once back in Go and then waits on taken until
+// the reader has finished the read. The woken reader so runs next on the
+// writer's own thread, and its next Read parks before the next write,
+// which then lands in its memory directly (one copy per byte, and no
+// wake-up of another thread). Any other thread (C, Close, Abort) wakes the
+// goroutine through chunkbufGoReady.
 type parker struct {
 	ready chan struct{} // one wake-up, buffered so the callback never blocks
-	slot  uintptr       // 1-based index in parkers.all
+	taken chan struct{} // one per handoff: the read it made ready is finished
+	c     *C.cb_parker  // C memory, as the engine keeps a pointer to it
 	pin   runtime.Pinner
 }
 
 // parkers: every parker ever made, by slot (copy on write, so the callback
 // reads it without a lock), and the idle ones. There are as many as reads
-// ever waited at once.
+// ever waited at once; they live as long as the process.
 var parkers struct {
 	all  atomic.Pointer[[]*parker]
 	mu   sync.Mutex
 	idle []*parker
 }
 
+// getParker returns an idle parker; nil when C is out of memory.
 func getParker() *parker {
 	parkers.mu.Lock()
 	defer parkers.mu.Unlock()
@@ -39,19 +50,24 @@ func getParker() *parker {
 		parkers.idle = parkers.idle[:n-1]
 		return pk
 	}
+	c := (*C.cb_parker)(C.calloc(1, C.sizeof_cb_parker))
+	if c == nil {
+		return nil
+	}
 	var all []*parker
 	if cur := parkers.all.Load(); cur != nil {
 		all = append(all, *cur...)
 	}
-	pk := &parker{ready: make(chan struct{}, 1)}
+	pk := &parker{ready: make(chan struct{}, 1), taken: make(chan struct{}, 1), c: c}
 	all = append(all, pk)
-	pk.slot = uintptr(len(all))
+	c.slot = C.uintptr_t(len(all))
 	parkers.all.Store(&all)
 	return pk
 }
 
 // putParker returns pk once its read is finished: no callback can reach it
-// any more, so a wake-up left in ready is stale.
+// any more, so a wake-up left in ready is stale. (A token in taken is not:
+// it is a handoff's, and its writer takes it.)
 func putParker(pk *parker) {
 	select {
 	case <-pk.ready:
@@ -62,18 +78,39 @@ func putParker(pk *parker) {
 	parkers.mu.Unlock()
 }
 
-// parkedWakes counts the wake-ups of parked reads, so a writer can tell
-// that its write made one ready.
-var parkedWakes atomic.Uint64
+func parkerAt(slot C.uintptr_t) *parker { return (*parkers.all.Load())[slot-1] }
 
-// chunkbufGoReady is the ready callback of parked reads (cwrap.c).
-//
-//export chunkbufGoReady
-func chunkbufGoReady(slot C.uintptr_t) {
-	parkedWakes.Add(1)
-	pk := (*parkers.all.Load())[slot-1]
+func (pk *parker) wake() {
 	select {
 	case pk.ready <- struct{}{}:
 	default:
 	}
 }
+
+// finished is called by the reader after each chunkbuf_read_op_finish of
+// its read: when a write's ready callback noted a handoff to it (which,
+// under the stream's lock, came before that finish), that writer waits on
+// taken. It gets exactly one token per handoff, so the send may wait for
+// an earlier handoff's writer to take its token first.
+func (pk *parker) finished() {
+	if atomic.SwapUint32((*uint32)(unsafe.Pointer(&pk.c.handoff)), 0) != 0 {
+		pk.taken <- struct{}{}
+	}
+}
+
+// handedOff wakes the parked read that the write of c made ready, if any,
+// and returns its parker, on whose taken the writer then waits.
+func handedOff(c *C.cb_call) *parker {
+	if c.woke == nil {
+		return nil
+	}
+	pk := parkerAt(c.woke.slot)
+	pk.wake()
+	return pk
+}
+
+// chunkbufGoReady is the ready callback of parked reads outside a Go
+// write (cwrap.c).
+//
+//export chunkbufGoReady
+func chunkbufGoReady(slot C.uintptr_t) { parkerAt(slot).wake() }

@@ -52,9 +52,14 @@ type Stream struct {
 	stop      *C.chunkbuf_cancel
 	releasing atomic.Bool
 	// gone is closed by Release: parked reads (see parker) wake on it.
-	gone   chan struct{}
-	tokMu  sync.Mutex
-	tokens map[*C.chunkbuf_cancel]struct{}
+	gone chan struct{}
+	// readsPark: the last read that asked had to park, so the next one
+	// arms at once instead of first looking for unread bytes (a read that
+	// keeps up with its writer parks every time; one that lags behind
+	// never does).
+	readsPark atomic.Bool
+	tokMu     sync.Mutex
+	tokens    map[*C.chunkbuf_cancel]struct{}
 }
 
 // streamRefs is what the runtime cleanup of a forgotten Stream releases.

@@ -16,9 +16,8 @@ import (
 func (s *Stream) Read(p []byte) (int, error) { return s.readEOF(nil, "Stream.Read", p, 1) }
 
 // ReadContext is Read that gives up as soon as ctx is done, returning
-// ctx.Err() with nothing consumed: a goroutine started by
-// context.AfterFunc fires the wait's cancel token, which wakes the blocked
-// C call at once (no polling).
+// ctx.Err() with nothing consumed: the read waits parked in the Go
+// scheduler (see parker), so ctx.Done() wakes it at once (no polling).
 func (s *Stream) ReadContext(ctx context.Context, p []byte) (int, error) {
 	return s.readEOF(ctx, "Stream.ReadContext", p, 1)
 }
@@ -65,19 +64,31 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 	}
 	defer putCall(cl)
 	d, n := bytesArg(p)
-	if least == 0 {
+	if least == 0 || least == 1 && !s.readsPark.Load() {
+		// Bytes already unread need no parker, nor the pin that arming p
+		// for the engine takes: the reads of a stream that is ahead of its
+		// reader (a bufio.Scanner's 4 KiB reads) end here.
 		cl.c.w.timeout_ms = 0
 		rc := C.cb_read_into(h, d, n, 0, cl.c)
-		return int(cl.c.n), cl.err(op, rc)
+		if least == 0 || rc != C.CHUNKBUF_EAGAIN {
+			return int(cl.c.n), cl.err(op, rc)
+		}
 	}
 	pk := getParker()
+	if pk == nil {
+		return 0, outOfMemory(op)
+	}
 	defer putParker(pk)
 	pk.pin.Pin(d) // the engine may fill p after read_start returns
 	defer pk.pin.Unpin()
-	if rc := C.cb_read_start(h, d, n, C.size_t(least), C.uintptr_t(pk.slot), cl.c); rc < 0 {
+	if rc := C.cb_read_start(h, d, n, C.size_t(least), pk.c, cl.c); rc < 0 {
 		return 0, cl.err(op, rc)
 	}
-	if cl.c.op == nil {
+	parks := cl.c.op != nil
+	if s.readsPark.Load() != parks {
+		s.readsPark.Store(parks)
+	}
+	if !parks {
 		return int(cl.c.n), nil
 	}
 	var done <-chan struct{}
@@ -93,7 +104,9 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 		case <-s.gone:
 			cancel = 1
 		}
-		switch rc := C.cb_read_finish(cancel, cl.c); {
+		rc := C.cb_read_finish(cancel, cl.c)
+		pk.finished()
+		switch {
 		case rc == C.CHUNKBUF_EAGAIN:
 			continue // another reader took the bytes first: wait on
 		case rc == C.CHUNKBUF_ECANCELED && ctx != nil && ctx.Err() != nil:

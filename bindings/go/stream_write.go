@@ -34,18 +34,17 @@ func (s *Stream) WriteContext(ctx context.Context, p []byte) (int, error) {
 // back-pressure.
 func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
 	d, n := bytesArg(p)
-	woken := parkedWakes.Load()
-	if err := s.waitCall(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int { return C.cb_write_wait(h, d, n, c) }); err != nil {
-		return 0, err
+	var pk *parker
+	err := s.waitCall(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+		rc := C.cb_write_handoff(h, d, n, c)
+		pk = handedOff(c)
+		return rc
+	})
+	if pk != nil {
+		<-pk.taken // the reader this write made ready has its bytes (see parker)
 	}
-	if parkedWakes.Load() != woken {
-		// A write (this one, or rarely another's at the same moment) made a
-		// parked read ready, which the runtime queued to run next on this
-		// thread: yield to it, so it takes these bytes and parks again
-		// before the next write, which then lands in its memory directly
-		// (one copy, no cross-thread wake-up), as io.Pipe's writer waits
-		// for its reader.
-		runtime.Gosched()
+	if err != nil {
+		return 0, err
 	}
 	return len(p), nil
 }

@@ -11,6 +11,14 @@
  * its detail, and its results. cgo lets C read a struct that points to
  * other memory only when that memory is not Go's, and results written
  * here need no Go variable moved to the heap. */
+/* A parked read's C side (see park.go): its slot, and whether a Go write
+ * that made it ready waits for it to be finished (set under the stream's
+ * lock by the ready callback, taken by the reader after finishing). */
+typedef struct cb_parker {
+  uintptr_t slot;
+  uint32_t handoff;
+} cb_parker;
+
 typedef struct cb_call {
   chunkbuf_wait w;
   chunkbuf_error e;
@@ -18,6 +26,7 @@ typedef struct cb_call {
   chunkbuf_handout ho;
   chunkbuf_view *v;
   chunkbuf_read_op *op;
+  cb_parker *woke; /* the parked read a write made ready (cb_write_handoff) */
 } cb_call;
 
 static inline cb_call *cb_call_new(void) {
@@ -39,8 +48,8 @@ static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n,
 }
 
 /* chunkbuf_stream_read_start with the destination typed as cb_read_into's
- * and chunkbufGoReady waking the goroutine parked in slot (cwrap.c). */
-int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, uintptr_t slot, cb_call *c);
+ * and the ready callback of parker p (cwrap.c). */
+int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_parker *p, cb_call *c);
 
 /* chunkbuf_read_op_finish of the call's armed read, with its results and
  * error struct. */
@@ -53,10 +62,10 @@ static inline int cb_read_policy(chunkbuf_stream *s, unsigned char *dst, size_t 
   return chunkbuf_stream_read_policy(s, dst, n, policy, &c->w, &c->n);
 }
 
-/* chunkbuf_stream_write_wait with the source typed as bytes (see above). */
-static inline int cb_write_wait(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {
-  return chunkbuf_stream_write_wait(s, d, n, &c->w);
-}
+/* chunkbuf_stream_write_wait with the source typed as bytes (see above);
+ * the first parked read it makes ready is left in c->woke for the writer
+ * to wake, the others are woken (cwrap.c). */
+int cb_write_handoff(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c);
 
 /* chunkbuf_stream_write_view_wait with the call's wait. */
 static inline int cb_write_view_wait(chunkbuf_stream *s, const chunkbuf_view *v, cb_call *c) {

@@ -1,0 +1,133 @@
+package chunkbuf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+)
+
+// A Write that fills a parked read hands off to it: by the time Write
+// returns, that read is finished (it no longer counts as waiting), as
+// io.Pipe's Write returns once its reader has the bytes.
+func TestWriteHandsOffToTheReadItFilled(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	for i := range 50 {
+		got := make(chan string, 1)
+		go func() {
+			p := make([]byte, 16)
+			n, err := s.Read(p)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- string(p[:n])
+		}()
+		for s.WaitingReaders() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		_, err := s.WriteString("handed")
+		must(t, err)
+		if w := s.WaitingReaders(); w != 0 {
+			t.Fatalf("round %d: Write returned with the read it filled still waiting (%d waiting)", i, w)
+		}
+		if g := <-got; g != "handed" {
+			t.Fatalf("round %d: read %q", i, g)
+		}
+	}
+}
+
+// A parked read canceled at the moment a write fills it: the writer never
+// waits for a handoff that cannot come, and the byte is either read or
+// still in the stream, never lost. The parkers are recycled across rounds.
+func TestHandoffRacesCancel(t *testing.T) {
+	s := newStream(t, StreamOptions{})
+	read, kept, written := 0, 0, 0
+	for range 300 {
+		ctx, cancel := context.WithCancel(context.Background())
+		got := make(chan int, 1)
+		go func() {
+			p := make([]byte, 8)
+			n, err := s.ReadContext(ctx, p)
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Error(err)
+			}
+			got <- n
+		}()
+		for s.WaitingReaders() == 0 {
+			time.Sleep(10 * time.Microsecond)
+		}
+		go cancel()
+		_, err := s.WriteString("x")
+		must(t, err)
+		written++
+		if n := <-got; n == 1 {
+			read++
+		} else { // canceled first: the byte stays for the next reader
+			var b [1]byte
+			n, err := s.ReadNonblock(b[:])
+			if n != 1 || err != nil {
+				t.Fatalf("the canceled read's byte is gone: %d, %v", n, err)
+			}
+			kept++
+		}
+		cancel()
+	}
+	if read+kept != written || s.Buffered() != 0 {
+		t.Fatalf("%d bytes written, %d read, %d kept, %d left", written, read, kept, s.Buffered())
+	}
+}
+
+// Writers and parked readers in several goroutines: every handoff's writer
+// is let go exactly once (none waits forever on another's token) and the
+// bytes arrive whole.
+func TestHandoffsBetweenManyWritersAndReaders(t *testing.T) {
+	const writers, readers, perWriter = 4, 4, 3000
+	s := newStream(t, StreamOptions{})
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range perWriter {
+				if _, err := s.WriteString("ab"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	total := make(chan int, readers)
+	for range readers {
+		go func() {
+			var all bytes.Buffer
+			p := make([]byte, 2)
+			for {
+				n, err := s.ReadFull(p) // whole pairs only: a torn one shows
+				all.Write(p[:n])
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Error(err)
+					break
+				}
+			}
+			if bytes.Count(all.Bytes(), []byte("ab"))*2 != all.Len() {
+				t.Errorf("a reader got torn pairs")
+			}
+			total <- all.Len()
+		}()
+	}
+	wg.Wait()
+	must(t, s.Close())
+	sum := 0
+	for range readers {
+		sum += <-total
+	}
+	if sum != writers*perWriter*2 {
+		t.Fatalf("read %d bytes, want %d", sum, writers*perWriter*2)
+	}
+}
