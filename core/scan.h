@@ -6,12 +6,22 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "cursor.h"
 #include "status.h"
 
 namespace chunkbuf {
+
+// Finds the bytes equal to ch in p[0, n) (n < 2^32), in order, writing
+// their offsets to out, until at least `want` are found or the run ends.
+// Returns how many were written (may be more than want: the whole of the
+// last 64-byte step) and sets *scanned to how many bytes were looked at
+// (n unless it stopped early): every match before *scanned is in out. out
+// needs room for want + 64 entries. Vector compares where the CPU has AVX2
+// (chosen at run time), else memchr.
+size_t find_byte_ends(const char* p, size_t n, char ch, uint32_t* out, size_t want, size_t* scanned) noexcept;
 
 enum class Eol { Any = 0, Crlf = 1, CrlfStrict = 2, Lf = 3, Nul = 4 };
 

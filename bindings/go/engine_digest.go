@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: bd5502a1163ac6db8aab5abe6b8dbbba2b74ce2d1c31fb00a69544e6a64c3487
+// csrc sha256: 71924adb644caf04b30f71a469161caafe4133fc53d696fbc829f7a35149d0d3
 
 package chunkbuf
