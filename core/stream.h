@@ -203,8 +203,13 @@ class Stream {
   // is armed.
   Status read_start(PendingRead* p, void* dst, size_t n, size_t min, ReadyFn fn, void* arg, bool* armed,
                     size_t* nread) noexcept;
+  // Arms p as a wait for min (at least 1) unread bytes, which consumes
+  // nothing: as read_start without a destination (no direct fills; ready
+  // at min unread bytes, EOF or abort). *armed false when there is nothing
+  // to wait for (min bytes unread, or EOF); Aborted after abort.
+  Status wait_start(PendingRead* p, size_t min, ReadyFn fn, void* arg, bool* armed) noexcept;
   // Finishes armed read p: Ok with the bytes filled or copied now (0 at
-  // EOF), Aborted, or, when p is not ready yet, Again with p still armed
+  // EOF; always 0 for a wait), Aborted, or, when p is not ready yet, Again with p still armed
   // (fn runs again once it is) unless cancel is set: then Canceled with
   // nothing consumed. Every status but Again disarms p. State when p is
   // not armed.
@@ -303,6 +308,8 @@ class Stream {
   void notify_pending() noexcept;
   bool pending_ready(const PendingRead* p) const noexcept;
   void pending_disarm(PendingRead* p) noexcept;
+  // Links p, armed, as a waiting reader (lock held).
+  void pending_arm(PendingRead* p, void* dst, size_t n, size_t min, ReadyFn fn, void* arg) noexcept;
 
   mutable std::mutex mu_;
   std::condition_variable readable_cv_;

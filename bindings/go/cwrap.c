@@ -54,6 +54,10 @@ int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, 
   return chunkbuf_stream_read_start(s, dst, n, min, cb_go_ready, p, &c->op, &c->n, &c->e);
 }
 
+int cb_wait_start(chunkbuf_stream *s, size_t min, cb_parker *p, cb_call *c) {
+  return chunkbuf_stream_wait_start(s, min, cb_go_ready, p, &c->op, &c->e);
+}
+
 int cb_write_handoff(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {
   c->woke = NULL;
   cb_writing = c;

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 71924adb644caf04b30f71a469161caafe4133fc53d696fbc829f7a35149d0d3
+// csrc sha256: 6e7b6e0a748c41bd63fcb58173d5d4636fd0a3b033528b84523fa5732d1450e4
 
 package chunkbuf

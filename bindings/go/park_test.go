@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime/pprof"
 	"sync"
 	"testing"
 	"time"
@@ -129,5 +130,61 @@ func TestHandoffsBetweenManyWritersAndReaders(t *testing.T) {
 	}
 	if sum != writers*perWriter*2 {
 		t.Fatalf("read %d bytes, want %d", sum, writers*perWriter*2)
+	}
+}
+
+// Reads and line reads that wait park their goroutine instead of holding
+// an OS thread in a C call: many of them waiting at once create few
+// threads (each blocked cgo call would need one of its own).
+func TestWaitingReadsHoldNoThread(t *testing.T) {
+	const n = 100
+	streams := make([]*Stream, n)
+	for i := range streams {
+		streams[i] = newStream(t, StreamOptions{})
+	}
+	threads := pprof.Lookup("threadcreate")
+	before := threads.Count()
+	done := make(chan string, n)
+	for i, s := range streams {
+		go func() {
+			if i%2 == 0 {
+				line, err := s.ReadLine(0)
+				if err != nil {
+					t.Error(err)
+					done <- ""
+					return
+				}
+				done <- line.String()
+				line.Release()
+				return
+			}
+			p := make([]byte, 16)
+			k, err := s.Read(p)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- string(p[:k])
+		}()
+	}
+	for i, s := range streams {
+		if i%2 == 0 {
+			_, err := s.WriteString("par") // no line yet
+			must(t, err)
+		}
+		for s.WaitingReaders() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if grew := threads.Count() - before; grew > n/4 {
+		t.Fatalf("%d waiting reads made %d OS threads", n, grew)
+	}
+	for i, s := range streams {
+		_, err := s.WriteString([]string{"t\n", "par"}[i%2])
+		must(t, err)
+	}
+	for range n {
+		if got := <-done; got != "part\n" && got != "par" {
+			t.Fatalf("a read got %q", got)
+		}
 	}
 }

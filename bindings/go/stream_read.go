@@ -91,6 +91,16 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 	if !parks {
 		return int(cl.c.n), nil
 	}
+	if err := s.parked(ctx, op, pk, cl); err != nil {
+		return 0, err
+	}
+	return int(cl.c.n), nil
+}
+
+// parked waits for the read or wait armed in cl.c.op, parked on pk, and
+// finishes it: once it is ready, or with cancel when ctx is done or on
+// Release. The read's bytes are counted in cl.c.n.
+func (s *Stream) parked(ctx context.Context, op string, pk *parker, cl *call) error {
 	var done <-chan struct{}
 	if ctx != nil {
 		done = ctx.Done()
@@ -110,14 +120,36 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 		case rc == C.CHUNKBUF_EAGAIN:
 			continue // another reader took the bytes first: wait on
 		case rc == C.CHUNKBUF_ECANCELED && ctx != nil && ctx.Err() != nil:
-			return 0, ctx.Err()
+			return ctx.Err()
 		case rc == C.CHUNKBUF_ECANCELED:
-			return 0, released(op)
+			return released(op)
 		case rc < 0:
-			return 0, cl.err(op, rc)
+			return cl.err(op, rc)
 		}
-		return int(cl.c.n), nil
+		return nil
 	}
+}
+
+// parkUntil waits, parked (see parker) and consuming nothing, until least
+// bytes are unread or EOF; ctx.Err() when ctx is done first.
+func (s *Stream) parkUntil(ctx context.Context, op string, h *C.chunkbuf_stream, cl *call, least C.size_t) error {
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	pk := getParker()
+	if pk == nil {
+		return outOfMemory(op)
+	}
+	defer putParker(pk)
+	if rc := C.cb_wait_start(h, least, pk.c, cl.c); rc < 0 {
+		return cl.err(op, rc)
+	}
+	if cl.c.op == nil {
+		return nil
+	}
+	return s.parked(ctx, op, pk, cl)
 }
 
 // ReadFull waits until len(p) bytes are unread or EOF and copies them out
@@ -265,9 +297,9 @@ func (s *Stream) readLines(ctx context.Context, op string, recs []Record) (Batch
 
 // untilTaken runs take, a consuming call that does not wait (it fails
 // with ErrAgain while what it takes is incomplete), until it succeeds. In
-// between it waits, under ctx and consuming nothing, for more bytes than
-// were unread when take last failed: the C call decides what is complete,
-// the binding only waits.
+// between it waits, parked under ctx and consuming nothing, for more bytes
+// than were unread when take last failed: the C call decides what is
+// complete, the binding only waits.
 func (s *Stream) untilTaken(ctx context.Context, op string, take func(*C.chunkbuf_stream) error) error {
 	h, err := s.acquire(op)
 	if err != nil {
@@ -283,20 +315,16 @@ func (s *Stream) untilTaken(ctx context.Context, op string, take func(*C.chunkbu
 		if err := take(h); !errors.Is(err, ErrAgain) {
 			return err
 		}
-		// how much is unread now (least 0: no wait), then take again: a
-		// failure now means those bytes hold nothing complete
-		if err := s.peek(nil, op, h, cl, 0, C.CHUNKBUF_NPOS); err != nil {
-			return err
-		}
-		C.chunkbuf_view_release(cl.c.v)
-		seen := cl.c.ho.length
+		// how much is unread now, then take again: a failure now means
+		// those bytes hold nothing complete
+		var seen C.size_t
+		C.chunkbuf_stream_readable_amount(h, &seen)
 		if err := take(h); !errors.Is(err, ErrAgain) {
 			return err
 		}
-		if err := s.peek(ctx, op, h, cl, seen+1, 0); err != nil {
+		if err := s.parkUntil(ctx, op, h, cl, seen+1); err != nil {
 			return err
 		}
-		C.chunkbuf_view_release(cl.c.v)
 	}
 }
 

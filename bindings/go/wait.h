@@ -51,6 +51,9 @@ static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n,
  * and the ready callback of parker p (cwrap.c). */
 int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_parker *p, cb_call *c);
 
+/* chunkbuf_stream_wait_start with the ready callback of parker p. */
+int cb_wait_start(chunkbuf_stream *s, size_t min, cb_parker *p, cb_call *c);
+
 /* chunkbuf_read_op_finish of the call's armed read, with its results and
  * error struct. */
 static inline int cb_read_finish(int cancel, cb_call *c) {

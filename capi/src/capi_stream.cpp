@@ -189,6 +189,29 @@ int chunkbuf_stream_read_start(chunkbuf_stream* s, void* dst, size_t n, size_t m
   return report(CHUNKBUF_OK, err);
 }
 
+int chunkbuf_stream_wait_start(chunkbuf_stream* s, size_t min, chunkbuf_ready_fn fn, void* arg,
+                               chunkbuf_read_op** op, chunkbuf_error* err) {
+  static const char* fname = "chunkbuf_stream_wait_start";
+  Status st = live(s, fname);
+  if (st == Status::Ok) st = need(op, "op", fname);
+  if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
+  if (st != Status::Ok) return report(code(st), err);
+  *op = nullptr;
+  chunkbuf_read_op* h = nullptr;
+  if (Status m = make<ReadOpKind>(&h, fname); m != Status::Ok) return report(code(m), err);
+  h->obj.s = s;
+  s->obj.retain();
+  bool armed = false;
+  st = s->obj.wait_start(&h->obj.p, min, fn, arg, &armed);
+  if (st != Status::Ok || !armed) {
+    retire<ReadOpKind>(h);
+    if (s->obj.release()) retire<StreamKind>(s);
+    return report(code(st), err);
+  }
+  *op = h;
+  return report(CHUNKBUF_OK, err);
+}
+
 int chunkbuf_read_op_finish(chunkbuf_read_op* op, int cancel, size_t* nread, chunkbuf_error* err) {
   static const char* fname = "chunkbuf_read_op_finish";
   Status st = check<ReadOpKind>(op, fname);

@@ -168,6 +168,10 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_stream_read_start(h.stream, tmp, 1, 1, [](void*) {}, nullptr, &op, &sz, &err), E);
   EXPECT_EQ(err.code, E);
   EXPECT_EQ(op, nullptr);
+  err.code = 0;
+  EXPECT_EQ(chunkbuf_stream_wait_start(h.stream, 1, [](void*) {}, nullptr, &op, &err), E);
+  EXPECT_EQ(err.code, E);
+  EXPECT_EQ(op, nullptr);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -283,6 +287,12 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   chunkbuf_error ferr = CHUNKBUF_ERROR_INIT;
   EXPECT_EQ(chunkbuf_read_op_finish(op, 1, &n, &ferr), E);  // finished: a freed handle
   EXPECT_NE(std::strstr(ferr.message, "freed"), nullptr) << ferr.message;
+  EXPECT_EQ(chunkbuf_stream_wait_start(s, 1, nullptr, nullptr, &op, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_wait_start(s, 1, ready, nullptr, nullptr, nullptr), CHUNKBUF_EINVAL);
+  ASSERT_EQ(chunkbuf_stream_wait_start(s, 0, ready, nullptr, &op, nullptr), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);  // min 0 waits for one byte: nothing is unread
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 1, &n, nullptr), CHUNKBUF_ECANCELED);
+  EXPECT_EQ(chunkbuf_read_op_finish(op, 0, &n, nullptr), E);  // finished
   size_t unread = 9;
   EXPECT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
   EXPECT_EQ(unread, 0u);  // none of those wrote anything

@@ -146,4 +146,29 @@ TEST(StreamPendingCapi, AbortWakesAndFails) {
   chunkbuf_stream_release(s);
 }
 
+TEST(StreamPendingCapi, AWaitWakesOnAnotherThreadsWriteAndConsumesNothing) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "par", 3, -1), CHUNKBUF_OK);
+  Parked park;
+  chunkbuf_read_op* op = nullptr;
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  ASSERT_EQ(chunkbuf_stream_wait_start(s, 3, &Parked::ready, &park, &op, &err), CHUNKBUF_OK);
+  EXPECT_EQ(op, nullptr);  // three are unread already
+  ASSERT_EQ(chunkbuf_stream_wait_start(s, 4, &Parked::ready, &park, &op, &err), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(readers_waiting(s), 1u);
+  std::thread w([&] { chunkbuf_stream_write(s, "tial\n", 5, -1); });
+  ASSERT_TRUE(park.wait_for(1));
+  w.join();
+  size_t n = 9;
+  ASSERT_EQ(chunkbuf_read_op_finish(op, 0, &n, &err), CHUNKBUF_OK);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(err.code, CHUNKBUF_OK);
+  size_t unread = 0;
+  ASSERT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
+  EXPECT_EQ(unread, 8u);  // "partial\n", none consumed
+  chunkbuf_stream_release(s);
+}
+
 }  // namespace

@@ -188,6 +188,76 @@ TEST(StreamPending, RetainedStreamsReadFromTheBuffer) {
   ASSERT_EQ(s->seek(0, SEEK_SET, &pos), Status::Ok);  // still there to seek back to
 }
 
+// A wait: ready once min bytes are unread, consuming none of them; no
+// direct fill reaches it (it has no memory), and a reader that takes the
+// bytes first rearms it.
+TEST(StreamPending, AWaitIsReadyAtMinAndConsumesNothing) {
+  auto s = make_stream();
+  PendingRead p;
+  Ready r;
+  bool armed = false;
+  ASSERT_EQ(s->wait_start(&p, 4, &Ready::fn, &r, &armed), Status::Ok);
+  ASSERT_TRUE(armed);
+  EXPECT_EQ(readers_waiting(*s), 1u);
+  ASSERT_EQ(s->write("ab", 2, -1), Status::Ok);
+  EXPECT_EQ(r.calls.load(), 0);
+  size_t n = 9;
+  EXPECT_EQ(s->read_finish(&p, false, &n), Status::Again);
+  ASSERT_EQ(s->write("cd", 2, -1), Status::Ok);
+  EXPECT_EQ(r.calls.load(), 1);
+  ASSERT_EQ(s->read_finish(&p, false, &n), Status::Ok);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(s->readable_amount(), 4u);  // all still there
+  EXPECT_EQ(readers_waiting(*s), 0u);
+  // Enough unread, or EOF: nothing to wait for.
+  ASSERT_EQ(s->wait_start(&p, 4, &Ready::fn, &r, &armed), Status::Ok);
+  EXPECT_FALSE(armed);
+  ASSERT_EQ(s->wait_start(&p, 5, &Ready::fn, &r, &armed), Status::Ok);
+  ASSERT_TRUE(armed);
+  char tmp[8];
+  ASSERT_EQ(s->read_nonblock(tmp, sizeof tmp, &n), Status::Ok);  // another reader takes all four
+  ASSERT_EQ(s->write("efgh", 4, -1), Status::Ok);
+  EXPECT_EQ(r.calls.load(), 1);  // 4 unread, 5 wanted
+  ASSERT_EQ(s->close(), Status::Ok);
+  EXPECT_EQ(r.calls.load(), 2);
+  ASSERT_EQ(s->read_finish(&p, false, &n), Status::Ok);
+  ASSERT_EQ(s->wait_start(&p, 100, &Ready::fn, &r, &armed), Status::Ok);
+  EXPECT_FALSE(armed);  // at EOF
+}
+
+TEST(StreamPending, AWaitLetsAWriterPassTheMark) {
+  StreamOptions o;
+  o.high_water = 4;
+  auto s = make_stream(o);
+  ASSERT_EQ(s->write("abcd", 4, -1), Status::Ok);
+  PendingRead p;
+  Ready r;
+  bool armed = false;
+  ASSERT_EQ(s->wait_start(&p, 5, &Ready::fn, &r, &armed), Status::Ok);  // a line longer than the mark
+  ASSERT_TRUE(armed);
+  ASSERT_EQ(s->write("e", 1, 0), Status::Ok);  // starved reader: not held back
+  EXPECT_EQ(r.calls.load(), 1);
+  size_t n = 0;
+  ASSERT_EQ(s->read_finish(&p, false, &n), Status::Ok);
+  EXPECT_EQ(s->readable_amount(), 5u);
+}
+
+TEST(StreamPending, AWaitIsCanceledAndAbortedLikeARead) {
+  auto s = make_stream();
+  PendingRead p;
+  Ready r;
+  bool armed = false;
+  ASSERT_EQ(s->wait_start(&p, 1, &Ready::fn, &r, &armed), Status::Ok);
+  size_t n = 0;
+  EXPECT_EQ(s->read_finish(&p, true, &n), Status::Canceled);
+  EXPECT_EQ(readers_waiting(*s), 0u);
+  ASSERT_EQ(s->wait_start(&p, 1, &Ready::fn, &r, &armed), Status::Ok);
+  s->abort(7);
+  EXPECT_EQ(r.calls.load(), 1);
+  EXPECT_EQ(s->read_finish(&p, false, &n), Status::Aborted);
+  EXPECT_EQ(s->wait_start(&p, 1, &Ready::fn, &r, &armed), Status::Aborted);
+}
+
 // A writer thread against a reader that parks between reads: every byte
 // arrives once and in order, through direct fills and the buffer alike.
 TEST(StreamPending, ConcurrentWriterDeliversEveryByteInOrder) {

@@ -52,6 +52,7 @@ NOT_WRAPPED = {
     "chunkbuf_stream_write_view": "write_view waits through chunkbuf_stream_write_view_wait (a signal can end it)",
     "chunkbuf_stream_write_ref": "write_ref waits through chunkbuf_stream_write_ref_wait (a signal can end it)",
     "chunkbuf_stream_read_start": "threads are OS threads: a blocked read waits in C with the GIL released",
+    "chunkbuf_stream_wait_start": "threads are OS threads: a line read that waits blocks in C with the GIL released",
     "chunkbuf_read_op_finish": "threads are OS threads: a blocked read waits in C with the GIL released",
 }
 

@@ -8,7 +8,8 @@
 // writer to reader). Only the wait differs: the writer that makes it ready
 // runs its callback (under the stream's lock, so a read being finished or
 // canceled never races with its callback), and the reader comes back to
-// finish it.
+// finish it. A wait (wait_start) is the same with no destination: it is
+// ready once min bytes are unread, and finishing it consumes nothing.
 #include <algorithm>
 
 #include "stream.h"
@@ -47,6 +48,22 @@ void Stream::pending_disarm(PendingRead* p) noexcept {
   if (released_) idle_cv_.notify_all();
 }
 
+void Stream::pending_arm(PendingRead* p, void* dst, size_t n, size_t min, ReadyFn fn, void* arg) noexcept {
+  *p = PendingRead{};
+  p->fn = fn;
+  p->arg = arg;
+  p->d.dst = static_cast<char*>(dst);
+  p->d.cap = n;
+  p->d.min = min;
+  p->armed = true;
+  p->next = pending_head_;
+  if (pending_head_) pending_head_->prev = p;
+  pending_head_ = p;
+  if (!retain_ && n > 0) direct_enqueue(&p->d);
+  ++waiting_readers_;
+  report_starved();
+}
+
 Status Stream::read_start(PendingRead* p, void* dst, size_t n, size_t min, ReadyFn fn, void* arg, bool* armed,
                           size_t* nread) noexcept {
   *armed = false;
@@ -60,25 +77,26 @@ Status Stream::read_start(PendingRead* p, void* dst, size_t n, size_t min, Ready
     std::lock_guard<std::mutex> lk(mu_);
     if (aborted_) return fail(Status::Aborted, "read_start: the stream was aborted (code %d)", abort_code_);
     if (!closed_ && unread() < min) {
-      *p = PendingRead{};
-      p->fn = fn;
-      p->arg = arg;
-      p->d.dst = static_cast<char*>(dst);
-      p->d.cap = n;
-      p->d.min = min;
-      p->armed = true;
-      p->next = pending_head_;
-      if (pending_head_) pending_head_->prev = p;
-      pending_head_ = p;
-      if (!retain_) direct_enqueue(&p->d);
-      ++waiting_readers_;
-      report_starved();
+      pending_arm(p, dst, n, min, fn, arg);
       *armed = true;
       return Status::Ok;
     }
     if (Status st = take(std::min(n, unread()), &v); st != Status::Ok) return st;
   }
   *nread = copy_taken(v, dst);
+  return Status::Ok;
+}
+
+Status Stream::wait_start(PendingRead* p, size_t min, ReadyFn fn, void* arg, bool* armed) noexcept {
+  *armed = false;
+  if (p->armed) return fail(Status::State, "wait_start: this pending read is already armed");
+  if (!fn) return fail(Status::Inval, "wait_start: no ready callback");
+  std::lock_guard<std::mutex> lk(mu_);
+  if (aborted_) return fail(Status::Aborted, "wait_start: the stream was aborted (code %d)", abort_code_);
+  if (!closed_ && unread() < std::max<size_t>(min, 1)) {
+    pending_arm(p, nullptr, 0, std::max<size_t>(min, 1), fn, arg);
+    *armed = true;
+  }
   return Status::Ok;
 }
 
@@ -106,6 +124,7 @@ Status Stream::read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept 
       return fail(Status::Again, "read: not enough data yet");
     }
     pending_disarm(p);
+    if (p->d.cap == 0) return Status::Ok;  // a wait: nothing to take
     if (Status st = take(std::min(p->d.cap, unread()), &v); st != Status::Ok) return st;
   }
   *nread = copy_taken(v, p->d.dst);

@@ -1078,9 +1078,27 @@ typedef void (*chunkbuf_ready_fn)(void *arg);
 CHUNKBUF_API int chunkbuf_stream_read_start(chunkbuf_stream *s, void *dst, size_t n, size_t min,
                                             chunkbuf_ready_fn fn, void *arg, chunkbuf_read_op **op,
                                             size_t *nread, chunkbuf_error *err);
-/* Finish an armed read. When it is ready: OK with *nread bytes in dst (0:
- * end of file), or EABORTED with nothing consumed. When it is not (fn has
- * not run, or another reader took the bytes after it ran): with cancel = 0,
+/* A wait that consumes nothing, for the same runtimes: a binding that takes
+ * lines or records with a call that does not wait (it fails with EAGAIN
+ * while what it takes is incomplete) waits with this for more bytes than it
+ * saw, then takes again. Returns OK with *op = NULL when at least min (>= 1)
+ * bytes are unread or at end of file; otherwise it arms a wait and returns
+ * OK with *op set. An armed wait counts as a waiting reader, and as a
+ * starved one for back-pressure (a writer held at the high-water mark may
+ * pass it, as for a blocked reader that needs more); it takes no direct
+ * fills. fn(arg) runs as for chunkbuf_stream_read_start once min bytes are
+ * unread, at end of file or abort; chunkbuf_read_op_finish then returns OK
+ * with *nread = 0 (or EAGAIN: another reader took the bytes first; the wait
+ * stays armed). *op holds a reference to s until it is finished.
+ * Returns: OK; EABORTED; EINVAL (NULL fn or op); EHANDLE; ENOMEM. err (may
+ * be NULL) gets the status and its detail. Any number of threads.
+ * Since 0.4. */
+CHUNKBUF_API int chunkbuf_stream_wait_start(chunkbuf_stream *s, size_t min, chunkbuf_ready_fn fn, void *arg,
+                                            chunkbuf_read_op **op, chunkbuf_error *err);
+/* Finish an armed read or wait. When it is ready: OK with *nread bytes in
+ * dst (0: end of file; always 0 for a wait), or EABORTED with nothing
+ * consumed. When it is not (fn has not run, or another reader took the
+ * bytes after it ran): with cancel = 0,
  * EAGAIN and the read stays armed (fn runs again once it is ready); with
  * cancel != 0, ECANCELED with nothing consumed. Bytes a writer already
  * copied into dst are always returned with OK, also when cancel is set, so
