@@ -44,7 +44,21 @@ static void cb_go_ready(void *arg) {
   cb_call *c = cb_writing;
   if (c != NULL && c->woke == NULL) {
     c->woke = p;
+    c->handoff = 1;
     __atomic_store_n(&p->handoff, 1, __ATOMIC_RELEASE);
+    return;
+  }
+  chunkbufGoReady(p->slot);
+}
+
+/* The ready callback of a parked wait: the same without the handoff (a
+ * wait takes no bytes from the write, so the writer goes on). */
+static void cb_go_wake(void *arg) {
+  cb_parker *p = (cb_parker *)arg;
+  cb_call *c = cb_writing;
+  if (c != NULL && c->woke == NULL) {
+    c->woke = p;
+    c->handoff = 0;
     return;
   }
   chunkbufGoReady(p->slot);
@@ -55,7 +69,7 @@ int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, 
 }
 
 int cb_wait_start(chunkbuf_stream *s, size_t min, cb_parker *p, cb_call *c) {
-  return chunkbuf_stream_wait_start(s, min, cb_go_ready, p, &c->op, &c->e);
+  return chunkbuf_stream_wait_start(s, min, cb_go_wake, p, &c->op, &c->e);
 }
 
 int cb_write_handoff(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {

@@ -98,14 +98,19 @@ func (pk *parker) finished() {
 	}
 }
 
-// handedOff wakes the parked read that the write of c made ready, if any,
-// and returns its parker, on whose taken the writer then waits.
+// handedOff wakes the parked read or wait that the write of c made ready,
+// if any, and returns the parker of a read, on whose taken the writer then
+// waits. (A wait takes no bytes from the write: waiting for it would only
+// hold the writer back.)
 func handedOff(c *C.cb_call) *parker {
 	if c.woke == nil {
 		return nil
 	}
 	pk := parkerAt(c.woke.slot)
 	pk.wake()
+	if c.handoff == 0 {
+		return nil
+	}
 	return pk
 }
 

@@ -26,7 +26,8 @@ typedef struct cb_call {
   chunkbuf_handout ho;
   chunkbuf_view *v;
   chunkbuf_read_op *op;
-  cb_parker *woke; /* the parked read a write made ready (cb_write_handoff) */
+  cb_parker *woke; /* the parked read or wait a write made ready (cb_write_handoff) */
+  int handoff;     /* woke is a read, whose finish the writer waits for */
 } cb_call;
 
 static inline cb_call *cb_call_new(void) {
@@ -51,7 +52,8 @@ static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n,
  * and the ready callback of parker p (cwrap.c). */
 int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_parker *p, cb_call *c);
 
-/* chunkbuf_stream_wait_start with the ready callback of parker p. */
+/* chunkbuf_stream_wait_start with the ready callback of parker p (no
+ * handoff: see cwrap.c). */
 int cb_wait_start(chunkbuf_stream *s, size_t min, cb_parker *p, cb_call *c);
 
 /* chunkbuf_read_op_finish of the call's armed read, with its results and
