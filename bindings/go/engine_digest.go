@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 6e7b6e0a748c41bd63fcb58173d5d4636fd0a3b033528b84523fa5732d1450e4
+// csrc sha256: 92804496a4890b4e57ac63c272c2d7aa23a89708243cd73ce3886db57813cb23
 
 package chunkbuf

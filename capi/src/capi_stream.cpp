@@ -72,6 +72,28 @@ class CallWait {
   chunkbuf_error* err_ = nullptr;
 };
 
+// Makes a read op for stream s and arms it with arm(&pending, &armed): *op
+// is the op when armed, NULL when the call completed at once. The handle
+// is made and the stream retained first: arming must not fail after the
+// read is queued.
+template <typename Arm>
+int arm_op(chunkbuf_stream* s, chunkbuf_read_op** op, chunkbuf_error* err, const char* fname, Arm arm) {
+  *op = nullptr;
+  chunkbuf_read_op* h = nullptr;
+  if (Status m = make<ReadOpKind>(&h, fname); m != Status::Ok) return report(code(m), err);
+  h->obj.s = s;
+  s->obj.retain();  // the armed op's reference, taken before it can be armed
+  bool armed = false;
+  Status st = arm(&h->obj.p, &armed);
+  if (st != Status::Ok || !armed) {
+    retire<ReadOpKind>(h);
+    if (s->obj.release()) retire<StreamKind>(s);
+    return report(code(st), err);
+  }
+  *op = h;
+  return report(CHUNKBUF_OK, err);
+}
+
 }  // namespace
 
 extern "C" {
@@ -171,22 +193,10 @@ int chunkbuf_stream_read_start(chunkbuf_stream* s, void* dst, size_t n, size_t m
   if (st == Status::Ok) st = need(nread, "nread", fname);
   if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
   if (st != Status::Ok) return report(code(st), err);
-  *op = nullptr;
   *nread = 0;
-  // The handle is made first: arming must not fail after the read is queued.
-  chunkbuf_read_op* h = nullptr;
-  if (Status m = make<ReadOpKind>(&h, fname); m != Status::Ok) return report(code(m), err);
-  h->obj.s = s;
-  s->obj.retain();  // the armed read's reference, taken before it can be armed
-  bool armed = false;
-  st = s->obj.read_start(&h->obj.p, dst, n, min, fn, arg, &armed, nread);
-  if (st != Status::Ok || !armed) {
-    retire<ReadOpKind>(h);
-    if (s->obj.release()) retire<StreamKind>(s);
-    return report(code(st), err);
-  }
-  *op = h;
-  return report(CHUNKBUF_OK, err);
+  return arm_op(s, op, err, fname, [&](PendingRead* p, bool* armed) {
+    return s->obj.read_start(p, dst, n, min, fn, arg, armed, nread);
+  });
 }
 
 int chunkbuf_stream_wait_start(chunkbuf_stream* s, size_t min, chunkbuf_ready_fn fn, void* arg,
@@ -196,20 +206,8 @@ int chunkbuf_stream_wait_start(chunkbuf_stream* s, size_t min, chunkbuf_ready_fn
   if (st == Status::Ok) st = need(op, "op", fname);
   if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
   if (st != Status::Ok) return report(code(st), err);
-  *op = nullptr;
-  chunkbuf_read_op* h = nullptr;
-  if (Status m = make<ReadOpKind>(&h, fname); m != Status::Ok) return report(code(m), err);
-  h->obj.s = s;
-  s->obj.retain();
-  bool armed = false;
-  st = s->obj.wait_start(&h->obj.p, min, fn, arg, &armed);
-  if (st != Status::Ok || !armed) {
-    retire<ReadOpKind>(h);
-    if (s->obj.release()) retire<StreamKind>(s);
-    return report(code(st), err);
-  }
-  *op = h;
-  return report(CHUNKBUF_OK, err);
+  return arm_op(s, op, err, fname,
+                [&](PendingRead* p, bool* armed) { return s->obj.wait_start(p, min, fn, arg, armed); });
 }
 
 int chunkbuf_read_op_finish(chunkbuf_read_op* op, int cancel, size_t* nread, chunkbuf_error* err) {
