@@ -209,10 +209,10 @@ class Stream {
   // to wait for (min bytes unread, or EOF); Aborted after abort.
   Status wait_start(PendingRead* p, size_t min, ReadyFn fn, void* arg, bool* armed) noexcept;
   // Finishes armed read p: Ok with the bytes filled or copied now (0 at
-  // EOF; always 0 for a wait), Aborted, or, when p is not ready yet, Again with p still armed
-  // (fn runs again once it is) unless cancel is set: then Canceled with
-  // nothing consumed. Every status but Again disarms p. State when p is
-  // not armed.
+  // EOF; always 0 for a wait), Aborted, or, when p is not ready yet, Again
+  // with p still armed (fn runs again once it is) unless cancel is set:
+  // then Canceled with nothing consumed. Every status but Again disarms p.
+  // State when p is not armed.
   Status read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept;
 
   // Unread bytes now (0 after abort).

@@ -34,35 +34,26 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
 /* The Go write running on this thread, if any (cb_write_handoff). */
 static __thread cb_call *cb_writing;
 
-/* The ready callback of a parked read: runs on the thread that made the
- * read ready, under the stream's lock. Inside a Go write it only notes the
- * parker for that write, which wakes the goroutine itself once back in Go
- * (no call from C into Go) and then waits for the read to be finished;
- * anywhere else (a C thread, Close, Abort) it wakes the goroutine. */
-static void cb_go_ready(void *arg) {
-  cb_parker *p = (cb_parker *)arg;
+/* The ready callback of a parked read (handoff 1) or wait (handoff 0):
+ * runs on the thread that made it ready, under the stream's lock. Inside a
+ * Go write it only notes the parker for that write, which wakes the
+ * goroutine itself once back in Go (no call from C into Go) and, for a
+ * read, then waits for it to be finished (a wait takes no bytes from the
+ * write, so its writer goes on); anywhere else (a C thread, Close, Abort,
+ * a second parker made ready by the same write) it wakes the goroutine. */
+static void go_ready(cb_parker *p, int handoff) {
   cb_call *c = cb_writing;
   if (c != NULL && c->woke == NULL) {
     c->woke = p;
-    c->handoff = 1;
-    __atomic_store_n(&p->handoff, 1, __ATOMIC_RELEASE);
+    c->handoff = handoff;
+    if (handoff) __atomic_store_n(&p->handoff, 1, __ATOMIC_RELEASE);
     return;
   }
   chunkbufGoReady(p->slot);
 }
 
-/* The ready callback of a parked wait: the same without the handoff (a
- * wait takes no bytes from the write, so the writer goes on). */
-static void cb_go_wake(void *arg) {
-  cb_parker *p = (cb_parker *)arg;
-  cb_call *c = cb_writing;
-  if (c != NULL && c->woke == NULL) {
-    c->woke = p;
-    c->handoff = 0;
-    return;
-  }
-  chunkbufGoReady(p->slot);
-}
+static void cb_go_ready(void *p) { go_ready((cb_parker *)p, 1); }
+static void cb_go_wake(void *p) { go_ready((cb_parker *)p, 0); }
 
 int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_parker *p, cb_call *c) {
   return chunkbuf_stream_read_start(s, dst, n, min, cb_go_ready, p, &c->op, &c->n, &c->e);

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 92804496a4890b4e57ac63c272c2d7aa23a89708243cd73ce3886db57813cb23
+// csrc sha256: 57349b4cc735b730fe999f7b7aecfa7d0567d7009090aab2dc4aaf1abc7cf2c3
 
 package chunkbuf

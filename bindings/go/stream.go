@@ -35,11 +35,11 @@ type StreamOptions struct {
 // io.Closer, io.Seeker (retained mode) and io.WriterTo. Close signals end
 // of file to readers; Release frees the stream.
 //
-// A Read, ReadContext or ReadFull that has to wait parks its goroutine in
-// the Go scheduler, as io.Pipe does, and the writer wakes it; other
-// blocked calls (line and view reads, writes held by back-pressure)
-// occupy their OS thread for the wait (a cgo call). The Context variants
-// end their wait when the context is done.
+// A Read, ReadFull, ReadLine or ReadLines (and their Context forms) that
+// has to wait parks its goroutine in the Go scheduler, as io.Pipe does,
+// and the writer wakes it; other blocked calls (view reads, writes held by
+// back-pressure) occupy their OS thread for the wait (a cgo call). The
+// Context variants end their wait when the context is done.
 type Stream struct {
 	// mu is read-held by every call and write-held by Release, so the C
 	// stream is never released under a running call of this object.

@@ -7,10 +7,6 @@
 
 #include <chunkbuf.h>
 
-/* A call's chunkbuf_wait, the chunkbuf_error the failing call fills with
- * its detail, and its results. cgo lets C read a struct that points to
- * other memory only when that memory is not Go's, and results written
- * here need no Go variable moved to the heap. */
 /* A parked read's C side (see park.go): its slot, and whether a Go write
  * that made it ready waits for it to be finished (set under the stream's
  * lock by the ready callback, taken by the reader after finishing). */
@@ -19,6 +15,10 @@ typedef struct cb_parker {
   uint32_t handoff;
 } cb_parker;
 
+/* A call's chunkbuf_wait, the chunkbuf_error the failing call fills with
+ * its detail, and its results. cgo lets C read a struct that points to
+ * other memory only when that memory is not Go's, and results written
+ * here need no Go variable moved to the heap. */
 typedef struct cb_call {
   chunkbuf_wait w;
   chunkbuf_error e;
@@ -68,8 +68,9 @@ static inline int cb_read_policy(chunkbuf_stream *s, unsigned char *dst, size_t 
 }
 
 /* chunkbuf_stream_write_wait with the source typed as bytes (see above);
- * the first parked read it makes ready is left in c->woke for the writer
- * to wake, the others are woken (cwrap.c). */
+ * the first parked read or wait it makes ready is left in c->woke for the
+ * writer to wake (and, for a read, to wait for), the others are woken
+ * (cwrap.c). */
 int cb_write_handoff(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c);
 
 /* chunkbuf_stream_write_view_wait with the call's wait. */

@@ -117,8 +117,9 @@ struct CancelKind {
   static constexpr size_t kQuarantine = 256;
 };
 
-// An armed chunkbuf_stream_read_start: the pending read and the stream
-// reference it holds until chunkbuf_read_op_finish.
+// An armed chunkbuf_stream_read_start or chunkbuf_stream_wait_start: the
+// pending read and the stream reference it holds until
+// chunkbuf_read_op_finish.
 struct ReadOp {
   chunkbuf_stream* s = nullptr;
   PendingRead p;
