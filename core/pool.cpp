@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <new>
-#include <thread>
 
 #include "leaks.h"
 #include "mem.h"
 #include "pool_cache.h"
 #include "pool_fork.h"
 #include "release_scope.h"
+#include "spin.h"
 
 namespace chunkbuf {
 
@@ -43,16 +43,7 @@ Status charge(TenantRec* tenant, size_t n) noexcept {
 
 void Pool::Shard::lock_it() noexcept {
   int spins = 0;
-  while (lock.test_and_set(std::memory_order_acquire)) {
-    if (++spins > 64) {
-      std::this_thread::yield();
-      spins = 0;
-    } else {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    }
-  }
+  while (lock.test_and_set(std::memory_order_acquire)) spin_step(spins);
 }
 
 Pool::Pool(const PoolOptions& opts) noexcept : id_(g_next_id.fetch_add(1, std::memory_order_relaxed)) {
@@ -186,22 +177,34 @@ Block* Pool::take_from_shards(int cls, uint32_t want, uint32_t* got) noexcept {
   return nullptr;
 }
 
-// Puts a list of n blocks into this thread's shard, freeing what the
-// shard's bound leaves no room for. The caller settles the accounting.
-void Pool::put_to_shard(int cls, Block* list, uint32_t n) noexcept {
-  Shard& s = my_shard();
-  s.lock_it();
-  uint32_t have = s.count[cls].load(std::memory_order_relaxed);
-  uint32_t room = have < max_cached_[cls] ? max_cached_[cls] - have : 0;
-  uint32_t keep = std::min(room, n);
-  for (uint32_t k = 0; k < keep; ++k) {
-    Block* next = list->next_free;
-    list->next_free = s.free[cls];
-    s.free[cls] = list;
-    list = next;
+// Puts a list of blocks into the shards, this thread's first and then the
+// others, each up to its bound; returns what none had room for. The class's
+// bound is so the pool's, not one shard's: a thread that only releases (a
+// stream's reader) fills every shard before a block is freed, and a thread
+// that only acquires (its writer) finds them there.
+Block* Pool::stash(int cls, Block* list) noexcept {
+  Shard* mine = &my_shard();
+  for (int i = 0; list && i < kShards; ++i) {
+    Shard& s = shards_[(static_cast<int>(mine - shards_) + i) % kShards];
+    if (s.count[cls].load(std::memory_order_relaxed) >= max_cached_[cls]) continue;
+    s.lock_it();
+    uint32_t have = s.count[cls].load(std::memory_order_relaxed);
+    for (; list && have < max_cached_[cls]; ++have) {
+      Block* next = list->next_free;
+      list->next_free = s.free[cls];
+      s.free[cls] = list;
+      list = next;
+    }
+    s.count[cls].store(have, std::memory_order_relaxed);
+    s.unlock_it();
   }
-  s.count[cls].store(have + keep, std::memory_order_relaxed);
-  s.unlock_it();
+  return list;
+}
+
+// Stashes a list of blocks, freeing what the class's bound leaves no room
+// for. The caller settles the accounting.
+void Pool::put_to_shard(int cls, Block* list) noexcept {
+  list = stash(cls, list);
   while (list) {
     Block* next = list->next_free;
     free_block_memory(list);
@@ -234,7 +237,7 @@ void Pool::spill(Magazine* m, int cls) noexcept {
     b->next_free = list;
     list = b;
   }
-  put_to_shard(cls, list, n);
+  put_to_shard(cls, list);
 }
 
 Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexcept {
@@ -292,16 +295,11 @@ Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexce
 
   Block* b = nullptr;
   if (cls >= 0) {
+    uint32_t got = 0;
+    b = take_from_shards(cls, 1, &got);  // this thread's shard first
     Shard& s = my_shard();
     s.lock_it();
-    b = s.free[cls];
-    if (b) {
-      s.free[cls] = b->next_free;
-      s.count[cls].store(s.count[cls].load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-      ++s.hits[cls];
-    } else {
-      ++s.misses[cls];
-    }
+    ++(b ? s.hits : s.misses)[cls];
     ++s.acquisitions;
     s.unlock_it();
   } else {
@@ -430,6 +428,10 @@ void Pool::finish_external(Block* b) noexcept {
       cached = true;
     }
     s.unlock_it();
+    if (!cached) {  // another shard's room before the block is freed
+      b->next_free = nullptr;
+      cached = stash(cls, b) == nullptr;
+    }
   } else {
     unsharded_releases_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -462,21 +464,7 @@ Status Pool::prewarm(size_t size, size_t count) noexcept {
     b->next_free = list;
     list = b;
   }
-  // This thread's shard first, then the others, each up to its bound.
-  Shard* mine = &my_shard();
-  for (int i = 0; list && i < kShards; ++i) {
-    Shard& s = shards_[(static_cast<int>(mine - shards_) + i) % kShards];
-    s.lock_it();
-    uint32_t have = s.count[cls].load(std::memory_order_relaxed);
-    for (; list && have < max_cached_[cls]; ++have) {
-      Block* next = list->next_free;
-      list->next_free = s.free[cls];
-      s.free[cls] = list;
-      list = next;
-    }
-    s.count[cls].store(have, std::memory_order_relaxed);
-    s.unlock_it();
-  }
+  list = stash(cls, list);
   while (list) {  // room that releases took meanwhile
     Block* next = list->next_free;
     free_block_memory(list);

@@ -191,7 +191,8 @@ class Pool {
   Block* new_block(int cls, size_t cap) noexcept;
   Block* hand_out(Block* b, TenantRec* tenant, Block** out) noexcept;
   Block* take_from_shards(int cls, uint32_t want, uint32_t* got) noexcept;
-  void put_to_shard(int cls, Block* list, uint32_t n) noexcept;
+  Block* stash(int cls, Block* list) noexcept;
+  void put_to_shard(int cls, Block* list) noexcept;
   Block* refill(detail::Magazine* m, int cls) noexcept;
   void spill(detail::Magazine* m, int cls) noexcept;
   void taken_out(uint64_t blocks, uint64_t bytes) noexcept;

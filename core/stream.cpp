@@ -195,7 +195,7 @@ void Stream::report_starved() noexcept {
 Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "write"); st != Status::Ok) return st;
   CancelScope scope(w.cancel, this);
-  std::unique_lock<std::mutex> lk(mu_);
+  std::unique_lock<std::mutex> lk = lock_data();
   if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok || n == 0) return st;
   // Buffer what blocked readers do not take first: that is the step that
   // can fail, and a write is all or nothing.
@@ -211,7 +211,7 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
 Status Stream::write_view(const ViewRep* v, const Wait& w) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "write_view"); st != Status::Ok) return st;
   CancelScope scope(w.cancel, this);
-  std::unique_lock<std::mutex> lk(mu_);
+  std::unique_lock<std::mutex> lk = lock_data();
   if (Status st = wait_writable(lk, v->len, w, "write_view"); st != Status::Ok || v->len == 0) return st;
   if (Status st = buf_.append_view(v); st != Status::Ok) return st;
   wrote(v->len);
@@ -380,7 +380,7 @@ Status Stream::read_copy(void* dst, size_t n, size_t direct_min, const Wait& w, 
   ViewRep* v = nullptr;
   {
     CancelScope scope(w.cancel, this);
-    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_lock<std::mutex> lk = lock_data();
     DirectRead d{static_cast<char*>(dst), n, direct_min};
     DirectRead* dp = direct_min > 0 && n > 0 ? &d : nullptr;
     if (Status st = wait_readable(lk, w, ready, op, dp); st != Status::Ok) return st;
@@ -426,7 +426,7 @@ Status Stream::read_into(void* dst, size_t n, size_t min, const Wait& w, size_t*
 Status Stream::peek(size_t min, size_t max, const Wait& w, ViewRep** out, Handout* h) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "peek"); st != Status::Ok) return st;
   CancelScope scope(w.cancel, this);
-  std::unique_lock<std::mutex> lk(mu_);
+  std::unique_lock<std::mutex> lk = lock_data();
   Status st = wait_readable(lk, w, [&] { return closed_ || unread() >= min; }, "peek");
   if (st != Status::Ok) return st;
   size_t k = std::min(max, unread());
@@ -442,7 +442,7 @@ Status Stream::peek(size_t min, size_t max, const Wait& w, ViewRep** out, Handou
 Status Stream::consume(Handout* h, size_t n) noexcept {
   ViewRep* v = nullptr;
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::unique_lock<std::mutex> lk = lock_data();
     if (aborted_) return fail(Status::Aborted, "consume: the stream was aborted (code %d)", abort_code_);
     if (h->position != pos_)
       return fail(Status::State,
@@ -471,7 +471,7 @@ Status Stream::consume(Handout* h, size_t n) noexcept {
 
 Status Stream::read_view(size_t n, int64_t timeout_ms, ViewRep** out) noexcept {
   if (Status st = check_timeout(timeout_ms, "read_view"); st != Status::Ok) return st;
-  std::unique_lock<std::mutex> lk(mu_);
+  std::unique_lock<std::mutex> lk = lock_data();
   Status st = wait_readable(
       lk, Wait{timeout_ms, nullptr}, [&] { return closed_ || (n != npos && unread() >= n); }, "read_view");
   if (st != Status::Ok) return st;
@@ -514,7 +514,7 @@ size_t Stream::line_end(size_t max, LineScan& sc, bool* has_nl) const noexcept {
 
 Status Stream::readline(size_t max, int64_t timeout_ms, ViewRep** out) noexcept {
   if (Status st = check_timeout(timeout_ms, "readline"); st != Status::Ok) return st;
-  std::unique_lock<std::mutex> lk(mu_);
+  std::unique_lock<std::mutex> lk = lock_data();
   LineScan sc;
   bool nl = false;
   size_t len = npos;
@@ -527,7 +527,7 @@ Status Stream::readline(size_t max, int64_t timeout_ms, ViewRep** out) noexcept 
 Status Stream::readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size_t* n, ViewRep** out) noexcept {
   if (Status st = check_timeout(timeout_ms, "readlines"); st != Status::Ok) return st;
   if (max_recs == 0) return fail(Status::Inval, "readlines needs room for at least one record");
-  std::unique_lock<std::mutex> lk(mu_);
+  std::unique_lock<std::mutex> lk = lock_data();
   LineScan sc;
   bool nl = false;
   size_t len = npos;
@@ -578,7 +578,7 @@ Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, con
   Status result = Status::Ok;
   {
     CancelScope scope(w.cancel, this);
-    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_lock<std::mutex> lk = lock_data();
     LineScan ls;
     bool too_long = false;
     Status st = wait_readable(

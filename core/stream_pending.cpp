@@ -74,7 +74,7 @@ Status Stream::read_start(PendingRead* p, void* dst, size_t n, size_t min, Ready
   min = std::clamp<size_t>(min, 1, n);
   ViewRep* v = nullptr;
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::unique_lock<std::mutex> lk = lock_data();
     if (aborted_) return fail(Status::Aborted, "read_start: the stream was aborted (code %d)", abort_code_);
     if (!closed_ && unread() < min) {
       pending_arm(p, dst, n, min, fn, arg);
@@ -104,7 +104,7 @@ Status Stream::read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept 
   *nread = 0;
   ViewRep* v = nullptr;
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    std::unique_lock<std::mutex> lk = lock_data();
     if (!p->armed) return fail(Status::State, "read_finish: the pending read is not armed");
     if (p->d.filled > 0) {  // a writer copied into the reader's memory: those bytes are its own
       pending_disarm(p);

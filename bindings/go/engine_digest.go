@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 57349b4cc735b730fe999f7b7aecfa7d0567d7009090aab2dc4aaf1abc7cf2c3
+// csrc sha256: a8420f2746f06f6de707ae24d5a060a7a07cfe1264356ab8158dce01f28e88e8
 
 package chunkbuf

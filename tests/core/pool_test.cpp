@@ -56,16 +56,23 @@ TEST(Pool, CacheIsBoundedAndTrimmed) {
   PoolOptions o;
   o.max_cached_bytes_per_class = 8 * 4096 * 2;  // 2 blocks per shard for class 0
   PoolPtr pool(o);
-  std::vector<Block*> blocks(10);
+  std::vector<Block*> blocks(30);
   for (Block*& b : blocks) ASSERT_EQ(pool->acquire(4096, nullptr, &b), Status::Ok);
-  EXPECT_EQ(pool->stats().peak_bytes_in_use, 10u * 4096);
+  EXPECT_EQ(pool->stats().peak_bytes_in_use, 30u * 4096);
   for (Block* b : blocks) b->release();
   PoolStats st = pool->stats();
-  // One thread = one shard (2 blocks) plus its magazine, which the bound
-  // also limits (min(16 blocks, 256 KiB, the shard bound) = 2).
-  EXPECT_EQ(st.cached_blocks[0], 4u);
-  EXPECT_EQ(st.bytes_cached, 4u * 4096);
+  // The bound is the class's, over all shards (8 x 2 blocks), even when one
+  // thread releases everything; its magazine holds at most the shard bound
+  // more (min(16 blocks, 256 KiB, the shard bound) = 2). The rest was freed.
+  EXPECT_EQ(st.cached_blocks[0], 18u);
+  EXPECT_EQ(st.bytes_cached, 18u * 4096);
   EXPECT_EQ(st.bytes_in_use, 0u);
+  // They are there for the next acquisitions, from any shard.
+  for (Block*& b : blocks) ASSERT_EQ(pool->acquire(4096, nullptr, &b), Status::Ok);
+  st = pool->stats();
+  EXPECT_EQ(st.hits[0], 18u);
+  EXPECT_EQ(st.misses[0], 30u + 12u);
+  for (Block* b : blocks) b->release();
   pool->trim();
   st = pool->stats();
   EXPECT_EQ(st.cached_blocks[0], 0u);

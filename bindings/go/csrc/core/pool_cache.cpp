@@ -4,7 +4,6 @@
 #include <cstring>
 #include <mutex>
 #include <new>
-#include <thread>
 
 #ifdef __linux__
 #include <linux/membarrier.h>
@@ -13,6 +12,7 @@
 #endif
 
 #include "mem.h"
+#include "spin.h"
 
 namespace chunkbuf::detail {
 
@@ -41,17 +41,6 @@ struct Reaper {
   ~Reaper();
 };
 thread_local Reaper t_reaper;
-
-void pause_or_yield(int& spins) noexcept {
-  if (++spins > 64) {
-    std::this_thread::yield();
-    spins = 0;
-  } else {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-  }
-}
 
 // Under g_mu, once: can drainers use membarrier, so owners need no real fence?
 void choose_fence() noexcept {
@@ -104,7 +93,7 @@ void Caches::empty(Magazine* m, Pool* p, bool to_shards, Settle& s) noexcept {
     s.blocks += n;
     s.bytes += n * Pool::class_size(c);
     if (to_shards) {
-      p->put_to_shard(c, list, n);
+      p->put_to_shard(c, list);
     } else {
       while (list) {
         Block* next = list->next_free;
@@ -220,7 +209,7 @@ void Caches::drain(Pool* p, bool close) noexcept {
           continue;
         }
         int spins = 0;
-        while (m->busy.load(std::memory_order_seq_cst)) pause_or_yield(spins);
+        while (m->busy.load(std::memory_order_seq_cst)) spin_step(spins);
       }
       empty(m, p, false, freed);
       if (close) std::memset(m->cap, 0, sizeof m->cap);
