@@ -89,6 +89,7 @@ struct PendingRead {
   DirectRead d;
   bool armed = false;
   bool notified = false;  // fn ran since the read was (re)armed
+  bool space = false;     // a wait for room to write d.min bytes (space_start)
   PendingRead* prev = nullptr;
   PendingRead* next = nullptr;
 };
@@ -209,11 +210,18 @@ class Stream {
   // at min unread bytes, EOF or abort). *armed false when there is nothing
   // to wait for (min bytes unread, or EOF); Aborted after abort.
   Status wait_start(PendingRead* p, size_t min, ReadyFn fn, void* arg, bool* armed) noexcept;
+  // Arms p as a wait for room to write n bytes, the writer's side of
+  // wait_start: ready once a write of n bytes would not wait for
+  // back-pressure (no mark, below it, or a reader starved), or at close or
+  // abort (the write then reports them). It counts as a waiting writer.
+  // *armed false when there is room now; Closed, Aborted or Limit when a
+  // write of n bytes would fail now.
+  Status space_start(PendingRead* p, size_t n, ReadyFn fn, void* arg, bool* armed) noexcept;
   // Finishes armed read p: Ok with the bytes filled or copied now (0 at
-  // EOF; always 0 for a wait), Aborted, or, when p is not ready yet, Again
-  // with p still armed (fn runs again once it is) unless cancel is set:
-  // then Canceled with nothing consumed. Every status but Again disarms p.
-  // State when p is not armed.
+  // EOF; always 0 for a wait or a space wait), Aborted (not for a space
+  // wait), or, when p is not ready yet, Again with p still armed (fn runs
+  // again once it is) unless cancel is set: then Canceled with nothing
+  // consumed. Every status but Again disarms p. State when p is not armed.
   Status read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept;
 
   // Unread bytes now (0 after abort).
@@ -315,6 +323,15 @@ class Stream {
   // A reader waits for more than is buffered: lets writers held at the
   // high-water mark pass it once (lock held).
   void report_starved() noexcept;
+  // A write of n bytes would not wait for back-pressure now (lock held).
+  bool room_for(size_t n) const noexcept {
+    return n == 0 || high_water_ == 0 || unread() < high_water_ || starved_gen_ == write_gen_;
+  }
+  // Writers held at the mark may go on: wakes the blocked ones and runs fn
+  // of each armed space wait that became ready (lock held).
+  void space_changed() noexcept;
+  bool space_ready(const PendingRead* p) const noexcept { return aborted_ || closed_ || room_for(p->d.min); }
+  void space_disarm(PendingRead* p) noexcept;
   // Runs fn of each armed pending read that became ready (lock held).
   void notify_pending() noexcept;
   bool pending_ready(const PendingRead* p) const noexcept;
@@ -334,6 +351,7 @@ class Stream {
   DirectRead* direct_head_ = nullptr;  // blocked bulk readers, oldest first
   DirectRead* direct_tail_ = nullptr;
   PendingRead* pending_head_ = nullptr;  // armed pending reads
+  PendingRead* space_head_ = nullptr;    // armed space waits
   Buffer buf_;
   bool retain_ = false;
   bool closed_ = false;

@@ -9,7 +9,9 @@
 // runs its callback (under the stream's lock, so a read being finished or
 // canceled never races with its callback), and the reader comes back to
 // finish it. A wait (wait_start) is the same with no destination: it is
-// ready once min bytes are unread, and finishing it consumes nothing.
+// ready once min bytes are unread, and finishing it consumes nothing. A
+// space wait (space_start) is the writer's: a blocked write of n bytes
+// held at the high-water mark, ready when that write could go on.
 #include <algorithm>
 
 #include "stream.h"
@@ -100,12 +102,61 @@ Status Stream::wait_start(PendingRead* p, size_t min, ReadyFn fn, void* arg, boo
   return Status::Ok;
 }
 
+void Stream::space_changed() noexcept {
+  space_cv_.notify_all();
+  for (PendingRead* p = space_head_; p; p = p->next) {
+    if (p->notified || !space_ready(p)) continue;
+    p->notified = true;
+    p->fn(p->arg);
+  }
+}
+
+void Stream::space_disarm(PendingRead* p) noexcept {
+  if (p->prev) p->prev->next = p->next;
+  else space_head_ = p->next;
+  if (p->next) p->next->prev = p->prev;
+  p->prev = p->next = nullptr;
+  p->armed = false;
+  --waiting_writers_;
+  if (released_) idle_cv_.notify_all();
+}
+
+Status Stream::space_start(PendingRead* p, size_t n, ReadyFn fn, void* arg, bool* armed) noexcept {
+  *armed = false;
+  if (p->armed) return fail(Status::State, "space_start: this pending read is already armed");
+  if (!fn) return fail(Status::Inval, "space_start: no ready callback");
+  std::lock_guard<std::mutex> lk(mu_);
+  if (Status st = check_writable(n, "space_start"); st != Status::Ok) return st;
+  if (room_for(n)) return Status::Ok;
+  *p = PendingRead{};
+  p->fn = fn;
+  p->arg = arg;
+  p->d.min = n;
+  p->space = true;
+  p->armed = true;
+  p->next = space_head_;
+  if (space_head_) space_head_->prev = p;
+  space_head_ = p;
+  ++waiting_writers_;
+  *armed = true;
+  return Status::Ok;
+}
+
 Status Stream::read_finish(PendingRead* p, bool cancel, size_t* nread) noexcept {
   *nread = 0;
   ViewRep* v = nullptr;
   {
     std::unique_lock<std::mutex> lk = lock_data();
     if (!p->armed) return fail(Status::State, "read_finish: the pending read is not armed");
+    if (p->space) {  // the write it waited for reports close, abort and limits itself
+      const bool ready = space_ready(p);
+      if (!ready && !cancel) {
+        p->notified = false;  // another writer took the room first: wait on
+        return fail(Status::Again, "write: the unread bytes are still at the high-water mark");
+      }
+      space_disarm(p);
+      return ready ? Status::Ok : fail(Status::Canceled, "write: canceled");
+    }
     if (p->d.filled > 0) {  // a writer copied into the reader's memory: those bytes are its own
       pending_disarm(p);
       *nread = p->d.filled;

@@ -34,8 +34,9 @@ int cbw_buffer_append_pinned(chunkbuf_buffer *b, const unsigned char *d, size_t 
 /* The Go write running on this thread, if any (cb_write_handoff). */
 static __thread cb_call *cb_writing;
 
-/* The ready callback of a parked read (handoff 1) or wait (handoff 0):
- * runs on the thread that made it ready, under the stream's lock. Inside a
+/* The ready callback of a parked read (handoff 1) or of a wait for bytes
+ * or for room to write (handoff 0): runs on the thread that made it
+ * ready, under the stream's lock. Inside a
  * Go write it only notes the parker for that write, which wakes the
  * goroutine itself once back in Go (no call from C into Go) and, for a
  * read, then waits for it to be finished (a wait takes no bytes from the
@@ -61,6 +62,10 @@ int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, 
 
 int cb_wait_start(chunkbuf_stream *s, size_t min, cb_parker *p, cb_call *c) {
   return chunkbuf_stream_wait_start(s, min, cb_go_wake, p, &c->op, &c->e);
+}
+
+int cb_space_start(chunkbuf_stream *s, size_t n, cb_parker *p, cb_call *c) {
+  return chunkbuf_stream_space_start(s, n, cb_go_wake, p, &c->op, &c->e);
 }
 
 int cb_write_handoff(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c) {

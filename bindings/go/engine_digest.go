@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: a8420f2746f06f6de707ae24d5a060a7a07cfe1264356ab8158dce01f28e88e8
+// csrc sha256: 53876ad686a5e7a3b5b751c2d07649b74c63ea12e00e8a976693f35841b5dd01
 
 package chunkbuf

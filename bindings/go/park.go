@@ -10,11 +10,12 @@ import (
 	"unsafe"
 )
 
-// A parker is where the goroutine of a Stream read that has to wait parks:
-// in the Go scheduler, not in C with its OS thread blocked. The read is
-// armed with chunkbuf_stream_read_start and the parker's C side; the
-// thread that makes it ready runs the ready callback (cwrap.c) under the
-// stream's lock. The engine keeps the read's state; the goroutine then
+// A parker is where the goroutine of a Stream call that has to wait parks:
+// in the Go scheduler, not in C with its OS thread blocked. The read (or
+// the wait for bytes or for room to write) is armed with
+// chunkbuf_stream_read_start (wait_start, space_start) and the parker's C
+// side; the thread that makes it ready runs the ready callback (cwrap.c)
+// under the stream's lock. The engine keeps the state; the goroutine then
 // finishes it with chunkbuf_read_op_finish.
 //
 // A Go Write that makes the read ready hands off to it, as io.Pipe's
@@ -30,6 +31,10 @@ type parker struct {
 	taken chan struct{} // one per handoff: the read it made ready is finished
 	c     *C.cb_parker  // C memory, as the engine keeps a pointer to it
 	pin   runtime.Pinner
+	// room is the waking count of the stream whose wait for room to write
+	// parks here (see Stream.parkForRoom), nil for reads and waits for
+	// bytes.
+	room atomic.Pointer[atomic.Uint32]
 }
 
 // parkers: every parker ever made, by slot (copy on write, so the callback
@@ -118,4 +123,10 @@ func handedOff(c *C.cb_call) *parker {
 // write (cwrap.c).
 //
 //export chunkbufGoReady
-func chunkbufGoReady(slot C.uintptr_t) { parkerAt(slot).wake() }
+func chunkbufGoReady(slot C.uintptr_t) {
+	pk := parkerAt(slot)
+	if n := pk.room.Load(); n != nil {
+		n.Add(1)
+	}
+	pk.wake()
+}

@@ -188,3 +188,76 @@ func TestWaitingReadsHoldNoThread(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldWritesAndViewReadsHoldNoThread: writes held by the high-water
+// mark (Write, WriteView) and view reads (ReadView) wait parked too, so a
+// hundred of them make no hundred OS threads; each then completes with its
+// bytes once the other side acts.
+func TestHeldWritesAndViewReadsHoldNoThread(t *testing.T) {
+	const n = 120
+	streams := make([]*Stream, n)
+	for i := range streams {
+		streams[i] = newStream(t, StreamOptions{HighWater: 4})
+		if i%3 != 2 {
+			_, err := streams[i].WriteString("abcd") // at the mark
+			must(t, err)
+		}
+	}
+	threads := pprof.Lookup("threadcreate")
+	before := threads.Count()
+	done := make(chan error, n)
+	for i, s := range streams {
+		go func() {
+			switch i % 3 {
+			case 0:
+				_, err := s.WriteString("efgh")
+				done <- err
+			case 1:
+				v, err := NewView(nil, []byte("efgh"))
+				if err == nil {
+					err = s.WriteView(v)
+					v.Release()
+				}
+				done <- err
+			default:
+				v, err := s.ReadView(4)
+				if err == nil {
+					if got := v.String(); got != "wxyz" {
+						err = errors.New("ReadView got " + got)
+					}
+					v.Release()
+				}
+				done <- err
+			}
+		}()
+	}
+	for i, s := range streams {
+		waitBlocked(t, s, (i%3)/2, 1-(i%3)/2)
+	}
+	if grew := threads.Count() - before; grew > n/4 {
+		t.Fatalf("%d waiting writes and view reads made %d OS threads", n, grew)
+	}
+	for i, s := range streams {
+		if i%3 == 2 {
+			_, err := s.WriteString("wxyz")
+			must(t, err)
+			continue
+		}
+		p := make([]byte, 4)
+		_, err := s.ReadFull(p) // makes room: the held write goes on
+		must(t, err)
+	}
+	for range n {
+		must(t, <-done)
+	}
+	for i, s := range streams {
+		if i%3 == 2 {
+			continue
+		}
+		p := make([]byte, 8)
+		k, err := s.ReadNonblock(p)
+		if err != nil || string(p[:k]) != "efgh" {
+			t.Fatalf("stream %d: after the held write read %q, %v", i, p[:k], err)
+		}
+	}
+}

@@ -35,10 +35,9 @@ type StreamOptions struct {
 // io.Closer, io.Seeker (retained mode) and io.WriterTo. Close signals end
 // of file to readers; Release frees the stream.
 //
-// A Read, ReadFull, ReadLine or ReadLines (and their Context forms) that
-// has to wait parks its goroutine in the Go scheduler, as io.Pipe does,
-// and the writer wakes it; other blocked calls (view reads, writes held by
-// back-pressure) occupy their OS thread for the wait (a cgo call). The
+// A call that has to wait (a read, or a write held by back-pressure)
+// parks its goroutine in the Go scheduler, as io.Pipe does, and the call
+// on the other side wakes it: no OS thread is held for the wait. The
 // Context variants end their wait when the context is done.
 type Stream struct {
 	// mu is read-held by every call and write-held by Release, so the C
@@ -46,9 +45,10 @@ type Stream struct {
 	mu      sync.RWMutex
 	h       *C.chunkbuf_stream
 	cleanup runtime.Cleanup
-	// stop is the cancel token of the calls made without a context:
-	// Release fires it to end their waits. Calls under a context have a
-	// token of their own, in tokens, which Release fires too.
+	// stop is the cancel token of the calls that wait in C (PolicyReader
+	// reads) without a context: Release fires it to end their waits.
+	// Those under a context have a token of their own, in tokens, which
+	// Release fires too.
 	stop      *C.chunkbuf_cancel
 	releasing atomic.Bool
 	// gone is closed by Release: parked reads (see parker) wake on it.
@@ -58,6 +58,9 @@ type Stream struct {
 	// keeps up with its writer parks every time; one that lags behind
 	// never does).
 	readsPark atomic.Bool
+	// roomWakes counts the writes of this object woken from a wait for
+	// room to write (see yieldToWriter).
+	roomWakes atomic.Uint32
 	tokMu     sync.Mutex
 	tokens    map[*C.chunkbuf_cancel]struct{}
 }

@@ -50,6 +50,7 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 		return 0, err
 	}
 	defer s.mu.RUnlock()
+	defer s.yieldToWriter(s.roomWakes.Load())
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -176,16 +177,25 @@ func (s *Stream) ReadNonblock(p []byte) (int, error) {
 	return s.readEOF(nil, "Stream.ReadNonblock", p, 0)
 }
 
-// peek waits (under ctx) until least bytes are unread or EOF and returns a
-// view of up to most of them without consuming anything; cl.c's handout
-// describes it for consume.
+// peek waits, parked (see parker) under ctx, until least bytes are unread
+// or EOF and returns a view of up to most of them without consuming
+// anything; cl.c's handout describes it for consume.
 func (s *Stream) peek(ctx context.Context, op string, h *C.chunkbuf_stream, cl *call, least, most C.size_t) error {
-	a, err := s.arm(ctx, cl)
-	if err != nil {
-		return err
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 	}
-	rc := C.chunkbuf_stream_peek(h, least, most, &cl.c.w, &cl.c.v, &cl.c.ho)
-	return s.disarm(ctx, a, cl, op, rc)
+	cl.c.w.timeout_ms = 0
+	for {
+		rc := C.chunkbuf_stream_peek(h, least, most, &cl.c.w, &cl.c.v, &cl.c.ho)
+		if rc != C.CHUNKBUF_EAGAIN {
+			return cl.err(op, rc)
+		}
+		if err := s.parkUntil(ctx, op, h, cl, least); err != nil {
+			return err
+		}
+	}
 }
 
 // ReadView waits until n bytes are unread or EOF and hands them out as a
@@ -201,6 +211,7 @@ func (s *Stream) readView(ctx context.Context, op string, n int) (*View, error) 
 		return nil, err
 	}
 	defer s.mu.RUnlock()
+	defer s.yieldToWriter(s.roomWakes.Load())
 	cn := C.size_t(C.CHUNKBUF_NPOS)
 	if n >= 0 {
 		cn = C.size_t(n)
@@ -306,6 +317,7 @@ func (s *Stream) untilTaken(ctx context.Context, op string, take func(*C.chunkbu
 		return err
 	}
 	defer s.mu.RUnlock()
+	defer s.yieldToWriter(s.roomWakes.Load())
 	cl := getCall()
 	if cl == nil {
 		return outOfMemory(op)

@@ -11,7 +11,7 @@ import (
 )
 
 // Write appends a copy of p (io.Writer), all or nothing. With a high-water
-// mark it waits for readers to catch up. [ErrClosed] after Close,
+// mark it waits, parked, for readers to catch up. [ErrClosed] after Close,
 // [ErrAborted] after Abort, [ErrLimit] past MaxBytes or ContentLength.
 // A reader parked in Read gets the bytes copied straight into its slice,
 // and Write returns once that reader has them (one copy, as io.Pipe).
@@ -23,9 +23,7 @@ func (s *Stream) WriteString(str string) (int, error) {
 }
 
 // WriteContext is Write that stops waiting for back-pressure as soon as
-// ctx is done, returning ctx.Err() with nothing written: a goroutine
-// started by context.AfterFunc fires the write's cancel token, which wakes
-// the blocked C call at once (no polling).
+// ctx is done, returning ctx.Err() with nothing written.
 func (s *Stream) WriteContext(ctx context.Context, p []byte) (int, error) {
 	return s.write(ctx, "Stream.WriteContext", p)
 }
@@ -35,7 +33,7 @@ func (s *Stream) WriteContext(ctx context.Context, p []byte) (int, error) {
 func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
 	d, n := bytesArg(p)
 	var pk *parker
-	err := s.waitCall(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+	err := s.writeParked(ctx, op, n, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
 		rc := C.cb_write_handoff(h, d, n, c)
 		pk = handedOff(c)
 		return rc
@@ -50,9 +48,9 @@ func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
 }
 
 // WriteView appends the view's bytes without copying; the view stays
-// valid. With a high-water mark it waits for readers to catch up, until
-// Release (then [ErrHandle]); [WriteViewContext] also gives up when a
-// context is done.
+// valid. With a high-water mark it waits, parked, for readers to catch up,
+// until Release (then [ErrHandle]); [WriteViewContext] also gives up when
+// a context is done.
 func (s *Stream) WriteView(v *View) error { return s.writeView(nil, "Stream.WriteView", v) }
 
 // WriteViewContext is WriteView that stops waiting for back-pressure as
@@ -67,7 +65,9 @@ func (s *Stream) writeView(ctx context.Context, op string, v *View) error {
 		return err
 	}
 	defer runtime.KeepAlive(v)
-	return s.waitCall(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int { return C.cb_write_view_wait(h, vh, c) })
+	return s.writeParked(ctx, op, C.size_t(v.Len()), func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+		return C.cb_write_view_wait(h, vh, c)
+	})
 }
 
 // WriteRef appends p without copying, like [Buffer.AppendRef]: p stays
@@ -79,28 +79,73 @@ func (s *Stream) WriteRef(p []byte) error {
 		_, err := s.write(nil, op, nil)
 		return err
 	}
-	// chunkbuf unpins p through its free callback whatever the call returns.
-	return s.waitCall(nil, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+	// chunkbuf unpins p through its free callback whatever the call
+	// returns, so each try pins it anew.
+	return s.writeParked(nil, op, C.size_t(len(p)), func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
 		return C.cb_write_pinned_wait(h, (*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.uintptr_t(pin(p)), c)
 	})
 }
 
-// waitCall runs one blocking C call on the stream with a pooled wait armed
-// for ctx (nil: until Release) and turns its status into the call's error.
-func (s *Stream) waitCall(ctx context.Context, op string, call func(*C.chunkbuf_stream, *C.cb_call) C.int) error {
+// writeParked makes one write of need bytes with try, which must not
+// wait: while the unread bytes are at the high-water mark (try fails with
+// EAGAIN, writing nothing) the goroutine parks (see parker) under ctx
+// (nil: until Release) until the readers made room, and tries again.
+func (s *Stream) writeParked(ctx context.Context, op string, need C.size_t, try func(*C.chunkbuf_stream, *C.cb_call) C.int) error {
 	h, err := s.acquire(op)
 	if err != nil {
 		return err
 	}
 	defer s.mu.RUnlock()
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 	cl := getCall()
 	if cl == nil {
 		return outOfMemory(op)
 	}
 	defer putCall(cl)
-	a, err := s.arm(ctx, cl)
-	if err != nil {
-		return err
+	cl.c.w.timeout_ms = 0
+	for {
+		rc := try(h, cl.c)
+		if rc != C.CHUNKBUF_EAGAIN {
+			return cl.err(op, rc)
+		}
+		if err := s.parkForRoom(ctx, op, h, cl, need); err != nil {
+			return err
+		}
 	}
-	return s.disarm(ctx, a, cl, op, call(h, cl.c))
+}
+
+// parkForRoom waits, parked, until a write of need bytes would not be
+// held at the high-water mark (or the stream is closed or aborted, which
+// the next try reports); ctx.Err() when ctx is done first.
+func (s *Stream) parkForRoom(ctx context.Context, op string, h *C.chunkbuf_stream, cl *call, need C.size_t) error {
+	pk := getParker()
+	if pk == nil {
+		return outOfMemory(op)
+	}
+	defer putParker(pk)
+	pk.room.Store(&s.roomWakes)
+	defer pk.room.Store(nil)
+	if rc := C.cb_space_start(h, need, pk.c, cl.c); rc < 0 {
+		return cl.err(op, rc)
+	}
+	if cl.c.op == nil {
+		return nil
+	}
+	return s.parked(ctx, op, pk, cl)
+}
+
+// yieldToWriter follows a read that began when the stream's count of
+// writers woken from a wait for room was before: when the read woke one,
+// it runs now. The wake-up put it next on this goroutine's P, where it
+// would wait until the reader blocks, and the reader would first drain
+// everything it had buffered; yielding lets the writer refill the stream
+// while the reader goes on elsewhere.
+func (s *Stream) yieldToWriter(before uint32) {
+	if s.roomWakes.Load() != before {
+		runtime.Gosched()
+	}
 }

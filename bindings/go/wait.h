@@ -56,6 +56,10 @@ int cb_read_start(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, 
  * handoff: see cwrap.c). */
 int cb_wait_start(chunkbuf_stream *s, size_t min, cb_parker *p, cb_call *c);
 
+/* chunkbuf_stream_space_start with the ready callback of parker p (no
+ * handoff: see cwrap.c). */
+int cb_space_start(chunkbuf_stream *s, size_t n, cb_parker *p, cb_call *c);
+
 /* chunkbuf_read_op_finish of the call's armed read, with its results and
  * error struct. */
 static inline int cb_read_finish(int cancel, cb_call *c) {

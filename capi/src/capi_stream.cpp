@@ -210,6 +210,17 @@ int chunkbuf_stream_wait_start(chunkbuf_stream* s, size_t min, chunkbuf_ready_fn
                 [&](PendingRead* p, bool* armed) { return s->obj.wait_start(p, min, fn, arg, armed); });
 }
 
+int chunkbuf_stream_space_start(chunkbuf_stream* s, size_t n, chunkbuf_ready_fn fn, void* arg,
+                                chunkbuf_read_op** op, chunkbuf_error* err) {
+  static const char* fname = "chunkbuf_stream_space_start";
+  Status st = live(s, fname);
+  if (st == Status::Ok) st = need(op, "op", fname);
+  if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
+  if (st != Status::Ok) return report(code(st), err);
+  return arm_op(s, op, err, fname,
+                [&](PendingRead* p, bool* armed) { return s->obj.space_start(p, n, fn, arg, armed); });
+}
+
 int chunkbuf_read_op_finish(chunkbuf_read_op* op, int cancel, size_t* nread, chunkbuf_error* err) {
   static const char* fname = "chunkbuf_read_op_finish";
   Status st = check<ReadOpKind>(op, fname);

@@ -172,6 +172,10 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_stream_wait_start(h.stream, 1, [](void*) {}, nullptr, &op, &err), E);
   EXPECT_EQ(err.code, E);
   EXPECT_EQ(op, nullptr);
+  err.code = 0;
+  EXPECT_EQ(chunkbuf_stream_space_start(h.stream, 1, [](void*) {}, nullptr, &op, &err), E);
+  EXPECT_EQ(err.code, E);
+  EXPECT_EQ(op, nullptr);
   EXPECT_EQ(v, nullptr);  // no call handed anything out
 }
 
@@ -293,6 +297,11 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   ASSERT_NE(op, nullptr);  // min 0 waits for one byte: nothing is unread
   EXPECT_EQ(chunkbuf_read_op_finish(op, 1, &n, nullptr), CHUNKBUF_ECANCELED);
   EXPECT_EQ(chunkbuf_read_op_finish(op, 0, &n, nullptr), E);  // finished
+  EXPECT_EQ(chunkbuf_stream_space_start(s, 1, nullptr, nullptr, &op, nullptr), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_space_start(s, 1, ready, nullptr, nullptr, nullptr), CHUNKBUF_EINVAL);
+  op = reinterpret_cast<chunkbuf_read_op*>(&n);
+  ASSERT_EQ(chunkbuf_stream_space_start(s, SIZE_MAX, ready, nullptr, &op, nullptr), CHUNKBUF_OK);
+  EXPECT_EQ(op, nullptr);  // no high-water mark: any write has room
   size_t unread = 9;
   EXPECT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
   EXPECT_EQ(unread, 0u);  // none of those wrote anything

@@ -171,4 +171,46 @@ TEST(StreamPendingCapi, AWaitWakesOnAnotherThreadsWriteAndConsumesNothing) {
   chunkbuf_stream_release(s);
 }
 
+// The writer's side: a write held at the mark parks (no thread blocks in
+// C), a reader on another thread makes room and wakes it, and the stream
+// outlives a release while the wait is armed (the op holds a reference).
+TEST(StreamPendingCapi, AReaderOnAnotherThreadWakesTheParkedWriter) {
+  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+  o.high_water = 8;
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "12345678", 8, -1), CHUNKBUF_OK);
+  chunkbuf_wait now = CHUNKBUF_WAIT_INIT;
+  now.timeout_ms = 0;
+  EXPECT_EQ(chunkbuf_stream_write_wait(s, "9", 1, &now), CHUNKBUF_EAGAIN);
+  Parked park;
+  chunkbuf_read_op* op = nullptr;
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  ASSERT_EQ(chunkbuf_stream_space_start(s, 1, &Parked::ready, &park, &op, &err), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);
+  size_t writers = 0;
+  ASSERT_EQ(chunkbuf_stream_waiting(s, nullptr, &writers), CHUNKBUF_OK);
+  EXPECT_EQ(writers, 1u);
+  chunkbuf_stream_retain(s);
+  chunkbuf_stream_release(s);  // the op's reference keeps it
+  std::string got(8, '\0');
+  std::thread r([&] {
+    size_t n = 0;
+    chunkbuf_stream_read(s, got.data(), 8, -1, &n);
+    got.resize(n);
+  });
+  ASSERT_TRUE(park.wait_for(1));
+  r.join();
+  size_t n = 9;
+  ASSERT_EQ(chunkbuf_read_op_finish(op, 0, &n, &err), CHUNKBUF_OK);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(got, "12345678");
+  EXPECT_EQ(chunkbuf_stream_write_wait(s, "9", 1, &now), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_close(s), CHUNKBUF_OK);
+  EXPECT_EQ(chunkbuf_stream_space_start(s, 1, &Parked::ready, &park, &op, &err), CHUNKBUF_ECLOSED);
+  EXPECT_EQ(err.code, CHUNKBUF_ECLOSED);
+  EXPECT_EQ(op, nullptr);
+  chunkbuf_stream_release(s);
+}
+
 }  // namespace

@@ -258,6 +258,147 @@ TEST(StreamPending, AWaitIsCanceledAndAbortedLikeARead) {
   EXPECT_EQ(s->wait_start(&p, 1, &Ready::fn, &r, &armed), Status::Aborted);
 }
 
+// A space wait: the writer's side. Armed only while a write of n bytes
+// would be held at the mark; ready once readers brought the unread bytes
+// to the low-water mark (not on every read), and it writes nothing itself.
+TEST(StreamPending, ASpaceWaitIsReadyAtTheLowWaterMark) {
+  StreamOptions o;
+  o.high_water = 8;  // low water 4
+  auto s = make_stream(o);
+  PendingRead p;
+  Ready r;
+  bool armed = false;
+  ASSERT_EQ(s->space_start(&p, 3, &Ready::fn, &r, &armed), Status::Ok);
+  EXPECT_FALSE(armed);  // room now
+  ASSERT_EQ(s->write("abcdefgh", 8, -1), Status::Ok);
+  ASSERT_EQ(s->space_start(&p, 3, &Ready::fn, &r, &armed), Status::Ok);
+  ASSERT_TRUE(armed);
+  EXPECT_EQ(writers_waiting(*s), 1u);
+  EXPECT_EQ(readers_waiting(*s), 0u);
+  size_t n = 9;
+  EXPECT_EQ(s->read_finish(&p, false, &n), Status::Again);
+  char tmp[8];
+  ASSERT_EQ(s->read_nonblock(tmp, 2, &n), Status::Ok);  // 6 unread: above low water
+  EXPECT_EQ(r.calls.load(), 0);
+  ASSERT_EQ(s->read_nonblock(tmp, 2, &n), Status::Ok);  // 4: the writers' turn
+  EXPECT_EQ(r.calls.load(), 1);
+  ASSERT_EQ(s->read_finish(&p, false, &n), Status::Ok);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(writers_waiting(*s), 0u);
+  EXPECT_EQ(s->readable_amount(), 4u);  // the wait wrote nothing
+  ASSERT_EQ(s->write("xyz", 3, 0), Status::Ok);
+}
+
+// Another writer takes the room first: the wait stays armed and runs its
+// callback again at the next low-water mark. Cancel disarms it.
+TEST(StreamPending, ASpaceWaitRearmsWhenAnotherWriterTookTheRoom) {
+  StreamOptions o;
+  o.high_water = 8;
+  auto s = make_stream(o);
+  ASSERT_EQ(s->write("abcdefgh", 8, -1), Status::Ok);
+  PendingRead p;
+  Ready r;
+  bool armed = false;
+  ASSERT_EQ(s->space_start(&p, 1, &Ready::fn, &r, &armed), Status::Ok);
+  ASSERT_TRUE(armed);
+  char tmp[8];
+  size_t n = 0;
+  ASSERT_EQ(s->read_nonblock(tmp, 4, &n), Status::Ok);
+  EXPECT_EQ(r.calls.load(), 1);
+  ASSERT_EQ(s->write("ijkl", 4, 0), Status::Ok);  // back at the mark
+  EXPECT_EQ(s->read_finish(&p, false, &n), Status::Again);
+  ASSERT_EQ(s->read_nonblock(tmp, 4, &n), Status::Ok);
+  EXPECT_EQ(r.calls.load(), 2);
+  ASSERT_EQ(s->write("mnop", 4, 0), Status::Ok);
+  EXPECT_EQ(s->read_finish(&p, true, &n), Status::Canceled);
+  EXPECT_EQ(writers_waiting(*s), 0u);
+}
+
+// A reader that waits for more than the mark lets the writer pass (as it
+// does a blocked writer); close and abort make the wait ready, and the
+// write that follows reports them. A write that would fail now fails here.
+TEST(StreamPending, ASpaceWaitPassesForAStarvedReaderAndEndsAtCloseOrAbort) {
+  StreamOptions o;
+  o.high_water = 4;
+  auto s = make_stream(o);
+  ASSERT_EQ(s->write("abcd", 4, -1), Status::Ok);
+  PendingRead p, wait;
+  Ready r, rw;
+  bool armed = false;
+  ASSERT_EQ(s->space_start(&p, 2, &Ready::fn, &r, &armed), Status::Ok);
+  ASSERT_TRUE(armed);
+  ASSERT_EQ(s->wait_start(&wait, 6, &Ready::fn, &rw, &armed), Status::Ok);  // a line longer than the mark
+  ASSERT_TRUE(armed);
+  EXPECT_EQ(r.calls.load(), 1);
+  size_t n = 0;
+  ASSERT_EQ(s->read_finish(&p, false, &n), Status::Ok);
+  ASSERT_EQ(s->write("ef", 2, 0), Status::Ok);
+  EXPECT_EQ(rw.calls.load(), 1);
+  ASSERT_EQ(s->read_finish(&wait, false, &n), Status::Ok);
+
+  ASSERT_EQ(s->space_start(&p, 1, &Ready::fn, &r, &armed), Status::Ok);
+  ASSERT_TRUE(armed);
+  ASSERT_EQ(s->close(), Status::Ok);
+  EXPECT_EQ(r.calls.load(), 2);
+  ASSERT_EQ(s->read_finish(&p, false, &n), Status::Ok);
+  EXPECT_EQ(s->write("g", 1, 0), Status::Closed);
+  EXPECT_EQ(s->space_start(&p, 1, &Ready::fn, &r, &armed), Status::Closed);
+
+  auto t = make_stream(o);
+  ASSERT_EQ(t->write("abcd", 4, -1), Status::Ok);
+  ASSERT_EQ(t->space_start(&p, 1, &Ready::fn, &r, &armed), Status::Ok);
+  ASSERT_TRUE(armed);
+  t->abort(3);
+  EXPECT_EQ(r.calls.load(), 3);
+  ASSERT_EQ(t->read_finish(&p, false, &n), Status::Ok);
+  EXPECT_EQ(t->write("g", 1, 0), Status::Aborted);
+  EXPECT_EQ(t->space_start(&p, 1, &Ready::fn, &r, &armed), Status::Aborted);
+  EXPECT_EQ(t->space_start(&p, 1, nullptr, &r, &armed), Status::Inval);
+}
+
+// A writer that parks between writes against a reader thread: every byte
+// arrives once and in order, and the writer never blocked in write.
+TEST(StreamPending, AWriterParkedAtTheMarkDeliversEveryByteInOrder) {
+  StreamOptions o;
+  o.high_water = 4096;
+  auto s = make_stream(o);
+  const std::string data = pattern(1 << 20);
+  std::string got;
+  std::thread reader([&] {
+    std::vector<char> buf(1500);
+    size_t n = 0;
+    while (s->read(buf.data(), buf.size(), -1, &n) == Status::Ok && n > 0) got.append(buf.data(), n);
+  });
+  size_t parked = 0;
+  for (size_t off = 0; off < data.size();) {
+    const size_t k = std::min<size_t>(1000, data.size() - off);
+    Status st = s->write(data.data() + off, k, 0);
+    if (st == Status::Ok) {
+      off += k;
+      continue;
+    }
+    ASSERT_EQ(st, Status::Again);
+    PendingRead p;
+    Ready r;
+    bool armed = false;
+    ASSERT_EQ(s->space_start(&p, k, &Ready::fn, &r, &armed), Status::Ok);
+    while (armed) {
+      ++parked;
+      ASSERT_TRUE(eventually([&] { return r.calls.load(std::memory_order_acquire) > 0; }));
+      size_t n = 0;
+      Status fs = s->read_finish(&p, false, &n);
+      if (fs == Status::Ok) break;
+      ASSERT_EQ(fs, Status::Again);
+      r.calls.store(0);
+    }
+  }
+  ASSERT_EQ(s->close(), Status::Ok);
+  reader.join();
+  EXPECT_GT(parked, 0u);
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data);
+}
+
 // A writer thread against a reader that parks between reads: every byte
 // arrives once and in order, through direct fills and the buffer alike.
 TEST(StreamPending, ConcurrentWriterDeliversEveryByteInOrder) {

@@ -53,6 +53,7 @@ NOT_WRAPPED = {
     "chunkbuf_stream_write_ref": "write_ref waits through chunkbuf_stream_write_ref_wait (a signal can end it)",
     "chunkbuf_stream_read_start": "threads are OS threads: a blocked read waits in C with the GIL released",
     "chunkbuf_stream_wait_start": "threads are OS threads: a line read that waits blocks in C with the GIL released",
+    "chunkbuf_stream_space_start": "threads are OS threads: a write held at the high-water mark blocks in C with the GIL released",
     "chunkbuf_read_op_finish": "threads are OS threads: a blocked read waits in C with the GIL released",
 }
 

@@ -158,7 +158,7 @@ Status Stream::wait_writable(std::unique_lock<std::mutex>& lk, size_t n, const W
   for (;;) {
     if (Status st = check_writable(n, op); st != Status::Ok) return st;
     if (Status st = interrupted(w, op); st != Status::Ok) return st;
-    if (n == 0 || high_water_ == 0 || unread() < high_water_ || starved_gen_ == write_gen_) return Status::Ok;
+    if (room_for(n)) return Status::Ok;
     if (w.timeout_ms == 0)
       return fail(Status::Again, "%s: %zu unread bytes reach the high-water mark %zu", op, unread(), high_water_);
     if (expired) return fail(Status::TimedOut, "%s: readers did not catch up within %lld ms", op,
@@ -175,7 +175,7 @@ void Stream::wrote(size_t n) noexcept {
   ++write_gen_;
   if (written_ == content_length_) {
     closed_ = true;
-    space_cv_.notify_all();  // writers still waiting now fail
+    space_changed();  // writers still waiting now fail
   }
   readers_changed();
 }
@@ -189,7 +189,7 @@ void Stream::readers_changed() noexcept {
 void Stream::report_starved() noexcept {
   if (!high_water_ || starved_gen_ == write_gen_) return;
   starved_gen_ = write_gen_;
-  space_cv_.notify_all();
+  space_changed();
 }
 
 Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
@@ -248,7 +248,7 @@ Status Stream::close() noexcept {
   if (!closed_) {
     closed_ = true;
     readers_changed();
-    space_cv_.notify_all();
+    space_changed();
   }
   return Status::Ok;
 }
@@ -267,7 +267,7 @@ void Stream::abort(int code) noexcept {
       cur_idx_ = cur_base_ = 0;
     }
     readers_changed();
-    space_cv_.notify_all();
+    space_changed();
   }
   if (dropped) view_release(dropped);
 }
@@ -370,7 +370,7 @@ void Stream::advanced(size_t k) noexcept {
   // unread bytes down to the low-water mark (or a reader waits for more):
   // waking them on every read would cost a context switch per read for one
   // chunk each.
-  if (high_water_ && k > 0 && unread() <= low_water_) space_cv_.notify_all();
+  if (high_water_ && k > 0 && unread() <= low_water_) space_changed();
 }
 
 template <typename Ready>
@@ -698,7 +698,7 @@ Status Stream::seek(int64_t offset, int whence, uint64_t* pos) noexcept {
                 static_cast<unsigned long long>(origin), static_cast<unsigned long long>(written_));
   pos_ = origin + static_cast<uint64_t>(offset);
   readers_changed();
-  if (high_water_) space_cv_.notify_all();
+  if (high_water_) space_changed();
   if (pos) *pos = pos_;
   return Status::Ok;
 }

@@ -1095,6 +1095,23 @@ CHUNKBUF_API int chunkbuf_stream_read_start(chunkbuf_stream *s, void *dst, size_
  * Since 0.4. */
 CHUNKBUF_API int chunkbuf_stream_wait_start(chunkbuf_stream *s, size_t min, chunkbuf_ready_fn fn, void *arg,
                                             chunkbuf_read_op **op, chunkbuf_error *err);
+/* A wait for room to write, the writer's side of wait_start: a binding
+ * whose write met the high-water mark (a write with timeout 0 failed with
+ * EAGAIN) waits with this, then writes again. Returns OK with *op = NULL
+ * when a write of n bytes would not wait now; otherwise it arms a wait and
+ * returns OK with *op set. An armed wait counts as a waiting writer.
+ * fn(arg) runs as for chunkbuf_stream_read_start once a write of n bytes
+ * could go on (the readers brought the unread bytes down to the low-water
+ * mark, or a reader waits for more than is buffered), or at close or abort;
+ * chunkbuf_read_op_finish then returns OK with *nread = 0 (the write that
+ * follows reports a close or an abort), or EAGAIN when another writer
+ * took the room first (the wait stays armed). *op holds a reference to s
+ * until it is finished.
+ * Returns: OK; ECLOSED, EABORTED or ELIMIT when a write of n bytes would
+ * fail now; EINVAL (NULL fn or op); EHANDLE; ENOMEM. err (may be NULL)
+ * gets the status and its detail. Any number of threads. Since 0.4. */
+CHUNKBUF_API int chunkbuf_stream_space_start(chunkbuf_stream *s, size_t n, chunkbuf_ready_fn fn, void *arg,
+                                             chunkbuf_read_op **op, chunkbuf_error *err);
 /* Finish an armed read or wait. When it is ready: OK with *nread bytes in
  * dst (0: end of file; always 0 for a wait), or EABORTED with nothing
  * consumed. When it is not (fn has not run, or another reader took the
