@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 53876ad686a5e7a3b5b751c2d07649b74c63ea12e00e8a976693f35841b5dd01
+// csrc sha256: 74b36fd936323515c5fffd33069a95fc61b07f553ad111ee2836540fa9ef2a52
 
 package chunkbuf

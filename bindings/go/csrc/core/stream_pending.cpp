@@ -18,6 +18,25 @@
 
 namespace chunkbuf {
 
+namespace {
+
+// The armed reads and waits of one kind are a list linked through p.
+void link(PendingRead*& head, PendingRead* p) noexcept {
+  p->prev = nullptr;
+  p->next = head;
+  if (head) head->prev = p;
+  head = p;
+}
+
+void unlink(PendingRead*& head, PendingRead* p) noexcept {
+  if (p->prev) p->prev->next = p->next;
+  else head = p->next;
+  if (p->next) p->next->prev = p->prev;
+  p->prev = p->next = nullptr;
+}
+
+}  // namespace
+
 bool Stream::pending_ready(const PendingRead* p) const noexcept {
   return p->d.filled > 0 || aborted_ || closed_ || unread() >= p->d.min;
 }
@@ -41,10 +60,7 @@ void Stream::notify_pending() noexcept {
 
 void Stream::pending_disarm(PendingRead* p) noexcept {
   if (p->d.queued) direct_dequeue(&p->d);
-  if (p->prev) p->prev->next = p->next;
-  else pending_head_ = p->next;
-  if (p->next) p->next->prev = p->prev;
-  p->prev = p->next = nullptr;
+  unlink(pending_head_, p);
   p->armed = false;
   --waiting_readers_;
   if (released_) idle_cv_.notify_all();
@@ -58,9 +74,7 @@ void Stream::pending_arm(PendingRead* p, void* dst, size_t n, size_t min, ReadyF
   p->d.cap = n;
   p->d.min = min;
   p->armed = true;
-  p->next = pending_head_;
-  if (pending_head_) pending_head_->prev = p;
-  pending_head_ = p;
+  link(pending_head_, p);
   if (!retain_ && n > 0) direct_enqueue(&p->d);
   ++waiting_readers_;
   report_starved();
@@ -112,10 +126,7 @@ void Stream::space_changed() noexcept {
 }
 
 void Stream::space_disarm(PendingRead* p) noexcept {
-  if (p->prev) p->prev->next = p->next;
-  else space_head_ = p->next;
-  if (p->next) p->next->prev = p->prev;
-  p->prev = p->next = nullptr;
+  unlink(space_head_, p);
   p->armed = false;
   --waiting_writers_;
   if (released_) idle_cv_.notify_all();
@@ -134,9 +145,7 @@ Status Stream::space_start(PendingRead* p, size_t n, ReadyFn fn, void* arg, bool
   p->d.min = n;
   p->space = true;
   p->armed = true;
-  p->next = space_head_;
-  if (space_head_) space_head_->prev = p;
-  space_head_ = p;
+  link(space_head_, p);
   ++waiting_writers_;
   *armed = true;
   return Status::Ok;
