@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 74b36fd936323515c5fffd33069a95fc61b07f553ad111ee2836540fa9ef2a52
+// csrc sha256: b68d278890efbe51377abfbb9b193db5cd49ab1b765e6fea72707cabfa57744a
 
 package chunkbuf

@@ -215,6 +215,50 @@ TEST(StreamRead, ReadlinesBatch) {
   EXPECT_EQ(v, nullptr);
 }
 
+// Batches of lines that straddle segments (each write its own segment),
+// in both modes, up to the last line without "\n" at EOF: every record
+// locates exactly its line in the batch's view.
+TEST(StreamRead, ReadlinesLocatesLinesAcrossSegments) {
+  for (bool retain : {false, true}) {
+    StreamOptions o;
+    o.retain = retain;
+    auto s = make_stream(o);
+    std::vector<std::string> want;
+    std::string all;
+    uint32_t x = 12345;
+    for (int i = 0; i < 500; ++i) {
+      x = x * 1103515245u + 12345u;
+      std::string line(x % 150, static_cast<char>('a' + i % 26));
+      want.push_back(line);
+      all += line + (i < 499 ? "\n" : "");  // the last one lacks "\n"
+    }
+    std::vector<std::string> pieces;
+    for (size_t off = 0; off < all.size();) {
+      x = x * 1103515245u + 12345u;
+      size_t k = std::min<size_t>(1 + x % 97, all.size() - off);
+      pieces.push_back(all.substr(off, k));
+      off += k;
+    }
+    for (const std::string& p : pieces) ASSERT_EQ(s->write_ref(p.data(), p.size(), nullptr, nullptr, -1), Status::Ok);
+    ASSERT_EQ(s->close(), Status::Ok);
+    std::vector<std::string> got;
+    Record recs[7];
+    for (;;) {
+      size_t n = 0;
+      ViewRep* v = nullptr;
+      ASSERT_EQ(s->readlines(recs, 7, -1, &n, &v), Status::Ok);
+      if (n == 0) break;
+      const std::string bytes = drain(v);
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_LE(recs[i].offset + recs[i].length + recs[i].delim_length, bytes.size());
+        got.push_back(bytes.substr(recs[i].offset, recs[i].length));
+        EXPECT_EQ(recs[i].delim_length, got.size() < want.size() ? 1u : 0u);
+      }
+    }
+    EXPECT_EQ(got, want) << "retain " << retain;
+  }
+}
+
 TEST(StreamRead, FindLooksAtUnreadBytesOnly) {
   for (bool retain : {false, true}) {
     StreamOptions o;

@@ -539,28 +539,18 @@ Status Stream::readlines(Record* recs, size_t max_recs, int64_t timeout_ms, size
     *out = nullptr;
     return Status::Ok;
   }
-  size_t count = 0, from = len, un = unread();
-  recs[count++] = Record{0, nl ? len - 1 : len, nl ? size_t{1} : 0};
-  if (nl) {
-    const RecordScanner lf = RecordScanner::lines(Eol::Lf);
-    Span sp = unread_span();
-    SegCursor c(sp.segs, sp.nseg);
-    while (count < max_recs && from < un) {
-      c.seek(sp.skip + from);
-      bool found = false;
-      size_t q = 0, d = 0;
-      (void)lf.next(c, sp.skip + from, sp.skip + un, &found, &q, &d);
-      if (!found) {
-        if (closed_) {  // the last line may lack "\n"
-          recs[count++] = Record{from, un - from, 0};
-          from = un;
-        }
-        break;
-      }
-      q -= sp.skip;
-      recs[count++] = Record{from, q - from, 1};
-      from = q + 1;
-    }
+  // Every complete line at once (the one scanner's batch step), then at
+  // EOF the rest as a last line without "\n".
+  size_t count = 0, from = 0;
+  const size_t un = unread();
+  Span sp = unread_span();
+  auto put = [recs](size_t i, size_t off, size_t length, const char*) { recs[i] = Record{off, length, 1}; };
+  if (Status st2 = scan_byte_lines(sp.segs, sp.nseg, sp.skip, un, '\n', 0, max_recs, put, &count, &from, "readlines");
+      st2 != Status::Ok)
+    return st2;
+  if (count < max_recs && from < un && closed_) {
+    recs[count++] = Record{from, un - from, 0};
+    from = un;
   }
   if (Status st2 = take(from, out); st2 != Status::Ok) return st2;
   *n = count;
