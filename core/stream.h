@@ -258,21 +258,20 @@ class Stream {
 
   size_t unread() const noexcept { return static_cast<size_t>(base_ + buf_.size() - pos_); }
   Span unread_span() const noexcept;
+  // mu_ for a call that moves data (writes, reads, peeks and consumes, line
+  // reads, a pending read's start and finish). A writer and a reader on two
+  // cores take it for the length of a copy; a plain lock puts the loser to
+  // sleep in the kernel and the winner pays its wake-up, which costs more
+  // than the copy, so these spin briefly first. A reader woken from its
+  // wait takes mu_ back the plain way: spinning there, while the writer
+  // that woke it is still finishing, made a hand-off's round trip slower.
+  std::unique_lock<std::mutex> lock_data() const noexcept { return lock_spinning(mu_, kDataLockSpins); }
+  static constexpr int kDataLockSpins = 100;
   // Waits (lock held) until ready() or abort, release or cancel. Reports
   // the reader as starved to back-pressured writers while it waits. With d
   // (streaming mode) the reader's destination is queued for writers while
   // it waits; once a writer filled some of it, that is what the call
   // returns, whatever else happened meanwhile (the bytes are the reader's).
-  // mu_ for a call that moves data (writes, reads, peeks and consumes, line
-  // reads, a pending read's start and finish). A writer and a reader on two cores take it for the
-  // length of a copy; a plain lock puts the loser to sleep in the kernel and
-  // the winner pays its wake-up, which costs more than the copy, so these
-  // spin briefly first. A reader woken from its wait takes mu_ back the
-  // plain way: spinning there, while the writer that woke it is still
-  // finishing, made a hand-off's round trip slower.
-  std::unique_lock<std::mutex> lock_data() const noexcept { return lock_spinning(mu_, kDataLockSpins); }
-  static constexpr int kDataLockSpins = 100;
-
   template <typename Ready>
   Status wait_readable(std::unique_lock<std::mutex>& lk, const Wait& w, Ready ready, const char* op,
                        DirectRead* d = nullptr) noexcept;

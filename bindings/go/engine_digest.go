@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: b68d278890efbe51377abfbb9b193db5cd49ab1b765e6fea72707cabfa57744a
+// csrc sha256: a67ba0bcb2079751bd9bb237b0a393d2747450821daf3bcfc59a20fa8e785373
 
 package chunkbuf
