@@ -75,11 +75,19 @@ func (b *Buffer) readPolicy(p []byte, policy ReadPolicy) (int, error) {
 
 func (s *Stream) readPolicy(ctx context.Context, p []byte, policy ReadPolicy) (int, error) {
 	const op = "PolicyReader.Read"
+	if policy == ShortBlock { // the one policy that waits: parked, as ReadFull
+		return s.readInto(ctx, op, p, len(p))
+	}
 	h, err := s.acquire(op)
 	if err != nil {
 		return 0, err
 	}
 	defer s.mu.RUnlock()
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -88,13 +96,8 @@ func (s *Stream) readPolicy(ctx context.Context, p []byte, policy ReadPolicy) (i
 		return 0, outOfMemory(op)
 	}
 	defer putCall(cl)
-	a, err := s.arm(ctx, cl)
-	if err != nil {
-		return 0, err
-	}
 	d, n := bytesArg(p)
-	rc := C.cb_read_policy(h, d, n, C.int(policy), cl.c)
-	if err := s.disarm(ctx, a, cl, op, rc); err != nil {
+	if err := cl.err(op, C.cb_read_policy(h, d, n, C.int(policy), cl.c)); err != nil {
 		return 0, err
 	}
 	return int(cl.c.n), nil

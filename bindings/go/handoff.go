@@ -25,7 +25,7 @@ func StreamFromC(p unsafe.Pointer) (*Stream, error) {
 	if rc := C.chunkbuf_stream_retain(h); rc != C.CHUNKBUF_OK {
 		return nil, misuse(op, Errno(rc), "the pointer is not a live chunkbuf_stream")
 	}
-	return wrapStream(h)
+	return wrapStream(h), nil
 }
 
 // CPointer returns the chunkbuf_stream * to hand to C code, borrowed: valid

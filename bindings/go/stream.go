@@ -42,14 +42,9 @@ type StreamOptions struct {
 type Stream struct {
 	// mu is read-held by every call and write-held by Release, so the C
 	// stream is never released under a running call of this object.
-	mu      sync.RWMutex
-	h       *C.chunkbuf_stream
-	cleanup runtime.Cleanup
-	// stop is the cancel token of the calls that wait in C (PolicyReader
-	// reads) without a context: Release fires it to end their waits.
-	// Those under a context have a token of their own, in tokens, which
-	// Release fires too.
-	stop      *C.chunkbuf_cancel
+	mu        sync.RWMutex
+	h         *C.chunkbuf_stream
+	cleanup   runtime.Cleanup
 	releasing atomic.Bool
 	// gone is closed by Release: parked reads (see parker) wake on it.
 	gone chan struct{}
@@ -61,14 +56,6 @@ type Stream struct {
 	// roomWakes counts the writes of this object woken from a wait for
 	// room to write (see yieldToWriter).
 	roomWakes atomic.Uint32
-	tokMu     sync.Mutex
-	tokens    map[*C.chunkbuf_cancel]struct{}
-}
-
-// streamRefs is what the runtime cleanup of a forgotten Stream releases.
-type streamRefs struct {
-	h    *C.chunkbuf_stream
-	stop *C.chunkbuf_cancel
 }
 
 // NewStream creates a stream.
@@ -107,23 +94,14 @@ func NewStream(opts StreamOptions) (*Stream, error) {
 	if err := check(op, C.cbw_stream_new(&o, &h, &msg), msg); err != nil {
 		return nil, err
 	}
-	return wrapStream(h)
+	return wrapStream(h), nil
 }
 
-// wrapStream makes the Stream that owns one reference to h (released on
-// failure).
-func wrapStream(h *C.chunkbuf_stream) (*Stream, error) {
-	stop, err := newToken()
-	if err != nil {
-		C.chunkbuf_stream_release(h)
-		return nil, err
-	}
-	s := &Stream{h: h, stop: stop, gone: make(chan struct{})}
-	s.cleanup = runtime.AddCleanup(s, func(r streamRefs) {
-		C.chunkbuf_stream_release(r.h)
-		C.chunkbuf_cancel_free(r.stop)
-	}, streamRefs{h, stop})
-	return s, nil
+// wrapStream makes the Stream that owns one reference to h.
+func wrapStream(h *C.chunkbuf_stream) *Stream {
+	s := &Stream{h: h, gone: make(chan struct{})}
+	s.cleanup = runtime.AddCleanup(s, func(h *C.chunkbuf_stream) { C.chunkbuf_stream_release(h) }, h)
+	return s
 }
 
 // Release drops this object's reference to the stream (the C stream is
@@ -136,19 +114,12 @@ func (s *Stream) Release() {
 	if s == nil || s.releasing.Swap(true) {
 		return
 	}
-	s.tokMu.Lock()
-	for tok := range s.tokens {
-		C.chunkbuf_cancel_fire(tok)
-	}
-	s.tokMu.Unlock()
-	C.chunkbuf_cancel_fire(s.stop)
-	close(s.gone)
+	close(s.gone) // every waiting call of this object is parked on it
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cleanup.Stop()
 	C.chunkbuf_stream_release(s.h)
-	C.chunkbuf_cancel_free(s.stop)
-	s.h, s.stop = nil, nil
+	s.h = nil
 }
 
 // WaitingReaders returns how many calls are blocked reading the stream

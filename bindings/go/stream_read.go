@@ -69,7 +69,6 @@ func (s *Stream) readInto(ctx context.Context, op string, p []byte, least int) (
 		// Bytes already unread need no parker, nor the pin that arming p
 		// for the engine takes: the reads of a stream that is ahead of its
 		// reader (a bufio.Scanner's 4 KiB reads) end here.
-		cl.c.w.timeout_ms = 0
 		rc := C.cb_read_into(h, d, n, 0, cl.c)
 		if least == 0 || rc != C.CHUNKBUF_EAGAIN {
 			return int(cl.c.n), cl.err(op, rc)
@@ -186,7 +185,6 @@ func (s *Stream) peek(ctx context.Context, op string, h *C.chunkbuf_stream, cl *
 			return err
 		}
 	}
-	cl.c.w.timeout_ms = 0
 	for {
 		rc := C.chunkbuf_stream_peek(h, least, most, &cl.c.w, &cl.c.v, &cl.c.ho)
 		if rc != C.CHUNKBUF_EAGAIN {

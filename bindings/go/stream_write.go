@@ -106,7 +106,6 @@ func (s *Stream) writeParked(ctx context.Context, op string, need C.size_t, try 
 		return outOfMemory(op)
 	}
 	defer putCall(cl)
-	cl.c.w.timeout_ms = 0
 	for {
 		rc := try(h, cl.c)
 		if rc != C.CHUNKBUF_EAGAIN {

@@ -34,7 +34,7 @@ static inline cb_call *cb_call_new(void) {
   cb_call *c = (cb_call *)calloc(1, sizeof *c);
   if (c) {
     c->w.struct_size = sizeof c->w;
-    c->w.timeout_ms = -1;
+    c->w.timeout_ms = 0; /* never block in C: see getCall */
     c->w.error = &c->e;
     c->e.struct_size = sizeof c->e;
   }
