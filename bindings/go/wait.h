@@ -1,4 +1,5 @@
-/* One blocking call of the Go binding, in C memory (see wait.go). */
+/* One call of the Go binding that may wait, in C memory (see wait.go); a
+ * call never blocks in C: it parks its goroutine (see park.go). */
 #ifndef CHUNKBUF_GO_WAIT_H
 #define CHUNKBUF_GO_WAIT_H
 
@@ -7,9 +8,10 @@
 
 #include <chunkbuf.h>
 
-/* A parked read's C side (see park.go): its slot, and whether a Go write
- * that made it ready waits for it to be finished (set under the stream's
- * lock by the ready callback, taken by the reader after finishing). */
+/* A parked call's C side (see park.go): its slot, and whether a Go write
+ * that made a parked read ready waits for it to be finished (set under the
+ * stream's lock by the ready callback, taken by the reader after
+ * finishing). */
 typedef struct cb_parker {
   uintptr_t slot;
   uint32_t handoff;
