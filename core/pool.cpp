@@ -295,13 +295,23 @@ Status Pool::acquire(size_t min_capacity, TenantRec* tenant, Block** out) noexce
 
   Block* b = nullptr;
   if (cls >= 0) {
-    uint32_t got = 0;
-    b = take_from_shards(cls, 1, &got);  // this thread's shard first
     Shard& s = my_shard();
     s.lock_it();
-    ++(b ? s.hits : s.misses)[cls];
+    b = s.free[cls];
+    if (b) {
+      s.free[cls] = b->next_free;
+      s.count[cls].store(s.count[cls].load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+      ++s.hits[cls];
+    }
     ++s.acquisitions;
     s.unlock_it();
+    if (!b) {  // another shard's, which a thread that only releases filled
+      uint32_t got = 0;
+      b = take_from_shards(cls, 1, &got);
+      s.lock_it();
+      ++(b ? s.hits : s.misses)[cls];
+      s.unlock_it();
+    }
   } else {
     unsharded_acquisitions_.fetch_add(1, std::memory_order_relaxed);
   }

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: a67ba0bcb2079751bd9bb237b0a393d2747450821daf3bcfc59a20fa8e785373
+// csrc sha256: 331e8f5cc31d9f9b734fa0571cec151c236960ca1331273874fe425ac24b3b92
 
 package chunkbuf

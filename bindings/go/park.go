@@ -31,9 +31,9 @@ type parker struct {
 	taken chan struct{} // one per handoff: the read it made ready is finished
 	c     *C.cb_parker  // C memory, as the engine keeps a pointer to it
 	pin   runtime.Pinner
-	// room is the waking count of the stream whose wait for room to write
-	// parks here (see Stream.parkForRoom), nil for reads and waits for
-	// bytes.
+	// room is the wake-up count of the stream whose wait for room to
+	// write parks here (see Stream.parkOn and yieldToWriter), nil for
+	// reads and waits for bytes.
 	room atomic.Pointer[atomic.Uint32]
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync/atomic"
 )
 
 // Read waits until at least one byte is unread or EOF, then copies up to
@@ -133,6 +134,14 @@ func (s *Stream) parked(ctx context.Context, op string, pk *parker, cl *call) er
 // parkUntil waits, parked (see parker) and consuming nothing, until least
 // bytes are unread or EOF; ctx.Err() when ctx is done first.
 func (s *Stream) parkUntil(ctx context.Context, op string, h *C.chunkbuf_stream, cl *call, least C.size_t) error {
+	return s.parkOn(ctx, op, cl, nil, func(pk *parker) C.int { return C.cb_wait_start(h, least, pk.c, cl.c) })
+}
+
+// parkOn arms a wait with start (cb_wait_start, cb_space_start) on an idle
+// parker and, when start armed one, parks until it is ready; ctx.Err() when
+// ctx is done first. wakes, when not nil, counts the wake-ups a C thread
+// gives it (see yieldToWriter).
+func (s *Stream) parkOn(ctx context.Context, op string, cl *call, wakes *atomic.Uint32, start func(*parker) C.int) error {
 	if ctx != nil {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -143,7 +152,11 @@ func (s *Stream) parkUntil(ctx context.Context, op string, h *C.chunkbuf_stream,
 		return outOfMemory(op)
 	}
 	defer putParker(pk)
-	if rc := C.cb_wait_start(h, least, pk.c, cl.c); rc < 0 {
+	if wakes != nil {
+		pk.room.Store(wakes)
+		defer pk.room.Store(nil)
+	}
+	if rc := start(pk); rc < 0 {
 		return cl.err(op, rc)
 	}
 	if cl.c.op == nil {

@@ -33,7 +33,7 @@ func (s *Stream) WriteContext(ctx context.Context, p []byte) (int, error) {
 func (s *Stream) write(ctx context.Context, op string, p []byte) (int, error) {
 	d, n := bytesArg(p)
 	var pk *parker
-	err := s.writeParked(ctx, op, n, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+	err := s.writeParked(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
 		rc := C.cb_write_handoff(h, d, n, c)
 		pk = handedOff(c)
 		return rc
@@ -65,7 +65,7 @@ func (s *Stream) writeView(ctx context.Context, op string, v *View) error {
 		return err
 	}
 	defer runtime.KeepAlive(v)
-	return s.writeParked(ctx, op, C.size_t(v.Len()), func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+	return s.writeParked(ctx, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
 		return C.cb_write_view_wait(h, vh, c)
 	})
 }
@@ -81,16 +81,16 @@ func (s *Stream) WriteRef(p []byte) error {
 	}
 	// chunkbuf unpins p through its free callback whatever the call
 	// returns, so each try pins it anew.
-	return s.writeParked(nil, op, C.size_t(len(p)), func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
+	return s.writeParked(nil, op, func(h *C.chunkbuf_stream, c *C.cb_call) C.int {
 		return C.cb_write_pinned_wait(h, (*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.uintptr_t(pin(p)), c)
 	})
 }
 
-// writeParked makes one write of need bytes with try, which must not
-// wait: while the unread bytes are at the high-water mark (try fails with
-// EAGAIN, writing nothing) the goroutine parks (see parker) under ctx
-// (nil: until Release) until the readers made room, and tries again.
-func (s *Stream) writeParked(ctx context.Context, op string, need C.size_t, try func(*C.chunkbuf_stream, *C.cb_call) C.int) error {
+// writeParked makes one write with try, which must not wait: while the
+// unread bytes are at the high-water mark (try fails with EAGAIN, writing
+// nothing) the goroutine parks (see parker) under ctx (nil: until
+// Release) until the readers made room, and tries again.
+func (s *Stream) writeParked(ctx context.Context, op string, try func(*C.chunkbuf_stream, *C.cb_call) C.int) error {
 	h, err := s.acquire(op)
 	if err != nil {
 		return err
@@ -111,30 +111,20 @@ func (s *Stream) writeParked(ctx context.Context, op string, need C.size_t, try 
 		if rc != C.CHUNKBUF_EAGAIN {
 			return cl.err(op, rc)
 		}
-		if err := s.parkForRoom(ctx, op, h, cl, need); err != nil {
+		if err := s.parkForRoom(ctx, op, h, cl); err != nil {
 			return err
 		}
 	}
 }
 
-// parkForRoom waits, parked, until a write of need bytes would not be
-// held at the high-water mark (or the stream is closed or aborted, which
-// the next try reports); ctx.Err() when ctx is done first.
-func (s *Stream) parkForRoom(ctx context.Context, op string, h *C.chunkbuf_stream, cl *call, need C.size_t) error {
-	pk := getParker()
-	if pk == nil {
-		return outOfMemory(op)
-	}
-	defer putParker(pk)
-	pk.room.Store(&s.roomWakes)
-	defer pk.room.Store(nil)
-	if rc := C.cb_space_start(h, need, pk.c, cl.c); rc < 0 {
-		return cl.err(op, rc)
-	}
-	if cl.c.op == nil {
-		return nil
-	}
-	return s.parked(ctx, op, pk, cl)
+// parkForRoom waits, parked, until a write would not be held at the
+// high-water mark (or the stream is closed or aborted, which the next try
+// reports); ctx.Err() when ctx is done first. Any write that is not empty
+// waits for the same room (it passes while the unread bytes are below the
+// mark, whatever its size), and try made the write's other checks, so the
+// wait asks for one byte.
+func (s *Stream) parkForRoom(ctx context.Context, op string, h *C.chunkbuf_stream, cl *call) error {
+	return s.parkOn(ctx, op, cl, &s.roomWakes, func(pk *parker) C.int { return C.cb_space_start(h, 1, pk.c, cl.c) })
 }
 
 // yieldToWriter follows a read that began when the stream's count of

@@ -72,6 +72,14 @@ class CallWait {
   chunkbuf_error* err_ = nullptr;
 };
 
+// The arguments every start of a read op has: a live stream, op and fn.
+Status check_start(chunkbuf_stream* s, chunkbuf_read_op** op, chunkbuf_ready_fn fn, const char* fname) {
+  Status st = live(s, fname);
+  if (st == Status::Ok) st = need(op, "op", fname);
+  if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
+  return st;
+}
+
 // Makes a read op for stream s and arms it with arm(&pending, &armed): *op
 // is the op when armed, NULL when the call completed at once. The handle
 // is made and the stream retained first: arming must not fail after the
@@ -187,11 +195,9 @@ int chunkbuf_stream_read_into(chunkbuf_stream* s, void* dst, size_t n, size_t mi
 int chunkbuf_stream_read_start(chunkbuf_stream* s, void* dst, size_t n, size_t min, chunkbuf_ready_fn fn,
                                void* arg, chunkbuf_read_op** op, size_t* nread, chunkbuf_error* err) {
   static const char* fname = "chunkbuf_stream_read_start";
-  Status st = live(s, fname);
+  Status st = check_start(s, op, fn, fname);
   if (st == Status::Ok) st = need_bytes(dst, n, "dst", fname);
-  if (st == Status::Ok) st = need(op, "op", fname);
   if (st == Status::Ok) st = need(nread, "nread", fname);
-  if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
   if (st != Status::Ok) return report(code(st), err);
   *nread = 0;
   return arm_op(s, op, err, fname, [&](PendingRead* p, bool* armed) {
@@ -202,10 +208,7 @@ int chunkbuf_stream_read_start(chunkbuf_stream* s, void* dst, size_t n, size_t m
 int chunkbuf_stream_wait_start(chunkbuf_stream* s, size_t min, chunkbuf_ready_fn fn, void* arg,
                                chunkbuf_read_op** op, chunkbuf_error* err) {
   static const char* fname = "chunkbuf_stream_wait_start";
-  Status st = live(s, fname);
-  if (st == Status::Ok) st = need(op, "op", fname);
-  if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
-  if (st != Status::Ok) return report(code(st), err);
+  if (Status st = check_start(s, op, fn, fname); st != Status::Ok) return report(code(st), err);
   return arm_op(s, op, err, fname,
                 [&](PendingRead* p, bool* armed) { return s->obj.wait_start(p, min, fn, arg, armed); });
 }
@@ -213,10 +216,7 @@ int chunkbuf_stream_wait_start(chunkbuf_stream* s, size_t min, chunkbuf_ready_fn
 int chunkbuf_stream_space_start(chunkbuf_stream* s, size_t n, chunkbuf_ready_fn fn, void* arg,
                                 chunkbuf_read_op** op, chunkbuf_error* err) {
   static const char* fname = "chunkbuf_stream_space_start";
-  Status st = live(s, fname);
-  if (st == Status::Ok) st = need(op, "op", fname);
-  if (st == Status::Ok && !fn) st = fail(Status::Inval, "%s: NULL fn", fname);
-  if (st != Status::Ok) return report(code(st), err);
+  if (Status st = check_start(s, op, fn, fname); st != Status::Ok) return report(code(st), err);
   return arm_op(s, op, err, fname,
                 [&](PendingRead* p, bool* armed) { return s->obj.space_start(p, n, fn, arg, armed); });
 }
