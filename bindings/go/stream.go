@@ -24,8 +24,12 @@ type StreamOptions struct {
 	// HighWater > 0 makes writes wait while that many unread bytes are
 	// buffered (back-pressure).
 	HighWater int
-	MaxBytes  int    // 0: unlimited; ErrLimit past it
-	Tenant    uint32 // pool tenant for accounting; 0: none
+	// LowWater is where writes held by HighWater resume: once reads bring
+	// the unread bytes down to it (must be below HighWater; 0:
+	// HighWater/2).
+	LowWater int
+	MaxBytes int    // 0: unlimited; ErrLimit past it
+	Tenant   uint32 // pool tenant for accounting; 0: none
 }
 
 // Stream is a goroutine-safe byte stream: any number of goroutines write,
@@ -72,6 +76,10 @@ func NewStream(opts StreamOptions) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
+	lowWater, err := size(op, "LowWater", opts.LowWater)
+	if err != nil {
+		return nil, err
+	}
 	maxBytes, err := size(op, "MaxBytes", opts.MaxBytes)
 	if err != nil {
 		return nil, err
@@ -82,6 +90,7 @@ func NewStream(opts StreamOptions) (*Stream, error) {
 		pool:           ph,
 		content_length: C.CHUNKBUF_UNKNOWN_LENGTH,
 		high_water:     highWater,
+		low_water:      lowWater,
 		max_bytes:      maxBytes,
 		retain:         cbool(opts.Retain),
 		tenant:         C.uint32_t(opts.Tenant),

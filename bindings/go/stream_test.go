@@ -195,6 +195,43 @@ func TestStreamBackPressure(t *testing.T) {
 	}
 }
 
+// A write held at HighWater resumes once reads bring the unread bytes
+// down to LowWater, not before.
+func TestStreamLowWater(t *testing.T) {
+	if _, err := NewStream(StreamOptions{HighWater: 4, LowWater: 4}); !errors.Is(err, ErrInval) {
+		t.Fatalf("LowWater not below HighWater: %v", err)
+	}
+	s := newStream(t, StreamOptions{HighWater: 8, LowWater: 2})
+	_, err := s.WriteString("abcdefgh")
+	must(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.WriteString("X")
+		done <- err
+	}()
+	for deadline := time.Now().Add(10 * time.Second); s.WaitingWriters() == 0 && time.Now().Before(deadline); {
+		runtime.Gosched()
+	}
+	got := make([]byte, 5)
+	_, err = s.ReadFull(got)
+	must(t, err)
+	if w := s.WaitingWriters(); w != 1 {
+		t.Fatalf("with 3 bytes unread (LowWater 2): %d writers wait, want 1", w)
+	}
+	_, err = s.ReadFull(got[:1])
+	must(t, err)
+	select {
+	case err := <-done:
+		must(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held write did not resume at LowWater")
+	}
+	_, err = s.ReadFull(got[:3])
+	if err != nil || string(got[:3]) != "ghX" {
+		t.Fatalf("after the held write: %q, %v", got[:3], err)
+	}
+}
+
 // A parked ReadFull of more than the high-water mark lets writers pass
 // the mark until it has its bytes, as a blocked read does.
 func TestStreamReadFullPastTheHighWaterMark(t *testing.T) {

@@ -3497,6 +3497,7 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
     else if (strcmp(key, "content_length") == 0) o->content_length = cb_option_size(L, idx, key);
     else if (strcmp(key, "retain") == 0) o->retain = lua_toboolean(L, -1);
     else if (strcmp(key, "high_water") == 0) o->high_water = cb_option_size(L, idx, key);
+    else if (strcmp(key, "low_water") == 0) o->low_water = cb_option_size(L, idx, key);
     else if (strcmp(key, "max_bytes") == 0) o->max_bytes = cb_option_size(L, idx, key);
     else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_u32(L, idx, key);
     else cb_unknown_option(L, idx, key);
@@ -3705,6 +3706,7 @@ SWIGINTERN size_t cb_Stream___len(cb_Stream *self,cb_ignored){
     return n;
   }
 SWIGINTERN cb_status cb_Stream_at_eof(cb_Stream *self,int *BOOL){ return chunkbuf_stream_at_eof(self, BOOL); }
+SWIGINTERN cb_status cb_Stream_waiting(cb_Stream *self,size_t *READERS,size_t *WRITERS){ return chunkbuf_stream_waiting(self, READERS, WRITERS); }
 SWIGINTERN cb_status cb_Stream_find(cb_Stream *self,void const *needle,size_t nlen,cb_first first,cb_last last,cb_match *OUT){
     OUT->len = nlen;
     return chunkbuf_stream_find(self, needle, nlen, first, last, &OUT->pos);
@@ -7427,6 +7429,36 @@ static int _wrap_Stream_at_eof(lua_State* L) {
 }
 
 
+static int _wrap_Stream_waiting(lua_State* L) {
+  int SWIG_arg = 0;
+  cb_Stream *arg1 = (cb_Stream *) 0 ;
+  size_t *arg2 = (size_t *) 0 ;
+  size_t *arg3 = (size_t *) 0 ;
+  size_t temp2 = 0 ;
+  size_t temp3 = 0 ;
+  cb_status result;
+  
+  arg2 = &temp2; 
+  arg3 = &temp3; 
+  SWIG_check_num_args("cb_Stream::waiting",1,1)
+  arg1 = (cb_Stream *)cb_check_object(L, 1, SWIGTYPE_p_cb_Stream, "Stream", 0); 
+  result = (cb_status)cb_Stream_waiting(arg1,arg2,arg3);
+  if (result < 0 && !cb_is_soft(result)) {
+    cb_push_error(L, result); SWIG_fail; 
+  } 
+  lua_pushinteger(L, (lua_Integer)*arg2); SWIG_arg++; 
+  lua_pushinteger(L, (lua_Integer)*arg3); SWIG_arg++; 
+  if (cb_is_soft(result)) {
+    lua_pushnil(L); lua_pushstring(L, cb_code_name(result)); return 2; 
+  } 
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_Stream_find(lua_State* L) {
   int SWIG_arg = 0;
   cb_Stream *arg1 = (cb_Stream *) 0 ;
@@ -7645,6 +7677,7 @@ static swig_lua_method swig_Stream_methods[]= {
     { "readable_amount", _wrap_Stream_readable_amount},
     { "__len", _wrap_Stream___len},
     { "at_eof", _wrap_Stream_at_eof},
+    { "waiting", _wrap_Stream_waiting},
     { "find", _wrap_Stream_find},
     { "seek", _wrap_Stream_seek},
     { "tell", _wrap_Stream_tell},

@@ -14,6 +14,7 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
     else if (strcmp(key, "content_length") == 0) o->content_length = cb_option_size(L, idx, key);
     else if (strcmp(key, "retain") == 0) o->retain = lua_toboolean(L, -1);
     else if (strcmp(key, "high_water") == 0) o->high_water = cb_option_size(L, idx, key);
+    else if (strcmp(key, "low_water") == 0) o->low_water = cb_option_size(L, idx, key);
     else if (strcmp(key, "max_bytes") == 0) o->max_bytes = cb_option_size(L, idx, key);
     else if (strcmp(key, "tenant") == 0) o->tenant = cb_option_u32(L, idx, key);
     else cb_unknown_option(L, idx, key);
@@ -144,13 +145,15 @@ typedef int cb_keep_eol;
 
 CB_OBJECT(cb_Stream, "Stream")
 
+%apply size_t *OUT { size_t *READERS, size_t *WRITERS };
+
 %rename(Stream) cb_Stream;
 %delobject cb_Stream::free;
 typedef struct {} cb_Stream;
 
 %extend cb_Stream {
   /* chunkbuf.Stream{pool =, content_length =, retain = bool, high_water =,
-   * max_bytes =, tenant =} */
+   * low_water =, max_bytes =, tenant =} */
   cb_Stream(const chunkbuf_stream_options *OPTIONS, lua_State *L) {
     cb_Stream *s = NULL;
     int rc = chunkbuf_stream_new(OPTIONS, &s);
@@ -273,6 +276,8 @@ typedef struct {} cb_Stream;
     return n;
   }
   cb_status at_eof(int *BOOL) { return chunkbuf_stream_at_eof($self, BOOL); }
+  /* readers, writers: the calls blocked on the stream now. */
+  cb_status waiting(size_t *READERS, size_t *WRITERS) { return chunkbuf_stream_waiting($self, READERS, WRITERS); }
   /* Among the unread bytes; positions are 1-based from the read position. */
   cb_status find(const void *needle, size_t nlen, cb_first first, cb_last last, cb_match *OUT) {
     OUT->len = nlen;

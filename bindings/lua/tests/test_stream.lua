@@ -186,6 +186,21 @@ test("stream: a high-water mark makes writers wait", function()
   eq(s:read(4), "cdef", "all bytes")
 end)
 
+test("stream: a writer held at high_water resumes at low_water", function()
+  raises("chunkbuf.inval: low_water 4 must be below", chunkbuf.Stream, {high_water = 4, low_water = 4})
+  local s = chunkbuf.Stream {high_water = 8, low_water = 2}
+  eq(s:write("abcdefgh"), true, "up to the mark")
+  local w = testing.write_later(s, {"X"}, 0, "none")
+  local deadline = os.time() + 10
+  while select(2, s:waiting()) < 1 and os.time() < deadline do end
+  eq(s:read(5), "abcde", "down to 3 unread, above low_water")
+  eq(select(2, s:waiting()), 1, "the writer still waits")
+  eq(s:read(1), "f", "down to low_water")
+  eq(w:join(), 1, "the held write went through")
+  eq(s:read(3), "ghX", "every byte, in order")
+  eq(s:waiting(), 0, "no reader waits")
+end)
+
 test("stream: retained mode seeks like a file", function()
   local s = chunkbuf.Stream {retain = true, content_length = 6}
   s:write("abc")

@@ -201,7 +201,7 @@ class Buffer:
 class Stream(io.BufferedIOBase):
     timeout: _Timeout
     def __init__(self, content_length: Optional[int] = ..., *, retain: bool = ..., high_water: int = ...,
-                 max_bytes: int = ..., tenant: int = ..., pool: Optional[Pool] = ...,
+                 low_water: int = ..., max_bytes: int = ..., tenant: int = ..., pool: Optional[Pool] = ...,
                  timeout: _Timeout = ...) -> None: ...
     @classmethod
     def from_handle(cls, handle: Any, *, retain: Optional[bool] = ..., timeout: _Timeout = ...) -> "Stream": ...

@@ -39,7 +39,9 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
 
     retain=True keeps read bytes so seek(0) works (request bodies);
     content_length preallocates and closes the stream after that many bytes;
-    high_water makes writers wait for readers; max_bytes bounds the stream.
+    high_water makes writers wait for readers, and writes held by it resume
+    once reads bring the unread bytes down to low_water (default: half of
+    high_water); max_bytes bounds the stream.
 
     close() is the writer's end of the file: it signals EOF (like
     write_eof) and refuses later writes, while the bytes already written
@@ -52,7 +54,7 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
     have to wait, and then call _readline and _write.
     """
 
-    def __init__(self, content_length=None, *, retain=False, high_water=0, max_bytes=0,
+    def __init__(self, content_length=None, *, retain=False, high_water=0, low_water=0, max_bytes=0,
                  tenant=0, pool=None, timeout=None):
         opts = ffi.new("chunkbuf_stream_options *")
         opts.struct_size = ffi.sizeof("chunkbuf_stream_options")
@@ -61,6 +63,7 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
                                else size_arg(content_length, "content_length"))
         opts.retain = 1 if retain else 0
         opts.high_water = size_arg(high_water, "high_water")
+        opts.low_water = size_arg(low_water, "low_water")
         opts.max_bytes = size_arg(max_bytes, "max_bytes")
         opts.tenant = size_arg(tenant, "tenant")
         out = ffi.new("chunkbuf_stream **")

@@ -282,3 +282,22 @@ def test_an_abort_ends_a_held_write_ref_and_lets_the_object_go():
     del info  # its traceback's frames refer to data
     assert sys.getrefcount(data) == refs
     data.append(0)
+
+
+def test_a_write_held_at_high_water_resumes_at_low_water():
+    with pytest.raises(chunkbuf.Error, match="low_water 4 must be below high_water 4"):
+        chunkbuf.Stream(high_water=4, low_water=4)
+    s = chunkbuf.Stream(high_water=8, low_water=2)
+    s.write(b"abcdefgh")
+    writer = threading.Thread(target=s.write, args=(b"X",))
+    writer.start()
+    deadline = time.monotonic() + 10
+    while s.waiting()[1] == 0 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert s.waiting()[1] == 1, "the write was not held at the mark"
+    assert s.read(5) == b"abcde"
+    assert s.waiting()[1] == 1, "woken above low_water (3 unread, low_water 2)"
+    assert s.read(1) == b"f"
+    writer.join(10)
+    assert not writer.is_alive(), "not woken at low_water"
+    assert s.read(3) == b"ghX"
