@@ -3,7 +3,10 @@ package chunkbuf
 // #include "cwrap.h"
 import "C"
 
-import "unsafe"
+import (
+	"iter"
+	"unsafe"
+)
 
 // Record locates one record of a [Batch] inside the batch's view: bytes
 // [Offset, Offset+Length) followed by DelimLength delimiter bytes. Its
@@ -150,6 +153,40 @@ func (b Batch) flatBytes(r *Record) []byte {
 		return out[:copied]
 	}
 	return b.data[r.Offset : r.Offset+r.Length]
+}
+
+// All returns an iterator over the records in order, each as [Batch.Bytes]
+// gives it (without its delimiter, valid until Release):
+//
+//	for i, line := range batch.All() { ... }
+//
+// It walks the records and the places of their bytes together, so a
+// record costs no search. Releasing the batch inside the loop ends it.
+func (b Batch) All() iter.Seq2[int, []byte] {
+	return func(yield func(int, []byte) bool) {
+		run := 0
+		for i := range b.Records {
+			if b.View == nil || b.View.r.released.Load() {
+				return
+			}
+			r := &b.Records[i]
+			var rec []byte
+			switch {
+			case b.runs != nil:
+				for run+1 < len(b.runs) && int(b.runs[run+1].off) <= r.Offset {
+					run++
+				}
+				rec = unsafe.Slice((*byte)(b.runs[run].at(r.Offset)), r.Length)
+			case b.data != nil:
+				rec = b.data[r.Offset : r.Offset+r.Length]
+			default:
+				rec = b.flatBytes(r)
+			}
+			if !yield(i, rec) {
+				return
+			}
+		}
+	}
 }
 
 // Full reports whether the batch holds as many records as the record

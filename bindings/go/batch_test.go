@@ -17,16 +17,27 @@ func recordStrings(b Batch) []string {
 	return out
 }
 
+// allStrings returns the records of b as strings, through All.
+func allStrings(t *testing.T, b Batch) []string {
+	t.Helper()
+	var out []string
+	for i, rec := range b.All() {
+		if i != len(out) {
+			t.Fatalf("All gave record %d after %d records", i, len(out))
+		}
+		out = append(out, string(rec))
+	}
+	return out
+}
+
+// wantRecords checks the records of b through Bytes and through All.
 func wantRecords(t *testing.T, b Batch, want ...string) {
 	t.Helper()
-	got := recordStrings(b)
-	if len(got) != len(want) {
+	if got := recordStrings(b); !slices.Equal(got, want) {
 		t.Fatalf("records %q, want %q", got, want)
 	}
-	for i := range got {
-		if got[i] != want[i] {
-			t.Fatalf("records %q, want %q", got, want)
-		}
+	if got := allStrings(t, b); !slices.Equal(got, want) {
+		t.Fatalf("records through All %q, want %q", got, want)
 	}
 }
 
@@ -79,6 +90,41 @@ func TestBatchOverSeveralSegments(t *testing.T) {
 		t.Fatal("a contiguous copy of a one-segment batch")
 	}
 	batch.Release()
+}
+
+// All stops where the loop breaks, and at a Release inside the loop.
+func TestBatchAllStops(t *testing.T) {
+	b := newBuffer(t, BufferOptions{})
+	_, err := b.WriteString("a\nb\nc\nd\n")
+	must(t, err)
+	batch, err := b.TakeLines(EOLLF, 0, make([]Record, 0, 8))
+	must(t, err)
+	var seen []string
+	for i, rec := range batch.All() {
+		seen = append(seen, string(rec))
+		if i == 1 {
+			break
+		}
+	}
+	if !slices.Equal(seen, []string{"a", "b"}) {
+		t.Fatalf("with a break: %q", seen)
+	}
+	seen = seen[:0]
+	for i, rec := range batch.All() {
+		seen = append(seen, string(rec))
+		if i == 2 {
+			batch.Release()
+		}
+	}
+	if !slices.Equal(seen, []string{"a", "b", "c"}) {
+		t.Fatalf("with a Release in the loop: %q", seen)
+	}
+	for range batch.All() {
+		t.Fatal("a released batch gave a record")
+	}
+	for range (Batch{}).All() {
+		t.Fatal("the zero Batch gave a record")
+	}
 }
 
 func TestStreamReadLinesOverSeveralSegments(t *testing.T) {
@@ -180,10 +226,14 @@ func TestTakeLinesBatchesStayValid(t *testing.T) {
 			}
 		}
 	}
-	var got []string
+	var got, all []string
 	for _, batch := range batches {
 		got = append(got, recordStrings(batch)...)
+		all = append(all, allStrings(t, batch)...)
 		batch.Release()
+	}
+	if !slices.Equal(all, got) {
+		t.Fatalf("All gave %d lines, Bytes %d", len(all), len(got))
 	}
 	if !slices.Equal(got, want) {
 		i := 0

@@ -37,7 +37,7 @@ import (
 //	BenchmarkStreamLines/{4KiB,64KiB}/{chunkbuf,bufio,bufio-64KiB}
 //	    A writer goroutine writes the data in 4 KiB or 64 KiB writes, then
 //	    closes; the reader takes every line. chunkbuf: Stream.Write, and
-//	    Stream.ReadLines (up to benchBatch lines a call) with Batch.Bytes
+//	    Stream.ReadLines (up to benchBatch lines a call) with Batch.All
 //	    per line, on a stream with a benchHighWater high-water mark.
 //	    bufio: io.Pipe and bufio.Reader.ReadSlice('\n') over the
 //	    io.PipeReader, with bufio's default 4 KiB buffer (bufio.NewReader);
@@ -61,7 +61,7 @@ import (
 //	    One goroutine: the data arrives in 4 KiB writes to a buffer, and
 //	    after each write every complete line is taken. chunkbuf:
 //	    Buffer.Write, Buffer.TakeLines (EOLLF, up to benchBatch lines a
-//	    call, until a batch is not full) and Batch.Bytes per line.
+//	    call, until a batch is not full), each line through Batch.All.
 //	    bytes.Buffer: Write, then bytes.IndexByte over Bytes() and Next per
 //	    line (no allocation; ReadBytes would allocate every line).
 //	BenchmarkBufferCopy/64KiB/{chunkbuf,bytes.Buffer}
@@ -175,8 +175,8 @@ func BenchmarkStreamLines(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					for i := range batch.Len() {
-						bytes += len(batch.Bytes(i))
+					for _, line := range batch.All() {
+						bytes += len(line)
 					}
 					n += batch.Len()
 					batch.Release()
@@ -364,8 +364,8 @@ func BenchmarkBufferLines(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					for i := range batch.Len() {
-						bytes += len(batch.Bytes(i))
+					for _, line := range batch.All() {
+						bytes += len(line)
 					}
 					n += batch.Len()
 					batch.Release()

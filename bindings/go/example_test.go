@@ -23,8 +23,8 @@ func ExampleBuffer_TakeLines() {
 		panic(err)
 	}
 	defer batch.Release()
-	for i := range batch.Len() {
-		fmt.Printf("%q\n", batch.Bytes(i)) // zero-copy, valid until Release
+	for _, line := range batch.All() {
+		fmt.Printf("%q\n", line) // zero-copy, valid until Release
 	}
 	fmt.Println(buf.Len(), "bytes wait for more input")
 	// Output:

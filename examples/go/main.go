@@ -58,8 +58,7 @@ func run(in io.Reader, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		for i := range batch.Len() {
-			line := batch.Bytes(i) // valid until batch.Release
+		for _, line := range batch.All() { // each line valid until batch.Release
 			lines++
 			words += len(bytes.Fields(line))
 			if len(line) > len(longest) {
