@@ -18,13 +18,15 @@ import (
 // under the stream's lock. The engine keeps the state; the goroutine then
 // finishes it with chunkbuf_read_op_finish.
 //
-// A Go Write that makes the read ready hands off to it, as io.Pipe's
-// writer does: the callback only notes the parker for the write, which
-// wakes the goroutine itself once back in Go and then waits on taken until
-// the reader has finished the read. The woken reader so runs next on the
+// A Go Write that makes the read ready notes the parker for itself (the
+// callback makes no call from C into Go) and wakes the goroutine once back
+// in Go. A write of at least 16 KiB (CB_HANDOFF_MIN, cwrap.c) then hands
+// off to the read, as io.Pipe's writer does: it waits on taken until the
+// reader has finished the read. The woken reader so runs next on the
 // writer's own thread, and its next Read parks before the next write,
 // which then lands in its memory directly (one copy per byte, and no
-// wake-up of another thread). Any other thread (C, Close, Abort) wakes the
+// wake-up of another thread). A smaller write goes on at once, and the
+// reader runs beside it. Any other thread (C, Close, Abort) wakes the
 // goroutine through chunkbufGoReady.
 type parker struct {
 	ready chan struct{} // one wake-up, buffered so the callback never blocks
@@ -104,9 +106,9 @@ func (pk *parker) finished() {
 }
 
 // handedOff wakes the parked read or wait that the write of c made ready,
-// if any, and returns the parker of a read, on whose taken the writer then
-// waits. (A wait takes no bytes from the write: waiting for it would only
-// hold the writer back.)
+// if any, and returns the parker of a read handed off to (see parker), on
+// whose taken the writer then waits. (A wait takes no bytes from the
+// write: waiting for it would only hold the writer back.)
 func handedOff(c *C.cb_call) *parker {
 	if c.woke == nil {
 		return nil

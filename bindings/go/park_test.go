@@ -11,31 +11,32 @@ import (
 	"time"
 )
 
-// A Write that fills a parked read hands off to it: by the time Write
-// returns, that read is finished (it no longer counts as waiting), as
-// io.Pipe's Write returns once its reader has the bytes.
+// A Write of 16 KiB or more that fills a parked read hands off to it: by
+// the time Write returns, that read is finished (it no longer counts as
+// waiting), as io.Pipe's Write returns once its reader has the bytes.
 func TestWriteHandsOffToTheReadItFilled(t *testing.T) {
 	s := newStream(t, StreamOptions{})
+	chunk := bytes.Repeat([]byte("handed"), 16<<10/6+1)
 	for i := range 50 {
-		got := make(chan string, 1)
+		got := make(chan []byte, 1)
 		go func() {
-			p := make([]byte, 16)
+			p := make([]byte, 2*len(chunk))
 			n, err := s.Read(p)
 			if err != nil {
 				t.Error(err)
 			}
-			got <- string(p[:n])
+			got <- p[:n]
 		}()
 		for s.WaitingReaders() == 0 {
 			time.Sleep(time.Millisecond)
 		}
-		_, err := s.WriteString("handed")
+		_, err := s.Write(chunk)
 		must(t, err)
 		if w := s.WaitingReaders(); w != 0 {
 			t.Fatalf("round %d: Write returned with the read it filled still waiting (%d waiting)", i, w)
 		}
-		if g := <-got; g != "handed" {
-			t.Fatalf("round %d: read %q", i, g)
+		if g := <-got; !bytes.Equal(g, chunk) {
+			t.Fatalf("round %d: read %d bytes, want the %d written", i, len(g), len(chunk))
 		}
 	}
 }
@@ -83,17 +84,25 @@ func TestHandoffRacesCancel(t *testing.T) {
 
 // Writers and parked readers in several goroutines: every handoff's writer
 // is let go exactly once (none waits forever on another's token) and the
-// bytes arrive whole.
+// bytes arrive whole. Half the writers write pairs (they hand off to no
+// read), half 16 KiB of pairs at a time (each hands off to the read it
+// fills).
 func TestHandoffsBetweenManyWritersAndReaders(t *testing.T) {
 	const writers, readers, perWriter = 4, 4, 3000
+	large := bytes.Repeat([]byte("ab"), 8<<10)
+	const perLarge = 16
 	s := newStream(t, StreamOptions{})
 	var wg sync.WaitGroup
-	for range writers {
+	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range perWriter {
-				if _, err := s.WriteString("ab"); err != nil {
+			chunk, count := []byte("ab"), perWriter
+			if w%2 == 1 {
+				chunk, count = large, perLarge
+			}
+			for range count {
+				if _, err := s.Write(chunk); err != nil {
 					t.Error(err)
 					return
 				}
@@ -128,8 +137,8 @@ func TestHandoffsBetweenManyWritersAndReaders(t *testing.T) {
 	for range readers {
 		sum += <-total
 	}
-	if sum != writers*perWriter*2 {
-		t.Fatalf("read %d bytes, want %d", sum, writers*perWriter*2)
+	if want := writers / 2 * (perWriter*2 + perLarge*len(large)); sum != want {
+		t.Fatalf("read %d bytes, want %d", sum, want)
 	}
 }
 

@@ -13,8 +13,9 @@ import (
 // Write appends a copy of p (io.Writer), all or nothing. With a high-water
 // mark it waits, parked, for readers to catch up. [ErrClosed] after Close,
 // [ErrAborted] after Abort, [ErrLimit] past MaxBytes or ContentLength.
-// A reader parked in Read gets the bytes copied straight into its slice,
-// and Write returns once that reader has them (one copy, as io.Pipe).
+// A reader parked in Read gets the bytes copied straight into its slice
+// (one copy, as io.Pipe); a Write of 16 KiB or more then returns once that
+// reader has finished its read, as io.Pipe's does.
 func (s *Stream) Write(p []byte) (int, error) { return s.write(nil, "Stream.Write", p) }
 
 // WriteString is Write for a string (io.StringWriter).

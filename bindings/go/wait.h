@@ -30,6 +30,7 @@ typedef struct cb_call {
   chunkbuf_read_op *op;
   cb_parker *woke; /* the parked read or wait a write made ready (cb_write_handoff) */
   int handoff;     /* woke is a read, whose finish the writer waits for */
+  size_t wrote;    /* the length of the write in progress (cb_write_handoff) */
 } cb_call;
 
 static inline cb_call *cb_call_new(void) {
@@ -75,8 +76,8 @@ static inline int cb_read_policy(chunkbuf_stream *s, unsigned char *dst, size_t 
 
 /* chunkbuf_stream_write_wait with the source typed as bytes (see above);
  * the first parked read or wait it makes ready is left in c->woke for the
- * writer to wake (and, for a read, to wait for), the others are woken
- * (cwrap.c). */
+ * writer to wake (and, for a read made ready by a write of at least
+ * CB_HANDOFF_MIN bytes, to wait for), the others are woken (cwrap.c). */
 int cb_write_handoff(chunkbuf_stream *s, const unsigned char *d, size_t n, cb_call *c);
 
 /* chunkbuf_stream_write_view_wait with the call's wait. */
