@@ -201,6 +201,25 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
   // can fail, and a write is all or nothing.
   const char* p = static_cast<const char*>(data);
   size_t direct = direct_room(n);
+  Block* b = nullptr;
+  char* dst = nullptr;
+  // Readers behind the writer take the bytes already there while this one
+  // copies outside the lock. A reader that has caught up would only find
+  // nothing and go to sleep: for it the copy stays under the lock.
+  if (unread() > 0 && n >= kUnlockedCopyMin && buf_.claim(n, &b, &dst) == Status::Ok) {
+    lk.unlock();
+    std::memcpy(dst, p, n);
+    lk = lock_data();
+    // The write counts only now: the stream may have been closed, aborted
+    // or filled to its mark meanwhile (then nothing is written).
+    if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok) {
+      b->release();
+      return st;
+    }
+    if (Status st = buf_.publish(b, dst, n); st != Status::Ok) return st;
+    wrote(n);
+    return Status::Ok;
+  }
   if (direct < n)
     if (Status st = buf_.append(p + direct, n - direct); st != Status::Ok) return st;
   direct_fill(p, direct);

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 331e8f5cc31d9f9b734fa0571cec151c236960ca1331273874fe425ac24b3b92
+// csrc sha256: f87b4e64e0bad70b6e6815e7f9e9d1c95a9b2c9e2e895c6a013a5bbf4e4c6285
 
 package chunkbuf

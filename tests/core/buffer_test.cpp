@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -534,4 +535,74 @@ TEST(Buffer, AllocationFailureLeavesTheBufferUnchanged) {
     EXPECT_EQ(contents(b), expect) << "fail_after(" << n << ")";
   }
   mem::fail_never();
+}
+
+// claim/publish: an append whose copy happens outside the caller's lock.
+TEST(BufferClaim, ClaimedBytesAreAddedWhenPublishedInPublishOrder) {
+  Buffer b;
+  ASSERT_EQ(b.append("head", 4), Status::Ok);
+  Block *b1 = nullptr, *b2 = nullptr;
+  char *d1 = nullptr, *d2 = nullptr;
+  ASSERT_EQ(b.claim(5000, &b1, &d1), Status::Ok);
+  ASSERT_EQ(b.claim(5000, &b2, &d2), Status::Ok);
+  EXPECT_TRUE(d2 >= d1 + 5000 || d1 >= d2 + 5000) << "the two claims overlap";
+  EXPECT_EQ(b.size(), 4u) << "claimed bytes are not part of the buffer yet";
+  ASSERT_EQ(b.append("tail", 4), Status::Ok);  // goes after the claims
+  std::memset(d1, 'x', 5000);
+  std::memset(d2, 'y', 5000);
+  ASSERT_EQ(b.publish(b2, d2, 5000), Status::Ok);
+  ASSERT_EQ(b.publish(b1, d1, 5000), Status::Ok);
+  EXPECT_EQ(contents(b), "head" "tail" + std::string(5000, 'y') + std::string(5000, 'x'));
+}
+
+TEST(BufferClaim, APublishPastMaxBytesAddsNothingAndGivesTheBlockBack) {
+  Pool* pool = Pool::create(PoolOptions{});
+  ASSERT_NE(pool, nullptr);
+  {
+    BufferOptions o;
+    o.pool = pool;
+    o.max_bytes = 6000;
+    Buffer b;
+    ASSERT_EQ(b.init(o), Status::Ok);
+    Block* blk = nullptr;
+    char* d = nullptr;
+    ASSERT_EQ(b.claim(5000, &blk, &d), Status::Ok);
+    ASSERT_EQ(b.append(std::string(2000, 'a').data(), 2000), Status::Ok);
+    std::memset(d, 'x', 5000);
+    EXPECT_EQ(b.publish(blk, d, 5000), Status::Limit);
+    EXPECT_EQ(contents(b), std::string(2000, 'a'));
+  }
+  EXPECT_EQ(pool->stats().bytes_in_use, 0u) << "a block of the failed publish is still referenced";
+  pool->release();
+}
+
+TEST(BufferClaim, AClaimedBlockIsNeitherSlidNorReused) {
+  Buffer b;
+  ASSERT_EQ(b.append("0123456789", 10), Status::Ok);
+  Block* blk = nullptr;
+  char* d = nullptr;
+  ASSERT_EQ(b.claim(100, &blk, &d), Status::Ok);
+  // Drain the buffer and append again: without the claim the write block
+  // would be reused from its start (on_emptied) or slid, over the claim.
+  ASSERT_EQ(b.advance(10), Status::Ok);
+  ASSERT_EQ(b.append("abc", 3), Status::Ok);
+  std::memset(d, 'z', 100);
+  ASSERT_EQ(b.publish(blk, d, 100), Status::Ok);
+  EXPECT_EQ(contents(b), "abc" + std::string(100, 'z'));
+}
+
+TEST(BufferClaim, RefusedInLinearModeAndDuringAReservation) {
+  BufferOptions o;
+  o.linear = true;
+  Buffer lin;
+  ASSERT_EQ(lin.init(o), Status::Ok);
+  Block* blk = nullptr;
+  char* d = nullptr;
+  EXPECT_EQ(lin.claim(10, &blk, &d), Status::State);
+  Buffer b;
+  struct iovec iov[2];
+  size_t cnt = 0;
+  ASSERT_EQ(b.reserve(10, iov, 2, &cnt), Status::Ok);
+  EXPECT_EQ(b.claim(10, &blk, &d), Status::State);
+  ASSERT_EQ(b.commit(0), Status::Ok);
 }

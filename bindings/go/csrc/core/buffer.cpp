@@ -166,6 +166,38 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   return Status::Ok;
 }
 
+Status Buffer::claim(size_t n, Block** b, char** dst) noexcept {
+  if (Status st = check_mutable("append"); st != Status::Ok) return st;
+  if (linear_) return fail(Status::State, "append: no claims in linear mode");
+  if (Status st = check_room(n, "append"); st != Status::Ok) return st;
+  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  if (n > space && slide_write_block(n)) space = wblock_->capacity - wpos_;
+  if (n > space) {
+    Block* nb = nullptr;
+    if (Status st = new_block(n, &nb); st != Status::Ok) return st;
+    if (wblock_) wblock_->release();
+    wblock_ = nb;
+    wpos_ = 0;
+  }
+  wblock_->retain();
+  *b = wblock_;
+  *dst = wblock_->data + wpos_;
+  wpos_ += n;
+  return Status::Ok;
+}
+
+Status Buffer::publish(Block* b, char* p, size_t n) noexcept {
+  Status st = check_mutable("append");
+  if (st == Status::Ok) st = check_room(n, "append");
+  if (st == Status::Ok && !segs_.reserve_back(1)) st = fail(Status::NoMem, "out of memory growing the segment list");
+  if (st == Status::Ok) {
+    push_written(b, p, n);
+    len_ += n;
+  }
+  b->release();
+  return st;
+}
+
 void Buffer::copy_into_tail(const Seg* segs, size_t nseg, size_t n) noexcept {
   char* dst = wblock_->data + wpos_;
   seg_copy(segs, nseg, 0, dst, n);

@@ -67,6 +67,16 @@ class Buffer {
   Status append_ref(const void* data, size_t n, FreeFn fn, void* ud) noexcept;
   Status append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void* ud) noexcept;
   Status append_view(const ViewRep* v) noexcept;
+  // An append in two steps, for a caller that copies without holding the
+  // lock that guards the buffer (Stream::write). claim sets n contiguous
+  // bytes of the write block aside and gives their address and a reference
+  // to their block; nothing is added yet, and other appends go after them.
+  // publish adds them once the caller has filled them, taking over that
+  // reference (released, and nothing added, when it fails: max_bytes, a
+  // reservation open, out of memory). The reference keeps the block from
+  // being slid or reused meanwhile. claim fails (State) in linear mode.
+  Status claim(size_t n, Block** b, char** dst) noexcept;
+  Status publish(Block* b, char* p, size_t n) noexcept;
   // Appends head bytes (copied), the view's bytes (zero copy) and tail
   // bytes (copied) as one all-or-nothing step: how framers add a prefix or
   // a delimiter around a payload without copying the payload.

@@ -267,6 +267,10 @@ class Stream {
   // that woke it is still finishing, made a hand-off's round trip slower.
   std::unique_lock<std::mutex> lock_data() const noexcept { return lock_spinning(mu_, kDataLockSpins); }
   static constexpr int kDataLockSpins = 100;
+  // The smallest write that copies its bytes without holding the lock (a
+  // claim of buffer space, then the copy, then the bytes are added), so
+  // readers taking bytes meanwhile do not wait for the copy.
+  static constexpr size_t kUnlockedCopyMin = 16384;
   // Waits (lock held) until ready() or abort, release or cancel. Reports
   // the reader as starved to back-pressured writers while it waits. With d
   // (streaming mode) the reader's destination is queued for writers while
