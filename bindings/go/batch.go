@@ -177,8 +177,6 @@ func (b Batch) All() iter.Seq2[int, []byte] {
 					run++
 				}
 				rec = unsafe.Slice((*byte)(b.runs[run].at(r.Offset)), r.Length)
-			case b.data != nil:
-				rec = b.data[r.Offset : r.Offset+r.Length]
 			default:
 				rec = b.flatBytes(r)
 			}

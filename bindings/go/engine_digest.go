@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: f87b4e64e0bad70b6e6815e7f9e9d1c95a9b2c9e2e895c6a013a5bbf4e4c6285
+// csrc sha256: c14477b42633f6d6d7a1bf0f7543bd09b82c8a8d609b272773450cf8f3b1ad31
 
 package chunkbuf

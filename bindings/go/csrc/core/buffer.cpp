@@ -170,15 +170,8 @@ Status Buffer::claim(size_t n, Block** b, char** dst) noexcept {
   if (Status st = check_mutable("append"); st != Status::Ok) return st;
   if (linear_) return fail(Status::State, "append: no claims in linear mode");
   if (Status st = check_room(n, "append"); st != Status::Ok) return st;
-  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
-  if (n > space && slide_write_block(n)) space = wblock_->capacity - wpos_;
-  if (n > space) {
-    Block* nb = nullptr;
-    if (Status st = new_block(n, &nb); st != Status::Ok) return st;
-    if (wblock_) wblock_->release();
-    wblock_ = nb;
-    wpos_ = 0;
-  }
+  if (n > (wblock_ ? wblock_->capacity - wpos_ : 0)) slide_write_block(n);
+  if (Status st = make_tail_room(n); st != Status::Ok) return st;
   wblock_->retain();
   *b = wblock_;
   *dst = wblock_->data + wpos_;
