@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: c14477b42633f6d6d7a1bf0f7543bd09b82c8a8d609b272773450cf8f3b1ad31
+// csrc sha256: 5e600e301d26bcb743bd6b848535af725128e1dc397956ac36b6261e1195e430
 
 package chunkbuf

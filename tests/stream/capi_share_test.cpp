@@ -91,6 +91,44 @@ TEST(StreamShareCapi, ReleaseOrdersWithABlockedReader) {
   }
 }
 
+uint64_t bytes_in_use(chunkbuf_pool* pool) {
+  chunkbuf_pool_stats st = CHUNKBUF_POOL_STATS_INIT;
+  EXPECT_EQ(chunkbuf_pool_stats_get(pool, &st), CHUNKBUF_OK);
+  return st.bytes_in_use;
+}
+
+// A large write copying outside the stream's lock (readers have bytes to
+// take) when the last reference goes: the release returns only once the
+// write is back, and the write reports EHANDLE in its error struct.
+TEST(StreamShareCapi, LastReleaseWaitsForALargeWriteInProgress) {
+  chunkbuf_pool* pool = nullptr;
+  ASSERT_EQ(chunkbuf_pool_new(nullptr, &pool), CHUNKBUF_OK);
+  chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+  o.pool = pool;
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "x", 1, -1), CHUNKBUF_OK);
+  const uint64_t before = bytes_in_use(pool);
+  const std::string big(64 << 20, 'w');
+  int rc = 1;
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  std::thread writer([&] {
+    chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+    w.error = &err;
+    rc = chunkbuf_stream_write_wait(s, big.data(), big.size(), &w);
+  });
+  ASSERT_TRUE(eventually([&] { return bytes_in_use(pool) >= before + big.size(); }));  // its room is claimed
+  chunkbuf_stream_release(s);
+  writer.join();
+  if (rc == CHUNKBUF_EHANDLE) {
+    EXPECT_EQ(err.code, CHUNKBUF_EHANDLE);
+  } else {
+    EXPECT_EQ(rc, CHUNKBUF_OK);  // the release came after the write was added
+  }
+  EXPECT_EQ(bytes_in_use(pool), 0u);
+  chunkbuf_pool_free(pool);
+}
+
 TEST(StreamShareCapi, CancelWakesOneCallAndTheErrorStructCarriesTheDetail) {
   chunkbuf_stream* s = nullptr;
   ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);

@@ -108,6 +108,32 @@ TEST(StreamShare, LastReleaseWakesAWriterHeldByTheHighWaterMark) {
   EXPECT_EQ(wst, Status::Handle);
 }
 
+// A write of 16 KiB or more made while readers have bytes to take copies
+// outside the stream's lock. A last release meanwhile waits until the
+// copy is back under the lock (the stream's memory is still there for
+// it), and the write then fails with Handle, adding nothing.
+TEST(StreamShare, LastReleaseWaitsForAWriteCopyingOutsideTheLock) {
+  Pool* pool = Pool::create(PoolOptions{});
+  StreamOptions o;
+  o.pool = pool;
+  Stream* s = new_stream(o);
+  ASSERT_EQ(s->write("x", 1, -1), Status::Ok);  // unread bytes: the big write copies unlocked
+  const uint64_t before = pool->stats().bytes_in_use;
+  const std::string big(64 << 20, 'w');  // a copy of some milliseconds
+  Status wst = Status::Inval;
+  std::thread writer([&] { wst = s->write(big.data(), big.size(), -1); });
+  // The claim of the write's room is the moment the pool lends its block.
+  ASSERT_TRUE(eventually([&] { return pool->stats().bytes_in_use >= before + big.size(); }));
+  EXPECT_TRUE(s->release());
+  delete s;
+  writer.join();
+  // Released before the copy came back, or (on a slow start of release)
+  // after the write was added; either way nothing is left lent.
+  EXPECT_TRUE(wst == Status::Handle || wst == Status::Ok) << static_cast<int>(wst);
+  EXPECT_EQ(pool->stats().bytes_in_use, 0u);
+  pool->release();
+}
+
 TEST(StreamShare, CancelWakesOnlyTheCallsUsingTheToken) {
   auto s = make_stream();
   Cancel c;

@@ -207,11 +207,13 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
   // copies outside the lock. A reader that has caught up would only find
   // nothing and go to sleep: for it the copy stays under the lock.
   if (unread() > 0 && n >= kUnlockedCopyMin && buf_.claim(n, &b, &dst) == Status::Ok) {
+    ++scopes_;  // a last release() meanwhile waits for this call to come back
     lk.unlock();
     std::memcpy(dst, p, n);
     lk = lock_data();
-    // The write counts only now: the stream may have been closed, aborted
-    // or filled to its mark meanwhile (then nothing is written).
+    if (--scopes_ == 0 && released_) idle_cv_.notify_all();
+    // The write counts only now: the stream may have been closed, aborted,
+    // released or filled to its mark meanwhile (then nothing is written).
     if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok) {
       b->release();
       return st;

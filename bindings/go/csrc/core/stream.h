@@ -350,7 +350,7 @@ class Stream {
   bool released_ = false;      // the last reference is gone
   size_t waiting_readers_ = 0;  // calls inside a wait (lock held to change)
   size_t waiting_writers_ = 0;
-  size_t scopes_ = 0;           // cancel scopes registered on this stream
+  size_t scopes_ = 0;           // cancel scopes, and writes copying outside mu_
   DirectRead* direct_head_ = nullptr;  // blocked bulk readers, oldest first
   DirectRead* direct_tail_ = nullptr;
   PendingRead* pending_head_ = nullptr;  // armed pending reads
