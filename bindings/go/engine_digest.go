@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 5e600e301d26bcb743bd6b848535af725128e1dc397956ac36b6261e1195e430
+// csrc sha256: 94c4c359aea4a101ce17f038adbc66b606c334ed2a36e7fadf6d37ff0f653bb3
 
 package chunkbuf

@@ -203,6 +203,11 @@ class Buffer {
   // of line; *in_first when both lie in the first segment. NeedMore and
   // Limit as take_line. The one line search of take_line and read_line.
   Status locate_line(Eol eol, size_t max_len, size_t* pos, size_t* elen, bool* in_first) const noexcept;
+  // locate_line past a first segment that holds no end of line (searched
+  // from its byte `from` on): out of line, so the usual case keeps a small
+  // frame.
+  __attribute__((noinline)) Status locate_line_across(Eol eol, size_t max_len, size_t from, size_t* pos,
+                                                      size_t* elen, bool* in_first) const noexcept;
   // take_line's cut when the line and its end of line (cut bytes) lie in
   // the first segment (the fast path), and when they do not.
   Status take_line_in_first(size_t pos, size_t cut, ViewRep** out) noexcept;

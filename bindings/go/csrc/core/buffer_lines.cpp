@@ -58,6 +58,11 @@ Status Buffer::locate_line(Eol eol, size_t max_len, size_t* pos, size_t* elen, b
     }
     from = s.n - 1;  // resume the search at the last byte: it may be the CR of a CRLF
   }
+  return locate_line_across(eol, max_len, from, pos, elen, in_first);
+}
+
+Status Buffer::locate_line_across(Eol eol, size_t max_len, size_t from, size_t* pos, size_t* elen,
+                                  bool* in_first) const noexcept {
   const RecordScanner sc = RecordScanner::lines(eol);
   SegCursor c(segs_.begin(), segs_.size());
   c.seek(from);
