@@ -199,6 +199,8 @@ class Buffer {
   Status take_batch(const RecordScanner& sc, size_t max_len, Record* recs, size_t max_recs, size_t* n, ViewRep** out,
                     const char* what) noexcept;
   void on_emptied() noexcept;
+  // Room left after the write position in the write block (0 without one).
+  size_t tail_space() const noexcept { return wblock_ ? wblock_->capacity - wpos_ : 0; }
   // Where the first line ends: *pos bytes of line, then *elen bytes of end
   // of line; *in_first when both lie in the first segment. NeedMore and
   // Limit as take_line. The one line search of take_line and read_line.

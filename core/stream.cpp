@@ -118,6 +118,10 @@ void Stream::scope_enter() noexcept {
 
 void Stream::scope_leave() noexcept {
   std::lock_guard<std::mutex> lk(mu_);
+  scope_left();
+}
+
+void Stream::scope_left() noexcept {
   if (--scopes_ == 0 && released_) idle_cv_.notify_all();
 }
 
@@ -197,10 +201,7 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
   CancelScope scope(w.cancel, this);
   std::unique_lock<std::mutex> lk = lock_data();
   if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok || n == 0) return st;
-  // Buffer what blocked readers do not take first: that is the step that
-  // can fail, and a write is all or nothing.
   const char* p = static_cast<const char*>(data);
-  size_t direct = direct_room(n);
   Block* b = nullptr;
   char* dst = nullptr;
   // Readers behind the writer take the bytes already there while this one
@@ -211,7 +212,7 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
     lk.unlock();
     std::memcpy(dst, p, n);
     lk = lock_data();
-    if (--scopes_ == 0 && released_) idle_cv_.notify_all();
+    scope_left();
     // The write counts only now: the stream may have been closed, aborted,
     // released or filled to its mark meanwhile (then nothing is written).
     if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok) {
@@ -222,6 +223,9 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
     wrote(n);
     return Status::Ok;
   }
+  // Buffer what blocked readers do not take first: that is the step that
+  // can fail, and a write is all or nothing.
+  size_t direct = direct_room(n);
   if (direct < n)
     if (Status st = buf_.append(p + direct, n - direct); st != Status::Ok) return st;
   direct_fill(p, direct);

@@ -294,6 +294,9 @@ class Stream {
   Status check_writable(size_t n, const char* op) const noexcept;
   // Bookkeeping after n bytes were appended (lock held).
   void wrote(size_t n) noexcept;
+  // A cancel scope, or a write's copy outside the lock, left (lock held):
+  // a waiting last release() may go on once none is left.
+  void scope_left() noexcept;
   // Moves the next k unread bytes into a view (lock held).
   Status take(size_t k, ViewRep** out) noexcept;
   // Copies a view from take() into dst and releases it (lock not held: the

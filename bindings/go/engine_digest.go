@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 94c4c359aea4a101ce17f038adbc66b606c334ed2a36e7fadf6d37ff0f653bb3
+// csrc sha256: 068fb14f2e2f239da78340b43353849623ac7352924e05fe4d8ba3bc1ed34627
 
 package chunkbuf

@@ -78,7 +78,7 @@ size_t Buffer::segment_budget() const noexcept {
 Status Buffer::make_tail_room(size_t total) noexcept {
   // The copies land contiguously in one block: one segment at most.
   if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
-  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  size_t space = tail_space();
   if (total > space) {
     Block* nb = nullptr;
     if (Status st = new_block(total, &nb); st != Status::Ok) return st;
@@ -137,8 +137,8 @@ Status Buffer::append(const void* data, size_t n) noexcept {
   const char* src = static_cast<const char*>(data);
   if (linear_)
     if (Status st = linear_prepare(n); st != Status::Ok) return st;
-  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
-  if (n > space && !linear_ && slide_write_block(n)) space = wblock_->capacity - wpos_;
+  size_t space = tail_space();
+  if (n > space && !linear_ && slide_write_block(n)) space = tail_space();
   if (n <= space) {
     if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
     char* dst = wblock_->data + wpos_;
@@ -170,7 +170,7 @@ Status Buffer::claim(size_t n, Block** b, char** dst) noexcept {
   if (Status st = check_mutable("append"); st != Status::Ok) return st;
   if (linear_) return fail(Status::State, "append: no claims in linear mode");
   if (Status st = check_room(n, "append"); st != Status::Ok) return st;
-  if (n > (wblock_ ? wblock_->capacity - wpos_ : 0)) slide_write_block(n);
+  if (n > tail_space()) slide_write_block(n);
   if (Status st = make_tail_room(n); st != Status::Ok) return st;
   wblock_->retain();
   *b = wblock_;
@@ -265,7 +265,7 @@ Status Buffer::append_framed(const void* head, size_t hn, const ViewRep* v, cons
     return Status::Ok;
   }
   if (!segs_.reserve_back((v ? v->nseg : 0) + 2)) return fail(Status::NoMem, "out of memory growing the segment list");
-  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  size_t space = tail_space();
   if (hn + tn > space) {
     Block* nb = nullptr;
     if (Status st = new_block(hn + tn, &nb); st != Status::Ok) return st;
@@ -299,7 +299,7 @@ Status Buffer::reserve(size_t n, struct iovec* iov, size_t max_iov, size_t* n_io
   if (linear_) {
     if (Status st = make_linear_room(n); st != Status::Ok) return st;
   }
-  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  size_t space = tail_space();
   if (space >= n) {
     iov[0] = {wblock_->data + wpos_, space};
     *n_iov = 1;

@@ -5,7 +5,7 @@
 
 namespace chunkbuf {
 
-size_t Buffer::capacity() const noexcept { return len_ + (wblock_ ? wblock_->capacity - wpos_ : 0); }
+size_t Buffer::capacity() const noexcept { return len_ + tail_space(); }
 
 Status Buffer::ensure_capacity(size_t additional) noexcept {
   if (Status st = check_mutable("ensure_capacity"); st != Status::Ok) return st;

@@ -15,7 +15,7 @@ Status Buffer::linear_prepare(size_t n) noexcept {
 }
 
 Status Buffer::make_linear_room(size_t n) noexcept {
-  size_t space = wblock_ ? wblock_->capacity - wpos_ : 0;
+  size_t space = tail_space();
   if (space >= n) return Status::Ok;
   size_t need = len_ + n;
   uint32_t own_refs = 1 + (segs_.empty() ? 0 : 1);  // write block + its one segment
