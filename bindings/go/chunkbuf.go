@@ -44,7 +44,7 @@ import "C"
 
 import "fmt"
 
-// Version is the version of the C library in use, e.g. "0.4.0".
+// Version is the version of the C library in use, e.g. "0.5.0".
 func Version() string { return C.GoString(C.chunkbuf_version_string()) }
 
 // HasSHA256 reports whether the library was built with SHA-256 support

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 068fb14f2e2f239da78340b43353849623ac7352924e05fe4d8ba3bc1ed34627
+// csrc sha256: 02f71d8133ad3cdf0753d0be54ab61da05788c4476699e58d2c614298660c764
 
 package chunkbuf

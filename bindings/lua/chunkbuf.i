@@ -40,7 +40,7 @@
 %include "fileio.i"
 
 %inline %{
-/* e.g. "0.4.0" */
+/* e.g. "0.5.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
 %}
 

@@ -3506,39 +3506,45 @@ static void cb_check_stream_options(lua_State *L, int idx, chunkbuf_stream_optio
 }
 
 /* Takes one line of the Stream object at index obj (checked by the
- * caller) with chunkbuf_stream_read_lines (the stream's own scanner,
+ * caller) with chunkbuf_stream_read_line (the stream's own scanner,
  * end-of-line style eol; waits up to timeout_ms) and pushes it as a Lua
  * string, with its end-of-line bytes when keep_eol. Returns CHUNKBUF_OK
- * (one value pushed), CB_EOF or the C status (nothing pushed). The line is
- * contiguous in the stream's memory (one copy, into the Lua string); the
- * view that holds it sits in a guard slot while the string is made, so a
- * Lua error cannot leak it and finalizers cannot touch it. The handle is
- * read from the object after the guard slot is got: getting one may
- * allocate, and a finalizer run by that may have freed the stream. */
+ * (one value pushed), CB_EOF or the C status (nothing pushed).
+ *
+ * One C call and one copy per line, into the C stack; no Lua allocation
+ * happens while the stream's state is relied on. A line longer than
+ * CB_LINE_STACK bytes (ERANGE, nothing consumed, the room it needs
+ * reported) is read again into a Lua buffer of that size; the handle is
+ * read from the object again after that allocation, whose collection step
+ * may run a finalizer that freed the stream, and the read repeats while
+ * another reader's line meanwhile needs more room still. */
 static int cb_stream_push_line(lua_State *L, int obj, chunkbuf_eol eol, size_t max_len, int64_t timeout_ms,
                                int keep_eol) {
+  char stack[CB_LINE_STACK];
+  char *dst = stack;
+  size_t cap = sizeof stack, len = 0, eol_len = 0;
+  luaL_Buffer b;
+  int boxed = 0, rc;
   chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
-  chunkbuf_line line = {NULL, 0, 0};
-  size_t n = 0;
-  int pushed = 0, rc;
-  chunkbuf_view **slot = cb_guard_get(L, &pushed);
-  cb_Stream *s = (cb_Stream *)cb_handle_again(L, obj, "Stream");
   w.timeout_ms = timeout_ms;
-  rc = chunkbuf_stream_read_lines(s, eol, max_len, &line, 1, &w, &n, slot);
-  if (rc == CHUNKBUF_OK && n == 0) rc = CB_EOF;
-  if (rc == CHUNKBUF_OK && keep_eol && line.eol_length > 0) {
-    luaL_Buffer b;
-    size_t copied = 0;
-    luaL_buffinit(L, &b);
-    luaL_addlstring(&b, (const char *)line.data, line.length);
-    chunkbuf_view_copy_out(*slot, line.length, luaL_prepbuffsize(&b, line.eol_length), line.eol_length, &copied);
-    luaL_addsize(&b, copied);
+  for (;;) {
+    rc = chunkbuf_stream_read_line((cb_Stream *)cb_handle_again(L, obj, "Stream"), eol, max_len, dst, cap, &w, &len,
+                                   &eol_len);
+    if (rc != CHUNKBUF_ERANGE) break;
+    if (!boxed) luaL_buffinit(L, &b); /* obj is an upvalue or below the top: pushing leaves it in place */
+    boxed = 1;
+    cap = len + eol_len;
+    dst = luaL_prepbuffsize(&b, cap);
+  }
+  if (rc == CHUNKBUF_OK && len + eol_len == 0) rc = CB_EOF;
+  if (rc == CHUNKBUF_OK && boxed) {
+    luaL_addsize(&b, keep_eol ? len + eol_len : len);
     luaL_pushresult(&b);
   } else if (rc == CHUNKBUF_OK) {
-    lua_pushlstring(L, line.length ? (const char *)line.data : "", line.length);
+    lua_pushlstring(L, stack, keep_eol ? len + eol_len : len);
+  } else if (boxed) {
+    lua_pop(L, 1); /* the buffer's box */
   }
-  cb_guard_release(slot);
-  if (pushed) lua_remove(L, rc == CHUNKBUF_OK ? -2 : -1);
   return rc;
 }
 
@@ -3982,7 +3988,7 @@ static void cb_install_file(lua_State *L) {
 }
 
 
-/* e.g. "0.4.0" */
+/* e.g. "0.5.0" */
 static const char *version(void) { return chunkbuf_version_string(); }
 
 

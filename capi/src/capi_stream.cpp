@@ -351,6 +351,19 @@ int chunkbuf_stream_read_lines(chunkbuf_stream* s, chunkbuf_eol eol, size_t max_
   return stream_lines(s, eol, max_len, lines, max_lines, w, n_lines, out, nullptr, false, "chunkbuf_stream_read_lines");
 }
 
+int chunkbuf_stream_read_line(chunkbuf_stream* s, chunkbuf_eol eol, size_t max_len, void* dst, size_t cap,
+                              const chunkbuf_wait* w, size_t* len, size_t* eol_len) {
+  static const char* fn = "chunkbuf_stream_read_line";
+  CallWait cw;
+  Status st = cw.read(w, fn);
+  if (st == Status::Ok) st = live(s, fn);
+  if (st == Status::Ok) st = need_bytes(dst, cap, "dst", fn);
+  if (st == Status::Ok) st = need(len, "len", fn);
+  if (st == Status::Ok) st = need(eol_len, "eol_len", fn);
+  if (st == Status::Ok) st = s->obj.read_line(static_cast<Eol>(eol), max_len, dst, cap, cw.wait, len, eol_len);
+  return report(code(st), cw.error());
+}
+
 int chunkbuf_stream_consume(chunkbuf_stream* s, chunkbuf_handout* h, size_t n, chunkbuf_error* err) {
   static const char* fn = "chunkbuf_stream_consume";
   Status st = live(s, fn);

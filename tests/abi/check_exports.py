@@ -45,7 +45,7 @@ def map_nodes(path):
 
 
 # The release that introduced each version node.
-NODE_RELEASE = {"CHUNKBUF_1.0": "0.1", "CHUNKBUF_1.1": "0.1", "CHUNKBUF_1.2": "0.2", "CHUNKBUF_1.3": "0.3", "CHUNKBUF_1.4": "0.4"}
+NODE_RELEASE = {"CHUNKBUF_1.0": "0.1", "CHUNKBUF_1.1": "0.1", "CHUNKBUF_1.2": "0.2", "CHUNKBUF_1.3": "0.3", "CHUNKBUF_1.4": "0.4", "CHUNKBUF_1.5": "0.5"}
 
 
 def since_versions(path):

@@ -152,6 +152,9 @@ void expect_all_reject(const Handles& h) {
   EXPECT_EQ(chunkbuf_stream_peek_lines(h.stream, CHUNKBUF_EOL_LF, 0, ln, 1, &w, &sz, &v, &ho), E);
   EXPECT_EQ(chunkbuf_stream_read_lines(h.stream, CHUNKBUF_EOL_LF, 0, ln, 1, &w, &sz, &v), E);
   err.code = 0;
+  EXPECT_EQ(chunkbuf_stream_read_line(h.stream, CHUNKBUF_EOL_LF, 0, tmp, 1, &w, &sz, &sz), E);
+  EXPECT_EQ(err.code, E);
+  err.code = 0;
   EXPECT_EQ(chunkbuf_stream_write_wait(h.stream, "a", 1, &w), E);
   EXPECT_EQ(err.code, E);
   err.code = 0;
@@ -314,6 +317,13 @@ TEST(Misuse, CancelTokensAndStreamHandouts) {
   EXPECT_EQ(chunkbuf_stream_peek_lines(s, CHUNKBUF_EOL_LF, 0, ln, 2, nullptr, &n, &v, nullptr), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_read_lines(s, static_cast<chunkbuf_eol>(9), 0, ln, 2, nullptr, &n, &v), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_read_lines(s, CHUNKBUF_EOL_LF, 0, ln, 2, nullptr, nullptr, &v), CHUNKBUF_EINVAL);
+  char line[4];
+  size_t eol_len = 0;
+  EXPECT_EQ(chunkbuf_stream_read_line(s, static_cast<chunkbuf_eol>(9), 0, line, 4, nullptr, &n, &eol_len),
+            CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_LF, 0, nullptr, 4, nullptr, &n, &eol_len), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_LF, 0, line, 4, nullptr, nullptr, &eol_len), CHUNKBUF_EINVAL);
+  EXPECT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_LF, 0, line, 4, nullptr, &n, nullptr), CHUNKBUF_EINVAL);
   EXPECT_EQ(chunkbuf_stream_waiting(s, nullptr, nullptr), CHUNKBUF_OK);  // both optional
   ASSERT_EQ(chunkbuf_stream_write(s, "ab", 2, -1), CHUNKBUF_OK);
   h = {5, 2};  // a hand-out this stream never made

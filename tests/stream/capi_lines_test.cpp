@@ -51,6 +51,47 @@ TEST(StreamLinesCapi, PeekConsumeAndReadLinesWithCrlf) {
   chunkbuf_stream_free(s);
 }
 
+// chunkbuf_stream_read_line: one line per call copied into the caller's
+// memory, also one that straddles blocks; ERANGE tells the room to retry
+// with; EAGAIN, EOF and the error struct.
+TEST(StreamLinesCapi, ReadLineCopiesEachLineAndSaysTheRoomItNeeds) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  const std::string text = "GET / HTTP/1.1\r\nHost: x\r\n\r\nbody";
+  for (size_t off = 0; off < text.size(); off += 6)  // by reference: lines straddle blocks
+    ASSERT_EQ(chunkbuf_stream_write_ref(s, text.data() + off, std::min<size_t>(6, text.size() - off), nullptr,
+                                        nullptr, -1),
+              CHUNKBUF_OK);
+  chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+  w.error = &err;
+  char line[64];
+  size_t len = 0, eol_len = 0;
+  EXPECT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_CRLF, 0, line, 10, &w, &len, &eol_len), CHUNKBUF_ERANGE);
+  EXPECT_EQ(err.code, CHUNKBUF_ERANGE);
+  EXPECT_EQ(len + eol_len, 16u);  // the room the retry needs
+  ASSERT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_CRLF, 0, line, len + eol_len, &w, &len, &eol_len),
+            CHUNKBUF_OK);
+  EXPECT_EQ(std::string(line, len), "GET / HTTP/1.1");
+  EXPECT_EQ(std::string(line + len, eol_len), "\r\n");
+  ASSERT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &w, &len, &eol_len), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(line, len), "Host: x");
+  ASSERT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &w, &len, &eol_len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 0u);  // the empty line ending the head
+  EXPECT_EQ(eol_len, 2u);
+  w.timeout_ms = 0;
+  EXPECT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &w, &len, &eol_len),
+            CHUNKBUF_EAGAIN);
+  EXPECT_EQ(err.code, CHUNKBUF_EAGAIN);
+  ASSERT_EQ(chunkbuf_stream_close(s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_CRLF, 0, line, sizeof line, &w, &len, &eol_len), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(line, len), "body");
+  EXPECT_EQ(eol_len, 0u);  // the last line at EOF has no end
+  ASSERT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_CRLF, 0, nullptr, 0, nullptr, &len, &eol_len), CHUNKBUF_OK);
+  EXPECT_EQ(len + eol_len, 0u);  // EOF
+  chunkbuf_stream_free(s);
+}
+
 // The README's C loop over take_line: a line straddling two appended
 // blocks is handed out contiguous, so chunkbuf_view_data never refuses it.
 TEST(StreamLinesCapi, BufferTakeLineIsAlwaysContiguous) {

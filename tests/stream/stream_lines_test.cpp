@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -241,6 +242,18 @@ TEST(StreamLines, CancelWakesALineWait) {
   EXPECT_EQ(s->readable_amount(), 10u);
 }
 
+// Each reader's lines (numbers) came whole and in order, and every line
+// number 0..lines-1 went to exactly one reader.
+void expect_each_line_once(const std::vector<std::vector<int>>& got, const std::vector<int>& bad, int lines) {
+  std::vector<int> seen(lines, 0);
+  for (size_t r = 0; r < got.size(); ++r) {
+    EXPECT_EQ(bad[r], 0);
+    for (size_t i = 1; i < got[r].size(); ++i) EXPECT_LT(got[r][i - 1], got[r][i]);
+    for (int x : got[r]) ++seen[x];
+  }
+  for (int i = 0; i < lines; ++i) ASSERT_EQ(seen[i], 1) << i;
+}
+
 // Eight readers take lines with read_lines while a writer sends numbered
 // lines in odd-sized pieces: each line arrives whole, exactly once.
 TEST(StreamLines, EightReadersGetWholeLinesExactlyOnce) {
@@ -273,13 +286,183 @@ TEST(StreamLines, EightReadersGetWholeLinesExactlyOnce) {
   write_cut(*s, text, 7, false);
   ASSERT_EQ(s->close(), Status::Ok);
   for (auto& t : ts) t.join();
-  std::vector<int> seen(kLines, 0);
-  for (int r = 0; r < kReaders; ++r) {
-    EXPECT_EQ(bad[r], 0);
-    for (size_t i = 1; i < got[r].size(); ++i) EXPECT_LT(got[r][i - 1], got[r][i]);
-    for (int x : got[r]) ++seen[x];
+  expect_each_line_once(got, bad, kLines);
+}
+
+// read_line: one line at a time copied into the caller's memory.
+struct ReadLine {
+  Status st;
+  std::string line;
+  size_t eol = 0;
+};
+ReadLine read_one(Stream& s, Eol eol, size_t cap = 256, size_t max_len = 0, Wait w = Wait{0, nullptr}) {
+  std::string dst(cap, '\xee');
+  size_t len = 99, elen = 99;
+  ReadLine r{s.read_line(eol, max_len, dst.data(), cap, w, &len, &elen), {}, 0};
+  if (r.st == Status::Ok) {
+    r.line.assign(dst.data(), len + elen);  // the line and its end of line
+    r.eol = elen;
   }
-  for (int i = 0; i < kLines; ++i) ASSERT_EQ(seen[i], 1) << i;
+  return r;
+}
+
+TEST(StreamLines, ReadLineMatchesPeekLinesInEveryStyle) {
+  static const char kText[] = "a\r\nb\nc\r\r\nd\0e\n\r\nf\r\nlast";  // holds a NUL: sized from the array
+  const std::string bytes(kText, sizeof kText - 1);
+  for (Eol eol : {Eol::Any, Eol::Crlf, Eol::CrlfStrict, Eol::Lf, Eol::Nul}) {
+    for (size_t cut : {1u, 3u, 64u}) {
+      auto want = make_stream();
+      write_cut(*want, bytes, cut, true);
+      ASSERT_EQ(want->close(), Status::Ok);
+      Handout h;
+      ViewRep* hold = nullptr;
+      Got g = peek_all(*want, eol, 64, &h, &hold);
+      auto s = make_stream();
+      write_cut(*s, bytes, cut, true);  // by reference: lines straddle blocks
+      ASSERT_EQ(s->close(), Status::Ok);
+      for (size_t i = 0; i < g.lines.size(); ++i) {
+        ReadLine r = read_one(*s, eol);
+        ASSERT_EQ(r.st, Status::Ok) << static_cast<int>(eol) << " cut " << cut << " line " << i;
+        EXPECT_EQ(r.line.substr(0, r.line.size() - r.eol), g.lines[i]);
+        EXPECT_EQ(r.eol, g.eols[i]);
+      }
+      view_release(hold);
+      ReadLine end = read_one(*s, eol);
+      EXPECT_EQ(end.st, Status::Ok);
+      EXPECT_EQ(end.line, "");  // EOF: nothing left
+      EXPECT_EQ(s->readable_amount(), 0u);
+    }
+  }
+}
+
+TEST(StreamLines, ReadLineRangeLimitAndWaits) {
+  auto s = make_stream();
+  EXPECT_EQ(read_one(*s, Eol::Lf).st, Status::Again);  // nothing yet, timeout 0
+  ASSERT_EQ(s->write("hello\r\nworld\r\n", 14, -1), Status::Ok);
+  char small[4] = {'x', 'x', 'x', 'x'};
+  size_t len = 0, elen = 0;
+  EXPECT_EQ(s->read_line(Eol::Crlf, 0, small, sizeof small, Wait{}, &len, &elen), Status::Range);
+  EXPECT_EQ(len, 5u);  // what the retry needs: 5 + 2
+  EXPECT_EQ(elen, 2u);
+  EXPECT_EQ(std::string(small, sizeof small), "xxxx");  // dst is written only on success
+  EXPECT_EQ(s->readable_amount(), 14u);  // nothing consumed
+  EXPECT_EQ(read_one(*s, Eol::Crlf, 256, 4).st, Status::Limit);
+  EXPECT_EQ(s->readable_amount(), 14u);
+  EXPECT_EQ(read_one(*s, static_cast<Eol>(9)).st, Status::Inval);
+  EXPECT_EQ(s->read_line(Eol::Crlf, 0, small, sizeof small, Wait{-2, nullptr}, &len, &elen), Status::Inval);
+  ReadLine r = read_one(*s, Eol::Crlf, 7);  // exactly the room it needs
+  ASSERT_EQ(r.st, Status::Ok);
+  EXPECT_EQ(r.line, "hello\r\n");
+  EXPECT_EQ(r.eol, 2u);
+  // A reader waits for the line to complete, a byte at a time.
+  ASSERT_EQ(read_one(*s, Eol::Crlf).line, "world\r\n");
+  std::thread w([&] {
+    for (char c : std::string("slow\r\n")) s->write(&c, 1, -1);
+  });
+  r = read_one(*s, Eol::CrlfStrict, 256, 0, Wait{});
+  w.join();
+  EXPECT_EQ(r.st, Status::Ok);
+  EXPECT_EQ(r.line, "slow\r\n");
+}
+
+// At EOF the rest is the last line: longer than max_len it is Limit, never
+// an EOF that leaves bytes unread (also when it is within the slack an
+// end of line would need, here the CR of a CRLF).
+TEST(StreamLines, LastLineLongerThanMaxLenIsLimitNotEof) {
+  for (const char* rest : {"abcdef", "abcde\r"}) {
+    auto s = make_stream();
+    ASSERT_EQ(s->write(rest, 6, -1), Status::Ok);
+    ASSERT_EQ(s->close(), Status::Ok);
+    EXPECT_EQ(read_one(*s, Eol::Crlf, 256, 5).st, Status::Limit) << rest;
+    std::vector<Line> ls(2);
+    size_t n = 9;
+    ViewRep* v = nullptr;
+    EXPECT_EQ(s->read_lines(Eol::Crlf, 5, ls.data(), 2, Wait{}, &n, &v), Status::Limit) << rest;
+    EXPECT_EQ(s->readable_amount(), 6u);
+    ReadLine r = read_one(*s, Eol::Crlf, 256, 6);
+    EXPECT_EQ(r.st, Status::Ok);
+    EXPECT_EQ(r.line, rest);
+    EXPECT_EQ(r.eol, 0u);
+  }
+}
+
+TEST(StreamLines, ReadLineCancelAndAbort) {
+  auto s = make_stream();
+  ASSERT_EQ(s->write("no end yet", 10, -1), Status::Ok);
+  Cancel c;
+  ReadLine r{Status::Ok, {}, 0};
+  std::thread t([&] { r = read_one(*s, Eol::Lf, 256, 0, Wait{-1, &c}); });
+  ASSERT_TRUE(eventually([&] { return readers_waiting(*s) == 1; }));
+  c.fire();
+  t.join();
+  EXPECT_EQ(r.st, Status::Canceled);
+  EXPECT_EQ(s->readable_amount(), 10u);
+  s->abort(7);
+  EXPECT_EQ(read_one(*s, Eol::Lf).st, Status::Aborted);
+}
+
+// A line in blocks adopted by reference: dropping it runs their free
+// callbacks on the reader's thread, outside the stream's lock (the callback
+// calls the stream), and the retained mode keeps the bytes for a seek.
+TEST(StreamLines, ReadLineRunsFreeCallbacksOutsideTheLock) {
+  auto s = make_stream();
+  static const char a[] = "first li", b[] = "ne\nsecond\n";
+  struct Ctx {
+    Stream* s;
+    int calls = 0;
+  } ctx{s.get()};
+  auto fn = [](void* p) {
+    auto* c = static_cast<Ctx*>(p);
+    (void)c->s->readable_amount();  // would deadlock under the lock
+    ++c->calls;
+  };
+  ASSERT_EQ(s->write_ref(a, sizeof a - 1, fn, &ctx, -1), Status::Ok);
+  ASSERT_EQ(s->write_ref(b, sizeof b - 1, fn, &ctx, -1), Status::Ok);
+  ReadLine r = read_one(*s, Eol::Lf);
+  EXPECT_EQ(r.line, "first line\n");
+  EXPECT_EQ(ctx.calls, 1);  // the first piece is all read
+  EXPECT_EQ(read_one(*s, Eol::Lf).line, "second\n");
+  EXPECT_EQ(ctx.calls, 2);
+
+  StreamOptions o;
+  o.retain = true;
+  auto kept = make_stream(o);
+  ASSERT_EQ(kept->write("one\ntwo\n", 8, -1), Status::Ok);
+  EXPECT_EQ(read_one(*kept, Eol::Lf).line, "one\n");
+  EXPECT_EQ(kept->tell(), 4u);
+  uint64_t pos = 0;
+  ASSERT_EQ(kept->seek(0, SEEK_SET, &pos), Status::Ok);
+  EXPECT_EQ(read_one(*kept, Eol::Lf).line, "one\n");
+  EXPECT_EQ(read_one(*kept, Eol::Lf).line, "two\n");
+}
+
+// Eight readers take lines one read_line at a time while a writer sends
+// numbered lines in odd-sized pieces: each line arrives whole, exactly once.
+TEST(StreamLines, EightReadLineReadersGetWholeLinesExactlyOnce) {
+  auto s = make_stream();
+  constexpr int kReaders = 8, kLines = 20000;
+  std::vector<std::vector<int>> got(kReaders);
+  std::vector<int> bad(kReaders, 0);
+  std::vector<std::thread> ts;
+  for (int r = 0; r < kReaders; ++r)
+    ts.emplace_back([&, r] {
+      for (;;) {
+        ReadLine l = read_one(*s, Eol::Lf, 64, 0, Wait{});
+        if (l.st != Status::Ok) {
+          ++bad[r];
+          return;
+        }
+        if (l.line.empty()) return;  // EOF
+        if (l.line.size() < 3 || l.line[0] != 'L' || l.line.back() != '\n') ++bad[r];
+        else got[r].push_back(std::stoi(l.line.substr(1)));
+      }
+    });
+  std::string text;
+  for (int i = 0; i < kLines; ++i) text += "L" + std::to_string(i) + "\n";
+  write_cut(*s, text, 7, false);
+  ASSERT_EQ(s->close(), Status::Ok);
+  for (auto& t : ts) t.join();
+  expect_each_line_once(got, bad, kLines);
 }
 
 }  // namespace

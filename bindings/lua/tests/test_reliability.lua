@@ -116,21 +116,24 @@ test("reliability: finalizers that free the object a line or batch call is using
   end
 end)
 
-test("reliability: a finalizer that frees the buffer while read_line sets up a long line", function()
-  local script = assert(package.searchpath("gc_free_line", package.path))
+-- The output of tests/NAME.lua run in a fresh interpreter (its
+-- collector and finalizers start from nothing).
+local function run_script(name)
+  local script = assert(package.searchpath(name, package.path))
   local interp = arg and arg[-1] or "lua5.4"
   local p = assert(io.popen(string.format("'%s' '%s' 2>&1", interp, script)))
   local out = p:read("a")
   p:close()
+  return out
+end
+
+test("reliability: a finalizer that frees the buffer while read_line sets up a long line", function()
+  local out = run_script("gc_free_line")
   eq(out, "chunkbuf.handle: this chunkbuf.Buffer was already freed\n", "read_line's error")
 end)
 
 test("reliability: finalizers consuming the buffer while lines() builds a line", function()
-  local script = assert(package.searchpath("gc_lines", package.path))
-  local interp = arg and arg[-1] or "lua5.4"
-  local p = assert(io.popen(string.format("'%s' '%s' 2>&1", interp, script)))
-  local out = p:read("a")
-  p:close()
+  local out = run_script("gc_lines")
   local lines, stolen, expected, bad, order = out:match("lines (%d+) stolen (%d+) expected (%d+) bad (%d+) order (%d+)")
   if not lines then error("gc_lines.lua: " .. out) end
   eq(tonumber(stolen) > 0, true, "finalizers consumed lines during the loop (" .. stolen .. ")")
@@ -139,12 +142,18 @@ test("reliability: finalizers consuming the buffer while lines() builds a line",
   eq(order, "0", "the loop's lines in order")
 end)
 
+test("reliability: finalizers taking lines while Stream:read_line reads long and short ones", function()
+  local out = run_script("gc_stream_lines")
+  local lines, stolen, expected, bad, order = out:match("lines (%d+) stolen (%d+) expected (%d+) bad (%d+) order (%d+)")
+  if not lines then error("gc_stream_lines.lua: " .. out) end
+  eq(tonumber(stolen) > 0, true, "finalizers took lines during the loop (" .. stolen .. ")")
+  eq(tonumber(lines) + tonumber(stolen), tonumber(expected), "every line handed out once")
+  eq(bad, "0", "every line whole")
+  eq(order, "0", "the loop's lines in order")
+end)
+
 test("reliability: finalizers taking lines while peek_lines / peek_records make their strings", function()
-  local script = assert(package.searchpath("gc_peek", package.path))
-  local interp = arg and arg[-1] or "lua5.4"
-  local p = assert(io.popen(string.format("'%s' '%s' 2>&1", interp, script)))
-  local out = p:read("a")
-  p:close()
+  local out = run_script("gc_peek")
   local calls, raced, bad = out:match("calls (%d+) raced (%d+) bad (%d+)")
   if not calls then error("gc_peek.lua: " .. out) end
   eq(tonumber(raced) > 0, true, "finalizers took lines during a peek (" .. raced .. ")")

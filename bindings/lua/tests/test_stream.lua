@@ -135,6 +135,25 @@ test("stream: read_line with max_len, long lines and a writer thread", function(
   raises("already freed", s.read_line, s)
 end)
 
+test("stream: lines longer than the C stack's room, with and without their end of line", function()
+  local s = chunkbuf.Stream()
+  local long = {}
+  for i = 1, 6 do long[i] = string.rep(string.char(64 + i), 500 + i * 300) end
+  s:write(long[1] .. "\r\n" .. long[2] .. "\n" .. long[3] .. "\r\n")
+  s:write(long[4] .. "\r\n" .. long[5] .. "\n" .. long[6])
+  s:close()
+  eq(s:read_line(), long[1], "crlf dropped")
+  eq(s:read_line("lf"), long[2], "lf dropped")
+  local got = {}
+  for line in s:lines("L", nil, "crlf") do got[#got + 1] = line end
+  eq(#got, 4, "the rest")
+  eq(got[1], long[3] .. "\r\n", "\"L\" keeps a CRLF")
+  eq(got[2], long[4] .. "\r\n", "and the next")
+  eq(got[3], long[5] .. "\n", "a bare LF")
+  eq(got[4], long[6], "the last line at end of file, as it was")
+  fails("at the end", "eof", s:read_line())
+end)
+
 test("stream: read_line with no writer times out by default", function()
   local previous = chunkbuf.default_timeout(0.05)
   local s = chunkbuf.Stream()

@@ -594,22 +594,9 @@ Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, con
   {
     CancelScope scope(w.cancel, this);
     std::unique_lock<std::mutex> lk = lock_data();
-    LineScan ls;
-    bool too_long = false;
-    Status st = wait_readable(
-        lk, w,
-        [&] {
-          size_t q = 0, d = 0, un = unread();
-          if (find_line(sc, ls, un, &q, &d)) {
-            too_long = max_len && q > max_len;
-            return true;
-          }
-          too_long = max_len && un > max_len + sc.slack();
-          return too_long || closed_;
-        },
-        op);
-    if (st != Status::Ok) return st;
-    if (too_long) return fail(Status::Limit, "%s: line longer than max_len %zu", op, max_len);
+    bool found = false;
+    size_t q = 0, d = 0;
+    if (Status st = wait_line(lk, sc, max_len, w, &found, &q, &d, op); st != Status::Ok) return st;
     // The lines: complete ones, then at EOF a last one without an end.
     const size_t un = unread();
     Span sp = unread_span();
@@ -660,6 +647,67 @@ Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, con
     *n = count;
   }
   if (dropped) view_release(dropped);  // may run a free callback: not under the lock
+  return Status::Ok;
+}
+
+Status Stream::wait_line(std::unique_lock<std::mutex>& lk, const RecordScanner& sc, size_t max_len, const Wait& w,
+                         bool* found, size_t* q, size_t* d, const char* op) noexcept {
+  LineScan ls;
+  bool too_long = false;
+  Status st = wait_readable(
+      lk, w,
+      [&] {
+        size_t un = unread();
+        if ((*found = find_line(sc, ls, un, q, d))) {
+          too_long = max_len && *q > max_len;
+          return true;
+        }
+        // Open, an end of line may still complete within slack more bytes;
+        // closed, the rest is the last line as it is.
+        too_long = max_len && un > max_len + (closed_ ? 0 : sc.slack());
+        return too_long || closed_;
+      },
+      op);
+  if (st != Status::Ok) return st;
+  if (too_long) return fail(Status::Limit, "%s: line longer than max_len %zu", op, max_len);
+  return Status::Ok;
+}
+
+Status Stream::read_line(Eol eol, size_t max_len, void* dst, size_t cap, const Wait& w, size_t* len,
+                         size_t* eol_len) noexcept {
+  static constexpr const char* op = "read_line";
+  if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
+  if (static_cast<unsigned>(eol) > static_cast<unsigned>(Eol::Nul))
+    return fail(Status::Inval, "%s: unknown end-of-line style %d", op, static_cast<int>(eol));
+  const RecordScanner sc = RecordScanner::lines(eol);
+  ViewRep* v = nullptr;
+  size_t n = 0;
+  {
+    CancelScope scope(w.cancel, this);
+    std::unique_lock<std::mutex> lk = lock_data();
+    bool found = false;
+    size_t q = 0, d = 0;
+    if (Status st = wait_line(lk, sc, max_len, w, &found, &q, &d, op); st != Status::Ok) return st;
+    if (!found) q = unread();  // at EOF: the rest is the last line (nothing left: 0)
+    *len = q;
+    *eol_len = d;
+    n = q + d;
+    if (n > cap) return fail(Status::Range, "%s: the line and its end take %zu bytes, dst holds %zu", op, n, cap);
+    if (n == 0) return Status::Ok;
+    Span sp = unread_span();
+    if (!retain_ && n < sp.segs[0].n - sp.skip) {
+      // The usual line: it ends inside the first block, so it is copied
+      // here and dropping it releases no block (no free_fn under the lock)
+      // and needs no view.
+      std::memcpy(dst, sp.segs[0].p + sp.skip, n);
+      buf_.advance(n);
+      base_ += n;
+      advanced(n);
+      return Status::Ok;
+    }
+    if (Status st = take(n, &v); st != Status::Ok) return st;
+  }
+  copy_taken(v, dst);  // releases v, which may run a write_ref free callback: not under the lock
   return Status::Ok;
 }
 

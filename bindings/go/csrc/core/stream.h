@@ -191,6 +191,13 @@ class Stream {
   // The same, consuming the lines handed out.
   Status read_lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n,
                     ViewRep** out) noexcept;
+  // Waits as peek_lines does, then copies the first line and its end of
+  // line into dst and consumes them: *len is the line's length, *eol_len
+  // its end of line's (0 for a last line at EOF; both 0 once nothing is
+  // left). Range when the two take more than cap (*len and *eol_len set,
+  // nothing consumed); Limit as peek_lines.
+  Status read_line(Eol eol, size_t max_len, void* dst, size_t cap, const Wait& w, size_t* len,
+                   size_t* eol_len) noexcept;
 
   // -- a bulk read that waits without blocking its thread, for callers that
   // park their own task (a goroutine, a coroutine) instead
@@ -309,6 +316,12 @@ class Stream {
   bool find_line(const RecordScanner& sc, LineScan& ls, size_t limit, size_t* pos, size_t* dlen) const noexcept;
   // Length of the next line (with its "\n") if one can be taken now.
   size_t line_end(size_t max, LineScan& sc, bool* has_nl) const noexcept;
+  // Waits (lock held) until a complete line or EOF is unread: *found says
+  // whether a line is complete, *q and *d where its end of line starts and
+  // how long it is. Limit when the first line is longer than max_len (0:
+  // unlimited).
+  Status wait_line(std::unique_lock<std::mutex>& lk, const RecordScanner& sc, size_t max_len, const Wait& w,
+                   bool* found, size_t* q, size_t* d, const char* op) noexcept;
   // Waits for a line (or EOF) and hands lines out as peek_lines says;
   // consumes them when take is set.
   Status lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, const Wait& w, size_t* n, ViewRep** out,

@@ -147,7 +147,7 @@ extern "C" {
  */
 
 #define CHUNKBUF_VERSION_MAJOR 0
-#define CHUNKBUF_VERSION_MINOR 4
+#define CHUNKBUF_VERSION_MINOR 5
 #define CHUNKBUF_VERSION_PATCH 0
 #define CHUNKBUF_VERSION_NUMBER \
   (CHUNKBUF_VERSION_MAJOR * 10000 + CHUNKBUF_VERSION_MINOR * 100 + CHUNKBUF_VERSION_PATCH)
@@ -156,7 +156,7 @@ extern "C" {
  * built against this header accepts a library of the same major version
  * whose number is at least the header's. Since 0.1. */
 CHUNKBUF_API unsigned chunkbuf_version(void);
-/* Returns the version as a string, e.g. "0.4.0": static, never NULL.
+/* Returns the version as a string, e.g. "0.5.0": static, never NULL.
  * Since 0.1. */
 CHUNKBUF_API const char *chunkbuf_version_string(void);
 
@@ -1165,6 +1165,27 @@ CHUNKBUF_API int chunkbuf_stream_peek_lines(chunkbuf_stream *s, chunkbuf_eol eol
 CHUNKBUF_API int chunkbuf_stream_read_lines(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_len,
                                             chunkbuf_line *lines, size_t max_lines, const chunkbuf_wait *w,
                                             size_t *n_lines, chunkbuf_view **out);
+/* Waits (per w; NULL: forever) until a complete line ending in eol or EOF
+ * is unread, as chunkbuf_stream_peek_lines does, then copies the first line
+ * and its end of line into dst and consumes them: one call and one copy per
+ * line, with no view, for a caller that makes its own string of each line
+ * anyway (a binding's read_line). Out: *len the line's length without its
+ * end of line, *eol_len the end of line's (dst holds *len + *eol_len
+ * bytes); at EOF the last line may lack an end of line (*eol_len 0), and
+ * *len = *eol_len = 0 once nothing is left.
+ * Returns: OK; ERANGE (the line and its end of line take more than cap:
+ * *len and *eol_len are set, so the caller can retry with that much room);
+ * ELIMIT (the line is longer than max_len, 0: unlimited); EINVAL (eol, dst
+ * NULL with cap > 0, len or eol_len NULL); otherwise as
+ * chunkbuf_stream_read_into (EAGAIN when w->timeout_ms is 0 and no line is
+ * complete yet, ETIMEDOUT, ECANCELED, EABORTED, EHANDLE when the stream's
+ * last reference is released during the wait). Nothing is consumed on
+ * failure, and dst is written only on success. A line is consumed whole by
+ * one reader: any number of threads. Releasing the consumed bytes may run
+ * write_ref free_fn callbacks on this thread (never under the stream's
+ * lock). w->error (may be NULL) gets the status and its detail. Since 0.5. */
+CHUNKBUF_API int chunkbuf_stream_read_line(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_len, void *dst,
+                                           size_t cap, const chunkbuf_wait *w, size_t *len, size_t *eol_len);
 
 /* chunkbuf_stream_write with a chunkbuf_wait (w may be NULL: wait forever):
  * copies len bytes in, all or nothing, waiting per w while a high-water

@@ -1,15 +1,15 @@
 -- The Lua 5.4 module `chunkbuf` as a rock. From a checkout:
---   luarocks --lua-version 5.4 make rockspecs/chunkbuf-0.4.0-1.rockspec
+--   luarocks --lua-version 5.4 make rockspecs/chunkbuf-0.5.0-1.rockspec
 -- builds bindings/lua/Makefile: the engine is compiled into the module, so
 -- the machine needs a C/C++20 compiler and Lua 5.4's headers, not
 -- libchunkbuf and not SWIG (OpenSSL's libcrypto, found by pkg-config, adds
 -- SHA-256 of views).
 rockspec_format = "3.0"
 package = "chunkbuf"
-version = "0.4.0-1"
+version = "0.5.0-1"
 source = {
   url = "git+https://github.com/chunkbuf/chunkbuf.git",
-  tag = "v0.4.0",
+  tag = "v0.5.0",
 }
 description = {
   summary = "Pooled chunked byte buffers, zero-copy views and blocking streams",
