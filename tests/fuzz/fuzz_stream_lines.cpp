@@ -1,9 +1,11 @@
 // libFuzzer target: stream line reads against the Buffer's take_line. The
 // input picks an end-of-line style, the write pieces (copied or by
 // reference) and the bytes; chunkbuf_stream_peek_lines /
-// chunkbuf_stream_read_lines must hand out exactly the lines take_line
-// finds in a buffer of the same bytes, each contiguous, and then the last
-// line at EOF.
+// chunkbuf_stream_read_lines / chunkbuf_stream_read_line must hand out
+// exactly the lines take_line finds in a buffer of the same bytes, each
+// contiguous, and then the last line at EOF. read_line starts with a small
+// destination and retries with the room each ERANGE reports; the lines and
+// ends of line it copies add up to every byte written.
 #include <chunkbuf.h>
 
 #include <cstring>
@@ -29,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzInput in(data, size);
   const chunkbuf_eol eol = static_cast<chunkbuf_eol>(in.byte() % 5);
   const size_t batch = 1 + in.byte() % 8;
-  const bool peek = in.byte() & 1;
+  const int mode = in.byte() % 3;  // peek_lines + consume, read_lines, read_line
+  size_t cap = in.byte() % 8;       // read_line's first destination size
   // The bytes, drawn from a small alphabet so that ends of line are common.
   std::string bytes;
   std::vector<size_t> cuts;
@@ -68,10 +71,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<chunkbuf_line> lines(batch);
   chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
   w.timeout_ms = 0;
+  size_t copied = 0;  // read_line: lines and ends of line
+  std::vector<char> dst(cap);
   for (;;) {
     size_t n = 0;
     chunkbuf_view* v = nullptr;
-    if (peek) {
+    if (mode == 2) {
+      size_t len = 0, eol_len = 0;
+      int rc = chunkbuf_stream_read_line(s, eol, 0, dst.data(), cap, &w, &len, &eol_len);
+      if (rc == CHUNKBUF_ERANGE) {  // nothing consumed: retry with the room it reports
+        CHECK(len + eol_len > cap);
+        cap = len + eol_len;
+        dst.resize(cap);
+        rc = chunkbuf_stream_read_line(s, eol, 0, dst.data(), cap, &w, &len, &eol_len);
+      }
+      CHECK(rc == CHUNKBUF_OK);
+      if (len + eol_len == 0) break;  // EOF
+      got.emplace_back(dst.data(), len);
+      copied += len + eol_len;
+      continue;
+    }
+    if (mode == 0) {
       chunkbuf_handout h;
       CHECK(chunkbuf_stream_peek_lines(s, eol, 0, lines.data(), batch, &w, &n, &v, &h) == CHUNKBUF_OK);
       for (size_t i = 0; i < n; ++i) {
@@ -87,6 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (n == 0) break;
   }
   CHECK(got == want);
+  CHECK(mode != 2 || copied == bytes.size());
   int eof = 0;
   CHECK(chunkbuf_stream_at_eof(s, &eof) == CHUNKBUF_OK && eof == 1);
   chunkbuf_stream_free(s);

@@ -426,7 +426,9 @@ TEST(StreamPending, ConcurrentWriterDeliversEveryByteInOrder) {
     bool armed = false;
     size_t n = 0;
     ASSERT_EQ(s->read_start(&p, buf.data(), buf.size(), 1, &Ready::fn, &r, &armed, &n), Status::Ok);
-    if (armed) ASSERT_EQ(finish_when_ready(*s, p, r, &n), Status::Ok);
+    if (armed) {
+      ASSERT_EQ(finish_when_ready(*s, p, r, &n), Status::Ok);
+    }
     if (n == 0) break;
     got.append(buf.data(), n);
   }
