@@ -210,9 +210,13 @@ class Pool {
   std::atomic<uint64_t> out_bytes_{0};         // bytes of pooled and direct blocks out of the shards
   std::atomic<uint64_t> peak_out_{0};
   std::atomic<uint64_t> direct_allocations_{0};
-  std::atomic<uint64_t> unsharded_acquisitions_{0};  // direct + external
+  std::atomic<uint64_t> unsharded_acquisitions_{0};  // direct blocks
   std::atomic<uint64_t> unsharded_releases_{0};
-  std::atomic<uint64_t> external_live_{0};
+  // Adopted blocks: also the live count (their difference), so adopting
+  // and finishing one take one counter each beside refs_ (every atomic
+  // read-modify-write is a few nanoseconds of a zero-copy append).
+  std::atomic<uint64_t> external_acquisitions_{0};
+  std::atomic<uint64_t> external_releases_{0};
   Shard shards_[kShards];
   // Guarded by the magazine registry mutex (core/pool_cache.cpp).
   detail::Magazine* mags_ = nullptr;

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 02f71d8133ad3cdf0753d0be54ab61da05788c4476699e58d2c614298660c764
+// csrc sha256: 5aee24443e099c551d72b5f888f418d8a58dfe8a6a095f80f4a236a47345dab2
 
 package chunkbuf

@@ -144,6 +144,35 @@ TEST(Pool, ExternalBlocksCallTheirFreeFunctionOnce) {
   EXPECT_EQ(pool->stats().external_blocks, 0u);
 }
 
+// An adopted block holds its pool like a pooled one (the default pool,
+// which is never destroyed, takes no reference for it): a closed pool goes
+// when its last adopted block does, and the counts cover adopted blocks in
+// every pool.
+TEST(Pool, AdoptedBlocksHoldTheirPoolAndAreCounted) {
+  static char data[16];
+  const size_t before = Pool::live_pools();
+  Pool* pool = Pool::create({});
+  Block* b = nullptr;
+  ASSERT_EQ(pool->adopt(data, sizeof data, nullptr, nullptr, nullptr, &b), Status::Ok);
+  pool->release();  // the owner is gone; the adopted block still holds the pool
+  EXPECT_EQ(Pool::live_pools(), before + 1) << "the pool went away under an adopted block";
+  EXPECT_EQ(b->pool->stats().external_blocks, 1u);
+  b->release();
+  EXPECT_EQ(Pool::live_pools(), before) << "the pool outlived its last adopted block";
+
+  Pool* dp = Pool::default_pool();
+  const PoolStats s0 = dp->stats();
+  Block* d = nullptr;
+  ASSERT_EQ(dp->adopt(data, sizeof data, nullptr, nullptr, nullptr, &d), Status::Ok);
+  const PoolStats s1 = dp->stats();
+  EXPECT_EQ(s1.external_blocks, s0.external_blocks + 1);
+  EXPECT_EQ(s1.acquisitions, s0.acquisitions + 1);
+  d->release();
+  const PoolStats s2 = dp->stats();
+  EXPECT_EQ(s2.external_blocks, s0.external_blocks);
+  EXPECT_EQ(s2.releases, s0.releases + 1);
+}
+
 TEST(Pool, ConcurrentAcquireReleaseKeepsCountsExact) {
   PoolPtr pool;
   constexpr int kPerThread = 20000;

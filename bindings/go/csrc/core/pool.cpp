@@ -355,9 +355,10 @@ Status Pool::adopt(const void* data, size_t len, TenantRec* tenant, FreeFn free_
   b->capacity = len;
   b->free_fn = free_fn;
   b->user_data = user_data;
-  refs_.fetch_add(1, std::memory_order_relaxed);
-  unsharded_acquisitions_.fetch_add(1, std::memory_order_relaxed);
-  external_live_.fetch_add(1, std::memory_order_relaxed);
+  // The block's reference on its pool; the default pool is never
+  // destroyed, so its blocks need none (one atomic less per adoption).
+  if (this != default_pool()) refs_.fetch_add(1, std::memory_order_relaxed);
+  external_acquisitions_.fetch_add(1, std::memory_order_relaxed);
   leaks::on_block_created(b);
   *out = b;
   return Status::Ok;
@@ -389,10 +390,9 @@ void Pool::finish_external(Block* b) noexcept {
   if (b->tenant) b->tenant->live.fetch_sub(b->capacity + kAdoptOverhead, std::memory_order_relaxed);
   FreeFn fn = b->free_fn;
   void* ud = b->user_data;
-  external_live_.fetch_sub(1, std::memory_order_relaxed);
-  unsharded_releases_.fetch_add(1, std::memory_order_relaxed);
+  external_releases_.fetch_add(1, std::memory_order_release);
   free_block_memory(b);
-  unref(1);  // may destroy this pool: the callback needs nothing of it
+  if (this != default_pool()) unref(1);  // may destroy this pool: the callback needs nothing of it
   // The callback last, with nothing of chunkbuf's left to touch: it may
   // free buffers, release views or call any other chunkbuf function.
   if (fn) fn(ud);
@@ -500,15 +500,19 @@ PoolStats Pool::stats() const noexcept {
     }
     s.unlock_it();
   }
-  st.acquisitions += unsharded_acquisitions_.load(std::memory_order_relaxed);
-  st.releases += unsharded_releases_.load(std::memory_order_relaxed);
+  // Releases first: a block's release follows its acquisition, so this
+  // order never counts more adopted blocks released than acquired.
+  const uint64_t ext_released = external_releases_.load(std::memory_order_acquire);
+  const uint64_t ext_acquired = external_acquisitions_.load(std::memory_order_relaxed);
+  st.acquisitions += unsharded_acquisitions_.load(std::memory_order_relaxed) + ext_acquired;
+  st.releases += unsharded_releases_.load(std::memory_order_relaxed) + ext_released;
   st.direct_allocations = direct_allocations_.load(std::memory_order_relaxed);
   // Magazine blocks are out of the shards but not in use.
   uint64_t out = out_bytes_.load(std::memory_order_relaxed);
   st.bytes_in_use = out > mag_bytes ? out - mag_bytes : 0;
   st.peak_bytes_in_use = peak_out_.load(std::memory_order_relaxed);
   st.bytes_cached += mag_bytes;
-  st.external_blocks = external_live_.load(std::memory_order_relaxed);
+  st.external_blocks = ext_acquired - ext_released;
   return st;
 }
 
