@@ -25,6 +25,14 @@ size_t find_byte_ends(const char* p, size_t n, char ch, uint32_t* out, size_t wa
 
 enum class Eol { Any = 0, Crlf = 1, CrlfStrict = 2, Lf = 3, Nul = 4 };
 
+// Whether `have` bytes in which no end was found already make a record
+// longer than max_len (0: unlimited), allowing `slack` more for the first
+// bytes of an end still arriving. Never computes max_len + slack, which
+// wraps round for a max_len near SIZE_MAX (a caller's "no limit").
+inline bool past_limit(size_t have, size_t max_len, size_t slack) noexcept {
+  return max_len && have > max_len && have - max_len > slack;
+}
+
 class RecordScanner {
  public:
   // Lines ending in an end-of-line of style eol (as evbuffer_eol_style):

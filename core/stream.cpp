@@ -664,7 +664,7 @@ Status Stream::wait_line(std::unique_lock<std::mutex>& lk, const RecordScanner& 
         }
         // Open, an end of line may still complete within slack more bytes;
         // closed, the rest is the last line as it is.
-        too_long = max_len && un > max_len + (closed_ ? 0 : sc.slack());
+        too_long = past_limit(un, max_len, closed_ ? 0 : sc.slack());
         return too_long || closed_;
       },
       op);

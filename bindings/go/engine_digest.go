@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 5aee24443e099c551d72b5f888f418d8a58dfe8a6a095f80f4a236a47345dab2
+// csrc sha256: 7c007ce9e5a6ce519417700bf83f71a97dd67b6e4fa550f24b3c4bf6b260cb92
 
 package chunkbuf

@@ -143,6 +143,35 @@ struct SelfFree {
   int calls = 0;
 };
 
+// A max_len of SIZE_MAX (a caller's "no limit") must not wrap round when
+// the slack of an end of line or the delimiter's length is added to it:
+// an unfinished line is NeedMore, never Limit.
+TEST(Reliability, MaxLenOfSizeMaxIsNoLimit) {
+  Buffer b;
+  ASSERT_EQ(b.append("partial line\r", 13), Status::Ok);
+  ViewRep* v = nullptr;
+  char dst[64];
+  size_t len = 0, n = 0;
+  Record recs[4];
+  auto no_records = [&](Status st) {  // a batch with nothing complete: Ok, none
+    EXPECT_EQ(st, Status::Ok);
+    EXPECT_EQ(n, 0u);
+    if (v) view_release(v);
+    v = nullptr;
+  };
+  for (Eol eol : {Eol::Crlf, Eol::CrlfStrict, Eol::Lf}) {  // the CR may start a CRLF
+    EXPECT_EQ(b.take_line(eol, SIZE_MAX, &v), Status::NeedMore) << static_cast<int>(eol);
+    EXPECT_EQ(b.read_line(eol, SIZE_MAX, dst, sizeof dst, &len), Status::NeedMore);
+    no_records(b.take_lines(eol, SIZE_MAX, recs, 4, &n, &v));
+  }
+  EXPECT_EQ(b.take_until("\r\n!", 3, false, SIZE_MAX, &v), Status::NeedMore);
+  no_records(b.take_records("\r\n!", 3, SIZE_MAX, recs, 4, &n, &v));
+  EXPECT_EQ(b.size(), 13u);
+  ASSERT_EQ(b.append("\n", 1), Status::Ok);
+  ASSERT_EQ(b.read_line(Eol::Crlf, SIZE_MAX, dst, sizeof dst, &len), Status::Ok);
+  EXPECT_EQ(std::string(dst, len), "partial line");
+}
+
 TEST(Reliability, FreeCallbackMayDestroyItsOwnBuffer) {
   static const char text[] = "adopted";
   for (int how = 0; how < 4; ++how) {

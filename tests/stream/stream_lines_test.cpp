@@ -386,6 +386,22 @@ TEST(StreamLines, LastLineLongerThanMaxLenIsLimitNotEof) {
   }
 }
 
+// SIZE_MAX as max_len is no limit: adding an end of line's slack to it
+// must not wrap round into a Limit for an unfinished line.
+TEST(StreamLines, MaxLenOfSizeMaxIsNoLimit) {
+  auto s = make_stream();
+  ASSERT_EQ(s->write("partial\r", 8, -1), Status::Ok);
+  EXPECT_EQ(read_one(*s, Eol::Crlf, 256, SIZE_MAX).st, Status::Again);
+  std::vector<Line> ls(2);
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  EXPECT_EQ(s->read_lines(Eol::Crlf, SIZE_MAX, ls.data(), 2, Wait{0, nullptr}, &n, &v), Status::Again);
+  ASSERT_EQ(s->write("\n", 1, -1), Status::Ok);
+  ReadLine r = read_one(*s, Eol::Crlf, 256, SIZE_MAX);
+  EXPECT_EQ(r.st, Status::Ok);
+  EXPECT_EQ(r.line, "partial\r\n");
+}
+
 TEST(StreamLines, ReadLineCancelAndAbort) {
   auto s = make_stream();
   ASSERT_EQ(s->write("no end yet", 10, -1), Status::Ok);

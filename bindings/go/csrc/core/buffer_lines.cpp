@@ -27,11 +27,11 @@ auto to_records(Record* recs) noexcept {
 Status Buffer::take_until(const void* delim, size_t dlen, bool include, size_t max_len, ViewRep** out) noexcept {
   if (Status st = check_mutable("take_until"); st != Status::Ok) return st;
   if (dlen == 0) return fail(Status::Inval, "take_until needs a delimiter of at least one byte");
-  size_t end = max_len ? std::min(len_, max_len + dlen) : len_;
+  size_t end = max_len && max_len <= SIZE_MAX - dlen ? std::min(len_, max_len + dlen) : len_;
   size_t pos = npos;
   if (Status st = find(delim, dlen, 0, end, &pos); st != Status::Ok) return st;
   if (pos == npos) {
-    if (max_len && len_ >= max_len + dlen)
+    if (past_limit(len_, max_len, dlen - 1))
       return fail(Status::Limit, "no delimiter within the first %zu bytes", max_len);
     return fail(Status::NeedMore, "delimiter not found in %zu buffered bytes", len_);
   }
@@ -69,7 +69,7 @@ Status Buffer::locate_line_across(Eol eol, size_t max_len, size_t from, size_t* 
   bool found = false;
   if (Status st = sc.next(c, 0, len_, &found, pos, elen); st != Status::Ok) return st;
   if (!found) {
-    if (max_len && len_ > max_len + sc.slack())
+    if (past_limit(len_, max_len, sc.slack()))
       return fail(Status::Limit, "line longer than max_len %zu and no end of line yet", max_len);
     // Hit once per chunk by a line loop: a fixed message, no formatting.
     return fail_text(Status::NeedMore, "no complete line buffered");
@@ -169,7 +169,7 @@ Status Buffer::scan_batch(const RecordScanner& sc, size_t max_len, size_t max_re
       break;  // records found before a failed search are returned
     }
     if (!found) {
-      if (count == 0 && max_len && len_ - from > max_len + sc.slack())
+      if (count == 0 && past_limit(len_ - from, max_len, sc.slack()))
         return fail(Status::Limit, "%s: record longer than max_len %zu and no delimiter yet", what, max_len);
       break;
     }
