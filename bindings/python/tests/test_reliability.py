@@ -28,6 +28,22 @@ def test_fill_with_a_huge_size_raises():
     assert bytes(b) == b"abcd"
 
 
+def test_max_len_of_size_max_is_no_limit():
+    """max_len = SIZE_MAX must not wrap round when an end of line's slack or
+    a delimiter's length is added: an unfinished line is NeedMoreData, not
+    LimitError, and nothing is consumed."""
+    size_max = 2 ** (8 * chunkbuf.ffi.sizeof("size_t")) - 1
+    buf = chunkbuf.Buffer()
+    buf.append(b"partial\r")
+    with pytest.raises(chunkbuf.NeedMoreData):
+        buf.take_line("crlf", max_len=size_max)
+    with pytest.raises(chunkbuf.NeedMoreData):
+        buf.take_until(b"\r\n!", max_len=size_max)
+    assert len(buf) == 8
+    buf.append(b"\n")
+    assert bytes(buf.take_line("crlf", max_len=size_max)) == b"partial"
+
+
 def test_read_from_fd_with_a_huge_max_raises():
     r, w = os.pipe()
     try:
