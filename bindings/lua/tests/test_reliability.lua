@@ -132,24 +132,25 @@ test("reliability: a finalizer that frees the buffer while read_line sets up a l
   eq(out, "chunkbuf.handle: this chunkbuf.Buffer was already freed\n", "read_line's error")
 end)
 
-test("reliability: finalizers consuming the buffer while lines() builds a line", function()
-  local out = run_script("gc_lines")
+-- Runs a script whose loop and finalizers take lines from one object and
+-- that prints "lines <n> stolen <n> expected <n> bad <n> order <n>": the
+-- finalizers took some, and every line went out once, whole, in order.
+local function expect_each_line_once(name)
+  local out = run_script(name)
   local lines, stolen, expected, bad, order = out:match("lines (%d+) stolen (%d+) expected (%d+) bad (%d+) order (%d+)")
-  if not lines then error("gc_lines.lua: " .. out) end
-  eq(tonumber(stolen) > 0, true, "finalizers consumed lines during the loop (" .. stolen .. ")")
-  eq(tonumber(lines) + tonumber(stolen), tonumber(expected), "every line handed out once")
-  eq(bad, "0", "every line whole")
-  eq(order, "0", "the loop's lines in order")
-end)
-
-test("reliability: finalizers taking lines while Stream:read_line reads long and short ones", function()
-  local out = run_script("gc_stream_lines")
-  local lines, stolen, expected, bad, order = out:match("lines (%d+) stolen (%d+) expected (%d+) bad (%d+) order (%d+)")
-  if not lines then error("gc_stream_lines.lua: " .. out) end
+  if not lines then error(name .. ".lua: " .. out) end
   eq(tonumber(stolen) > 0, true, "finalizers took lines during the loop (" .. stolen .. ")")
   eq(tonumber(lines) + tonumber(stolen), tonumber(expected), "every line handed out once")
   eq(bad, "0", "every line whole")
   eq(order, "0", "the loop's lines in order")
+end
+
+test("reliability: finalizers consuming the buffer while lines() builds a line", function()
+  expect_each_line_once("gc_lines")
+end)
+
+test("reliability: finalizers taking lines while Stream:read_line reads long and short ones", function()
+  expect_each_line_once("gc_stream_lines")
 end)
 
 test("reliability: finalizers taking lines while peek_lines / peek_records make their strings", function()
