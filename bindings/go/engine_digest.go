@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 7c007ce9e5a6ce519417700bf83f71a97dd67b6e4fa550f24b3c4bf6b260cb92
+// csrc sha256: 794fa4b83f00dabbf93ff958f712916d91fd804462b13ba56adbb1e60d536fb1
 
 package chunkbuf

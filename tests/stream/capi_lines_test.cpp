@@ -2,6 +2,7 @@
 // pointer + length access to every line, also one that straddles blocks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -9,14 +10,19 @@
 
 namespace {
 
+// Writes text in pieces of `cut` bytes by reference, so each piece is a
+// block of its own and lines straddle blocks; text must outlive the stream.
+void write_by_reference(chunkbuf_stream* s, const std::string& text, size_t cut) {
+  for (size_t off = 0; off < text.size(); off += cut)
+    ASSERT_EQ(chunkbuf_stream_write_ref(s, text.data() + off, std::min(cut, text.size() - off), nullptr, nullptr, -1),
+              CHUNKBUF_OK);
+}
+
 TEST(StreamLinesCapi, PeekConsumeAndReadLinesWithCrlf) {
   chunkbuf_stream* s = nullptr;
   ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
   const std::string text = "GET / HTTP/1.1\r\nHost: x\r\n\r\nbody";
-  for (size_t off = 0; off < text.size(); off += 6)  // by reference: lines straddle blocks
-    ASSERT_EQ(chunkbuf_stream_write_ref(s, text.data() + off, std::min<size_t>(6, text.size() - off), nullptr,
-                                        nullptr, -1),
-              CHUNKBUF_OK);
+  write_by_reference(s, text, 6);
   chunkbuf_line lines[8];
   size_t n = 0;
   chunkbuf_view* v = nullptr;
@@ -58,10 +64,7 @@ TEST(StreamLinesCapi, ReadLineCopiesEachLineAndSaysTheRoomItNeeds) {
   chunkbuf_stream* s = nullptr;
   ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
   const std::string text = "GET / HTTP/1.1\r\nHost: x\r\n\r\nbody";
-  for (size_t off = 0; off < text.size(); off += 6)  // by reference: lines straddle blocks
-    ASSERT_EQ(chunkbuf_stream_write_ref(s, text.data() + off, std::min<size_t>(6, text.size() - off), nullptr,
-                                        nullptr, -1),
-              CHUNKBUF_OK);
+  write_by_reference(s, text, 6);
   chunkbuf_error err = CHUNKBUF_ERROR_INIT;
   chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
   w.error = &err;

@@ -25,6 +25,13 @@ constexpr int64_t kForeverMs = int64_t{10} * 365 * 24 * 3600 * 1000;
 constexpr uint64_t kPreallocRetained = uint64_t{64} << 20;
 constexpr uint64_t kPreallocStreaming = kMaxClassBlock;
 
+// The end-of-line style of a line call: one of the five.
+Status check_eol(Eol eol, const char* op) noexcept {
+  if (static_cast<unsigned>(eol) > static_cast<unsigned>(Eol::Nul))
+    return fail(Status::Inval, "%s: unknown end-of-line style %d", op, static_cast<int>(eol));
+  return Status::Ok;
+}
+
 Status check_timeout(int64_t ms, const char* op) noexcept {
   if (ms >= -1) return Status::Ok;
   return fail(Status::Inval, "%s: timeout_ms %lld is negative (-1 waits forever)", op, static_cast<long long>(ms));
@@ -388,6 +395,20 @@ Status Stream::take(size_t k, ViewRep** out) noexcept {
   return Status::Ok;
 }
 
+bool Stream::drops_in_place(size_t n) const noexcept {
+  return !retain_ && buf_.segment_count() > 0 && n < buf_.segs()[0].n;
+}
+
+Status Stream::drop(size_t n, ViewRep** taken) noexcept {
+  *taken = nullptr;
+  if (n == 0) return Status::Ok;
+  if (!drops_in_place(n)) return take(n, taken);
+  buf_.advance(n);
+  base_ += n;
+  advanced(n);
+  return Status::Ok;
+}
+
 void Stream::advanced(size_t k) noexcept {
   pos_ += k;
   sync_ready();
@@ -476,17 +497,7 @@ Status Stream::consume(Handout* h, size_t n) noexcept {
                   static_cast<unsigned long long>(h->position), static_cast<unsigned long long>(pos_));
     if (n > h->length)
       return fail(Status::Range, "consume of %zu bytes from a hand-out of %zu", n, h->length);
-    if (n == 0) return Status::Ok;
-    if (!retain_ && buf_.segment_count() > 0 && n < buf_.segs()[0].n) {
-      // The bytes end inside the first block, so dropping them releases no
-      // block (no free_fn under the lock) and needs no view: a binding that
-      // consumes line by line pays no allocation per line.
-      buf_.advance(n);
-      base_ += n;
-      advanced(n);
-    } else if (Status st = take(n, &v); st != Status::Ok) {
-      return st;
-    }
+    if (Status st = drop(n, &v); st != Status::Ok) return st;
     h->position += n;
     h->length -= n;
   }
@@ -586,8 +597,7 @@ Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, con
                      ViewRep** out, Handout* h, bool take_them, const char* op) noexcept {
   if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
   if (max_lines == 0) return fail(Status::Inval, "%s needs room for at least one line", op);
-  if (static_cast<unsigned>(eol) > static_cast<unsigned>(Eol::Nul))
-    return fail(Status::Inval, "%s: unknown end-of-line style %d", op, static_cast<int>(eol));
+  if (Status st = check_eol(eol, op); st != Status::Ok) return st;
   const RecordScanner sc = RecordScanner::lines(eol);
   ViewRep* dropped = nullptr;
   Status result = Status::Ok;
@@ -677,11 +687,9 @@ Status Stream::read_line(Eol eol, size_t max_len, void* dst, size_t cap, const W
                          size_t* eol_len) noexcept {
   static constexpr const char* op = "read_line";
   if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
-  if (static_cast<unsigned>(eol) > static_cast<unsigned>(Eol::Nul))
-    return fail(Status::Inval, "%s: unknown end-of-line style %d", op, static_cast<int>(eol));
+  if (Status st = check_eol(eol, op); st != Status::Ok) return st;
   const RecordScanner sc = RecordScanner::lines(eol);
   ViewRep* v = nullptr;
-  size_t n = 0;
   {
     CancelScope scope(w.cancel, this);
     std::unique_lock<std::mutex> lk = lock_data();
@@ -691,23 +699,15 @@ Status Stream::read_line(Eol eol, size_t max_len, void* dst, size_t cap, const W
     if (!found) q = unread();  // at EOF: the rest is the last line (nothing left: 0)
     *len = q;
     *eol_len = d;
-    n = q + d;
+    const size_t n = q + d;
     if (n > cap) return fail(Status::Range, "%s: the line and its end take %zu bytes, dst holds %zu", op, n, cap);
-    if (n == 0) return Status::Ok;
-    Span sp = unread_span();
-    if (!retain_ && n < sp.segs[0].n - sp.skip) {
-      // The usual line: it ends inside the first block, so it is copied
-      // here and dropping it releases no block (no free_fn under the lock)
-      // and needs no view.
-      std::memcpy(dst, sp.segs[0].p + sp.skip, n);
-      buf_.advance(n);
-      base_ += n;
-      advanced(n);
-      return Status::Ok;
-    }
-    if (Status st = take(n, &v); st != Status::Ok) return st;
+    // The usual line ends inside the first block: copied here, and dropped
+    // in place. Any other is taken as a view and copied once the lock is
+    // dropped.
+    if (drops_in_place(n)) std::memcpy(dst, buf_.segs()[0].p, n);
+    if (Status st = drop(n, &v); st != Status::Ok) return st;
   }
-  copy_taken(v, dst);  // releases v, which may run a write_ref free callback: not under the lock
+  if (v) copy_taken(v, dst);  // releases v, which may run a write_ref free callback: not under the lock
   return Status::Ok;
 }
 

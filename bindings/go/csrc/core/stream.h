@@ -306,6 +306,14 @@ class Stream {
   void scope_left() noexcept;
   // Moves the next k unread bytes into a view (lock held).
   Status take(size_t k, ViewRep** out) noexcept;
+  // Whether the next n unread bytes end inside the first block: dropping
+  // them then releases no block (no free_fn under the lock) and needs no
+  // view, so a reader consuming line by line allocates nothing per line.
+  bool drops_in_place(size_t n) const noexcept;
+  // Consumes the next n unread bytes (lock held): in place when
+  // drops_in_place(n), else through take() into *taken (nullptr otherwise),
+  // which the caller releases once the lock is dropped.
+  Status drop(size_t n, ViewRep** taken) noexcept;
   // Copies a view from take() into dst and releases it (lock not held: the
   // release may run a write_ref free callback); the bytes copied.
   static size_t copy_taken(ViewRep* v, void* dst) noexcept;
