@@ -93,6 +93,10 @@ LANG_PAIRS = [
      "go:BenchmarkStreamLines/64KiB/bufio", "bufio.Reader.ReadSlice over io.Pipe", (">=", 0.8)),
     ("go: Stream.ReadLines, 64 KiB writes", "go:BenchmarkStreamLines/64KiB/chunkbuf",
      "go:BenchmarkStreamLines/64KiB/bufio-64KiB", "64 KiB bufio.Reader over io.Pipe", None),
+    ("go: Stream.AppendLine, 4 KiB writes", "go:BenchmarkStreamLines/4KiB/append-line",
+     "go:BenchmarkStreamLines/4KiB/bufio", "bufio.Reader.ReadSlice over io.Pipe", None),
+    ("go: Stream.AppendLine, 64 KiB writes", "go:BenchmarkStreamLines/64KiB/append-line",
+     "go:BenchmarkStreamLines/64KiB/bufio", "bufio.Reader.ReadSlice over io.Pipe", None),
     # (a bufio.Reader passes reads of at least its size straight to the pipe)
     ("go: Stream.Read 64 KiB, 4 KiB writes", "go:BenchmarkStreamRead/4KiB/chunkbuf", "go:BenchmarkStreamRead/4KiB/pipe",
      "io.PipeReader.Read", (">=", 1.0)),

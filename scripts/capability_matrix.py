@@ -239,17 +239,18 @@ def python_display(key):
 # ---------------------------------------------------------------- Go
 
 def go_helpers():
-    """{cwrap helper name: the C function it stands for}."""
+    """{C helper name: the C function it stands for}: the cwrap helpers
+    (cbw_*, cwrap.c) and the wait helpers (cb_*, cwrap.c and wait.h)."""
     out = {}
     for m in re.finditer(r"^CBW\((\w+),", (ROOT / "bindings/go/cwrap_list.h").read_text(), re.M):
         out["cbw_" + m.group(1)] = "chunkbuf_" + m.group(1)
-    text = (ROOT / "bindings/go/cwrap.c").read_text()
-    for m in re.finditer(r"^\w[\w ]*?\b(cbw_\w+)\([^)]*\)[^{;]*\{(.*?)^\}", text, re.M | re.S):
+    text = "\n".join((ROOT / "bindings/go" / f).read_text() for f in ("cwrap.c", "wait.h"))
+    for m in re.finditer(r"^\w[\w ]*?\b(cbw?_\w+)\([^)]*\)[^{;\n]*\{[ \t]*$(.*?)^\}", text, re.M | re.S):
         calls = C_CALL.findall(m.group(2))
         calls = [c for c in calls if c != "chunkbuf_last_error"]
         if calls:
             out[m.group(1)] = calls[0]
-    for m in re.finditer(r"^\w[\w ]*?\b(cbw_\w+)\([^)]*\)\s*\{(.*)\}\s*$", text, re.M):
+    for m in re.finditer(r"^\w[\w ]*?\b(cbw?_\w+)\([^)]*\)\s*\{(.*)\}\s*$", text, re.M):
         calls = [c for c in C_CALL.findall(m.group(2)) if c != "chunkbuf_last_error"]
         if calls:
             out[m.group(1)] = calls[0]
@@ -268,7 +269,7 @@ def go_units():
             body = text[m.end():starts[i + 1].start() if i + 1 < len(starts) else len(text)]
             name = "%s.%s" % (m.group(1), m.group(2)) if m.group(1) else m.group(2)
             cfuncs = set(re.findall(r"\bC\.(chunkbuf_\w+)", body))
-            cfuncs |= {helpers[h] for h in re.findall(r"\bC\.(cbw_\w+)", body) if h in helpers}
+            cfuncs |= {helpers[h] for h in re.findall(r"\bC\.(cbw?_\w+)", body) if h in helpers}
             calls = set(re.findall(r"\b(\w+)\(", body))
             calls |= {"%s.%s" % (t, f) for t in set(n for n in re.findall(r"\*(\w+)", body)) | {m.group(1)}
                       for f in re.findall(r"\.(\w+)\(", body) if t}

@@ -158,6 +158,7 @@ func newBenchStream(b *testing.B) *Stream {
 }
 
 // BenchmarkStreamLines: lines from a writer goroutine, Stream.ReadLines
+// (batches) and Stream.AppendLine (one line into a reused slice a call)
 // against bufio.Reader.ReadSlice over io.Pipe.
 func BenchmarkStreamLines(b *testing.B) {
 	for _, w := range benchWrites {
@@ -180,6 +181,28 @@ func BenchmarkStreamLines(b *testing.B) {
 					}
 					n += batch.Len()
 					batch.Release()
+				}
+				s.Release()
+				lineCount(b, n, bytes)
+			})
+		})
+		b.Run(w.name+"/append-line", func(b *testing.B) {
+			measure(b, func() {
+				s := newBenchStream(b)
+				go writeChunks(s, w.size)
+				n, bytes := 0, 0
+				var line []byte
+				for {
+					var err error
+					line, err = s.AppendLine(line[:0], EOLLF, 0)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					bytes += len(line)
+					n++
 				}
 				s.Release()
 				lineCount(b, n, bytes)

@@ -127,6 +127,7 @@ func TestNegativeSizesAreErrors(t *testing.T) {
 		func() error { _, err := s.ReadLine(-1); return err }(),
 		func() error { _, err := s.Find([]byte("a"), -1, -1); return err }(),
 		func() error { _, err := s.ReadLines(nil); return err }(),
+		func() error { _, err := s.AppendLine(nil, EOLLF, -1); return err }(),
 		func() error { _, err := NewLengthFramer(LengthFramerOptions{LengthWidth: 2, Strip: -1}); return err }(),
 	} {
 		wantErr(t, err, ErrInval)

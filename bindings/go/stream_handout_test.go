@@ -13,9 +13,10 @@ import (
 )
 
 // TestEightReadersNeverInterleave: eight goroutines read fixed-size
-// records from one stream with ReadFull, ReadLine, ReadView and a plain
-// Read into a record-sized slice (the writer's bytes copied straight into
-// it when the reader waits); every record arrives whole, exactly once.
+// records from one stream with ReadFull, ReadLine, ReadView, AppendLine and
+// a plain Read into a record-sized slice (the writer's bytes copied
+// straight into it when the reader waits); every record arrives whole,
+// exactly once.
 func TestEightReadersNeverInterleave(t *testing.T) {
 	const count, size = 4000, 32
 	s := newStream(t, StreamOptions{HighWater: 64 * size})
@@ -42,7 +43,7 @@ func TestEightReadersNeverInterleave(t *testing.T) {
 			for {
 				var piece string
 				var err error
-				switch r % 4 {
+				switch r % 5 {
 				case 0:
 					_, err = s.ReadFull(rec)
 					piece = string(rec)
@@ -55,6 +56,11 @@ func TestEightReadersNeverInterleave(t *testing.T) {
 					if v, err = s.ReadLine(0); err == nil {
 						piece = v.String()
 						v.Release()
+					}
+				case 4:
+					var line []byte
+					if line, err = s.AppendLine(rec[:0], EOLLF, 0); err == nil {
+						piece = string(line) + "\n"
 					}
 				default:
 					var v *View
@@ -108,6 +114,10 @@ func TestReadContextCancelWakesAtOnceAndLosesNothing(t *testing.T) {
 		},
 		"ReadLinesContext": func(ctx context.Context) error {
 			_, err := s.ReadLinesContext(ctx, make([]Record, 4))
+			return err
+		},
+		"AppendLineContext": func(ctx context.Context) error {
+			_, err := s.AppendLineContext(ctx, nil, EOLCRLF, 0)
 			return err
 		},
 	}

@@ -6,7 +6,6 @@ import "C"
 
 import (
 	"context"
-	"errors"
 	"io"
 	"sync/atomic"
 )
@@ -249,104 +248,6 @@ func (s *Stream) readView(ctx context.Context, op string, n int) (*View, error) 
 		C.chunkbuf_view_release(v)
 		if rc != C.CHUNKBUF_ESTATE {
 			return nil, cl.err(op, rc)
-		}
-	}
-}
-
-// ReadLine waits for one line and returns it, "\n" included, as a view: a
-// line is cut at "\n", after max bytes (max > 0), or at EOF (the last line
-// may lack "\n"). io.EOF at end of file.
-func (s *Stream) ReadLine(max int) (*View, error) { return s.readLine(nil, "Stream.ReadLine", max) }
-
-// ReadLineContext is ReadLine that gives up as soon as ctx is done,
-// returning ctx.Err() with nothing consumed.
-func (s *Stream) ReadLineContext(ctx context.Context, max int) (*View, error) {
-	return s.readLine(ctx, "Stream.ReadLineContext", max)
-}
-
-func (s *Stream) readLine(ctx context.Context, op string, max int) (*View, error) {
-	cmax, err := size(op, "max", max)
-	if err != nil {
-		return nil, err
-	}
-	var res C.cbw_res
-	err = s.untilTaken(ctx, op, func(h *C.chunkbuf_stream) error {
-		res = C.cbw_stream_readline_v(h, cmax, 0)
-		return checkRes(op, res)
-	})
-	if err != nil {
-		return nil, err
-	}
-	v := (*C.chunkbuf_view)(res.p)
-	if res.n == 0 {
-		C.chunkbuf_view_release(v)
-		return nil, io.EOF
-	}
-	return newView(v), nil
-}
-
-// ReadLines waits for at least one complete line (or EOF), then takes up
-// to cap(recs) complete lines in one call, reusing recs for the records
-// ("\n" is each record's delimiter). io.EOF at end of file.
-func (s *Stream) ReadLines(recs []Record) (Batch, error) {
-	return s.readLines(nil, "Stream.ReadLines", recs)
-}
-
-// ReadLinesContext is ReadLines that gives up as soon as ctx is done.
-func (s *Stream) ReadLinesContext(ctx context.Context, recs []Record) (Batch, error) {
-	return s.readLines(ctx, "Stream.ReadLinesContext", recs)
-}
-
-func (s *Stream) readLines(ctx context.Context, op string, recs []Record) (Batch, error) {
-	r, mr, err := recordsArg(op, recs)
-	if err != nil {
-		return Batch{}, err
-	}
-	var res C.cbw_batch
-	err = s.untilTaken(ctx, op, func(h *C.chunkbuf_stream) error {
-		res = C.cbw_stream_readlines_v(h, r, mr, 0)
-		return check(op, res.rc, res.err)
-	})
-	if err != nil {
-		return Batch{}, err
-	}
-	if res.n == 0 {
-		C.chunkbuf_view_release(res.view)
-		return Batch{}, io.EOF
-	}
-	return newBatch(&res, recs), nil
-}
-
-// untilTaken runs take, a consuming call that does not wait (it fails
-// with ErrAgain while what it takes is incomplete), until it succeeds. In
-// between it waits, parked under ctx and consuming nothing, for more bytes
-// than were unread when take last failed: the C call decides what is
-// complete, the binding only waits.
-func (s *Stream) untilTaken(ctx context.Context, op string, take func(*C.chunkbuf_stream) error) error {
-	h, err := s.acquire(op)
-	if err != nil {
-		return err
-	}
-	defer s.mu.RUnlock()
-	defer s.yieldToWriter(s.roomWakes.Load())
-	cl := getCall()
-	if cl == nil {
-		return outOfMemory(op)
-	}
-	defer putCall(cl)
-	for {
-		if err := take(h); !errors.Is(err, ErrAgain) {
-			return err
-		}
-		// how much is unread now, then take again: a failure now means
-		// those bytes hold nothing complete
-		var seen C.size_t
-		C.chunkbuf_stream_readable_amount(h, &seen)
-		if err := take(h); !errors.Is(err, ErrAgain) {
-			return err
-		}
-		if err := s.parkUntil(ctx, op, h, cl, seen+1); err != nil {
-			return err
 		}
 	}
 }

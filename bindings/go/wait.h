@@ -25,6 +25,7 @@ typedef struct cb_call {
   chunkbuf_wait w;
   chunkbuf_error e;
   size_t n;
+  size_t eol_n; /* the end of line's length after cb_read_line */
   chunkbuf_handout ho;
   chunkbuf_view *v;
   chunkbuf_read_op *op;
@@ -49,6 +50,13 @@ static inline cb_call *cb_call_new(void) {
  * it may live in (a reader's struct). */
 static inline int cb_read_into(chunkbuf_stream *s, unsigned char *dst, size_t n, size_t min, cb_call *c) {
   return chunkbuf_stream_read_into(s, dst, n, min, &c->w, &c->n);
+}
+
+/* chunkbuf_stream_read_line with the destination typed as cb_read_into's:
+ * the line's length in c->n, its end of line's in c->eol_n. */
+static inline int cb_read_line(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_len, unsigned char *dst, size_t cap,
+                               cb_call *c) {
+  return chunkbuf_stream_read_line(s, eol, max_len, dst, cap, &c->w, &c->n, &c->eol_n);
 }
 
 /* chunkbuf_stream_read_start with the destination typed as cb_read_into's
