@@ -71,6 +71,8 @@ LANG_PAIRS = [
      "for line in BufferedReader(os.pipe())", (">=", 1.5)),
     ("python: Stream.readline loop, writer thread", "python:stream_readline", "python:pipe_readline",
      "BufferedReader(os.pipe()).readline loop", (">=", 1.5)),
+    ("python: Stream.read_line(\"lf\") loop, writer thread", "python:stream_read_line", "python:pipe_readline",
+     "BufferedReader(os.pipe()).readline loop", None),
     ("python: Stream.read(65536) loop, writer thread", "python:stream_read", "python:pipe_read",
      "BufferedReader(os.pipe()).read(65536)", (">=", 1.5)),
     ("python: Stream.readinto 64 KiB, writer thread", "python:stream_readinto", "python:pipe_readinto",

@@ -16,7 +16,7 @@ the data in 4 KiB chunks to a chunkbuf.Stream (write, then write_eof), or
 to os.pipe() with os.write (then closes its end), and the reader takes it
 with `for line in f`, a readline() loop, read(65536) or readinto of a
 64 KiB bytearray, where f is the Stream or io.BufferedReader(64 KiB) over
-the pipe's read end. The writer cases time Stream.write / os.write of each
+the pipe's read end; the Stream also with a read_line("lf") loop. The writer cases time Stream.write / os.write of each
 4 KiB chunk while another thread drains the other end.
 """
 import io
@@ -143,6 +143,7 @@ def cases(data, chunks):
             ("pipe_%s" % how, _through_pipe(chunks, reader), expect, op),
         ]
     stream_cases += [
+        ("stream_read_line", _through_stream(chunks, _read_line_loop), nlines, "line"),
         ("write_stream", _write_stream(chunks), len(chunks), "4 KiB write"),
         ("write_pipe", _write_pipe(chunks), len(chunks), "4 KiB write"),
     ]
@@ -171,6 +172,14 @@ def _iter_lines(f):
 def _readline_loop(f):
     n, readline = 0, f.readline
     while readline():
+        n += 1
+    return n
+
+
+def _read_line_loop(f):
+    """Stream.read_line (one C call and one copy a line, any eol style)."""
+    n, read_line = 0, f.read_line
+    while read_line("lf") is not None:
         n += 1
     return n
 

@@ -196,6 +196,53 @@ static PyObject *stream_readline(PyObject *module, PyObject *const *args, Py_ssi
   return view_to_bytes(v);
 }
 
+/* stream_read_line(address, eol, max_len, keepends) -> bytes, None or int:
+ * one line ending in eol (chunkbuf_stream_read_line) if it is there now,
+ * consumed: its bytes without the end of line (with it when keepends), or
+ * None at EOF; else the negative status (CHUNKBUF_EAGAIN: no complete line
+ * yet; CHUNKBUF_EINVAL: eol or max_len is not a valid int, which the
+ * caller's waiting path then reports), nothing consumed. A line longer
+ * than the stack's room is read again into a bytes object of the size the
+ * call reported (another reader may have taken it meanwhile: then the next
+ * line is read the same way). */
+static PyObject *stream_read_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+  (void)module;
+  if (!check_args("stream_read_line", nargs, 4)) return NULL;
+  chunkbuf_stream *s = handle_of(args[0]);
+  int keep = PyObject_IsTrue(args[3]);
+  if (s == NULL || keep < 0) return NULL;
+  if (!PyLong_Check(args[1]) || !PyLong_Check(args[2])) return PyLong_FromLong(CHUNKBUF_EINVAL);
+  long eol = PyLong_AsLong(args[1]);
+  size_t max_len = PyLong_AsSize_t(args[2]);
+  if (PyErr_Occurred()) { /* out of range: negative, or too large */
+    PyErr_Clear();
+    return PyLong_FromLong(CHUNKBUF_EINVAL);
+  }
+  char line[512];
+  size_t n = 0, e = 0;
+  int rc = chunkbuf_stream_read_line(s, (chunkbuf_eol)eol, max_len, line, sizeof line, &NO_WAIT, &n, &e);
+  if (rc == 0) {
+    if (n == 0 && e == 0) Py_RETURN_NONE;
+    return PyBytes_FromStringAndSize(line, (Py_ssize_t)(keep ? n + e : n));
+  }
+  while (rc == CHUNKBUF_ERANGE) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n + e));
+    if (out == NULL) return NULL;
+    rc = chunkbuf_stream_read_line(s, (chunkbuf_eol)eol, max_len, PyBytes_AS_STRING(out), n + e, &NO_WAIT, &n, &e);
+    if (rc == 0 && n == 0 && e == 0) {
+      Py_DECREF(out);
+      Py_RETURN_NONE;
+    }
+    if (rc == 0) {
+      Py_ssize_t size = (Py_ssize_t)(keep ? n + e : n);
+      if (size != PyBytes_GET_SIZE(out) && _PyBytes_Resize(&out, size) < 0) return NULL;
+      return out;
+    }
+    Py_DECREF(out);
+  }
+  return PyLong_FromLong(rc);
+}
+
 /* The exception for a chunkbuf status, made by the binding's error() (set
  * once by set_error), which reads chunkbuf_last_error() on this thread. */
 static PyObject *error_factory = NULL;
@@ -1058,6 +1105,9 @@ static PyMethodDef accel_methods[] = {
      "stream_write_ref(address, data, wait) -> len(data), or a negative status (nothing written)."},
     {"stream_readline", (PyCFunction)(void (*)(void))stream_readline, METH_FASTCALL,
      "stream_readline(address, max_len) -> bytes, or a negative status (nothing consumed)."},
+    {"stream_read_line", (PyCFunction)(void (*)(void))stream_read_line, METH_FASTCALL,
+     "stream_read_line(address, eol, max_len, keepends) -> bytes, None at EOF, or a negative status (nothing "
+     "consumed)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -47,7 +47,6 @@ NOT_WRAPPED = {
     "chunkbuf_stream_free": "the same as chunkbuf_stream_release, which the Stream calls",
     "chunkbuf_cancel_fired": "the binding's tokens are fired and reset by the binding itself",
     "chunkbuf_stream_read_lines": "readline and iteration look with peek_lines and consume each line as it is handed out",
-    "chunkbuf_stream_read_line": "readline and iteration hand out a batch per C call (peek_lines), not one copy per call",
     "chunkbuf_buffer_read_line": "line iteration hands out a batch per C call (peek_lines), not one copy per call",
     "chunkbuf_buffer_read_lines": "take_lines and line iteration hand out views and memoryviews, not raw line pointers",
     "chunkbuf_stream_write_view": "write_view waits through chunkbuf_stream_write_view_wait (a signal can end it)",

@@ -80,10 +80,12 @@ def test_eight_readers_never_get_interleaved_pieces():
 
     def reader(i, out):
         while True:
-            if i % 3 == 0:
+            if i % 4 == 0:
                 piece = s.read(record)
-            elif i % 3 == 1:
+            elif i % 4 == 1:
                 piece = s.readline()
+            elif i % 4 == 3:
+                piece = s.read_line("lf", keepends=True) or b""
             else:
                 buf = bytearray(record)
                 piece = bytes(buf[:s.readinto(buf)])
@@ -133,7 +135,8 @@ SIGINT_CHILD = textwrap.dedent("""
     threading.Thread(target=report_blocked, daemon=True).start()
     try:
         # 5 bytes of a line are there, its end never comes: blocks until Ctrl-C
-        {"read": lambda: s.read(100), "readline": s.readline, "iteration": lambda: next(iter(s))}[sys.argv[1]]()
+        {"read": lambda: s.read(100), "readline": s.readline, "iteration": lambda: next(iter(s)),
+         "read_line": lambda: s.read_line("lf")}[sys.argv[1]]()
     except KeyboardInterrupt:
         print("interrupted", flush=True)
     assert s.read(5, timeout=0) == b"56789", "bytes lost"
@@ -141,7 +144,7 @@ SIGINT_CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("how", ["read", "readline", "iteration"])
+@pytest.mark.parametrize("how", ["read", "readline", "iteration", "read_line"])
 def test_ctrl_c_stops_a_blocked_read_at_once_and_loses_nothing(how):
     child = subprocess.Popen([sys.executable, "-c", SIGINT_CHILD, how], stdout=subprocess.PIPE, text=True)
     try:

@@ -1,0 +1,110 @@
+"""Stream.read_line: one line in any of the Buffer's end-of-line styles,
+copied once and consumed by one C call (chunkbuf_stream_read_line)."""
+import threading
+
+import pytest
+
+import chunkbuf
+from chunkbuf import _waits
+
+from conftest import feed
+
+CASES = [
+    ("lf", b"a\nbb\r\n\nccc", [b"a", b"bb\r", b"", b"ccc"], [b"a\n", b"bb\r\n", b"\n", b"ccc"]),
+    ("crlf", b"a\r\nbb\n\r\nccc", [b"a", b"bb", b"", b"ccc"], [b"a\r\n", b"bb\n", b"\r\n", b"ccc"]),
+    ("crlf_strict", b"a\r\nb\nb\r\n\r\nc", [b"a", b"b\nb", b"", b"c"], [b"a\r\n", b"b\nb\r\n", b"\r\n", b"c"]),
+    ("any", b"a\r\n\r\nb\n\rc\n", [b"a", b"b", b"c"], [b"a\r\n\r\n", b"b\n\r", b"c\n"]),
+    ("nul", b"a\x00\x00b\nc", [b"a", b"", b"b\nc"], [b"a\x00", b"\x00", b"b\nc"]),
+]
+
+
+def read_all(s, eol, keepends=False):
+    out = []
+    while True:
+        line = s.read_line(eol, keepends=keepends)
+        if line is None:
+            return out
+        out.append(line)
+
+
+@pytest.mark.parametrize("eol, data, want, want_kept", CASES)
+def test_every_eol_style_as_the_bytes_arrive(eol, data, want, want_kept):
+    for keepends, expected in ((False, want), (True, want_kept)):
+        s = chunkbuf.Stream()
+        # a byte at a time, so the reader waits for each line; "any" takes
+        # the run of CR and LF that is there (as evbuffer's EOL_ANY does), so
+        # its runs are not cut
+        pieces = [data] if eol == "any" else [data[i:i + 1] for i in range(len(data))]
+        feed(s, pieces, delay=0)
+        assert read_all(s, eol, keepends) == expected
+        assert s.read_line(eol) is None  # EOF stays EOF
+
+
+def test_a_long_line_grows_the_thread_memory_and_comes_whole():
+    s = chunkbuf.Stream()
+    long = bytes(range(256)).replace(b"\n", b"") * 1000  # 255 KiB, more than the first room
+    s.write(long + b"\nshort\n")
+    s.write_eof()
+    assert s.read_line("lf") == long
+    assert s.read_line("lf", keepends=True) == b"short\n"
+    assert len(_waits.call().line) == _waits.LINE_ROOM  # the long line's memory was not kept
+    assert s.read_line("lf") is None
+
+
+def test_max_len_raises_limit_error_and_consumes_nothing():
+    s = chunkbuf.Stream()
+    s.write(b"abcdef\r\nxy")
+    s.write_eof()
+    with pytest.raises(chunkbuf.LimitError):
+        s.read_line(max_len=3)
+    assert s.readable_amount() == 10
+    assert s.read_line(max_len=6) == b"abcdef"
+    assert s.read_line() == b"xy"
+    assert s.read_line() is None
+
+
+def test_bad_arguments_and_an_aborted_stream():
+    s = chunkbuf.Stream()
+    s.write(b"line\n")
+    with pytest.raises(ValueError):
+        s.read_line("cr")
+    with pytest.raises(ValueError):
+        s.read_line(max_len=-1)
+    with pytest.raises(ValueError):
+        s.read_line(timeout=-1)
+    assert s.readable_amount() == 5
+    s.abort(3)
+    with pytest.raises(chunkbuf.AbortedError) as info:
+        s.read_line()
+    assert info.value.abort_code == 3
+
+
+def test_a_timeout_consumes_nothing_and_the_line_comes_later():
+    s = chunkbuf.Stream()
+    s.write(b"no end yet")
+    with pytest.raises(chunkbuf.TimeoutError):
+        s.read_line("crlf", timeout=0.05)
+    with pytest.raises(chunkbuf.WouldBlockError):
+        s.read_line("crlf", timeout=0)
+    feed(s, [b", still none", b"\r\nnext"], delay=0.02)
+    assert s.read_line("crlf") == b"no end yet, still none"
+    assert s.read_line("crlf") == b"next"
+
+
+def test_threads_each_get_whole_lines_once():
+    lines = [b"%05d-" % i + b"x" * (i % 700) for i in range(3000)]  # some longer than the first room
+    s = chunkbuf.Stream(high_water=8192)
+    feed(s, [b"\r\n".join(lines[i:i + 50]) + b"\r\n" for i in range(0, len(lines), 50)], delay=0)
+    got = [[] for _ in range(4)]
+
+    def reader(out):
+        while (line := s.read_line("crlf")) is not None:
+            out.append(line)
+
+    threads = [threading.Thread(target=reader, args=(out,)) for out in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(sum(got, [])) == sorted(lines)
