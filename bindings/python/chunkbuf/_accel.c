@@ -196,15 +196,46 @@ static PyObject *stream_readline(PyObject *module, PyObject *const *args, Py_ssi
   return view_to_bytes(v);
 }
 
+/* One line ending in eol (chunkbuf_stream_read_line) if it is there now,
+ * consumed: its bytes without the end of line (with it when keep), or
+ * None at EOF; else NULL with *rc the negative status (CHUNKBUF_EAGAIN: no
+ * complete line yet), nothing consumed, and no Python error set unless
+ * *rc is 0 (out of memory). A line longer than the stack's room is read
+ * again into a bytes object of the size the call reported (another reader
+ * may have taken it meanwhile: then the next line is read the same way). */
+static PyObject *read_line_now(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_len, int keep, int *rc) {
+  char line[512];
+  size_t n = 0, e = 0;
+  *rc = chunkbuf_stream_read_line(s, eol, max_len, line, sizeof line, &NO_WAIT, &n, &e);
+  if (*rc == 0) {
+    if (n == 0 && e == 0) Py_RETURN_NONE;
+    return PyBytes_FromStringAndSize(line, (Py_ssize_t)(keep ? n + e : n));
+  }
+  while (*rc == CHUNKBUF_ERANGE) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n + e));
+    if (out == NULL) {
+      *rc = 0;
+      return NULL;
+    }
+    *rc = chunkbuf_stream_read_line(s, eol, max_len, PyBytes_AS_STRING(out), n + e, &NO_WAIT, &n, &e);
+    if (*rc == 0 && n == 0 && e == 0) {
+      Py_DECREF(out);
+      Py_RETURN_NONE;
+    }
+    if (*rc == 0) {
+      Py_ssize_t size = (Py_ssize_t)(keep ? n + e : n);
+      if (size != PyBytes_GET_SIZE(out) && _PyBytes_Resize(&out, size) < 0) return NULL;
+      return out;
+    }
+    Py_DECREF(out);
+  }
+  return NULL;
+}
+
 /* stream_read_line(address, eol, max_len, keepends) -> bytes, None or int:
- * one line ending in eol (chunkbuf_stream_read_line) if it is there now,
- * consumed: its bytes without the end of line (with it when keepends), or
- * None at EOF; else the negative status (CHUNKBUF_EAGAIN: no complete line
- * yet; CHUNKBUF_EINVAL: eol or max_len is not a valid int, which the
- * caller's waiting path then reports), nothing consumed. A line longer
- * than the stack's room is read again into a bytes object of the size the
- * call reported (another reader may have taken it meanwhile: then the next
- * line is read the same way). */
+ * read_line_now; the negative status when no line is there yet or eol or
+ * max_len is not a valid int (CHUNKBUF_EINVAL; the caller's waiting path
+ * then says what is wrong), nothing consumed. */
 static PyObject *stream_read_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
   (void)module;
   if (!check_args("stream_read_line", nargs, 4)) return NULL;
@@ -218,29 +249,9 @@ static PyObject *stream_read_line(PyObject *module, PyObject *const *args, Py_ss
     PyErr_Clear();
     return PyLong_FromLong(CHUNKBUF_EINVAL);
   }
-  char line[512];
-  size_t n = 0, e = 0;
-  int rc = chunkbuf_stream_read_line(s, (chunkbuf_eol)eol, max_len, line, sizeof line, &NO_WAIT, &n, &e);
-  if (rc == 0) {
-    if (n == 0 && e == 0) Py_RETURN_NONE;
-    return PyBytes_FromStringAndSize(line, (Py_ssize_t)(keep ? n + e : n));
-  }
-  while (rc == CHUNKBUF_ERANGE) {
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n + e));
-    if (out == NULL) return NULL;
-    rc = chunkbuf_stream_read_line(s, (chunkbuf_eol)eol, max_len, PyBytes_AS_STRING(out), n + e, &NO_WAIT, &n, &e);
-    if (rc == 0 && n == 0 && e == 0) {
-      Py_DECREF(out);
-      Py_RETURN_NONE;
-    }
-    if (rc == 0) {
-      Py_ssize_t size = (Py_ssize_t)(keep ? n + e : n);
-      if (size != PyBytes_GET_SIZE(out) && _PyBytes_Resize(&out, size) < 0) return NULL;
-      return out;
-    }
-    Py_DECREF(out);
-  }
-  return PyLong_FromLong(rc);
+  int rc;
+  PyObject *line = read_line_now(s, (chunkbuf_eol)eol, max_len, keep, &rc);
+  return line != NULL || rc == 0 ? line : PyLong_FromLong(rc);
 }
 
 /* The exception for a chunkbuf status, made by the binding's error() (set
@@ -968,6 +979,45 @@ static PyObject *sb_readline(PyObject *self, PyObject *const *args, Py_ssize_t n
   return forward(self, "_readline", args, nargs, kwnames);
 }
 
+/* read_line's eol argument when it names a style, else -1 (the Python
+ * path then says what is wrong with it). */
+static int eol_code(PyObject *eol) {
+  static const struct {
+    const char *name;
+    chunkbuf_eol code;
+  } styles[] = {{"crlf", CHUNKBUF_EOL_CRLF},       {"lf", CHUNKBUF_EOL_LF},   {"any", CHUNKBUF_EOL_ANY},
+                {"crlf_strict", CHUNKBUF_EOL_CRLF_STRICT}, {"nul", CHUNKBUF_EOL_NUL}};
+  if (!PyUnicode_Check(eol)) return -1;
+  for (size_t i = 0; i < sizeof styles / sizeof styles[0]; i++)
+    if (PyUnicode_CompareWithASCIIString(eol, styles[i].name) == 0) return (int)styles[i].code;
+  return -1;
+}
+
+/* read_line(eol="crlf", max_len=0, ...): a line that is there now, read in
+ * C when the call passes at most eol and max_len by position (the default
+ * eol is the Buffer's, DEFAULT_EOL in buffer.py); anything else, and a
+ * read that would wait, goes to Stream._read_line. */
+static PyObject *sb_read_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+  StreamFields *f = fields(self);
+  if (kwnames == NULL && nargs <= 2 && f->s != NULL) {
+    int eol = nargs >= 1 ? eol_code(args[0]) : (int)CHUNKBUF_EOL_CRLF;
+    size_t max_len = 0;
+    if (nargs == 2) {
+      max_len = PyLong_CheckExact(args[1]) ? PyLong_AsSize_t(args[1]) : (size_t)-1;
+      if (max_len == (size_t)-1) {
+        PyErr_Clear();
+        eol = -1; /* not a size this path takes */
+      }
+    }
+    if (eol >= 0) {
+      int rc;
+      PyObject *line = read_line_now(f->s, (chunkbuf_eol)eol, max_len, 0, &rc);
+      if (line != NULL || rc == 0) return line;
+    }
+  }
+  return forward(self, "_read_line", args, nargs, kwnames);
+}
+
 static PyObject *sb_iternext(PyObject *self) {
   PyObject *line = NULL;
   switch (next_line(fields(self), &line)) {
@@ -1050,6 +1100,9 @@ static void sb_dealloc(PyObject *self) {
 static PyMethodDef sb_methods[] = {
     {"readline", (PyCFunction)(void (*)(void))sb_readline, METH_FASTCALL | METH_KEYWORDS,
      "readline(size=-1, timeout=...) -> one line including b\"\\n\" (at most size bytes); b\"\" at EOF."},
+    {"read_line", (PyCFunction)(void (*)(void))sb_read_line, METH_FASTCALL | METH_KEYWORDS,
+     "read_line(eol=\"crlf\", max_len=0, keepends=False, timeout=...) -> one line without its end of line; "
+     "None at EOF."},
     {"write", (PyCFunction)(void (*)(void))sb_write, METH_FASTCALL | METH_KEYWORDS,
      "write(data, timeout=...) -> len(data): copies data in, all or nothing."},
     {"_set_handle", (PyCFunction)(void (*)(void))sb_set_handle, METH_FASTCALL,

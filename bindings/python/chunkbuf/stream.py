@@ -52,9 +52,9 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
     then does `closed` turn True. Several threads may read one Stream: each
     call hands out whole reads and lines, never interleaved pieces.
 
-    readline(), iteration and write(data) are C methods of the base
-    chunkbuf._accel.StreamBase: they run without Python code unless they
-    have to wait, and then call _readline and _write.
+    readline(), iteration, read_line() and write(data) are C methods of the
+    base chunkbuf._accel.StreamBase: they run without Python code unless
+    they have to wait, and then call _readline, _read_line and _write.
     """
 
     def __init__(self, content_length=None, *, retain=False, high_water=0, low_water=0, max_bytes=0,
@@ -383,14 +383,16 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
             if rc != _ESTATE:
                 self._fail(rc, c)
 
-    def read_line(self, eol=DEFAULT_EOL, max_len=0, keepends=False, timeout=_DEFAULT):
-        """One line ending in eol, consumed: bytes without its end of line
-        (with it when keepends), or None at EOF. eol is one of the Buffer's
-        styles ("crlf", the default, "lf", "crlf_strict", "any", "nul");
-        the last line before EOF may lack one. A line longer than
-        max_len > 0 raises LimitError with nothing consumed. Waits as
-        read() does. One C call and one copy a line, with no view: each line
-        goes whole to one reader, whatever other threads read."""
+    def _read_line(self, eol=DEFAULT_EOL, max_len=0, keepends=False, timeout=_DEFAULT):
+        """read_line(eol, max_len, keepends, timeout) (StreamBase.read_line)
+        when it waits or has keepends or a timeout: one line ending in eol,
+        consumed: bytes without its end of line (with it when keepends), or
+        None at EOF. eol is one of the Buffer's styles ("crlf", the
+        default, "lf", "crlf_strict", "any", "nul"); the last line before
+        EOF may lack one. A line longer than max_len > 0 raises LimitError
+        with nothing consumed. Waits as read() does. One C call and one copy
+        a line, with no view: each line goes whole to one reader, whatever
+        other threads read."""
         if timeout is not _DEFAULT:
             timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
         # a line that is there already (a bad eol or max_len comes back as

@@ -108,3 +108,43 @@ def test_threads_each_get_whole_lines_once():
         t.join(60)
     assert not any(t.is_alive() for t in threads)
     assert sorted(sum(got, [])) == sorted(lines)
+
+
+def test_positional_and_keyword_calls_agree():
+    """read_line("lf", 3) is read in C (StreamBase.read_line); keyword
+    calls and waits go through Stream._read_line. Both must behave alike,
+    the default eol included (the Buffer's, "crlf")."""
+    from chunkbuf.buffer import DEFAULT_EOL
+    assert DEFAULT_EOL == "crlf"  # StreamBase.read_line's default too (_accel.c)
+    data = b"one\r\ntwo\nthree-four\r\nlast"
+    calls = [
+        (lambda s: s.read_line(), lambda s: s.read_line(eol="crlf")),
+        (lambda s: s.read_line("lf"), lambda s: s.read_line(eol="lf")),
+        (lambda s: s.read_line("crlf", 0), lambda s: s.read_line("crlf", max_len=0)),
+        (lambda s: s.read_line("crlf", 5), lambda s: s.read_line(eol="crlf", max_len=5)),
+    ]
+    for positional, keyword in calls:
+        results = []
+        for call in (positional, keyword):
+            s = chunkbuf.Stream()
+            s.write(data)
+            s.write_eof()
+            got = []
+            while True:
+                try:
+                    line = call(s)
+                except chunkbuf.LimitError:
+                    got.append("limit")
+                    s.read(len(b"three-four\r\n"))
+                    continue
+                got.append(line)
+                if line is None:
+                    break
+            results.append(got)
+        assert results[0] == results[1]
+    s = chunkbuf.Stream()
+    s.write(b"x\n")
+    for bad in (("cr",), ("lf", -1), ("lf", 1.5), (3.0,)):
+        with pytest.raises((ValueError, TypeError)):
+            s.read_line(*bad)
+    assert s.read_line("lf", 1) == b"x"
