@@ -158,32 +158,17 @@ func newBenchStream(b *testing.B) *Stream {
 }
 
 // BenchmarkStreamLines: lines from a writer goroutine, Stream.ReadLines
-// (batches) and Stream.AppendLine (one line into a reused slice a call)
+// and Stream.TakeLines (batches; "\n" lines, and lines of an end-of-line
+// style) and Stream.AppendLine (one line into a reused slice a call)
 // against bufio.Reader.ReadSlice over io.Pipe.
 func BenchmarkStreamLines(b *testing.B) {
 	for _, w := range benchWrites {
 		b.Run(w.name+"/chunkbuf", func(b *testing.B) {
-			recs := make([]Record, 0, benchBatch)
-			measure(b, func() {
-				s := newBenchStream(b)
-				go writeChunks(s, w.size)
-				n, bytes := 0, 0
-				for {
-					batch, err := s.ReadLines(recs)
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					for _, line := range batch.All() {
-						bytes += len(line)
-					}
-					n += batch.Len()
-					batch.Release()
-				}
-				s.Release()
-				lineCount(b, n, bytes)
+			streamBatches(b, w.size, func(s *Stream, recs []Record) (Batch, error) { return s.ReadLines(recs) })
+		})
+		b.Run(w.name+"/take-lines", func(b *testing.B) {
+			streamBatches(b, w.size, func(s *Stream, recs []Record) (Batch, error) {
+				return s.TakeLines(EOLLF, 0, recs)
 			})
 		})
 		b.Run(w.name+"/append-line", func(b *testing.B) {
@@ -211,6 +196,33 @@ func BenchmarkStreamLines(b *testing.B) {
 		b.Run(w.name+"/bufio", func(b *testing.B) { pipeLines(b, w.size, 0) })
 		b.Run(w.name+"/bufio-64KiB", func(b *testing.B) { pipeLines(b, w.size, 64<<10) })
 	}
+}
+
+// streamBatches reads the lines of a Stream written in pieces of size by
+// a writer goroutine, a batch of up to benchBatch lines per take call.
+func streamBatches(b *testing.B, size int, take func(*Stream, []Record) (Batch, error)) {
+	recs := make([]Record, 0, benchBatch)
+	measure(b, func() {
+		s := newBenchStream(b)
+		go writeChunks(s, size)
+		n, bytes := 0, 0
+		for {
+			batch, err := take(s, recs)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, line := range batch.All() {
+				bytes += len(line)
+			}
+			n += batch.Len()
+			batch.Release()
+		}
+		s.Release()
+		lineCount(b, n, bytes)
+	})
 }
 
 // pipeLines reads lines with bufio.Reader.ReadSlice over an io.Pipe written

@@ -203,34 +203,47 @@ static cbw_batch batch(int rc, size_t n, chunkbuf_view *v) {
 
 _Static_assert(sizeof(chunkbuf_line) == sizeof(chunkbuf_record), "the records double as line scratch");
 
-cbw_lines cbw_buffer_read_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr,
-                                  void *room) {
-  cbw_run *runs = (cbw_run *)room;
-  cbw_lines res;
-  memset(&res, 0, sizeof res);
-  chunkbuf_line *lines = (chunkbuf_line *)(void *)r;
-  res.rc = chunkbuf_buffer_read_lines(b, eol, max, lines, mr, &res.n, &res.view);
-  res.err = detail(res.rc);
-  if (res.rc < 0) return res;
-  /* Line i becomes record i in place (each is read whole before it is
-   * overwritten); a new run starts wherever a line does not follow the
-   * previous one in memory (a copied straddler, a new block). */
+/* Line i of lines[0..n) becomes record i of r in place (each is read whole
+ * before it is overwritten), and the runs are written: a new run starts
+ * wherever a line does not follow the previous one in memory (a copied
+ * straddler, a new block). Returns how many runs. */
+static size_t lines_to_records(chunkbuf_record *r, size_t n, cbw_run *runs) {
+  const chunkbuf_line *lines = (const chunkbuf_line *)(const void *)r;
   const char *next = NULL;
-  size_t off = 0;
-  for (size_t i = 0; i < res.n; i++) {
+  size_t off = 0, nrun = 0;
+  for (size_t i = 0; i < n; i++) {
     chunkbuf_line ln;
     memcpy(&ln, &lines[i], sizeof ln);
     const char *p = (const char *)ln.data;
     if (p != next) {
-      runs[res.nrun].off = off;
-      runs[res.nrun].p = p;
-      res.nrun++;
+      runs[nrun].off = off;
+      runs[nrun].p = p;
+      nrun++;
     }
     chunkbuf_record rec = {off, ln.length, ln.eol_length};
     memcpy(&r[i], &rec, sizeof rec);
     next = p + ln.length + ln.eol_length;
     off += ln.length + ln.eol_length;
   }
+  return nrun;
+}
+
+cbw_lines cbw_buffer_read_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr,
+                                  void *room) {
+  cbw_lines res;
+  memset(&res, 0, sizeof res);
+  res.rc = chunkbuf_buffer_read_lines(b, eol, max, (chunkbuf_line *)(void *)r, mr, &res.n, &res.view);
+  res.err = detail(res.rc);
+  if (res.rc >= 0) res.nrun = lines_to_records(r, res.n, (cbw_run *)room);
+  return res;
+}
+
+cbw_lines cbw_stream_read_lines_v(chunkbuf_stream *s, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr,
+                                  void *room, cb_call *c) {
+  cbw_lines res;
+  memset(&res, 0, sizeof res);
+  res.rc = chunkbuf_stream_read_lines(s, eol, max, (chunkbuf_line *)(void *)r, mr, &c->w, &res.n, &res.view);
+  if (res.rc >= 0) res.nrun = lines_to_records(r, res.n, (cbw_run *)room);
   return res;
 }
 

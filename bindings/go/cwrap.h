@@ -92,6 +92,13 @@ typedef struct cbw_lines {
 cbw_lines cbw_buffer_read_lines_v(chunkbuf_buffer *b, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr,
                                   void *runs);
 
+/* chunkbuf_stream_read_lines, as cbw_buffer_read_lines_v, with the wait and
+ * error struct of the call c (see wait.h; its detail is in c->e, err
+ * stays NULL). */
+struct cb_call;
+cbw_lines cbw_stream_read_lines_v(chunkbuf_stream *s, chunkbuf_eol eol, size_t max, chunkbuf_record *r, size_t mr,
+                                  void *room, struct cb_call *c);
+
 cbw_batch cbw_stream_readlines_v(chunkbuf_stream *s, chunkbuf_record *r, size_t mr, int64_t t);
 cbw_batch cbw_buffer_take_records_v(chunkbuf_buffer *b, const unsigned char *d, size_t dl, size_t max,
                                     chunkbuf_record *r, size_t mr);

@@ -28,34 +28,48 @@ func appendLines(t *testing.T, s *Stream, eol EOL) []string {
 	}
 }
 
-// TestAppendLineEveryEOL: the Buffer's end-of-line styles, the bytes
-// written one at a time by another goroutine (so every line is waited
-// for, parked), the last line at EOF without an end of line.
-func TestAppendLineEveryEOL(t *testing.T) {
-	cases := []struct {
-		name string
-		eol  EOL
-		data string
-		want []string
-	}{
-		{"lf", EOLLF, "a\nbb\r\n\nccc", []string{"a", "bb\r", "", "ccc"}},
-		{"crlf", EOLCRLF, "a\r\nbb\n\r\nccc", []string{"a", "bb", "", "ccc"}},
-		{"crlf_strict", EOLCRLFStrict, "a\r\nb\nb\r\n\r\nc", []string{"a", "b\nb", "", "c"}},
-		{"any", EOLAny, "a\r\n\r\nb\n\rc\n", []string{"a", "b", "c"}},
-		{"nul", EOLNUL, "a\x00\x00b\nc", []string{"a", "", "b\nc"}},
+// eolCases: lines in each end-of-line style, the last one at EOF without
+// an end of line ("any" takes the whole run of CR and LF that is there).
+var eolCases = []struct {
+	name string
+	eol  EOL
+	data string
+	want []string
+}{
+	{"lf", EOLLF, "a\nbb\r\n\nccc", []string{"a", "bb\r", "", "ccc"}},
+	{"crlf", EOLCRLF, "a\r\nbb\n\r\nccc", []string{"a", "bb", "", "ccc"}},
+	{"crlf_strict", EOLCRLFStrict, "a\r\nb\nb\r\n\r\nc", []string{"a", "b\nb", "", "c"}},
+	{"any", EOLAny, "a\r\n\r\nb\n\rc\n", []string{"a", "b", "c"}},
+	{"nul", EOLNUL, "a\x00\x00b\nc", []string{"a", "", "b\nc"}},
+}
+
+// writePieces writes data to s from another goroutine a byte at a time
+// (so a reader waits, parked, for each line), then closes s. "Any" lines
+// are written whole: that style ends a line at the run of CR and LF that
+// is there (as evbuffer's EOL_ANY does), so a run cut in two is two ends.
+func writePieces(t *testing.T, s *Stream, eol EOL, data string) {
+	step := 1
+	if eol == EOLAny {
+		step = len(data)
 	}
-	for _, c := range cases {
+	go func() {
+		for i := 0; i < len(data); i += step {
+			if _, err := s.WriteString(data[i:min(i+step, len(data))]); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+		s.Close()
+	}()
+}
+
+// TestAppendLineEveryEOL: the Buffer's end-of-line styles as the bytes
+// arrive, the last line at EOF without an end of line.
+func TestAppendLineEveryEOL(t *testing.T) {
+	for _, c := range eolCases {
 		t.Run(c.name, func(t *testing.T) {
 			s := newStream(t, StreamOptions{})
-			go func() {
-				for i := range len(c.data) {
-					if _, err := s.WriteString(c.data[i : i+1]); err != nil {
-						t.Error(err)
-						return
-					}
-				}
-				s.Close()
-			}()
+			writePieces(t, s, c.eol, c.data)
 			if got := appendLines(t, s, c.eol); !slices.Equal(got, c.want) {
 				t.Fatalf("lines %q, want %q", got, c.want)
 			}

@@ -13,8 +13,9 @@ import (
 )
 
 // TestEightReadersNeverInterleave: eight goroutines read fixed-size
-// records from one stream with ReadFull, ReadLine, ReadView, AppendLine and
-// a plain Read into a record-sized slice (the writer's bytes copied
+// records from one stream with ReadFull, ReadLine, ReadView, AppendLine,
+// TakeLines (batches of up to three) and a plain Read into a record-sized
+// slice (the writer's bytes copied
 // straight into it when the reader waits); every record arrives whole,
 // exactly once.
 func TestEightReadersNeverInterleave(t *testing.T) {
@@ -43,7 +44,7 @@ func TestEightReadersNeverInterleave(t *testing.T) {
 			for {
 				var piece string
 				var err error
-				switch r % 5 {
+				switch r % 6 {
 				case 0:
 					_, err = s.ReadFull(rec)
 					piece = string(rec)
@@ -56,6 +57,15 @@ func TestEightReadersNeverInterleave(t *testing.T) {
 					if v, err = s.ReadLine(0); err == nil {
 						piece = v.String()
 						v.Release()
+					}
+				case 5:
+					var batch Batch
+					if batch, err = s.TakeLines(EOLLF, 0, make([]Record, 0, 3)); err == nil {
+						for _, line := range batch.All() {
+							got[r] = append(got[r], string(line)+"\n")
+						}
+						batch.Release()
+						continue
 					}
 				case 4:
 					var line []byte
@@ -114,6 +124,10 @@ func TestReadContextCancelWakesAtOnceAndLosesNothing(t *testing.T) {
 		},
 		"ReadLinesContext": func(ctx context.Context) error {
 			_, err := s.ReadLinesContext(ctx, make([]Record, 4))
+			return err
+		},
+		"TakeLinesContext": func(ctx context.Context) error {
+			_, err := s.TakeLinesContext(ctx, EOLCRLF, 0, make([]Record, 0, 4))
 			return err
 		},
 		"AppendLineContext": func(ctx context.Context) error {

@@ -76,6 +76,51 @@ func (s *Stream) readLines(ctx context.Context, op string, recs []Record) (Batch
 	return newBatch(&res, recs), nil
 }
 
+// TakeLines is [Buffer.TakeLines] for a Stream: it waits until at least
+// one line ending in eol is complete (or EOF), then takes up to cap(recs)
+// complete lines in one call, reusing recs for the records. Every line is
+// contiguous where it lies, as in a Buffer's batch (only a line that
+// straddles two blocks was copied, once). A line longer than maxLen > 0
+// is [ErrLimit] with nothing consumed; at EOF the last line may lack an
+// end of line. io.EOF at end of file. Each line goes whole to one reader,
+// whatever other goroutines read. [Stream.ReadLines] is the same for "\n"
+// lines with no limit.
+func (s *Stream) TakeLines(eol EOL, maxLen int, recs []Record) (Batch, error) {
+	return s.takeLines(nil, "Stream.TakeLines", eol, maxLen, recs)
+}
+
+// TakeLinesContext is TakeLines that gives up as soon as ctx is done,
+// returning ctx.Err() with nothing consumed.
+func (s *Stream) TakeLinesContext(ctx context.Context, eol EOL, maxLen int, recs []Record) (Batch, error) {
+	return s.takeLines(ctx, "Stream.TakeLinesContext", eol, maxLen, recs)
+}
+
+func (s *Stream) takeLines(ctx context.Context, op string, eol EOL, maxLen int, recs []Record) (Batch, error) {
+	cmax, err := size(op, "maxLen", maxLen)
+	if err != nil {
+		return Batch{}, err
+	}
+	r, mr, err := recordsArg(op, recs)
+	if err != nil {
+		return Batch{}, err
+	}
+	// a Stream is shared between goroutines: each batch has runs of its own
+	runs := make([]lineRun, mr)
+	var res C.cbw_lines
+	err = s.untilTaken(ctx, op, func(h *C.chunkbuf_stream, cl *call) error {
+		res = C.cbw_stream_read_lines_v(h, C.chunkbuf_eol(eol), cmax, r, mr, unsafe.Pointer(&runs[0]), cl.c)
+		return cl.err(op, res.rc)
+	})
+	if err != nil {
+		return Batch{}, err
+	}
+	if res.n == 0 {
+		C.chunkbuf_view_release(res.view)
+		return Batch{}, io.EOF
+	}
+	return lineBatch(newView(res.view), recs, res.n, runs[:res.nrun:res.nrun]), nil
+}
+
 // untilTaken runs take, a consuming call that does not wait (it fails
 // with ErrAgain while what it takes is incomplete), until it succeeds. In
 // between it waits, parked under ctx and consuming nothing, for more bytes
