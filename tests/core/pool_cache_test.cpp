@@ -92,7 +92,9 @@ TEST(PoolCache, BlocksOneThreadReleasesServeAnotherThreadsAcquisitions) {
   for (bool tagged : {false, true}) {
     PoolPtr pool;  // default bound: 4 MiB per class, 8 blocks of 64 KiB per shard
     TenantRec* tenant = nullptr;
-    if (tagged) ASSERT_EQ(pool->tenant(5, &tenant), Status::Ok);
+    if (tagged) {
+      ASSERT_EQ(pool->tenant(5, &tenant), Status::Ok);
+    }
     constexpr size_t k64K = 64u << 10, kWindow = 40;
     std::vector<Block*> blocks(kWindow);
     for (Block*& b : blocks) ASSERT_EQ(pool->acquire(k64K, tenant, &b), Status::Ok);

@@ -38,8 +38,12 @@ void check(const std::string& s, size_t off, size_t n, char ch, size_t want) {
   size_t before = 0;  // matches before scanned
   while (before < ref.size() && ref[before] < scanned) ++before;
   ASSERT_EQ(k, before) << "n=" << n << " want=" << want << " scanned=" << scanned;
-  if (scanned < n) ASSERT_GE(k, want);
-  if (k < want) ASSERT_EQ(scanned, n);
+  if (scanned < n) {
+    ASSERT_GE(k, want);
+  }
+  if (k < want) {
+    ASSERT_EQ(scanned, n);
+  }
 }
 
 TEST(ScanEnds, EveryLengthDensityAndWant) {
