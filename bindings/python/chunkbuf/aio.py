@@ -15,10 +15,11 @@ import asyncio
 from ._errors import WouldBlockError
 from ._ffi import NPOS, ffi, lib
 from ._waits import Call
+from .buffer import DEFAULT_EOL
 
 
 class AsyncReaderMixin:
-    """aread / areadline / async for, for Stream."""
+    """aread / areadline / aread_line / async for, for Stream."""
 
     async def _readable(self):
         loop = asyncio.get_running_loop()
@@ -82,6 +83,22 @@ class AsyncReaderMixin:
                 return self.readline(timeout=0)
             except WouldBlockError as e:
                 await self._until(getattr(e, "least", 1))
+
+    async def aread_line(self, eol=DEFAULT_EOL, max_len=0, keepends=False):
+        """read_line(eol, max_len, keepends) without blocking the loop: one
+        line ending in eol, without it (with it when keepends); None at
+        EOF. While no line is complete it waits for more bytes than it saw
+        unread, consuming nothing."""
+        while True:
+            try:
+                return self.read_line(eol, max_len, keepends, timeout=0)
+            except WouldBlockError:
+                pass
+            seen = self.readable_amount()  # then look again: a failure now means they hold no line
+            try:
+                return self.read_line(eol, max_len, keepends, timeout=0)
+            except WouldBlockError:
+                await self._until(seen + 1)
 
     def __aiter__(self):
         return self._alines()

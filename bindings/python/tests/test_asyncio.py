@@ -27,6 +27,22 @@ def test_aread_and_areadline():
     run(main())
 
 
+def test_aread_line_in_every_style_waits_without_blocking_the_loop():
+    s = chunkbuf.Stream()
+    feed(s, [b"first li", b"ne\r\nsecond\n", b"\r\nnul\x00", b"rest"], delay=0.02)
+
+    async def main():
+        assert await s.aread_line() == b"first line"  # crlf, the default
+        assert await s.aread_line("lf", keepends=True) == b"second\n"
+        assert await s.aread_line("crlf_strict") == b""
+        assert await s.aread_line("nul") == b"nul"
+        with pytest.raises(chunkbuf.LimitError):
+            await s.aread_line("lf", max_len=2)  # "rest" is longer than 2: nothing consumed
+        assert await s.aread_line("lf") == b"rest"
+        assert await s.aread_line("lf") is None
+    run(main())
+
+
 def test_async_for():
     s = chunkbuf.Stream()
     feed(s, [b"a\nb", b"b\n", b"", b"c\nd"], delay=0.02)
