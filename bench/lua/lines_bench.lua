@@ -36,6 +36,11 @@
 -- loop ran 15% to 2x slower (the malloc heap and the collector carry their
 -- state over), which flattered the ratios. --inprocess runs everything in
 -- this process anyway (for profiling; its numbers are not comparable).
+-- Every child runs on one CPU (taskset, the last CPU the harness may use):
+-- left to the scheduler, on a 2-vCPU guest one pass in four or five took
+-- 1.5-1.8x as long, whatever the case (string.find+sub too), so a single
+-- run could swing a ratio from 1.3x to 2.3x; pinned, the ratios of six
+-- runs stayed within 0.1 of each other.
 --
 -- Instruction counts (callgrind; steadier than time on a shared machine):
 -- --cost=K,SIZE makes the chunks of SIZE bytes, runs two full collections
@@ -336,9 +341,20 @@ while arg[i0 - 1] do i0 = i0 - 1 end
 interp = arg[i0]
 local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 
+-- The CPU every child runs on: the last one this process may use, when
+-- taskset is there (see the header).
+local pin = ""
+do
+  local status = io.open("/proc/self/status")
+  local allowed = status and status:read("a"):match("Cpus_allowed_list:%s*([%d,%-]+)")
+  if status then status:close() end
+  local cpu = allowed and allowed:match("(%d+)$")
+  if cpu and os.execute("command -v taskset >/dev/null 2>&1") then pin = "taskset -c " .. cpu .. " " end
+end
+
 local function run_child(c)
-  local cmd = string.format("%s %s --child=%d,%d --mib=%d", quote(interp), quote(arg[0]), c.kind_index, c.size,
-                            opts.mib)
+  local cmd = string.format("%s%s %s --child=%d,%d --mib=%d", pin, quote(interp), quote(arg[0]), c.kind_index,
+                            c.size, opts.mib)
   local p = assert(io.popen(cmd, "r"))
   local out = p:read("a")
   local ok, how, code = p:close()
