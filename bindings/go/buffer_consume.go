@@ -13,7 +13,7 @@ type EOL int
 
 // End-of-line styles for [Buffer.TakeLine] and [Buffer.TakeLines].
 const (
-	EOLAny        EOL = C.CHUNKBUF_EOL_ANY         // any run of CR and LF characters
+	EOLAny        EOL = C.CHUNKBUF_EOL_ANY         // the run of CR and LF that is there (a CR and an LF that arrive apart end two lines)
 	EOLCRLF       EOL = C.CHUNKBUF_EOL_CRLF        // LF, optionally preceded by CR
 	EOLCRLFStrict EOL = C.CHUNKBUF_EOL_CRLF_STRICT // exactly CR LF
 	EOLLF         EOL = C.CHUNKBUF_EOL_LF          // exactly LF

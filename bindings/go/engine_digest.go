@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 794fa4b83f00dabbf93ff958f712916d91fd804462b13ba56adbb1e60d536fb1
+// csrc sha256: 46e5d453abb17da5fb0e2ece6ae522d5028396e951422cf436c117d57fe79069
 
 package chunkbuf

@@ -395,7 +395,11 @@ typedef struct chunkbuf_buffer_options {
 } chunkbuf_buffer_options;
 #define CHUNKBUF_BUFFER_OPTIONS_INIT {sizeof(chunkbuf_buffer_options), NULL, 0, 0, 0, 0}
 
-/* End-of-line styles, as libevent's evbuffer_eol_style. */
+/* End-of-line styles, as libevent's evbuffer_eol_style. CHUNKBUF_EOL_ANY
+ * ends a line at the run of CR and LF that is there when the line is taken,
+ * as evbuffer does: on a stream, a CR and an LF that arrive in separate
+ * writes can end two lines (the second one empty); use CHUNKBUF_EOL_CRLF
+ * for CRLF text that arrives in pieces. */
 typedef enum chunkbuf_eol {
   CHUNKBUF_EOL_ANY = 0,         /* any run of CR and LF characters */
   CHUNKBUF_EOL_CRLF = 1,        /* LF, optionally preceded by CR */
