@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -146,6 +147,12 @@ type runner struct {
 }
 
 func runCase(t *testing.T, c vectorCase, linear bool) {
+	// A vector is one thread's sequence of calls: the pool's caches are per
+	// thread, so a block freed on one OS thread and taken again on another
+	// misses, and the pool_stats hits a vector expects would depend on where
+	// the scheduler ran each cgo call.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	r := &runner{t: t, linear: linear, views: map[string]*View{}}
 	defer r.close()
 	if c.Pool != nil {
