@@ -232,28 +232,6 @@ static PyObject *read_line_now(chunkbuf_stream *s, chunkbuf_eol eol, size_t max_
   return NULL;
 }
 
-/* stream_read_line(address, eol, max_len, keepends) -> bytes, None or int:
- * read_line_now; the negative status when no line is there yet or eol or
- * max_len is not a valid int (CHUNKBUF_EINVAL; the caller's waiting path
- * then says what is wrong), nothing consumed. */
-static PyObject *stream_read_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-  (void)module;
-  if (!check_args("stream_read_line", nargs, 4)) return NULL;
-  chunkbuf_stream *s = handle_of(args[0]);
-  int keep = PyObject_IsTrue(args[3]);
-  if (s == NULL || keep < 0) return NULL;
-  if (!PyLong_Check(args[1]) || !PyLong_Check(args[2])) return PyLong_FromLong(CHUNKBUF_EINVAL);
-  long eol = PyLong_AsLong(args[1]);
-  size_t max_len = PyLong_AsSize_t(args[2]);
-  if (PyErr_Occurred()) { /* out of range: negative, or too large */
-    PyErr_Clear();
-    return PyLong_FromLong(CHUNKBUF_EINVAL);
-  }
-  int rc;
-  PyObject *line = read_line_now(s, (chunkbuf_eol)eol, max_len, keep, &rc);
-  return line != NULL || rc == 0 ? line : PyLong_FromLong(rc);
-}
-
 /* The exception for a chunkbuf status, made by the binding's error() (set
  * once by set_error), which reads chunkbuf_last_error() on this thread. */
 static PyObject *error_factory = NULL;
@@ -993,25 +971,45 @@ static int eol_code(PyObject *eol) {
   return -1;
 }
 
-/* read_line(eol="crlf", max_len=0, ...): a line that is there now, read in
- * C when the call passes at most eol and max_len by position (the default
- * eol is the Buffer's, DEFAULT_EOL in buffer.py); anything else, and a
- * read that would wait, goes to Stream._read_line. */
+/* read_line(eol="crlf", max_len=0, keepends=False, timeout=...): a line
+ * that is there now is read here, with the GIL held (the default eol is
+ * the Buffer's, DEFAULT_EOL in buffer.py). A call this path does not take
+ * as it is (an argument to check and report, one given twice, an unknown
+ * name) and a read that would wait go to Stream._read_line. A timeout
+ * needs no wait for a line that is there, but must be a valid one. */
 static PyObject *sb_read_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+  static const char *const names[] = {"eol", "max_len", "keepends", "timeout"};
+  PyObject *given[4] = {NULL, NULL, NULL, NULL};
   StreamFields *f = fields(self);
-  if (kwnames == NULL && nargs <= 2 && f->s != NULL) {
-    int eol = nargs >= 1 ? eol_code(args[0]) : (int)CHUNKBUF_EOL_CRLF;
+  int fast = f->s != NULL && nargs <= 4;
+  for (Py_ssize_t i = 0; fast && i < nargs; i++) given[i] = args[i];
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t i = 0; fast && i < nkw; i++) {
+    size_t k = 0;
+    while (k < 4 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), names[k]) != 0) k++;
+    if (k == 4 || given[k] != NULL) fast = 0;
+    else given[k] = args[nargs + i];
+  }
+  if (fast) {
+    int eol = given[0] ? eol_code(given[0]) : (int)CHUNKBUF_EOL_CRLF;
     size_t max_len = 0;
-    if (nargs == 2) {
-      max_len = PyLong_CheckExact(args[1]) ? PyLong_AsSize_t(args[1]) : (size_t)-1;
+    if (given[1] != NULL) {
+      max_len = PyLong_CheckExact(given[1]) ? PyLong_AsSize_t(given[1]) : (size_t)-1;
       if (max_len == (size_t)-1) {
         PyErr_Clear();
         eol = -1; /* not a size this path takes */
       }
     }
+    if (given[3] != NULL && given[3] != Py_None) {
+      double t = PyFloat_Check(given[3]) || PyLong_CheckExact(given[3]) ? PyFloat_AsDouble(given[3]) : -1.0;
+      if (PyErr_Occurred()) PyErr_Clear();
+      if (!(t >= 0)) eol = -1; /* also NaN */
+    }
+    int keep = given[2] ? PyObject_IsTrue(given[2]) : 0;
+    if (keep < 0) return NULL;
     if (eol >= 0) {
       int rc;
-      PyObject *line = read_line_now(f->s, (chunkbuf_eol)eol, max_len, 0, &rc);
+      PyObject *line = read_line_now(f->s, (chunkbuf_eol)eol, max_len, keep, &rc);
       if (line != NULL || rc == 0) return line;
     }
   }
@@ -1158,9 +1156,6 @@ static PyMethodDef accel_methods[] = {
      "stream_write_ref(address, data, wait) -> len(data), or a negative status (nothing written)."},
     {"stream_readline", (PyCFunction)(void (*)(void))stream_readline, METH_FASTCALL,
      "stream_readline(address, max_len) -> bytes, or a negative status (nothing consumed)."},
-    {"stream_read_line", (PyCFunction)(void (*)(void))stream_read_line, METH_FASTCALL,
-     "stream_read_line(address, eol, max_len, keepends) -> bytes, None at EOF, or a negative status (nothing "
-     "consumed)."},
     {NULL, NULL, 0, NULL},
 };
 

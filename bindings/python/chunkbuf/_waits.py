@@ -26,7 +26,6 @@ from ._ffi import ffi, lib
 ECANCELED = lib.CHUNKBUF_ECANCELED
 EAGAIN = lib.CHUNKBUF_EAGAIN
 _MAIN = threading.main_thread().ident
-LINE_ROOM = 512  # the bytes of a Call's line memory at first
 
 
 def timeout_ms(timeout):
@@ -45,7 +44,7 @@ class Call:
     """One thread's chunkbuf_wait and chunkbuf_error, and the out-parameters
     the stream calls fill (made once per thread, see call())."""
 
-    __slots__ = ("wait", "error", "nread", "eol_len", "line", "view", "handout")
+    __slots__ = ("wait", "error", "nread", "eol_len", "view", "handout")
 
     def __init__(self):
         self.error = ffi.new("chunkbuf_error *")
@@ -56,7 +55,6 @@ class Call:
         self.wait.error = self.error
         self.nread = ffi.new("size_t *")
         self.eol_len = ffi.new("size_t *")
-        self.line = ffi.new("char[]", LINE_ROOM)  # Stream.read_line's copy; grows to the longest line
         self.view = ffi.new("chunkbuf_view **")
         self.handout = ffi.new("chunkbuf_handout *")
 

@@ -9,11 +9,11 @@ import io
 import os
 import sys
 
-from ._accel import StreamBase, stream_read, stream_read_line, stream_readinto, stream_readline, stream_write_ref
+from ._accel import StreamBase, stream_read, stream_readinto, stream_readline, stream_write_ref
 from ._errors import ClosedError, WouldBlockError
 from ._ffi import NPOS, address, error, ffi, handle_arg, lib, size_arg
-from ._waits import LINE_ROOM, blocking, call, timeout_ms
-from .buffer import DEFAULT_EOL, EOL, eol_arg
+from ._waits import blocking, call, timeout_ms
+from .buffer import DEFAULT_EOL, eol_arg
 from .aio import AsyncReaderMixin
 from .view import View, data_arg, view_bytes
 
@@ -23,7 +23,7 @@ _LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer 
 _LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
 _ESTATE = lib.CHUNKBUF_ESTATE
 _ERANGE = lib.CHUNKBUF_ERANGE
-_LINE_KEEP = 64 * 1024   # line memory a thread keeps for read_line
+_LINE_ROOM = 512         # read_line's first room for a line it waited for
 _FULL = sys.maxsize  # readinto's least: fill the target
 
 
@@ -385,41 +385,30 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
 
     def _read_line(self, eol=DEFAULT_EOL, max_len=0, keepends=False, timeout=_DEFAULT):
         """read_line(eol, max_len, keepends, timeout) (StreamBase.read_line)
-        when it waits or has keepends or a timeout: one line ending in eol,
-        consumed: bytes without its end of line (with it when keepends), or
-        None at EOF. eol is one of the Buffer's styles ("crlf", the
-        default, "lf", "crlf_strict", "any", "nul"); the last line before
-        EOF may lack one. A line longer than max_len > 0 raises LimitError
-        with nothing consumed. Waits as read() does. One C call and one copy
-        a line, with no view: each line goes whole to one reader, whatever
-        other threads read."""
-        if timeout is not _DEFAULT:
-            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
-        # a line that is there already (a bad eol or max_len comes back as
-        # EINVAL, and eol_arg or size_arg below says what is wrong)
-        line = stream_read_line(self._addr, EOL.get(eol, -1) if type(eol) is str else eol, max_len, keepends)
-        if type(line) is not int:
-            return line
+        when no line is there yet, or an argument needs checking: one line
+        ending in eol, consumed: bytes without its end of line (with it when
+        keepends), or None at EOF. eol is one of the Buffer's styles
+        ("crlf", the default, "lf", "crlf_strict", "any", "nul"); the last
+        line before EOF may lack one. A line longer than max_len > 0 raises
+        LimitError with nothing consumed. Waits as read() does. One C call
+        and one copy a line, with no view: each line goes whole to one
+        reader, whatever other threads read."""
         eol, max_len = eol_arg(eol), size_arg(max_len, "max_len")
         ms = self._ms(timeout)
         c = call()
-        buf = c.line
+        buf = ffi.new("char[]", _LINE_ROOM)
         while True:
             rc = blocking(lib.chunkbuf_stream_read_line, (self._h, eol, max_len, buf, len(buf)),
                           (c.nread, c.eol_len), ms, c)
             n, eol_n = c.nread[0], c.eol_len[0]
             if rc != _ERANGE:
                 break
-            # nothing consumed: grow this thread's line memory and read again
-            buf = c.line = ffi.new("char[]", max(n + eol_n, 2 * len(buf)))
+            buf = ffi.new("char[]", n + eol_n)  # nothing consumed: read it again with room for it
         if rc:
             self._fail(rc, c)
         if not n and not eol_n:
             return None
-        line = ffi.unpack(buf, n + eol_n if keepends else n)
-        if len(buf) > _LINE_KEEP:
-            c.line = ffi.new("char[]", LINE_ROOM)  # a rare long line does not keep its memory
-        return line
+        return ffi.unpack(buf, n + eol_n if keepends else n)
 
     def readlines(self, hint=-1, timeout=_DEFAULT):
         """All lines until EOF (or until their total passes hint bytes). All

@@ -5,7 +5,6 @@ import threading
 import pytest
 
 import chunkbuf
-from chunkbuf import _waits
 
 from conftest import feed
 
@@ -40,15 +39,25 @@ def test_every_eol_style_as_the_bytes_arrive(eol, data, want, want_kept):
         assert s.read_line(eol) is None  # EOF stays EOF
 
 
-def test_a_long_line_grows_the_thread_memory_and_comes_whole():
+LONG = bytes(range(256)).replace(b"\n", b"") * 1000  # 255 KiB, more than either path's first room
+
+
+def test_a_long_line_that_is_there_comes_whole():
     s = chunkbuf.Stream()
-    long = bytes(range(256)).replace(b"\n", b"") * 1000  # 255 KiB, more than the first room
-    s.write(long + b"\nshort\n")
+    s.write(LONG + b"\nshort\n")
     s.write_eof()
-    assert s.read_line("lf") == long
+    assert s.read_line("lf") == LONG
     assert s.read_line("lf", keepends=True) == b"short\n"
-    assert len(_waits.call().line) == _waits.LINE_ROOM  # the long line's memory was not kept
     assert s.read_line("lf") is None
+
+
+@pytest.mark.parametrize("keepends", [False, True])
+def test_a_long_line_waited_for_comes_whole(keepends):
+    s = chunkbuf.Stream()
+    feed(s, [LONG[:1000], LONG[1000:], b"\r\nnext\r\n"], delay=0.02)  # the reader waits, then the line is too big for its room
+    assert s.read_line(keepends=keepends) == LONG + (b"\r\n" if keepends else b"")
+    assert s.read_line() == b"next"
+    assert s.read_line() is None
 
 
 def test_max_len_raises_limit_error_and_consumes_nothing():
@@ -111,9 +120,10 @@ def test_threads_each_get_whole_lines_once():
 
 
 def test_positional_and_keyword_calls_agree():
-    """read_line("lf", 3) is read in C (StreamBase.read_line); keyword
-    calls and waits go through Stream._read_line. Both must behave alike,
-    the default eol included (the Buffer's, "crlf")."""
+    """A line that is there is read in C (StreamBase.read_line), whether the
+    arguments come by position or by keyword; waits and arguments to
+    report go through Stream._read_line. All must agree, the default eol
+    included (the Buffer's, "crlf")."""
     from chunkbuf.buffer import DEFAULT_EOL
     assert DEFAULT_EOL == "crlf"  # StreamBase.read_line's default too (_accel.c)
     data = b"one\r\ntwo\nthree-four\r\nlast"
@@ -122,6 +132,8 @@ def test_positional_and_keyword_calls_agree():
         (lambda s: s.read_line("lf"), lambda s: s.read_line(eol="lf")),
         (lambda s: s.read_line("crlf", 0), lambda s: s.read_line("crlf", max_len=0)),
         (lambda s: s.read_line("crlf", 5), lambda s: s.read_line(eol="crlf", max_len=5)),
+        (lambda s: s.read_line("lf", 0, True, 0), lambda s: s.read_line(keepends=True, eol="lf", timeout=0.0)),
+        (lambda s: s.read_line(timeout=None), lambda s: s.read_line("crlf", max_len=0, keepends=False)),
     ]
     for positional, keyword in calls:
         results = []
@@ -147,4 +159,9 @@ def test_positional_and_keyword_calls_agree():
     for bad in (("cr",), ("lf", -1), ("lf", 1.5), (3.0,)):
         with pytest.raises((ValueError, TypeError)):
             s.read_line(*bad)
+    for bad in ({"timeout": -1}, {"timeout": float("nan")}, {"timeout": "1"}, {"eol": "lf", "size": 1}):
+        with pytest.raises((ValueError, TypeError)):
+            s.read_line(**bad)
+    with pytest.raises(TypeError):
+        s.read_line("lf", eol="lf")  # given twice
     assert s.read_line("lf", 1) == b"x"
