@@ -126,8 +126,9 @@ def _get_waker():
 
 
 def _forget_waker():
-    global _waker, _waker_lock
+    global _waker, _waker_lock, _MAIN
     _waker, _waker_lock = None, threading.Lock()  # the helper thread is gone in a forked child
+    _MAIN = threading.get_ident()  # the forking thread is the child's main thread (signals run there)
 
 
 os.register_at_fork(after_in_child=_forget_waker)

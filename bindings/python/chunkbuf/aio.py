@@ -13,9 +13,9 @@ bytes it took from the stream, so cancelling one loses nothing.
 import asyncio
 
 from ._errors import WouldBlockError
-from ._ffi import NPOS, ffi, lib
+from ._ffi import NPOS, ffi, lib, size_arg
 from ._waits import Call
-from .buffer import DEFAULT_EOL
+from .buffer import DEFAULT_EOL, eol_arg
 
 
 class AsyncReaderMixin:
@@ -42,9 +42,23 @@ class AsyncReaderMixin:
             unread = self.readable_amount()
             if unread == 0 or unread >= least:
                 return
-        await self._wait_in_thread(least)
+        await self._wait_in_thread(lambda h, c: lib.chunkbuf_stream_peek(h, least, 0, c.wait, c.view, c.handout))
 
-    async def _wait_in_thread(self, least):
+    async def _until_line(self, eol, max_len):
+        """Returns once a line ending in eol is complete (or one longer than
+        max_len > 0, EOF or an abort is there) at the read position as it
+        is then, whatever other readers took meanwhile. Consumes nothing."""
+        if self.readable_amount() == 0:
+            await self._readable()  # the read that follows looks again
+            return
+        line = ffi.new("chunkbuf_line[1]")
+        await self._wait_in_thread(lambda h, c: lib.chunkbuf_stream_peek_lines(
+            h, eol, max_len, line, 1, c.wait, c.nread, c.view, c.handout))
+
+    async def _wait_in_thread(self, peek):
+        """Runs peek(h, call) -> status, a blocking look that consumes
+        nothing, in the loop's executor; cancelling the awaiting task ends
+        it at once."""
         out = ffi.new("chunkbuf_cancel **")
         rc = lib.chunkbuf_cancel_new(out)
         if rc:
@@ -55,7 +69,7 @@ class AsyncReaderMixin:
         def wait():
             c = Call()
             c.wait.cancel = token
-            if lib.chunkbuf_stream_peek(h, least, 0, c.wait, c.view, c.handout) == 0:
+            if peek(h, c) == 0:
                 lib.chunkbuf_view_release(c.view[0])
 
         waiting = asyncio.get_running_loop().run_in_executor(None, wait)
@@ -81,24 +95,18 @@ class AsyncReaderMixin:
         while True:
             try:
                 return self.readline(timeout=0)
-            except WouldBlockError as e:
-                await self._until(getattr(e, "least", 1))
+            except WouldBlockError:
+                await self._until_line(lib.CHUNKBUF_EOL_LF, 0)
 
     async def aread_line(self, eol=DEFAULT_EOL, max_len=0, keepends=False):
         """read_line(eol, max_len, keepends) without blocking the loop: one
         line ending in eol, without it (with it when keepends); None at
-        EOF. While no line is complete it waits for more bytes than it saw
-        unread, consuming nothing."""
+        EOF. While no line is complete it waits for one, consuming nothing."""
         while True:
             try:
                 return self.read_line(eol, max_len, keepends, timeout=0)
             except WouldBlockError:
-                pass
-            seen = self.readable_amount()  # then look again: a failure now means they hold no line
-            try:
-                return self.read_line(eol, max_len, keepends, timeout=0)
-            except WouldBlockError:
-                await self._until(seen + 1)
+                await self._until_line(eol_arg(eol), size_arg(max_len, "max_len"))
 
     def __aiter__(self):
         return self._alines()

@@ -19,9 +19,10 @@ from .view import View, data_arg, view_bytes
 
 _DEFAULT = object()
 _CHUNK = 64 * 1024       # read1() / read_nonblock() without a size
-_LINE_PEEK = 256 * 1024  # bytes an iteration batch looks at (more for a longer line)
-_LINE_PEEK1 = 1024       # bytes readline looks at first (doubled until a line ends)
+_LINES = 64             # lines readlines(hint) looks at first (doubled while they fall short)
+_LF = lib.CHUNKBUF_EOL_LF
 _ESTATE = lib.CHUNKBUF_ESTATE
+_ELIMIT = lib.CHUNKBUF_ELIMIT
 _ERANGE = lib.CHUNKBUF_ERANGE
 _LINE_ROOM = 512         # read_line's first room for a line it waited for
 _FULL = sys.maxsize  # readinto's least: fill the target
@@ -334,52 +335,55 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
 
     # -- reader side: lines
 
-    def _line_batch(self, size, timeout, c, window=_LINE_PEEK):
-        """(bytes, cut): unread bytes that hold at least one whole line or
-        the rest before EOF (waiting for that), and where the complete lines
-        in them end (cut == len(bytes) at EOF). size >= 0 ends a line after
-        size bytes. Nothing is consumed; c.handout describes bytes."""
-        least = 1
-        while True:
-            most = max(window if size < 0 else min(size, window), least)
-            try:
-                v = self._peek(least, most, timeout, c)
-            except WouldBlockError as e:
-                e.least = least  # what an async reader waits for
-                raise
-            try:
-                data = view_bytes(v)
-            finally:
-                lib.chunkbuf_view_release(v)
-            cut = data.rfind(b"\n") + 1
-            if cut:
-                return data, cut
-            if len(data) < least or len(data) == size:  # EOF, or a line cut at size bytes
-                return data, len(data)
-            if len(data) < most:
-                least = len(data) + 1  # a partial line: wait for more of it
-            else:
-                window *= 2  # a long line: look further
+    def _peek_lines(self, max_len, room, ms, c):
+        """A look, waiting for it, at up to room complete b"\\n" lines, or the
+        rest before EOF (chunkbuf_stream_peek_lines): (status, their bytes
+        each with its b"\\n"); c.handout covers them. ELIMIT (the first line
+        is longer than max_len > 0) is returned; other failures raise."""
+        lines = ffi.new("chunkbuf_line[]", room)
+        rc = blocking(lib.chunkbuf_stream_peek_lines, (self._h, _LF, max_len, lines, room),
+                      (c.nread, c.view, c.handout), ms, c)
+        if rc == _ELIMIT:
+            return rc, []
+        if rc:
+            self._fail(rc, c)
+        try:
+            return 0, [ffi.unpack(ffi.cast("const char *", ln.data), ln.length + ln.eol_length)
+                       for ln in lines[0:c.nread[0]]]
+        finally:
+            lib.chunkbuf_view_release(c.view[0])
 
     def _readline(self, size=-1, timeout=_DEFAULT):
         """readline(size, timeout) (StreamBase.readline), and the next line
         of an iteration, when it waits or has a size or timeout: one line
-        including b"\\n" (at most size bytes); b"" at EOF."""
+        including b"\\n" (at most size bytes); b"" at EOF. The engine finds
+        the line; a line of size bytes or more is cut after size bytes."""
         size = -1 if size is None else size
         if not size:
             return b""
-        if timeout is not _DEFAULT:
-            timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        ms = self._ms(timeout)  # a bad timeout fails even when no wait is needed
         line = stream_readline(self._addr, max(size, 0))  # a whole line that is there already
         if type(line) is bytes:
             return line
+        if size == 1:
+            return self._hand_out(1, 1, timeout, view_bytes)  # whatever the first byte is
         c = call()
         while True:  # wait for one, interruptibly, then take what was looked at
-            data, cut = self._line_batch(size, timeout, c, _LINE_PEEK1)
-            end = data.find(b"\n", 0, cut) + 1 or cut
-            rc = lib.chunkbuf_stream_consume(self._h, c.handout, end, c.error)
+            rc, lines = self._peek_lines(size - 1 if size > 0 else 0, 1, ms, c)
+            if rc == _ELIMIT:  # size bytes or more before any b"\\n": the first size bytes
+                v = self._peek(size, size, timeout, c)
+                try:
+                    data = view_bytes(v)
+                finally:
+                    lib.chunkbuf_view_release(v)
+                if len(data) < size or b"\n" in data[:-1]:
+                    continue  # another reader moved the stream meanwhile: look again
+                lines = [data]
+            if not lines:
+                return b""
+            rc = lib.chunkbuf_stream_consume(self._h, c.handout, len(lines[0]), c.error)
             if rc == 0:
-                return data[:end]
+                return lines[0]
             if rc != _ESTATE:
                 self._fail(rc, c)
 
@@ -411,25 +415,44 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
         return ffi.unpack(buf, n + eol_n if keepends else n)
 
     def readlines(self, hint=-1, timeout=_DEFAULT):
-        """All lines until EOF (or until their total passes hint bytes). All
-        lines: waits for EOF, then takes them; nothing is consumed if the
-        wait ends early."""
+        """All lines until EOF, or until their total reaches hint > 0 bytes
+        (the line that reaches it included). Nothing is consumed until the
+        lines are there, so a wait that ends early (a timeout, Ctrl-C, an
+        abort) loses none of them. While another reader takes lines from
+        the same stream, the wait may last until more bytes than it needed
+        (or EOF) are there."""
         if hint is None or hint <= 0:
             return io.BytesIO(self._take_all(timeout)).readlines()
+        ms = self._ms(timeout)
         c = call()
+        room, least = _LINES, 0
         while True:
-            data, cut = self._line_batch(-1, timeout, c)
-            lines, total = [], 0
-            for line in io.BytesIO(data[:cut]):
-                lines.append(line)
-                total += len(line)
-                if total >= hint:
-                    break
+            at_eof = False
+            if least:  # wait for more bytes than were unread at the last look, or for EOF
+                v = self._peek(least, least, timeout, c)
+                try:
+                    at_eof = lib.chunkbuf_view_len(v, c.nread) == 0 and c.nread[0] < least
+                finally:
+                    lib.chunkbuf_view_release(v)
+            unread = self.readable_amount()  # before the look: more may come, never less unseen
+            _, lines = self._peek_lines(0, room, ms, c)
+            taken, total = 0, 0
+            while taken < len(lines) and total < hint:
+                total += len(lines[taken])
+                taken += 1
+            ended = not lines or not lines[-1].endswith(b"\n")  # the last line before EOF
+            if total < hint and not ended and not at_eof:
+                if len(lines) == room:
+                    room, least = room * 2, 0  # more lines are there: look at more of them
+                else:
+                    least = unread + 1
+                continue
             rc = lib.chunkbuf_stream_consume(self._h, c.handout, total, c.error)
             if rc == 0:
-                return lines
+                return lines[:taken]
             if rc != _ESTATE:
                 self._fail(rc, c)
+            room, least = _LINES, 0  # another reader took some: look again
 
     def __iter__(self):
         """The stream itself: its lines with their b"\\n", each consumed as

@@ -4,7 +4,7 @@ import asyncio
 import pytest
 
 import chunkbuf
-from chunkbuf import stream as stream_module
+from chunkbuf import aio as aio_module, stream as stream_module
 
 from conftest import feed
 
@@ -55,6 +55,7 @@ def test_async_for():
 def test_other_tasks_run_while_waiting_and_there_is_no_polling(count_calls):
     s = chunkbuf.Stream()
     counter = count_calls(stream_module)
+    waits = count_calls(aio_module)
     ticks = 0
 
     async def ticker():
@@ -74,8 +75,9 @@ def test_other_tasks_run_while_waiting_and_there_is_no_polling(count_calls):
     assert run(main()) == b"partial line done\n"
     assert ticks > 20
     # a look per wake-up (the first try, the first write, the partial
-    # line's end): no loop while waiting
-    assert counter.calls["chunkbuf_stream_peek"] <= 4
+    # line's end) and one wait for the line in the executor: no loop
+    assert counter.calls["chunkbuf_stream_peek_lines"] <= 4
+    assert waits.calls["chunkbuf_stream_peek_lines"] == 1
 
 
 def test_cancelling_async_reads_loses_no_byte():

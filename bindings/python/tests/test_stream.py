@@ -1,3 +1,4 @@
+import io
 import os
 import signal
 import threading
@@ -57,6 +58,49 @@ def test_readline_readlines_and_iteration():
     s = chunkbuf.Stream()
     feed(s, [b"a\nb\n", b"c"])
     assert list(s) == [b"a\n", b"b\n", b"c"]
+
+
+def test_readline_and_readlines_with_sizes_wait_as_a_pipe_does():
+    # The same pieces through a Stream and through os.pipe() +
+    # io.BufferedReader, each written by a thread: every call waits for
+    # what it needs (readlines(hint) for lines reaching hint bytes,
+    # readline(size) for a line or size bytes), so both give the same.
+    pieces = [b"a\n", b"bb\nccc", b"c\n", b"dd", b"dddddddd", b"ee\nf\n", b"tail"]
+    calls = [lambda f: f.readlines(6), lambda f: f.readline(4), lambda f: f.readline(1),
+             lambda f: f.readline(5), lambda f: f.readline(3), lambda f: f.readline(1),
+             lambda f: f.readlines(100), lambda f: f.readline(), lambda f: f.readlines(1)]
+    r, w = os.pipe()
+    pipe = io.BufferedReader(io.FileIO(r, "rb"))
+
+    def write_pipe():
+        for piece in pieces:
+            time.sleep(0.005)
+            os.write(w, piece)
+        os.close(w)
+
+    threading.Thread(target=write_pipe, daemon=True).start()
+    want = [call(pipe) for call in calls]
+    pipe.close()
+    assert want[0] == [b"a\n", b"bb\n", b"cccc\n"]  # the pipe's own answer
+    s = chunkbuf.Stream()
+    feed(s, pieces, delay=0.005)
+    assert [call(s) for call in calls] == want
+
+
+def test_readlines_with_a_hint_takes_up_to_it_and_leaves_the_rest():
+    lines = [b"%d\n" % i for i in range(1000)]
+    s = chunkbuf.Stream()
+    s.write(b"".join(lines))
+    hint = len(b"".join(lines[:300]))
+    assert s.readlines(hint) == lines[:300]  # more than one look's worth of lines
+    assert s.readlines(1) == lines[300:301]
+    assert s.readable_amount() == len(b"".join(lines[301:]))
+    with pytest.raises(chunkbuf.TimeoutError):
+        s.readlines(10**9, timeout=0.05)  # not there yet: nothing taken
+    assert s.readable_amount() == len(b"".join(lines[301:]))
+    s.write_eof()  # a stream that ends with b"\n": all that is left
+    assert s.readlines(10**9) == lines[301:]
+    assert s.readlines(5) == [] and s.readline(5) == b""
 
 
 def test_leaving_an_iteration_early_loses_nothing():

@@ -1,5 +1,6 @@
 """No byte lost, doubled or hidden: a Stream hands out only what it
 consumed, and consumes only what it hands out."""
+import asyncio
 import os
 import signal
 import subprocess
@@ -102,6 +103,39 @@ def test_eight_readers_never_get_interleaved_pieces():
     assert sorted(sum(got, [])) == records  # whole records only, each exactly once
 
 
+async def _aread_line(s):
+    return await s.aread_line("lf", keepends=True)
+
+
+@pytest.mark.parametrize("how", [
+    lambda s: s.readline(),
+    lambda s: next(s),
+    lambda s: s.readline(50),
+    lambda s: s.readlines(2),
+    lambda s: s.read_line("lf", keepends=True),
+    lambda s: asyncio.run(s.areadline()),
+    lambda s: asyncio.run(_aread_line(s)),
+])
+def test_a_line_reader_sees_a_line_after_another_reader_took_the_partial_one(how):
+    # A reader waits for the end of b"abc"; another takes those bytes, then
+    # a shorter complete line comes: the waiting reader must get it, though
+    # fewer bytes are unread than it saw before.
+    s = chunkbuf.Stream()
+    s.write(b"abc")
+    got = []
+    reader = threading.Thread(target=lambda: got.append(how(s)), daemon=True)
+    reader.start()
+    while s.waiting()[0] == 0:  # the engine's count of blocked readers
+        time.sleep(0.001)
+    assert s.read(3) == b"abc"
+    s.write(b"d\n")
+    reader.join(10)
+    alive = reader.is_alive()
+    s.close()  # ends a reader that missed the line
+    reader.join(10)
+    assert not alive and got in ([b"d\n"], [[b"d\n"]])
+
+
 def test_close_from_the_writer_keeps_unread_bytes_readable():
     s = chunkbuf.Stream()
 
@@ -136,7 +170,8 @@ SIGINT_CHILD = textwrap.dedent("""
     try:
         # 5 bytes of a line are there, its end never comes: blocks until Ctrl-C
         {"read": lambda: s.read(100), "readline": s.readline, "iteration": lambda: next(iter(s)),
-         "read_line": lambda: s.read_line("lf")}[sys.argv[1]]()
+         "read_line": lambda: s.read_line("lf"), "readline_size": lambda: s.readline(100),
+         "readlines_hint": lambda: s.readlines(100)}[sys.argv[1]]()
     except KeyboardInterrupt:
         print("interrupted", flush=True)
     assert s.read(5, timeout=0) == b"56789", "bytes lost"
@@ -144,7 +179,7 @@ SIGINT_CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("how", ["read", "readline", "iteration", "read_line"])
+@pytest.mark.parametrize("how", ["read", "readline", "iteration", "read_line", "readline_size", "readlines_hint"])
 def test_ctrl_c_stops_a_blocked_read_at_once_and_loses_nothing(how):
     child = subprocess.Popen([sys.executable, "-c", SIGINT_CHILD, how], stdout=subprocess.PIPE, text=True)
     try:
@@ -158,3 +193,45 @@ def test_ctrl_c_stops_a_blocked_read_at_once_and_loses_nothing(how):
     finally:
         child.kill()
         child.wait(10)
+
+
+FORK_FROM_A_THREAD = textwrap.dedent("""
+    import os
+    import signal
+    import threading
+    import time
+    import chunkbuf
+
+    def child():
+        def interrupt(signum, frame):
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        s = chunkbuf.Stream()
+        s.write(b"kept")
+        start = time.monotonic()
+        try:
+            s.read_line("lf", timeout=30)
+        except KeyboardInterrupt:
+            os._exit(0 if time.monotonic() - start < 10 and s.read(4, timeout=0) == b"kept" else 3)
+        os._exit(2)
+
+    def forker():
+        pid = os.fork()
+        if pid == 0:
+            child()
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status), flush=True)
+
+    t = threading.Thread(target=forker)
+    t.start()
+    t.join()
+""")
+
+
+def test_a_child_forked_from_a_thread_stops_a_wait_on_a_signal():
+    # In the child the forking thread is the main thread, where Python runs
+    # signal handlers: its waits must end on a signal as the main thread's do.
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", FORK_FROM_A_THREAD], capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout == "0\n", out.stderr
