@@ -90,6 +90,10 @@ struct PendingRead {
   bool armed = false;
   bool notified = false;  // fn ran since the read was (re)armed
   bool space = false;     // a wait for room to write d.min bytes (space_start)
+  // A wait (wait_start): also ready once the stream's end reaches this
+  // offset (min bytes past the read position when it was armed), so bytes
+  // that other readers took meanwhile do not keep it waiting.
+  uint64_t end = 0;
   PendingRead* prev = nullptr;
   PendingRead* next = nullptr;
 };

@@ -9,7 +9,9 @@
 // runs its callback (under the stream's lock, so a read being finished or
 // canceled never races with its callback), and the reader comes back to
 // finish it. A wait (wait_start) is the same with no destination: it is
-// ready once min bytes are unread, and finishing it consumes nothing. A
+// ready once min bytes are unread, or once as many bytes as that took
+// have been written since (other readers may have taken some), and
+// finishing it consumes nothing. A
 // space wait (space_start) is the writer's: a blocked write of n bytes
 // held at the high-water mark, ready when that write could go on.
 #include <algorithm>
@@ -38,7 +40,8 @@ void unlink(PendingRead*& head, PendingRead* p) noexcept {
 }  // namespace
 
 bool Stream::pending_ready(const PendingRead* p) const noexcept {
-  return p->d.filled > 0 || aborted_ || closed_ || unread() >= p->d.min;
+  return p->d.filled > 0 || aborted_ || closed_ || unread() >= p->d.min ||
+         (p->d.cap == 0 && base_ + buf_.size() >= p->end);
 }
 
 void Stream::notify_pending() noexcept {
@@ -111,6 +114,7 @@ Status Stream::wait_start(PendingRead* p, size_t min, ReadyFn fn, void* arg, boo
   if (aborted_) return fail(Status::Aborted, "wait_start: the stream was aborted (code %d)", abort_code_);
   if (!closed_ && unread() < std::max<size_t>(min, 1)) {
     pending_arm(p, nullptr, 0, std::max<size_t>(min, 1), fn, arg);
+    p->end = pos_ + p->d.min;
     *armed = true;
   }
   return Status::Ok;

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 46e5d453abb17da5fb0e2ece6ae522d5028396e951422cf436c117d57fe79069
+// csrc sha256: e51c28f9a38498104581aff41237ca6bea50443cf54e7f26eddf40db5472547a
 
 package chunkbuf

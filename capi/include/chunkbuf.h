@@ -1091,9 +1091,12 @@ CHUNKBUF_API int chunkbuf_stream_read_start(chunkbuf_stream *s, void *dst, size_
  * starved one for back-pressure (a writer held at the high-water mark may
  * pass it, as for a blocked reader that needs more); it takes no direct
  * fills. fn(arg) runs as for chunkbuf_stream_read_start once min bytes are
- * unread, at end of file or abort; chunkbuf_read_op_finish then returns OK
- * with *nread = 0 (or EAGAIN: another reader took the bytes first; the wait
- * stays armed). *op holds a reference to s until it is finished.
+ * unread, or once the stream's end passes the offset where min bytes would
+ * have been unread when the wait was armed (so a wait for more than the
+ * caller saw ends when more arrives, even if other readers took some of
+ * what it saw), at end of file or abort;
+ * chunkbuf_read_op_finish then returns OK with *nread = 0 (or EAGAIN:
+ * another reader took the bytes first; the wait stays armed). *op holds a reference to s until it is finished.
  * Returns: OK; EABORTED; EINVAL (NULL fn or op); EHANDLE; ENOMEM. err (may
  * be NULL) gets the status and its detail. Any number of threads.
  * Since 0.4. */

@@ -171,6 +171,36 @@ TEST(StreamPendingCapi, AWaitWakesOnAnotherThreadsWriteAndConsumesNothing) {
   chunkbuf_stream_release(s);
 }
 
+// A line reader waits for more than the partial line it saw; another
+// reader takes that partial line, then a shorter complete line comes on
+// another thread: the wait ends, so the line reader can take it.
+TEST(StreamPendingCapi, AWaitEndsWhenALineComesAfterAnotherReaderTookThePartialOne) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_stream_write(s, "partial", 7, -1), CHUNKBUF_OK);
+  Parked park;
+  chunkbuf_read_op* op = nullptr;
+  ASSERT_EQ(chunkbuf_stream_wait_start(s, 8, &Parked::ready, &park, &op, nullptr), CHUNKBUF_OK);
+  ASSERT_NE(op, nullptr);
+  char tmp[7];
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read(s, tmp, sizeof tmp, 0, &n), CHUNKBUF_OK);  // another reader
+  ASSERT_EQ(n, 7u);
+  std::thread w([&] { chunkbuf_stream_write(s, "ab\n", 3, -1); });
+  const bool woke = park.wait_for(1);
+  w.join();
+  EXPECT_TRUE(woke);
+  if (!woke) chunkbuf_stream_close(s);  // ends the wait, so the test can finish it
+  ASSERT_EQ(chunkbuf_read_op_finish(op, 0, &n, nullptr), CHUNKBUF_OK);
+  char line[8];
+  size_t len = 0, eol = 0;
+  chunkbuf_wait now = CHUNKBUF_WAIT_INIT;
+  now.timeout_ms = 0;
+  ASSERT_EQ(chunkbuf_stream_read_line(s, CHUNKBUF_EOL_LF, 0, line, sizeof line, &now, &len, &eol), CHUNKBUF_OK);
+  EXPECT_EQ(std::string(line, len), "ab");
+  chunkbuf_stream_release(s);
+}
+
 // The writer's side: a write held at the mark parks (no thread blocks in
 // C), a reader on another thread makes room and wakes it, and the stream
 // outlives a release while the wait is armed (the op holds a reference).
