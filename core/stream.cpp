@@ -205,7 +205,7 @@ void Stream::report_starved() noexcept {
 
 Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "write"); st != Status::Ok) return st;
-  CancelScope scope(w.cancel, this);
+  CancelScope scope(w, this);
   std::unique_lock<std::mutex> lk = lock_data();
   if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok || n == 0) return st;
   const char* p = static_cast<const char*>(data);
@@ -242,7 +242,7 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
 
 Status Stream::write_view(const ViewRep* v, const Wait& w) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "write_view"); st != Status::Ok) return st;
-  CancelScope scope(w.cancel, this);
+  CancelScope scope(w, this);
   std::unique_lock<std::mutex> lk = lock_data();
   if (Status st = wait_writable(lk, v->len, w, "write_view"); st != Status::Ok || v->len == 0) return st;
   if (Status st = buf_.append_view(v); st != Status::Ok) return st;
@@ -334,7 +334,7 @@ Stream::Span Stream::unread_span() const noexcept {
 
 Status Stream::interrupted(const Wait& w, const char* op) const noexcept {
   if (released_) return fail(Status::Handle, "%s: the stream was released while this call waited", op);
-  if (w.cancel && w.cancel->fired()) return fail(Status::Canceled, "%s: canceled", op);
+  if (w.cancel && w.cancel->fired_since(w.cancel_fires)) return fail(Status::Canceled, "%s: canceled", op);
   return Status::Ok;
 }
 
@@ -425,7 +425,7 @@ Status Stream::read_copy(void* dst, size_t n, size_t direct_min, const Wait& w, 
   if (Status st = check_timeout(w.timeout_ms, op); st != Status::Ok) return st;
   ViewRep* v = nullptr;
   {
-    CancelScope scope(w.cancel, this);
+    CancelScope scope(w, this);
     std::unique_lock<std::mutex> lk = lock_data();
     DirectRead d{static_cast<char*>(dst), n, direct_min};
     DirectRead* dp = direct_min > 0 && n > 0 ? &d : nullptr;
@@ -471,7 +471,7 @@ Status Stream::read_into(void* dst, size_t n, size_t min, const Wait& w, size_t*
 
 Status Stream::peek(size_t min, size_t max, const Wait& w, ViewRep** out, Handout* h) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "peek"); st != Status::Ok) return st;
-  CancelScope scope(w.cancel, this);
+  CancelScope scope(w, this);
   std::unique_lock<std::mutex> lk = lock_data();
   Status st = wait_readable(lk, w, [&] { return closed_ || unread() >= min; }, "peek");
   if (st != Status::Ok) return st;
@@ -497,6 +497,10 @@ Status Stream::consume(Handout* h, size_t n) noexcept {
                   static_cast<unsigned long long>(h->position), static_cast<unsigned long long>(pos_));
     if (n > h->length)
       return fail(Status::Range, "consume of %zu bytes from a hand-out of %zu", n, h->length);
+    // A hand-out is caller memory: one of another stream's, or a forged
+    // one, may claim more than this stream holds.
+    if (n > unread())
+      return fail(Status::Range, "consume of %zu bytes with %zu unread (not this stream's hand-out)", n, unread());
     if (Status st = drop(n, &v); st != Status::Ok) return st;
     h->position += n;
     h->length -= n;
@@ -602,7 +606,7 @@ Status Stream::lines(Eol eol, size_t max_len, Line* lines, size_t max_lines, con
   ViewRep* dropped = nullptr;
   Status result = Status::Ok;
   {
-    CancelScope scope(w.cancel, this);
+    CancelScope scope(w, this);
     std::unique_lock<std::mutex> lk = lock_data();
     bool found = false;
     size_t q = 0, d = 0;
@@ -691,7 +695,7 @@ Status Stream::read_line(Eol eol, size_t max_len, void* dst, size_t cap, const W
   const RecordScanner sc = RecordScanner::lines(eol);
   ViewRep* v = nullptr;
   {
-    CancelScope scope(w.cancel, this);
+    CancelScope scope(w, this);
     std::unique_lock<std::mutex> lk = lock_data();
     bool found = false;
     size_t q = 0, d = 0;

@@ -54,6 +54,10 @@ struct StreamOptions {
 struct Wait {
   int64_t timeout_ms = -1;
   Cancel* cancel = nullptr;
+  // Set by the call's CancelScope: the token's fire count when the call
+  // began, so a fire is seen even if the token was reset before the woken
+  // call looked at it.
+  mutable uint64_t cancel_fires = 0;
 };
 
 // What a peek handed out: the stream position of its first byte and how

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: e51c28f9a38498104581aff41237ca6bea50443cf54e7f26eddf40db5472547a
+// csrc sha256: 278472ae509fd40ca9e195049c71ac91ea224fe77e47006ea4491218c1bb7755
 
 package chunkbuf

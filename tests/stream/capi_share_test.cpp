@@ -170,6 +170,42 @@ TEST(StreamShareCapi, CancelWakesOneCallAndTheErrorStructCarriesTheDetail) {
   chunkbuf_stream_free(s);
 }
 
+// A fire wakes the calls using the token even when the token is reset at
+// once, before a woken call has looked: the reset serves later calls only.
+TEST(StreamShareCapi, AFireResetAtOnceStillCancelsTheCallsItWoke) {
+  chunkbuf_stream* s = nullptr;
+  ASSERT_EQ(chunkbuf_stream_new(nullptr, &s), CHUNKBUF_OK);
+  chunkbuf_cancel* c = nullptr;
+  ASSERT_EQ(chunkbuf_cancel_new(&c), CHUNKBUF_OK);
+  for (int round = 0; round < 50; round++) {
+    int rc = 1;
+    std::thread reader([&] {
+      chunkbuf_wait w = CHUNKBUF_WAIT_INIT;
+      w.cancel = c;
+      char buf[4];
+      size_t n = 0;
+      rc = chunkbuf_stream_read_into(s, buf, sizeof buf, 1, &w, &n);
+    });
+    ASSERT_TRUE(eventually([&] { return readers_waiting(s) == 1; }));
+    ASSERT_EQ(chunkbuf_cancel_fire(c), CHUNKBUF_OK);
+    ASSERT_EQ(chunkbuf_cancel_reset(c), CHUNKBUF_OK);
+    const bool woke = eventually([&] { return readers_waiting(s) == 0; });
+    if (!woke) chunkbuf_stream_write(s, "x", 1, -1);  // ends a read the fire missed
+    reader.join();
+    ASSERT_TRUE(woke) << "round " << round;
+    ASSERT_EQ(rc, CHUNKBUF_ECANCELED) << "round " << round;
+  }
+  chunkbuf_wait w = CHUNKBUF_WAIT_INIT;  // the reset token serves a new call
+  w.cancel = c;
+  ASSERT_EQ(chunkbuf_stream_write(s, "ok", 2, -1), CHUNKBUF_OK);
+  char buf[2];
+  size_t n = 0;
+  ASSERT_EQ(chunkbuf_stream_read_into(s, buf, 2, 2, &w, &n), CHUNKBUF_OK);
+  EXPECT_EQ(n, 2u);
+  chunkbuf_cancel_free(c);
+  chunkbuf_stream_free(s);
+}
+
 // The binding may drop its token while a call still uses it: the call's own
 // reference keeps it valid, and its return frees it.
 TEST(StreamShareCapi, ATokenFreedDuringACallLivesUntilTheCallReturns) {
@@ -266,6 +302,29 @@ TEST(StreamShareCapi, PeekThenConsumeExactlyWhatWasHandedOut) {
   ASSERT_EQ(chunkbuf_stream_readable_amount(s, &n), CHUNKBUF_OK);
   EXPECT_EQ(n, 3u);
   chunkbuf_stream_free(s);
+}
+
+// A hand-out is caller memory: one from another stream (or a forged one)
+// that claims more than this stream holds is refused, in both modes.
+TEST(StreamShareCapi, ConsumeRefusesAHandOutLongerThanWhatIsUnread) {
+  for (int retain : {0, 1}) {
+    chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+    o.retain = retain;
+    chunkbuf_stream* s = nullptr;
+    ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+    ASSERT_EQ(chunkbuf_stream_write(s, "0123456789", 10, -1), CHUNKBUF_OK);
+    chunkbuf_handout forged = {0, 4096};
+    chunkbuf_error err = CHUNKBUF_ERROR_INIT;
+    EXPECT_EQ(chunkbuf_stream_consume(s, &forged, 100, &err), CHUNKBUF_ERANGE) << "retain " << retain;
+    EXPECT_EQ(forged.position, 0u);
+    size_t n = 0;
+    ASSERT_EQ(chunkbuf_stream_readable_amount(s, &n), CHUNKBUF_OK);
+    EXPECT_EQ(n, 10u);  // nothing consumed
+    ASSERT_EQ(chunkbuf_stream_consume(s, &forged, 10, &err), CHUNKBUF_OK);  // what is there may go
+    ASSERT_EQ(chunkbuf_stream_readable_amount(s, &n), CHUNKBUF_OK);
+    EXPECT_EQ(n, 0u);
+    chunkbuf_stream_free(s);
+  }
 }
 
 // Eight C API readers through peek + consume: each byte reaches one reader.

@@ -7,6 +7,7 @@ namespace chunkbuf {
 void Cancel::fire() noexcept {
   std::lock_guard<std::mutex> lk(mu_);
   fired_.store(true, std::memory_order_release);
+  fires_.fetch_add(1, std::memory_order_acq_rel);
   for (Link* l = head_; l; l = l->next) l->s->wake();
 }
 
@@ -17,10 +18,11 @@ size_t Cancel::users() const noexcept {
   return n;
 }
 
-CancelScope::CancelScope(Cancel* c, Stream* s) noexcept : c_(c), link_{s, nullptr, nullptr} {
+CancelScope::CancelScope(const Wait& w, Stream* s) noexcept : c_(w.cancel), link_{s, nullptr, nullptr} {
   if (!c_) return;
   s->scope_enter();
   std::lock_guard<std::mutex> lk(c_->mu_);
+  w.cancel_fires = c_->fires_.load(std::memory_order_acquire);  // a fire from here on is this call's
   link_.next = c_->head_;
   if (c_->head_) c_->head_->prev = &link_;
   c_->head_ = &link_;

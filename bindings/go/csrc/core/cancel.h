@@ -17,6 +17,7 @@
 namespace chunkbuf {
 
 class Stream;
+struct Wait;
 
 class Cancel {
  public:
@@ -29,6 +30,11 @@ class Cancel {
   // Makes the token usable again (calls already woken stay failed).
   void reset() noexcept { fired_.store(false, std::memory_order_release); }
   bool fired() const noexcept { return fired_.load(std::memory_order_acquire); }
+  // Whether the token fired since a call with this fire count began: a
+  // call that fire() woke fails even when reset() came before it looked.
+  bool fired_since(uint64_t fires) const noexcept {
+    return fired() || fires_.load(std::memory_order_acquire) != fires;
+  }
 
   // Shared ownership: the creator holds one reference; retain adds one.
   // release() is true when the last reference went (the caller destroys).
@@ -48,15 +54,16 @@ class Cancel {
   mutable std::mutex mu_;
   Link* head_ = nullptr;
   std::atomic<bool> fired_{false};
+  std::atomic<uint64_t> fires_{0};  // how many times fire() ran
   std::atomic<uint32_t> refs_{1};
 };
 
-// Registers one call on stream s with token c (may be null) for the scope's
-// lifetime. Construct it before locking the stream; it is destroyed after
-// the lock is dropped.
+// Registers one call on stream s with its wait's token (may be null) for
+// the scope's lifetime, and records the token's fire count in w. Construct
+// it before locking the stream; it is destroyed after the lock is dropped.
 class CancelScope {
  public:
-  CancelScope(Cancel* c, Stream* s) noexcept;
+  CancelScope(const Wait& w, Stream* s) noexcept;
   ~CancelScope();
   CancelScope(const CancelScope&) = delete;
   CancelScope& operator=(const CancelScope&) = delete;

@@ -999,7 +999,9 @@ CHUNKBUF_API void chunkbuf_cancel_free(chunkbuf_cancel *c);
  * goroutine, a signal-handling thread, Python's signal handler), not from
  * an asynchronous signal handler. Since 0.2. */
 CHUNKBUF_API int chunkbuf_cancel_fire(chunkbuf_cancel *c);
-/* Un-fire the token so it can serve new calls. Since 0.2. */
+/* Un-fire the token so it can serve new calls. A call that a fire came
+ * to while it was using the token still fails with ECANCELED, even when it
+ * wakes after this reset. Since 0.2. */
 CHUNKBUF_API int chunkbuf_cancel_reset(chunkbuf_cancel *c);
 /* *fired = 1 once fired (until reset), else 0. Since 0.2. */
 CHUNKBUF_API int chunkbuf_cancel_fired(const chunkbuf_cancel *c, int *fired);
@@ -1143,7 +1145,8 @@ CHUNKBUF_API int chunkbuf_stream_peek(chunkbuf_stream *s, size_t min, size_t max
  * caller can consume a hand-out piece by piece (a line at a time). ESTATE
  * when the stream's read position is no longer h->position (another reader
  * consumed, or a seek moved it: the caller must peek again and must not
- * hand out what it saw); ERANGE when n > h->length; EABORTED after abort.
+ * hand out what it saw); ERANGE when n > h->length or n is more than is
+ * unread (a hand-out of another stream); EABORTED after abort.
  * Nothing is consumed on failure. Releasing the consumed bytes may run
  * write_ref free_fn callbacks on this thread (never under the stream's
  * lock). err may be NULL. Since 0.2. */
