@@ -7351,7 +7351,7 @@ static int _wrap_Stream_lines(lua_State* L) {
     {
       static const char *const names_[] = {
         "l", "L", NULL
-      }; arg2 = luaL_checkoption(L, 2, "l", names_); 
+      }; arg2 = cb_check_option(L, 2, "l", names_); 
     } 
   }
   if(lua_gettop(L)>=3){
@@ -7537,7 +7537,7 @@ static int _wrap_Stream_seek(lua_State* L) {
       static const int whence_[] = {
         SEEK_SET, SEEK_CUR, SEEK_END
       };
-      arg2 = whence_[luaL_checkoption(L, 2, "cur", names_)]; 
+      arg2 = whence_[cb_check_option(L, 2, "cur", names_)]; 
     } 
   }
   if(lua_gettop(L)>=3){

@@ -130,7 +130,7 @@ typedef int cb_whence;
 %typemap(in) cb_whence
   %{ { static const char *const names_[] = {"set", "cur", "end", NULL};
        static const int whence_[] = {SEEK_SET, SEEK_CUR, SEEK_END};
-       $1 = whence_[luaL_checkoption(L, $input, "cur", names_)]; } %}
+       $1 = whence_[cb_check_option(L, $input, "cur", names_)]; } %}
 %typemap(default) int64_t offset %{ $1 = 0; %}
 %typemap(in) int64_t offset %{ $1 = (int64_t)luaL_optinteger(L, $input, 0); %}
 %typemap(default) int code %{ $1 = 0; %}
@@ -143,7 +143,7 @@ typedef int cb_whence;
 typedef int cb_keep_eol;
 %typemap(default) cb_keep_eol %{ $1 = 0; %}
 %typemap(in) cb_keep_eol
-  %{ { static const char *const names_[] = {"l", "L", NULL}; $1 = luaL_checkoption(L, $input, "l", names_); } %}
+  %{ { static const char *const names_[] = {"l", "L", NULL}; $1 = cb_check_option(L, $input, "l", names_); } %}
 /* lines() splits at "\n" unless told another end-of-line style. */
 %typemap(default) chunkbuf_eol lines_eol %{ $1 = CHUNKBUF_EOL_LF; %}
 %typemap(in) chunkbuf_eol lines_eol %{ if (!lua_isnil(L, $input)) $1 = cb_check_eol(L, $input); %}

@@ -86,16 +86,27 @@ static void cb_push_error(lua_State *L, int code) {
 
 /* The class name ("Buffer", ...) when the value at idx is an object of
  * a SWIG class, else NULL. Checked before SWIG looks inside a userdata,
- * since SWIG would read any other userdata (a file, ...) as its own. */
+ * since SWIG would read any other userdata (a file, ...) as its own: so
+ * the userdata must also have the size of SWIG's record, as one given a
+ * class metatable through the debug library need not. */
 static const char *cb_class_of(lua_State *L, int idx) {
   const char *name = NULL;
-  if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
+  if (lua_type(L, idx) == LUA_TUSERDATA && lua_rawlen(L, idx) == sizeof(swig_lua_userdata) &&
+      lua_getmetatable(L, idx)) {
     lua_pushliteral(L, ".type");
     lua_rawget(L, -2);
     name = lua_tostring(L, -1); /* kept alive by the class metatable */
     lua_pop(L, 2);
   }
   return name;
+}
+
+/* Whether the full userdata at idx is SWIG's object record for `type`: the
+ * debug library can give any userdata (a file, another module's object) a
+ * class metatable, and its bytes must not be read as a record. */
+static int cb_is_swig_record(lua_State *L, int idx, swig_type_info *type) {
+  const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, idx);
+  return lua_rawlen(L, idx) == sizeof(swig_lua_userdata) && u->type == type;
 }
 
 /* Whether the value at idx has the class metatable of `type`. This is the
@@ -116,14 +127,14 @@ static int cb_has_class_metatable(lua_State *L, int idx, swig_type_info *type) {
       same = lua_rawequal(L, -1, lua_upvalueindex(1));
       lua_pop(L, 1);
     }
-    return same;
+    return same && cb_is_swig_record(L, idx, type);
   }
   if (lua_getmetatable(L, idx)) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, type);
     same = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
   }
-  return same;
+  return same && cb_is_swig_record(L, idx, type);
 }
 
 /* The handle behind the value at idx when it is an object of the class of
@@ -623,13 +634,22 @@ static int cb_batch_end(lua_State *L, cb_batch *bt, int rc, int as, swig_type_in
   return nres;
 }
 
+/* luaL_checkoption for a name that must match whole: luaL_checkoption
+ * compares C strings, so "lf\0junk" would pass as "lf". */
+static int cb_check_option(lua_State *L, int idx, const char *def, const char *const names[]) {
+  size_t n = 0;
+  const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &n) : NULL;
+  if (s && strlen(s) != n) return luaL_argerror(L, idx, lua_pushfstring(L, "invalid option '%s'", s));
+  return luaL_checkoption(L, idx, def, names);
+}
+
 static chunkbuf_eol cb_check_eol(lua_State *L, int idx) {
   static const char *const names[] = {"any", "crlf", "crlf_strict", "lf", "nul", NULL};
   static const chunkbuf_eol styles[] = {CHUNKBUF_EOL_ANY, CHUNKBUF_EOL_CRLF, CHUNKBUF_EOL_CRLF_STRICT,
                                         CHUNKBUF_EOL_LF, CHUNKBUF_EOL_NUL};
   /* The common names without luaL_checkoption's strcmp loop (this is on
    * the per-line path of read_line and take_line); anything else, and
-   * the error message, from luaL_checkoption. */
+   * the error message, from cb_check_option. */
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t n = 0;
     const char *s = lua_tolstring(L, idx, &n);
@@ -637,19 +657,19 @@ static chunkbuf_eol cb_check_eol(lua_State *L, int idx) {
     if (n == 4 && memcmp(s, "crlf", 4) == 0) return CHUNKBUF_EOL_CRLF;
     if (n == 3 && memcmp(s, "nul", 3) == 0) return CHUNKBUF_EOL_NUL;
   }
-  return styles[luaL_checkoption(L, idx, "crlf", names)];
+  return styles[cb_check_option(L, idx, "crlf", names)];
 }
 
 static int cb_check_order(lua_State *L, int idx) {
   static const char *const names[] = {"be", "le", NULL};
-  return luaL_checkoption(L, idx, "be", names) == 0 ? CHUNKBUF_BE : CHUNKBUF_LE;
+  return cb_check_option(L, idx, "be", names) == 0 ? CHUNKBUF_BE : CHUNKBUF_LE;
 }
 
 /* A file-like read policy by name; the names' order is the CHUNKBUF_SHORT_*
  * values' (raise 0, return_partial 1, block 2). */
 static int cb_check_policy(lua_State *L, int idx) {
   static const char *const names[] = {"raise", "return_partial", "block", NULL};
-  return luaL_checkoption(L, idx, "return_partial", names);
+  return cb_check_option(L, idx, "return_partial", names);
 }
 
 #endif

@@ -187,6 +187,34 @@ test("misuse: out-of-range values", function()
   raises("invalid option 'cr'", b.take_line, b, "cr")
   raises("invalid option 'x'", chunkbuf.Stream().lines, chunkbuf.Stream(), "x")
   raises("integer out of range", b.write_to_fd, b, 1 << 40)
+  -- a name matches whole: an embedded NUL does not end it early
+  b:append("abc\n")
+  raises("invalid option 'lf'", b.take_line, b, "lf\0junk")
+  raises("invalid option 'lf'", b.read_line, b, "lf\0")
+  raises("invalid option 'be'", b.peek_u16, b, 1, "be\0")
+  raises("invalid option 'crlf'", chunkbuf.Stream().read_line, chunkbuf.Stream(), "crlf\0")
+  eq(b:read_line("lf"), "abc", "nothing was taken")
+end)
+
+test("misuse: another userdata given a class metatable is not taken for an object", function()
+  local cases = {
+    {function() return chunkbuf.View("abc") end, tostring},
+    {function() return chunkbuf.View("abc") end, function(f) return f:len() end},
+    {chunkbuf.Buffer, function(f) return f:append("x") end},
+    {chunkbuf.Buffer, function(f) return f:read_line() end},
+    {chunkbuf.Buffer, function(f) return f:take_line("lf") end},
+    {chunkbuf.Buffer, function(f) return f:free() end},
+    {chunkbuf.Stream, function(f) return f:read_line("lf") end},
+    {chunkbuf.Buffer, function(f) return chunkbuf.Buffer():append_view(f) end},
+  }
+  for _, case in ipairs(cases) do
+    local f = io.tmpfile() -- a full userdata smaller than SWIG's object record
+    local file_mt = debug.getmetatable(f)
+    debug.setmetatable(f, getmetatable(case[1]()))
+    raises("expected", case[2], f)
+    debug.setmetatable(f, file_mt)
+    f:close()
+  end
 end)
 
 test("misuse: bad options", function()
