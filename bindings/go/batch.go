@@ -193,7 +193,8 @@ func (b Batch) Full() bool { return len(b.Records) == cap(b.Records) }
 
 // Release releases the batch view. A batch of [Buffer.TakeLines] that is
 // never released is released by a runtime cleanup it shares with up to 63
-// other batches of the same buffer, once none of them is reachable.
+// other batches of the same buffer, once none of them is reachable and the
+// buffer has handed out all 64 (or is unreachable itself).
 func (b Batch) Release() { b.View.Release() }
 
 // recordsArg returns the C view of recs' full capacity, which bounds how

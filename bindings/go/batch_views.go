@@ -11,7 +11,9 @@ import "runtime"
 // much as the batch's own C call. Release works as for any View. The
 // safety net stays: once no View of a group is reachable, the group's
 // cleanup releases every view in it that was not released, so a forgotten
-// batch goes back to the pool with its group rather than on its own.
+// batch goes back to the pool with its group rather than on its own: once
+// the group's last View has been handed out (the Buffer holds the group it
+// is filling) and none of its Views is reachable.
 type viewGroup struct {
 	views []View // the current group's unused Views
 	refs  []viewRef
@@ -35,6 +37,11 @@ func (g *viewGroup) newView(h *C.chunkbuf_view) *View {
 	}
 	v, r := &g.views[0], &g.refs[0]
 	g.views, g.refs = g.views[1:], g.refs[1:]
+	if len(g.views) == 0 {
+		// An empty slice still points into the array and would keep the
+		// whole group reachable from the Buffer.
+		g.views, g.refs = nil, nil
+	}
 	r.h = h
 	v.r = r
 	return v

@@ -3,10 +3,7 @@ package chunkbuf
 // #include "cwrap.h"
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // Prepend copies p in before the first byte (a header added once the
 // payload is known). While a reservation is open it fails with [ErrState],
@@ -20,7 +17,7 @@ func (b *Buffer) Prepend(p []byte) error {
 	defer runtime.KeepAlive(b)
 	d, n := bytesArg(p)
 	var msg *C.char
-	return check(op, C.cbw_buffer_prepend(h, unsafe.Pointer(d), n, &msg), msg)
+	return check(op, C.cbw_buffer_prepend(h, d, n, &msg), msg)
 }
 
 // PrependView puts v's bytes before the first byte without copying: its

@@ -39,4 +39,9 @@ func TestSlicesInsideStructsWithPointers(t *testing.T) {
 	if n, err := s.Read(h.next.buf[:]); n != 16 || err != nil {
 		t.Fatalf("Stream.Read = %d, %v", n, err)
 	}
+	must(t, b.Prepend(h.buf[:2]))
+	r := b.NewPolicyReader(ShortRaise)
+	if n, err := r.Read(h.next.buf[:6]); n != 6 || err != nil || string(h.next.buf[:6]) != "014567" {
+		t.Fatalf("PolicyReader.Read = %d, %v, %q", n, err, h.next.buf[:6])
+	}
 }

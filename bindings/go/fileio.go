@@ -8,7 +8,6 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"unsafe"
 )
 
 // ReadPolicy says what a [PolicyReader]'s Read does when fewer bytes than
@@ -67,7 +66,7 @@ func (b *Buffer) readPolicy(p []byte, policy ReadPolicy) (int, error) {
 	d, n := bytesArg(p)
 	var got C.size_t
 	var msg *C.char
-	if err := check(op, C.cbw_buffer_read_policy(h, unsafe.Pointer(d), n, C.int(policy), &got, &msg), msg); err != nil {
+	if err := check(op, C.cbw_buffer_read_policy(h, d, n, C.int(policy), &got, &msg), msg); err != nil {
 		return 0, err
 	}
 	return int(got), nil

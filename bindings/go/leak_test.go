@@ -54,3 +54,31 @@ func forget(t *testing.T, p *Pool) {
 		must(t, err)
 	}
 }
+
+// A Buffer that stays in use: the batches it handed out and nobody
+// released go back to the pool once their group of 64 is used up, not
+// only when the Buffer goes.
+func TestForgottenBatchesOfALiveBufferGoBackToThePool(t *testing.T) {
+	p := newPool(t)
+	b := newBuffer(t, BufferOptions{Pool: p})
+	base := inUse(t, p)
+	line := string(make([]byte, 30000)) + "\n"
+	for range viewGroupLen {
+		_, err := b.WriteString(line)
+		must(t, err)
+		_, err = b.TakeLines(EOLLF, 0, make([]Record, 0, 1)) // forgotten
+		must(t, err)
+	}
+	peak := inUse(t, p)
+	deadline := time.Now().Add(10 * time.Second)
+	for inUse(t, p) > base+64<<10 { // what the buffer itself may hold
+		if time.Now().After(deadline) {
+			t.Fatalf("bytes in use %d (peak %d, baseline %d): a live buffer's forgotten batches leak",
+				inUse(t, p), peak, base)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, err := b.WriteString("still in use")
+	must(t, err)
+}
