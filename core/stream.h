@@ -85,6 +85,11 @@ struct DirectRead {
 // Runs when an armed PendingRead becomes ready (see Stream::read_start).
 using ReadyFn = void (*)(void* arg);
 
+// Whether this thread is running a ready callback. One runs under the
+// stream's lock, so the C API refuses stream calls made from it (they
+// would deadlock) instead of entering the stream.
+bool in_ready_callback() noexcept;
+
 // A bulk read that waits without blocking a thread: the caller's memory,
 // owned by the caller; the stream links it while it is armed.
 struct PendingRead {

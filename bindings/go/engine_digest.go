@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 278472ae509fd40ca9e195049c71ac91ea224fe77e47006ea4491218c1bb7755
+// csrc sha256: b6664bcf06956fd9f0dcce358a3e206343caeae41e1082fcf143c87fb38d2873
 
 package chunkbuf

@@ -201,6 +201,74 @@ TEST(StreamPendingCapi, AWaitEndsWhenALineComesAfterAnotherReaderTookThePartialO
   chunkbuf_stream_release(s);
 }
 
+// A ready callback runs under the stream's lock: a call into the stream
+// from it is refused with ESTATE and changes nothing, where it would
+// deadlock; retain and release still work (the op holds its own reference).
+struct Reenter {
+  chunkbuf_stream* s = nullptr;
+  chunkbuf_read_op* op = nullptr;
+  chunkbuf_cancel* token = nullptr;
+  std::vector<int> rcs;
+  static void ready(void* arg) {
+    auto* r = static_cast<Reenter*>(arg);
+    size_t n = 0;
+    char buf[4];
+    r->rcs.push_back(chunkbuf_stream_readable_amount(r->s, &n));
+    r->rcs.push_back(chunkbuf_stream_write(r->s, "x", 1, 0));
+    r->rcs.push_back(chunkbuf_stream_read(r->s, buf, sizeof buf, 0, &n));
+    r->rcs.push_back(chunkbuf_stream_close(r->s));
+    r->rcs.push_back(chunkbuf_read_op_finish(r->op, 1, &n, nullptr));
+    r->rcs.push_back(chunkbuf_cancel_fire(r->token));
+    r->rcs.push_back(chunkbuf_stream_retain(r->s));
+    chunkbuf_stream_release(r->s);
+  }
+};
+
+TEST(StreamPendingCapi, ACallFromAReadyCallbackIsRefusedNotDeadlocked) {
+  for (int kind = 0; kind < 3; kind++) {  // read_start, wait_start, space_start
+    chunkbuf_stream_options o = CHUNKBUF_STREAM_OPTIONS_INIT;
+    o.high_water = 4;
+    chunkbuf_stream* s = nullptr;
+    ASSERT_EQ(chunkbuf_stream_new(&o, &s), CHUNKBUF_OK);
+    Reenter r;
+    r.s = s;
+    ASSERT_EQ(chunkbuf_cancel_new(&r.token), CHUNKBUF_OK);
+    char buf[8];
+    size_t n = 0;
+    if (kind == 0) {
+      ASSERT_EQ(chunkbuf_stream_read_start(s, buf, sizeof buf, 2, &Reenter::ready, &r, &r.op, &n, nullptr),
+                CHUNKBUF_OK);
+    } else if (kind == 1) {
+      ASSERT_EQ(chunkbuf_stream_wait_start(s, 2, &Reenter::ready, &r, &r.op, nullptr), CHUNKBUF_OK);
+    } else {
+      ASSERT_EQ(chunkbuf_stream_write(s, "1234", 4, 0), CHUNKBUF_OK);
+      ASSERT_EQ(chunkbuf_stream_space_start(s, 4, &Reenter::ready, &r, &r.op, nullptr), CHUNKBUF_OK);
+    }
+    ASSERT_NE(r.op, nullptr);
+    if (kind == 2) {
+      ASSERT_EQ(chunkbuf_stream_read(s, buf, 4, 0, &n), CHUNKBUF_OK);  // room: the callback runs here
+    } else {
+      ASSERT_EQ(chunkbuf_stream_write(s, "ab", 2, 0), CHUNKBUF_OK);  // ready: the callback runs here
+    }
+    EXPECT_EQ(r.rcs, (std::vector<int>{CHUNKBUF_ESTATE, CHUNKBUF_ESTATE, CHUNKBUF_ESTATE, CHUNKBUF_ESTATE,
+                                       CHUNKBUF_ESTATE, CHUNKBUF_ESTATE, CHUNKBUF_OK}))
+        << "kind " << kind;
+    int fired = 1;
+    ASSERT_EQ(chunkbuf_cancel_fired(r.token, &fired), CHUNKBUF_OK);
+    EXPECT_EQ(fired, 0);
+    ASSERT_EQ(chunkbuf_read_op_finish(r.op, 0, &n, nullptr), CHUNKBUF_OK);  // outside: as usual
+    int eof = 1;
+    ASSERT_EQ(chunkbuf_stream_at_eof(s, &eof), CHUNKBUF_OK);
+    EXPECT_EQ(eof, 0);  // the close from the callback did nothing
+    size_t unread = 0;
+    ASSERT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
+    EXPECT_EQ(unread, kind == 0 ? 0u : kind == 1 ? 2u : 0u);
+    if (kind == 0) EXPECT_EQ(std::string(buf, n), "ab");
+    chunkbuf_cancel_free(r.token);
+    chunkbuf_stream_release(s);
+  }
+}
+
 // The writer's side: a write held at the mark parks (no thread blocks in
 // C), a reader on another thread makes room and wakes it, and the stream
 // outlives a release while the wait is armed (the op holds a reference).

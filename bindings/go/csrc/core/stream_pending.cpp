@@ -37,7 +37,19 @@ void unlink(PendingRead*& head, PendingRead* p) noexcept {
   p->prev = p->next = nullptr;
 }
 
+// How many ready callbacks this thread is running (they run under a
+// stream's lock, so a call into a stream from one would deadlock).
+thread_local int ready_depth = 0;
+
+void run_ready(PendingRead* p) noexcept {
+  ++ready_depth;
+  p->fn(p->arg);
+  --ready_depth;
+}
+
 }  // namespace
+
+bool in_ready_callback() noexcept { return ready_depth > 0; }
 
 bool Stream::pending_ready(const PendingRead* p) const noexcept {
   return p->d.filled > 0 || aborted_ || closed_ || unread() >= p->d.min ||
@@ -53,7 +65,7 @@ void Stream::notify_pending() noexcept {
     }
     if (p->notified) continue;
     p->notified = true;
-    p->fn(p->arg);
+    run_ready(p);
   }
   // A blocked reader that needs more than is buffered says so again each
   // time it wakes; an armed read cannot wake, so it says so here, or a
@@ -125,7 +137,7 @@ void Stream::space_changed() noexcept {
   for (PendingRead* p = space_head_; p; p = p->next) {
     if (p->notified || !space_ready(p)) continue;
     p->notified = true;
-    p->fn(p->arg);
+    run_ready(p);
   }
 }
 

@@ -1071,8 +1071,11 @@ typedef void (*chunkbuf_ready_fn)(void *arg);
  * runs once the read may finish (min bytes filled or buffered, end of
  * file, abort), on the thread that made it ready (a writer, closer or
  * aborter), with the stream's lock held. fn must be short and must not
- * call chunkbuf (wake a task, post to a queue, write an eventfd). Then
- * call chunkbuf_read_op_finish. min is clamped to [1, n].
+ * call chunkbuf (wake a task, post to a queue, write an eventfd): a stream
+ * call, chunkbuf_read_op_finish or chunkbuf_cancel_fire made from fn
+ * returns ESTATE and does nothing (retain and release are allowed; the op
+ * holds its own reference). Then call chunkbuf_read_op_finish. min is
+ * clamped to [1, n].
  *
  * While the read is armed, dst[0..n) belongs to the stream (do not read or
  * free it) and *op holds a reference to s: releasing s does not free the

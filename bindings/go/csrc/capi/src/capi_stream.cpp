@@ -18,7 +18,18 @@ namespace {
     if (cb_st_ != ::chunkbuf::Status::Ok) return cb_st_;     \
   } while (0)
 
-Status live(const chunkbuf_stream* s, const char* fn) noexcept { return check<StreamKind>(s, fn); }
+// A call from a ready callback would take the lock the callback runs
+// under: refused, with the stream untouched.
+Status not_in_callback(const char* fn) noexcept {
+  if (in_ready_callback()) [[unlikely]]
+    return fail(Status::State, "%s: called from a ready callback (it runs under the stream's lock)", fn);
+  return Status::Ok;
+}
+
+Status live(const chunkbuf_stream* s, const char* fn) noexcept {
+  if (Status st = check<StreamKind>(s, fn); st != Status::Ok) return st;
+  return not_in_callback(fn);
+}
 
 
 // Fills a caller's error struct with code and the thread's detail message
@@ -130,18 +141,18 @@ int chunkbuf_stream_new(const chunkbuf_stream_options* opts, chunkbuf_stream** o
 }
 
 void chunkbuf_stream_free(chunkbuf_stream* s) {
-  if (!s || live(s, "chunkbuf_stream_free") != Status::Ok) return;
+  if (!s || check<StreamKind>(s, "chunkbuf_stream_free") != Status::Ok) return;
   if (s->obj.release()) retire<StreamKind>(s);
 }
 
 int chunkbuf_stream_retain(chunkbuf_stream* s) {
-  CB_TRY(live(s, "chunkbuf_stream_retain"));
+  CB_TRY(check<StreamKind>(s, "chunkbuf_stream_retain"));
   s->obj.retain();
   return CHUNKBUF_OK;
 }
 
 void chunkbuf_stream_release(chunkbuf_stream* s) {
-  if (!s || live(s, "chunkbuf_stream_release") != Status::Ok) return;
+  if (!s || check<StreamKind>(s, "chunkbuf_stream_release") != Status::Ok) return;
   if (s->obj.release()) retire<StreamKind>(s);
 }
 
@@ -163,6 +174,7 @@ void chunkbuf_cancel_free(chunkbuf_cancel* c) {
 
 int chunkbuf_cancel_fire(chunkbuf_cancel* c) {
   CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_fire"));
+  CB_TRY(not_in_callback("chunkbuf_cancel_fire"));
   c->obj.fire();
   return CHUNKBUF_OK;
 }
@@ -224,6 +236,7 @@ int chunkbuf_stream_space_start(chunkbuf_stream* s, size_t n, chunkbuf_ready_fn 
 int chunkbuf_read_op_finish(chunkbuf_read_op* op, int cancel, size_t* nread, chunkbuf_error* err) {
   static const char* fname = "chunkbuf_read_op_finish";
   Status st = check<ReadOpKind>(op, fname);
+  if (st == Status::Ok) st = not_in_callback(fname);
   if (st == Status::Ok) st = need(nread, "nread", fname);
   if (st != Status::Ok) return report(code(st), err);
   st = op->obj.s->obj.read_finish(&op->obj.p, cancel != 0, nread);
