@@ -245,6 +245,8 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
             return b""
         if timeout is not _DEFAULT:
             timeout_ms(timeout)  # a bad timeout fails even when no wait is needed
+        if size > _CHUNK:
+            return self._hand_out(1, size, timeout, view_bytes)  # no room of size bytes (see read)
         got = self._fast(stream_read(self._addr, size, 1))
         if got is not None:
             return got
@@ -289,6 +291,8 @@ class Stream(AsyncReaderMixin, StreamBase, io.BufferedIOBase):
             size = max(self.readable_amount(), 1)
         if not size:
             return b""
+        if size > _CHUNK:
+            return self._hand_out(1, size, 0, view_bytes)  # no room of size bytes (see read)
         out = ffi.new("char[]", size)
         return ffi.unpack(out, self._read_into(out, size, 0, 0))
 

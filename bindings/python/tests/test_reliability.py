@@ -197,6 +197,23 @@ def _child_work(q):
     q.put("ok")
 
 
+def test_huge_read_sizes_return_what_is_there():
+    # read1/read_nonblock return up to size bytes: a size far beyond what is
+    # buffered must not allocate that much first (a MemoryError with bytes
+    # waiting), as read(size) already does not.
+    s = chunkbuf.Stream()
+    for size in (2**40, sys.maxsize):
+        s.write(b"hello")
+        assert s.read1(size) == b"hello"
+        s.write(b"hello")
+        assert s.read_nonblock(size) == b"hello"
+        with pytest.raises(chunkbuf.WouldBlockError):
+            s.read_nonblock(size)
+    s.write(b"bye")
+    s.write_eof()
+    assert s.read1(2**40) == b"bye" and s.read1(2**40) == b"" and s.read_nonblock(2**40) == b""
+
+
 def _sanitizer_runtime_loaded():
     with open("/proc/self/maps") as maps:
         return any("libasan" in line or "libtsan" in line for line in maps)
