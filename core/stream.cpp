@@ -205,6 +205,10 @@ void Stream::report_starved() noexcept {
 
 Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "write"); st != Status::Ok) return st;
+  // A write that may copy outside the lock can wait twice (for room, then
+  // again if others filled the stream meanwhile): both within one timeout.
+  const bool timed = w.timeout_ms > 0 && w.timeout_ms <= kForeverMs && n >= kUnlockedCopyMin;
+  const Clock::time_point start = timed ? Clock::now() : Clock::time_point{};
   CancelScope scope(w, this);
   std::unique_lock<std::mutex> lk = lock_data();
   if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok || n == 0) return st;
@@ -222,7 +226,12 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
     scope_left();
     // The write counts only now: the stream may have been closed, aborted,
     // released or filled to its mark meanwhile (then nothing is written).
-    if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok) {
+    Wait rest = w;
+    if (timed) {
+      const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      rest.timeout_ms = std::max<int64_t>(1, w.timeout_ms - spent);  // 0 would mean "do not wait"
+    }
+    if (Status st = wait_writable(lk, n, rest, "write"); st != Status::Ok) {
       b->release();
       return st;
     }

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: b6664bcf06956fd9f0dcce358a3e206343caeae41e1082fcf143c87fb38d2873
+// csrc sha256: 75f017cc7af8c5bca6671b8bb211d98baa35ba57f7bee15aa83c1336c7af7d17
 
 package chunkbuf
