@@ -207,8 +207,10 @@ Status Stream::write(const void* data, size_t n, const Wait& w) noexcept {
   if (Status st = check_timeout(w.timeout_ms, "write"); st != Status::Ok) return st;
   // A write that may copy outside the lock can wait twice (for room, then
   // again if others filled the stream meanwhile): both within one timeout.
-  const bool timed = w.timeout_ms > 0 && w.timeout_ms <= kForeverMs && n >= kUnlockedCopyMin;
-  const Clock::time_point start = timed ? Clock::now() : Clock::time_point{};
+  const bool timed = n >= kUnlockedCopyMin && w.timeout_ms > 0 && w.timeout_ms <= kForeverMs;
+  Clock::time_point start{};
+  if (timed) [[unlikely]]
+    start = Clock::now();
   CancelScope scope(w, this);
   std::unique_lock<std::mutex> lk = lock_data();
   if (Status st = wait_writable(lk, n, w, "write"); st != Status::Ok || n == 0) return st;

@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include <pthread.h>
+
 #include "buffer.h"
 #include "cancel.h"
 #include "cursor.h"
@@ -85,9 +87,8 @@ struct DirectRead {
 // Runs when an armed PendingRead becomes ready (see Stream::read_start).
 using ReadyFn = void (*)(void* arg);
 
-// Whether this thread is running a ready callback. One runs under the
-// stream's lock, so the C API refuses stream calls made from it (they
-// would deadlock) instead of entering the stream.
+// Whether this thread is running a ready callback of any stream (for the
+// calls that take no stream: finishing an op, firing a token).
 bool in_ready_callback() noexcept;
 
 // A bulk read that waits without blocking a thread: the caller's memory,
@@ -126,6 +127,13 @@ class Stream {
   // returns true: the caller then destroys the stream.
   void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
   bool release() noexcept;
+  // Whether the calling thread is running one of this stream's ready
+  // callbacks, which run under its lock: the C API refuses the stream's
+  // calls from there (they would deadlock) instead of entering it.
+  bool in_own_callback() const noexcept {
+    const unsigned long t = callback_thread_.load(std::memory_order_relaxed);
+    return t != 0 && t == static_cast<unsigned long>(pthread_self());
+  }
   // Calls blocked right now (readers: waiting for data; writers: held by
   // the high-water mark). Lets tests wait until a call really blocks.
   void waiting(size_t* readers, size_t* writers) const noexcept;
@@ -374,6 +382,8 @@ class Stream {
   void space_disarm(PendingRead* p) noexcept;
   // Runs fn of each armed pending read that became ready (lock held).
   void notify_pending() noexcept;
+  // Runs p's fn, marked as this stream's callback on this thread (lock held).
+  void run_ready(PendingRead* p) noexcept;
   bool pending_ready(const PendingRead* p) const noexcept;
   void pending_disarm(PendingRead* p) noexcept;
   // Links p, armed, as a waiting reader (lock held).
@@ -384,6 +394,7 @@ class Stream {
   std::condition_variable space_cv_;
   std::condition_variable idle_cv_;  // release() waits here for calls to leave
   std::atomic<uint32_t> refs_{1};
+  std::atomic<unsigned long> callback_thread_{0};  // pthread_self() of a running ready callback
   bool released_ = false;      // the last reference is gone
   size_t waiting_readers_ = 0;  // calls inside a wait (lock held to change)
   size_t waiting_writers_ = 0;

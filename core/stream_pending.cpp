@@ -41,15 +41,18 @@ void unlink(PendingRead*& head, PendingRead* p) noexcept {
 // stream's lock, so a call into a stream from one would deadlock).
 thread_local int ready_depth = 0;
 
-void run_ready(PendingRead* p) noexcept {
-  ++ready_depth;
-  p->fn(p->arg);
-  --ready_depth;
-}
-
 }  // namespace
 
 bool in_ready_callback() noexcept { return ready_depth > 0; }
+
+void Stream::run_ready(PendingRead* p) noexcept {
+  const unsigned long outer = callback_thread_.load(std::memory_order_relaxed);
+  callback_thread_.store(static_cast<unsigned long>(pthread_self()), std::memory_order_relaxed);
+  ++ready_depth;
+  p->fn(p->arg);
+  --ready_depth;
+  callback_thread_.store(outer, std::memory_order_relaxed);
+}
 
 bool Stream::pending_ready(const PendingRead* p) const noexcept {
   return p->d.filled > 0 || aborted_ || closed_ || unread() >= p->d.min ||

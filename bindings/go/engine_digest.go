@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 75f017cc7af8c5bca6671b8bb211d98baa35ba57f7bee15aa83c1336c7af7d17
+// csrc sha256: 4367dfa7c42b6a6b31241f2b3cd0e809fb4bf55652dd2c0769a1f7c273a48a7e
 
 package chunkbuf

@@ -20,15 +20,19 @@ namespace {
 
 // A call from a ready callback would take the lock the callback runs
 // under: refused, with the stream untouched.
+Status from_callback(const char* fn) noexcept {
+  return fail(Status::State, "%s: called from a ready callback (it runs under the stream's lock)", fn);
+}
+
 Status not_in_callback(const char* fn) noexcept {
-  if (in_ready_callback()) [[unlikely]]
-    return fail(Status::State, "%s: called from a ready callback (it runs under the stream's lock)", fn);
-  return Status::Ok;
+  return in_ready_callback() ? from_callback(fn) : Status::Ok;
 }
 
 Status live(const chunkbuf_stream* s, const char* fn) noexcept {
   if (Status st = check<StreamKind>(s, fn); st != Status::Ok) return st;
-  return not_in_callback(fn);
+  if (s->obj.in_own_callback()) [[unlikely]]
+    return from_callback(fn);
+  return Status::Ok;
 }
 
 
