@@ -209,6 +209,32 @@ TEST(Reliability, FreeCallbackMayDestroyItsOwnBuffer) {
   }
 }
 
+// take_line of a line that straddles an adopted block copies the line
+// together and drops that block: its callback may free the buffer, but
+// only once the line is out and its end dropped.
+TEST(Reliability, FreeCallbackThatFreesTheBufferWaitsForTakeLine) {
+  static const char text[] = "hello ";
+  SelfFree sf;
+  sf.buf = new Buffer;
+  ASSERT_EQ(sf.buf->append_ref(text, 6,
+                               [](void* ud) {
+                                 auto* s = static_cast<SelfFree*>(ud);
+                                 ++s->calls;
+                                 delete s->buf;
+                                 s->buf = nullptr;
+                               },
+                               &sf),
+            Status::Ok);
+  ASSERT_EQ(sf.buf->append("world\nnext", 11), Status::Ok);
+  ViewRep* v = nullptr;
+  ASSERT_EQ(sf.buf->take_line(Eol::Lf, 0, &v), Status::Ok);
+  EXPECT_EQ(sf.calls, 1);
+  EXPECT_EQ(sf.buf, nullptr);
+  ASSERT_EQ(v->nseg, 1u);
+  EXPECT_EQ(std::string(v->segs()[0].p, v->len), "hello world");
+  view_release(v);
+}
+
 TEST(Reliability, FreeCallbackMayCallBackIntoTheBuffer) {
   static const char text[] = "abc";
   struct Ctx {
