@@ -2,9 +2,9 @@
 #include "line_handout.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "cursor.h"
-#include "search.h"
 
 namespace chunkbuf {
 
@@ -29,19 +29,23 @@ Status contiguous_lines(Pool* pool, uint32_t tenant, const Seg* segs, size_t nse
     return fail(Status::NoMem, "out of memory for a view of %zu lines", n);
   }
   v->tenant = tenant;
-  // Zero-copy pieces for bytes [from, to) after skip.
+  // Zero-copy pieces for bytes [from, to) after skip. Each cursor only
+  // moves forward (sc over the shared pieces, c over the lines), so a batch
+  // with many straddling lines over many segments stays linear.
+  SegCursor sc(segs, nseg);
   auto share = [&](size_t from, size_t to) {
-    c.seek(skip + from);
+    sc.seek(skip + from);
     while (from < to) {
-      const Seg& s = c.segment()[0];
-      SegCursor::Chunk k = c.chunk();
+      const Seg& s = sc.segment()[0];
+      SegCursor::Chunk k = sc.chunk();
       size_t take = std::min(k.n, to - from);
       s.b->retain();
       view_push(v, Seg{s.b, k.p, take});
-      c.advance(take);
+      sc.advance(take);
       from += take;
     }
   };
+  c = SegCursor(segs, nseg);
   size_t done = 0, used = 0;
   for (size_t i = 0, off = 0; i < n; off += lines[i].length + lines[i].eol_length, ++i) {
     const size_t len = lines[i].length;
@@ -54,7 +58,13 @@ Status contiguous_lines(Pool* pool, uint32_t tenant, const Seg* segs, size_t nse
     // the view shows the copy in their place.
     share(done, off);
     char* dst = blk->data + used;
-    seg_copy(segs, nseg, skip + off, dst, len);
+    for (size_t copied = 0; copied < len;) {  // from c, at the line's start
+      SegCursor::Chunk piece = c.chunk();
+      const size_t take = std::min(piece.n, len - copied);
+      std::memcpy(dst + copied, piece.p, take);
+      c.advance(take);
+      copied += take;
+    }
     blk->retain();
     view_push(v, Seg{blk, dst, len});
     lines[i].data = dst;

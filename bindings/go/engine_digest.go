@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 4367dfa7c42b6a6b31241f2b3cd0e809fb4bf55652dd2c0769a1f7c273a48a7e
+// csrc sha256: affa9e177f42a3a6237b639663d5cfff04f2b626f7c9f0a1419a0d23ed964167
 
 package chunkbuf

@@ -248,6 +248,35 @@ TEST(BufferLines, ReadLinesAgreeWithTakeLineOverEverySegmentation) {
     }
 }
 
+// Thousands of lines over thousands of segments, most straddling two: the
+// copies and the shared pieces between them are found walking forward
+// once (a walk from the first segment per straddler was quadratic).
+TEST(BufferLines, ReadLinesWithManyStraddlersOverManySegments) {
+  const size_t count = 5000;
+  std::string data;
+  Buffer b;
+  for (size_t i = 0; i < count; ++i) data += i % 3 ? "a" + std::to_string(i) + "b\n" : std::to_string(i) + "\n";
+  for (size_t i = 0, off = 0; i < count; ++i) {
+    const size_t len = data.find('\n', off) + 1 - off;
+    const size_t cut = i % 3 ? 1 : len;  // "a" | "<i>b\n": the line straddles two segments
+    ASSERT_EQ(b.append_ref(data.data() + off, cut, nullptr, nullptr), Status::Ok);
+    if (cut < len) ASSERT_EQ(b.append_ref(data.data() + off + cut, len - cut, nullptr, nullptr), Status::Ok);
+    off += len;
+  }
+  std::vector<Line> lines(count);
+  size_t n = 0;
+  ViewRep* v = nullptr;
+  ASSERT_EQ(b.read_lines(Eol::Lf, 0, lines.data(), count, &n, &v), Status::Ok);
+  ASSERT_EQ(n, count);
+  for (size_t i = 0, off = 0; i < n; off += lines[i].length + 1, ++i) {
+    ASSERT_EQ(std::string(lines[i].data, lines[i].length), data.substr(off, lines[i].length)) << "line " << i;
+    EXPECT_EQ(lines[i].data == data.data() + off, i % 3 == 0) << "line " << i;  // only straddlers are copies
+  }
+  EXPECT_EQ(bytes_of(v), data);
+  EXPECT_EQ(b.size(), 0u);
+  view_release(v);
+}
+
 // With every max_len, read_lines takes what take_lines takes and fails
 // where it fails, over every segmentation (LF and NUL have their own scan).
 TEST(BufferLines, ReadLinesAgreeWithTakeLinesUnderEveryLimit) {

@@ -8,6 +8,7 @@
 #include "buffer.h"
 #include "cursor.h"
 #include "line_handout.h"
+#include "release_scope.h"
 #include "scan.h"
 #include "search.h"
 
@@ -89,6 +90,10 @@ Status Buffer::take_line(Eol eol, size_t max_len, ViewRep** out) noexcept {
 }
 
 Status Buffer::take_line_across(size_t pos, size_t elen, ViewRep** out) noexcept {
+  // The copy drops the line's old blocks, and a free callback of one may
+  // free this buffer: callbacks wait until the line is cut and its end
+  // dropped.
+  ReleaseScope scope;
   // A line handed out is one contiguous segment: only a line that straddles
   // segments is copied (once), so view_data never refuses it.
   if (pos > segs_[0].n) {
