@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "buffer.h"
+#include "cursor.h"
 #include "status.h"
 #include "view.h"
 
@@ -41,8 +42,10 @@ class Framer {
 
  protected:
   // Locates the frame starting at `from` (Ok), or says why not (NeedMore,
-  // Limit, Inval for a corrupt header).
-  virtual Status scan(const Buffer& buf, size_t from, bool final, FrameSpan* span) const noexcept = 0;
+  // Limit, Inval for a corrupt header). c is a cursor over buf's segments
+  // at or before `from`, which a batch keeps from frame to frame: it only
+  // moves forward, so a batch of many frames over many segments is linear.
+  virtual Status scan(const Buffer& buf, SegCursor& c, size_t from, bool final, FrameSpan* span) const noexcept = 0;
   // Bytes of the frame's own view handed out by next(): by default the
   // payload; a delimiter framer may include its delimiter.
   virtual size_t single_length(const FrameSpan& s) const noexcept { return s.payload_length; }
@@ -60,7 +63,7 @@ class DelimiterFramer final : public Framer {
   static constexpr size_t kMaxDelims = 16;
   static constexpr size_t kMaxDelimLen = 64;
   DelimiterFramer() = default;
-  Status scan(const Buffer& buf, size_t from, bool final, FrameSpan* span) const noexcept override;
+  Status scan(const Buffer& buf, SegCursor& c, size_t from, bool final, FrameSpan* span) const noexcept override;
   size_t single_length(const FrameSpan& s) const noexcept override;
 
   char* delims_[kMaxDelims] = {};
@@ -89,7 +92,7 @@ class LengthFramer final : public Framer {
 
  private:
   explicit LengthFramer(const LengthFramerOptions& o) noexcept : o_(o) {}
-  Status scan(const Buffer& buf, size_t from, bool final, FrameSpan* span) const noexcept override;
+  Status scan(const Buffer& buf, SegCursor& c, size_t from, bool final, FrameSpan* span) const noexcept override;
   LengthFramerOptions o_;
 };
 

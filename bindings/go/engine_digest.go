@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: affa9e177f42a3a6237b639663d5cfff04f2b626f7c9f0a1419a0d23ed964167
+// csrc sha256: 4b323d36414fd1733d4c0fcb8af145de0946578309ff03c233134e7aaa842e79
 
 package chunkbuf

@@ -15,7 +15,8 @@ namespace chunkbuf {
 Status Framer::next(Buffer& buf, bool final, ViewRep** out) noexcept {
   if (buf.reserved()) return fail(Status::State, "a framer cannot consume while a reservation is open");
   FrameSpan span{};
-  if (Status st = scan(buf, 0, final, &span); st != Status::Ok) return st;
+  SegCursor c(buf.segs(), buf.segment_count());
+  if (Status st = scan(buf, c, 0, final, &span); st != Status::Ok) return st;
   ViewRep* v = nullptr;
   if (Status st = buf.slice(span.payload_offset, single_length(span), &v); st != Status::Ok) return st;
   buf.advance(span.end);  // cannot fail: the frame is buffered and no reservation is open
@@ -29,9 +30,10 @@ Status Framer::next_batch(Buffer& buf, bool final, Record* recs, size_t max_recs
   *n = 0;
   *out = nullptr;
   size_t from = 0, count = 0;
+  SegCursor c(buf.segs(), buf.segment_count());
   while (count < max_recs && from < buf.size()) {
     FrameSpan span{};
-    Status st = scan(buf, from, final, &span);
+    Status st = scan(buf, c, from, final, &span);
     if (st == Status::NeedMore) break;
     if (st != Status::Ok) {
       if (count == 0) return st;
@@ -93,9 +95,9 @@ size_t DelimiterFramer::single_length(const FrameSpan& s) const noexcept {
 // the longest complete delimiter wins, unless (before EOF) a longer one
 // could still complete with bytes not yet arrived. Work is proportional to
 // the frame, not to what is buffered behind it.
-Status DelimiterFramer::scan(const Buffer& buf, size_t from, bool final, FrameSpan* span) const noexcept {
+Status DelimiterFramer::scan(const Buffer& buf, SegCursor& c, size_t from, bool final,
+                             FrameSpan* span) const noexcept {
   const size_t len = buf.size();
-  SegCursor c(buf.segs(), buf.segment_count());
   for (size_t q = from;;) {
     c.seek(q);
     const Seg* segs = c.segment();
@@ -161,13 +163,21 @@ Status LengthFramer::create(const LengthFramerOptions& o, LengthFramer** out) no
   return Status::Ok;
 }
 
-Status LengthFramer::scan(const Buffer& buf, size_t from, bool final, FrameSpan* span) const noexcept {
+Status LengthFramer::scan(const Buffer& buf, SegCursor& c, size_t from, bool final,
+                          FrameSpan* span) const noexcept {
   size_t have = buf.size() - from;
   size_t header = o_.length_offset + o_.length_width;
-  uint64_t value = 0;
-  if (have < header || buf.peek_uint(from + o_.length_offset, o_.length_width, o_.order, &value) != Status::Ok) {
+  if (have < header) {
     if (final && have > 0) return fail(Status::Inval, "truncated frame header at end of input (%zu bytes)", have);
     return fail(Status::NeedMore, "a %zu-byte frame header needs more than %zu bytes", header, have);
+  }
+  uint64_t value = 0;
+  c.seek(from + o_.length_offset);
+  for (size_t i = 0; i < o_.length_width; ++i) {  // the field's bytes, from the cursor
+    SegCursor::Chunk k = c.chunk();
+    const auto byte = static_cast<unsigned char>(k.p[0]);
+    value = o_.order == Order::Big ? (value << 8) | byte : value | (uint64_t{byte} << (8 * i));
+    c.advance(1);
   }
   // payload = value + adjust, computed without overflow.
   uint64_t payload = 0;
