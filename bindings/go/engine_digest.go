@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 4b323d36414fd1733d4c0fcb8af145de0946578309ff03c233134e7aaa842e79
+// csrc sha256: d3da53709c9def60c2b8dc0a6f557d7b0d99755c1ceb8b61f6957badc3e2c335
 
 package chunkbuf

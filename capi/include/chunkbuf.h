@@ -498,9 +498,12 @@ CHUNKBUF_API int chunkbuf_buffer_prepend_view(chunkbuf_buffer *buf, const chunkb
 CHUNKBUF_API int chunkbuf_buffer_reserve(chunkbuf_buffer *buf, size_t n, struct iovec *iov, size_t max_iov,
                                          size_t *n_iov);
 /* Makes the first n reserved bytes part of the buffer and closes the
- * reservation (n 0 cancels it).
+ * reservation (n 0 cancels it). The spans reserve handed out may hold more
+ * than the n it asked for; committing them all may pass max_bytes.
  * Returns: OK; ENORESERVE (no reservation); ERANGE (n exceeds what was
- * reserved; the reservation stays open). Since 0.1. */
+ * reserved); ELIMIT (n bytes more would pass max_bytes). On ERANGE and
+ * ELIMIT nothing is committed and the reservation stays open, so a smaller
+ * commit may follow. Since 0.1. */
 CHUNKBUF_API int chunkbuf_buffer_commit(chunkbuf_buffer *buf, size_t n);
 /* The read size chunkbuf_buffer_read_from_fd uses for max 0. */
 #define CHUNKBUF_FD_READ_DEFAULT 65536u

@@ -123,6 +123,27 @@ TEST(Streambufs, NoReservationIsNotReservationOpen) {
   chunkbuf_buffer_free(b);
 }
 
+// A reservation may hand out more room than max_bytes leaves: a commit
+// past the limit is ELIMIT and keeps the reservation open for a smaller one.
+TEST(Streambufs, ACommitPastMaxBytesIsALimitAndKeepsTheReservation) {
+  chunkbuf_buffer_options o = CHUNKBUF_BUFFER_OPTIONS_INIT;
+  o.max_bytes = 100;
+  chunkbuf_buffer* b = nullptr;
+  ASSERT_EQ(chunkbuf_buffer_new(&o, &b), CHUNKBUF_OK);
+  struct iovec iov;
+  size_t n_iov = 0;
+  ASSERT_EQ(chunkbuf_buffer_reserve(b, 10, &iov, 1, &n_iov), CHUNKBUF_OK);
+  ASSERT_GE(iov.iov_len, 101u);  // a pool block's room, beyond the limit
+  EXPECT_EQ(chunkbuf_buffer_commit(b, 101), CHUNKBUF_ELIMIT);
+  size_t len = 1;
+  ASSERT_EQ(chunkbuf_buffer_len(b, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 0u);
+  EXPECT_EQ(chunkbuf_buffer_commit(b, 100), CHUNKBUF_OK);
+  ASSERT_EQ(chunkbuf_buffer_len(b, &len), CHUNKBUF_OK);
+  EXPECT_EQ(len, 100u);
+  chunkbuf_buffer_free(b);
+}
+
 }  // namespace
 
 namespace {
