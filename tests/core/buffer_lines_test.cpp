@@ -260,7 +260,9 @@ TEST(BufferLines, ReadLinesWithManyStraddlersOverManySegments) {
     const size_t len = data.find('\n', off) + 1 - off;
     const size_t cut = i % 3 ? 1 : len;  // "a" | "<i>b\n": the line straddles two segments
     ASSERT_EQ(b.append_ref(data.data() + off, cut, nullptr, nullptr), Status::Ok);
-    if (cut < len) ASSERT_EQ(b.append_ref(data.data() + off + cut, len - cut, nullptr, nullptr), Status::Ok);
+    if (cut < len) {
+      ASSERT_EQ(b.append_ref(data.data() + off + cut, len - cut, nullptr, nullptr), Status::Ok);
+    }
     off += len;
   }
   std::vector<Line> lines(count);

@@ -263,7 +263,9 @@ TEST(StreamPendingCapi, ACallFromAReadyCallbackIsRefusedNotDeadlocked) {
     size_t unread = 0;
     ASSERT_EQ(chunkbuf_stream_readable_amount(s, &unread), CHUNKBUF_OK);
     EXPECT_EQ(unread, kind == 0 ? 0u : kind == 1 ? 2u : 0u);
-    if (kind == 0) EXPECT_EQ(std::string(buf, n), "ab");
+    if (kind == 0) {
+      EXPECT_EQ(std::string(buf, n), "ab");
+    }
     chunkbuf_cancel_free(r.token);
     chunkbuf_stream_release(s);
   }
