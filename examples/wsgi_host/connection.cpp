@@ -33,6 +33,19 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
+// An RFC 9110 token (a method or a header name): one or more tchars. A
+// name with a space before its colon is not one: framing headers spelled
+// so must not be read differently by a proxy in front and by this server.
+bool is_token(const std::string& s) {
+  static const char kExtra[] = "!#$%&'*+-.^_`|~";
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+          (c != '\0' && std::strchr(kExtra, c) != nullptr)))
+      return false;
+  return true;
+}
+
 // Contains token (comma-separated, case-insensitive) in a header value.
 bool has_token(const std::string& value, const char* token) {
   std::string v = lower(value);
@@ -135,6 +148,12 @@ int Connection::read_head(Request& r) {
     }
     chunkbuf_buffer_find(in_, "\r\n\r\n", 4, 0, CHUNKBUF_NPOS, &pos);
     if (pos != CHUNKBUF_NPOS) break;
+    size_t bare = CHUNKBUF_NPOS;  // a head ended by bare LFs would wait out the read timeout
+    chunkbuf_buffer_find(in_, "\n\n", 2, 0, CHUNKBUF_NPOS, &bare);
+    if (bare != CHUNKBUF_NPOS) {
+      reply_error("400 Bad Request");
+      return -1;
+    }
     if (buffered() > cfg_.max_head) {
       reply_error("431 Request Header Fields Too Large");
       return -1;
@@ -152,8 +171,10 @@ int Connection::read_head(Request& r) {
   }
   std::string first;
   if (line(cfg_.max_head, &first) != 1) return -1;
+  // method SP target SP version: exactly two spaces, a token method.
   size_t sp1 = first.find(' '), sp2 = first.rfind(' ');
-  if (sp1 == std::string::npos || sp2 == sp1) {
+  if (sp1 == std::string::npos || sp2 == sp1 || first.find(' ', sp1 + 1) != sp2 || sp2 == sp1 + 1 ||
+      !is_token(first.substr(0, sp1))) {
     reply_error("400 Bad Request");
     return -1;
   }
@@ -172,6 +193,10 @@ int Connection::read_head(Request& r) {
     size_t colon = h.find(':');
     if (colon == std::string::npos || colon == 0 || h[0] == ' ' || h[0] == '\t' ||
         r.headers.size() >= kMaxHeaders) {
+      reply_error("400 Bad Request");
+      return -1;
+    }
+    if (!is_token(h.substr(0, colon))) {
       reply_error("400 Bad Request");
       return -1;
     }

@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -60,8 +61,14 @@ class ResponseWriter {
     bool ok = true;
     if (b.len > 0) {
       ok = (head_sent_ || send_head());
+      size_t n = static_cast<size_t>(b.len);
+      // Bytes past the declared Content-Length would be read as the next
+      // response: send up to it, then end the connection (finish() fails).
+      const bool too_long = ok && length_ >= 0 && sent_ + b.len > length_;
+      if (too_long) n = static_cast<size_t>(std::max(0LL, length_ - sent_));
       sent_ += static_cast<long long>(b.len);
-      if (ok && r_.method != "HEAD") ok = send_chunk(r_.fd, b.buf, static_cast<size_t>(b.len), chunked_);
+      if (ok && n > 0 && r_.method != "HEAD") ok = send_chunk(r_.fd, b.buf, n, chunked_);
+      if (too_long) ok = false;
     }
     PyBuffer_Release(&b);
     return ok;

@@ -97,12 +97,17 @@ class Response:
             raise RuntimeError("the application did not call start_response")
         self.sent = True
         length = -1
+        _check_field("status", self.status)
         lines = ["HTTP/1.1 " + self.status]
         for name, value in self.headers:
+            _check_field("header name", name)
+            _check_field("header value", value)
             low = name.lower()
             if low in _HOP:
                 continue
             if low == "content-length":
+                if not value.isdigit():  # also refuses a sign: int() would take "-5"
+                    raise ValueError("Content-Length must be a non-negative integer, got %r" % (value,))
                 length = int(value)
             lines.append(name + ": " + value)
         code = int(self.status[:3])
@@ -122,6 +127,13 @@ class Response:
         close = getattr(self._result, "close", None)
         if close is not None:
             close()
+
+
+def _check_field(what, text):
+    """A status, header name or value that would split the response head
+    (CR, LF) or end a C string (NUL) is the application's error."""
+    if any(c in text for c in "\r\n\0"):
+        raise ValueError("the response %s holds CR, LF or NUL: %r" % (what, text))
 
 
 def handle(app, stream_address, method, target, version, headers, peer, peer_port, server_port):

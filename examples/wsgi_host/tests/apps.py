@@ -5,6 +5,9 @@
                     (which checks both the server and the app). Flask reads
                     with read() and no size, which the validator forbids but
                     wsgi.input_terminated allows, so it runs unwrapped.
+                    /broken/... are apps that break HTTP in their response
+                    (the validator would stop them first), to show what the
+                    host does with them.
 """
 import hashlib
 import json
@@ -142,8 +145,22 @@ _flask = _flask_app()
 _validated = validator(_route)
 
 
+def _broken(environ, start_response):
+    """Responses the host must not put on the wire as given."""
+    path = environ["PATH_INFO"]
+    if path == "/broken/crlf":  # a header value that would add a header
+        start_response("200 OK", [("X-A", "a\r\nSet-Cookie: evil=1")])
+    elif path == "/broken/negative_length":
+        start_response("200 OK", [("Content-Length", "-5")])
+    else:  # /broken/long_body: more bytes than declared
+        start_response("200 OK", [("Content-Length", "3")])
+    return [b"abcdefgh"]
+
+
 def app(environ, start_response):
     if environ["PATH_INFO"].startswith("/flask/"):
         return _flask(environ, start_response)
+    if environ["PATH_INFO"].startswith("/broken/"):
+        return _broken(environ, start_response)
     return _validated(environ, start_response)
 

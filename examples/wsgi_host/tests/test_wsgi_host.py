@@ -232,6 +232,37 @@ def test_unread_bodies_and_bad_requests(server):
     conn.close()
 
 
+def test_heads_that_are_not_http_get_400(server):
+    for head in (b"POST /sha HTTP/1.1\r\nContent-Length : 49\r\n\r\n"  # a name with a space: not framing
+                 b"GET /rss HTTP/1.1\r\nHost: x\r\n\r\n0123456789012345678",
+                 b"POST /sha HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+                 b" /sha HTTP/1.1\r\n\r\n",  # no method
+                 b"GET  /sha HTTP/1.1\r\n\r\n",  # two spaces
+                 b"GET /s ha HTTP/1.1\r\n\r\n",  # a space in the target
+                 b"GET /sha HTTP/1.1\nHost: x\n\n"):  # bare LFs: answered at once, not after the read timeout
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        s.sendall(head)
+        reply = s.makefile("rb").read()
+        s.close()
+        assert reply.startswith(b"HTTP/1.1 400") and reply.count(b"HTTP/1.1 ") == 1, (head, reply)
+
+
+def test_responses_that_break_http_do_not_reach_the_wire_as_given(server):
+    for path in ("/broken/crlf", "/broken/negative_length"):
+        s = raw_request(server.port, b"GET %s HTTP/1.1\r\n\r\n" % path.encode())
+        reply = s.makefile("rb").read()
+        s.close()
+        assert reply.startswith(b"HTTP/1.1 500") and b"evil" not in reply and b"-5" not in reply, reply
+    s = raw_request(server.port, b"GET /broken/long_body HTTP/1.1\r\n\r\n")
+    reply = s.makefile("rb").read()  # the declared 3 bytes, then the connection ends
+    s.close()
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b"\r\n\r\nabc"), reply
+    conn = server.connect()
+    body = body_of(1000)
+    expect_digest(*post(conn, "/sha", body), body)  # the server goes on serving
+    conn.close()
+
+
 def rss_hwm(server):
     conn = server.connect()
     conn.request("GET", "/rss")
