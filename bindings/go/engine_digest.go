@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: d3da53709c9def60c2b8dc0a6f557d7b0d99755c1ceb8b61f6957badc3e2c335
+// csrc sha256: 79b72bfe2196b94e7462b7291f684d6a2da9609b121c9847df009efaf936b13d
 
 package chunkbuf

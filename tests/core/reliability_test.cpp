@@ -235,6 +235,40 @@ TEST(Reliability, FreeCallbackThatFreesTheBufferWaitsForTakeLine) {
   view_release(v);
 }
 
+// Appending bytes the buffer itself lent (a coalesce or peek pointer into
+// its write block): the append may slide the bytes down (the linear
+// backend slides over them) or move them to a new block before it copies,
+// and must copy what the pointer showed.
+TEST(Reliability, AppendingTheBuffersOwnBytesCopiesWhatTheyWere) {
+  for (bool linear : {false, true})
+    for (int shape = 0; shape < 3; ++shape) {
+      Buffer b;
+      BufferOptions o;
+      o.linear = linear;
+      ASSERT_EQ(b.init(o), Status::Ok);
+      std::string data;
+      for (int i = 0; i < 4096; ++i) data += static_cast<char>('A' + i % 26);
+      ASSERT_EQ(b.append(data.data(), data.size()), Status::Ok);
+      std::string fill(b.capacity() - b.size(), '#');  // the write block full: the next append makes room
+      for (size_t i = 0; i < fill.size(); ++i) fill[i] = static_cast<char>('a' + i % 26);
+      ASSERT_EQ(b.append(fill.data(), fill.size()), Status::Ok);
+      data += fill;
+      const size_t cap = data.size();
+      // keep: the bytes left; n: how many of them are appended again
+      const size_t keep = shape == 0 ? cap * 3 / 4 : shape == 1 ? cap / 8 : cap - 10;
+      const size_t n = shape == 0 ? cap / 8 : shape == 1 ? cap / 16 : 100;
+      ASSERT_EQ(b.advance(cap - keep), Status::Ok);
+      const void* p = nullptr;
+      ASSERT_EQ(b.coalesce(n, &p), Status::Ok);
+      ASSERT_EQ(b.append(p, n), Status::Ok);
+      const std::string want = data.substr(cap - keep) + data.substr(cap - keep, n);
+      std::string got(b.size(), '\0');
+      size_t copied = 0;
+      ASSERT_EQ(b.copy_out(0, got.data(), got.size(), &copied), Status::Ok);
+      EXPECT_EQ(got, want) << "linear " << linear << " shape " << shape;
+    }
+}
+
 TEST(Reliability, FreeCallbackMayCallBackIntoTheBuffer) {
   static const char text[] = "abc";
   struct Ctx {

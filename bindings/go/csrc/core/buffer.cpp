@@ -130,11 +130,29 @@ bool Buffer::slide_write_block(size_t n) noexcept {
   return true;
 }
 
+Block* Buffer::pin_source(const void* p, size_t n) noexcept {
+  if (!wblock_ || n == 0) return nullptr;
+  const auto s = reinterpret_cast<uintptr_t>(p), b = reinterpret_cast<uintptr_t>(wblock_->data);
+  if (s >= b + wblock_->capacity || s + n <= b) return nullptr;
+  wblock_->retain();
+  return wblock_;
+}
+
+namespace {
+struct Unpin {
+  Block* b;
+  ~Unpin() {
+    if (b) b->release();
+  }
+};
+}  // namespace
+
 Status Buffer::append(const void* data, size_t n) noexcept {
   if (Status st = check_mutable("append"); st != Status::Ok) return st;
   if (n == 0) return Status::Ok;
   if (Status st = check_room(n, "append"); st != Status::Ok) return st;
   const char* src = static_cast<const char*>(data);
+  const Unpin pin{pin_source(src, n)};
   if (linear_)
     if (Status st = linear_prepare(n); st != Status::Ok) return st;
   size_t space = tail_space();
@@ -222,6 +240,8 @@ Status Buffer::append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void*
   if (st == Status::Ok && pieces > 0 && segs_.size() + pieces > segment_budget()) {
     // At its metadata budget, a bounded buffer copies the pieces in rather
     // than adopting them, so max_bytes bounds its memory too.
+    Unpin pin{nullptr};  // adopted memory read from this buffer: see pin_source
+    for (size_t i = 0; i < cnt && !pin.b; ++i) pin.b = pin_source(iov[i].iov_base, iov[i].iov_len);
     st = make_tail_room(total);
     for (size_t i = 0; st == Status::Ok && i < cnt; ++i) {
       if (!iov[i].iov_len) continue;

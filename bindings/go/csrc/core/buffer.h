@@ -186,6 +186,11 @@ class Buffer {
   // fresh blocks. The memmove is at most half a block per block of
   // appends. True when it made room.
   bool slide_write_block(size_t n) noexcept;
+  // A reference on the write block while a caller's source that lies in it
+  // (bytes a peek of this buffer lent) is copied in, so no slide moves the
+  // source and no new write block frees it; the caller releases it. Null
+  // when the source lies elsewhere.
+  Block* pin_source(const void* p, size_t n) noexcept;
   // Adds [p, p+n) of the write block as bytes of the buffer.
   void push_written(Block* b, const char* p, size_t n) noexcept;
   // The records at the front found by sc (one cursor for the batch, or
