@@ -11,7 +11,11 @@ import (
 // Arena is scratch memory (the FASTQ module's Arena): Alloc hands out
 // slices of one pool block, Reset reclaims them all at once. The slices
 // alias C memory: they are valid until the next Reset or Close, and must
-// not be used after it. One goroutine at a time.
+// not be used after it. A slice does not keep the Arena alive: keep the
+// Arena reachable (or call Close after the last use) while you use its
+// slices, since a collected Arena's block goes back to the pool and a slice
+// kept from it would show, and write into, another user's bytes. One
+// goroutine at a time.
 type Arena struct {
 	h       *C.chunkbuf_arena
 	cleanup runtime.Cleanup

@@ -128,7 +128,8 @@ func (b Batch) Len() int { return len(b.Records) }
 // batch view's memory (see [View.Bytes]) and is valid until Release; once
 // the batch is released Bytes returns nil. When the batch's bytes could
 // not be made contiguous (out of memory for the copy), Bytes returns a Go
-// copy of the record instead: it never panics.
+// copy of the record instead: it never panics for lack of memory. i must
+// be in [0, Len), as for a slice index.
 func (b Batch) Bytes(i int) []byte {
 	r := &b.Records[i]
 	if b.runs != nil && b.View != nil && !b.View.r.released.Load() {

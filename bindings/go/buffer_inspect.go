@@ -57,7 +57,8 @@ func (b *Buffer) find(op string, needle []byte, start, end int, last bool) (int,
 
 // Peek returns the first min(n, Len) bytes as the segments that hold them,
 // without copying. The slices alias C memory and are valid until the next
-// change to the buffer.
+// change to the buffer; keep the Buffer reachable while you use them (a
+// collected Buffer's memory goes back to the pool).
 func (b *Buffer) Peek(n int) ([][]byte, error) {
 	const op = "Buffer.Peek"
 	h, err := b.handle(op)
@@ -84,7 +85,8 @@ func (b *Buffer) Peek(n int) ([][]byte, error) {
 
 // Coalesce makes the first n bytes contiguous (copying only when they span
 // segments) and returns them without copying. The slice aliases C memory
-// and is valid until the next change to the buffer. [ErrRange] if n > Len.
+// and is valid until the next change to the buffer; keep the Buffer
+// reachable while you use it, as for [Buffer.Peek]. [ErrRange] if n > Len.
 func (b *Buffer) Coalesce(n int) ([]byte, error) {
 	const op = "Buffer.Coalesce"
 	h, err := b.handle(op)

@@ -110,6 +110,9 @@ func (p *Pool) handle(op string) (*C.chunkbuf_pool, error) {
 // Stats returns the pool's counters.
 func (p *Pool) Stats() (PoolStats, error) {
 	const op = "Pool.Stats"
+	if p == nil {
+		p = DefaultPool() // nil is the default pool, as in options
+	}
 	if p.h == nil {
 		return PoolStats{}, released(op)
 	}
@@ -139,6 +142,9 @@ func (p *Pool) Stats() (PoolStats, error) {
 // Trim gives every cached free block back to the system.
 func (p *Pool) Trim() error {
 	const op = "Pool.Trim"
+	if p == nil {
+		p = DefaultPool() // nil is the default pool, as in options
+	}
 	if p.h == nil {
 		return released(op)
 	}
@@ -152,6 +158,9 @@ func (p *Pool) Trim() error {
 // would pass the quota fails with [ErrLimit].
 func (p *Pool) SetTenantQuota(tenant uint32, quota int) error {
 	const op = "Pool.SetTenantQuota"
+	if p == nil {
+		p = DefaultPool() // nil is the default pool, as in options
+	}
 	if p.h == nil {
 		return released(op)
 	}
@@ -167,6 +176,9 @@ func (p *Pool) SetTenantQuota(tenant uint32, quota int) error {
 // TenantUsage returns the pool bytes currently held on behalf of tenant.
 func (p *Pool) TenantUsage(tenant uint32) (int, error) {
 	const op = "Pool.TenantUsage"
+	if p == nil {
+		p = DefaultPool() // nil is the default pool, as in options
+	}
 	if p.h == nil {
 		return 0, released(op)
 	}

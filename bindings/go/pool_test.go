@@ -73,3 +73,22 @@ func TestDefaultPool(t *testing.T) {
 		t.Fatal("no version")
 	}
 }
+
+// A nil *Pool is the default pool for its methods too, as in options.
+func TestANilPoolIsTheDefaultPool(t *testing.T) {
+	var p *Pool
+	s, err := p.Stats()
+	must(t, err)
+	d, err := DefaultPool().Stats()
+	must(t, err)
+	if s.Acquisitions > d.Acquisitions {
+		t.Fatalf("nil pool stats %+v are not the default pool's %+v", s, d)
+	}
+	must(t, p.Trim())
+	if _, err := p.TenantUsage(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetTenantQuota(0, -1); err == nil {
+		t.Fatal("a negative quota was accepted")
+	}
+}
