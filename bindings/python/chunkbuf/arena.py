@@ -1,13 +1,21 @@
 """Arena: scratch memory reclaimed all at once (the FASTQ module's Arena)."""
 from ._ffi import check, ffi, lib, size_arg
 
+try:
+    from ._bufexport import Lease
+except ModuleNotFoundError:  # ABI mode without a compiler: lent memory is not tracked
+    Lease = None
+
 
 class Arena:
     """allocate(n) hands out n writable bytes of one pool block as a
     memoryview; reset() reclaims all of them at once and releases every
     memoryview handed out, so writing through one afterwards raises
-    ValueError instead of scribbling over newer allocations. Bounded:
-    allocating past capacity raises LimitError."""
+    ValueError instead of scribbling over newer allocations. A slice (or
+    memoryview) taken of one keeps the block alive: reset() raises
+    BufferError while one is held, and close() or dropping the Arena leave
+    the block to the last of them. Bounded: allocating past capacity raises
+    LimitError."""
 
     __slots__ = ("_h", "_pool", "_lent", "__weakref__")
 
@@ -24,18 +32,37 @@ class Arena:
         4096), valid until reset() or close()."""
         out = ffi.new("void **")
         check(lib.chunkbuf_arena_alloc(self._h, size_arg(n), size_arg(align, "align"), out))
-        mv = memoryview(ffi.buffer(out[0], n))
-        self._lent.append(mv)
+        if Lease is None:
+            mv = memoryview(ffi.buffer(out[0], n))
+            self._lent.append((None, mv))
+            return mv
+        lease = Lease(int(ffi.cast("uintptr_t", out[0])), n)
+        lease.owner = self._h  # every memoryview and slice of it keeps the block
+        mv = memoryview(lease)
+        self._lent.append((lease, mv))
         return mv
 
     def _release_lent(self):
-        for mv in self._lent:
-            mv.release()
+        """Releases the memoryviews handed out; True when no slice or other
+        memoryview of one is still held."""
+        held = False
+        for lease, mv in self._lent:
+            try:
+                mv.release()
+            except BufferError:  # memoryview(mv) is still held
+                held = True
+            held = held or (lease is not None and lease.exports > 0)
         self._lent = []
+        return not held
 
     def reset(self):
-        """Reclaim every allocation (their memoryviews are released)."""
-        self._release_lent()
+        """Reclaim every allocation (their memoryviews are released).
+        BufferError, and nothing reclaimed, while a slice or memoryview of
+        one is still held."""
+        if not self._h:
+            check(lib.chunkbuf_arena_reset(ffi.NULL))  # closed: the usual error
+        if not self._release_lent():
+            raise BufferError("an allocation of the Arena is still held (a slice or memoryview of it)")
         check(lib.chunkbuf_arena_reset(self._h))
 
     @property
@@ -52,9 +79,9 @@ class Arena:
         return out[0]
 
     def close(self):
-        """Give the block back to the pool now."""
-        self._release_lent()
-        if self._h:
+        """Give the block back to the pool now, or, while a slice or
+        memoryview of an allocation is held, when the last of them goes."""
+        if self._release_lent() and self._h:
             ffi.release(self._h)
         self._h = ffi.NULL
 

@@ -88,6 +88,42 @@ def test_arena_allocates_resets_and_is_bounded():
         Arena(0)
 
 
+def test_arena_memory_outlives_no_view_of_it():
+    # A slice or memoryview of an allocation keeps the block: reset()
+    # refuses while one is held, and close() or a collected Arena hand the
+    # block back only when the last one goes.
+    with Pool() as pool:
+        arena = Arena(100, pool=pool)
+        a = arena.allocate(8)
+        a[:] = b"kept...."
+        s = a[:4]
+        with pytest.raises(BufferError):
+            arena.reset()
+        with pytest.raises(ValueError):
+            a[0]  # the allocation itself was released
+        assert bytes(s) == b"kept"
+        b = arena.allocate(8)  # nothing was reclaimed: no overlap with the slice
+        b[:] = b"ZZZZZZZZ"
+        assert bytes(s) == b"kept"
+        del s
+        arena.reset()
+        assert arena.used == 0
+        c = arena.allocate(4)[:]
+        arena.close()  # the allocation is released; the block waits for the slice
+        c[:] = b"live"
+        assert bytes(c) == b"live" and pool.stats().bytes_in_use == 4096
+        del c
+        gc.collect()
+        assert pool.stats().bytes_in_use == 0
+        d = Arena(100, pool=pool).allocate(4)  # the Arena itself is collected at once
+        gc.collect()
+        d[:] = b"also"
+        assert bytes(d) == b"also" and pool.stats().bytes_in_use == 4096
+        del d
+        gc.collect()
+        assert pool.stats().bytes_in_use == 0
+
+
 def test_optimal_buffer_size():
     assert chunkbuf.optimal_buffer_size(0) == 8192
     assert chunkbuf.optimal_buffer_size(2_000_000) == 20480
