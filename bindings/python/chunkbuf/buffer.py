@@ -282,15 +282,17 @@ class Buffer(BufferBase):
             raise
         return self._end_loan(written)
 
-    def _lend(self, n):
-        """Opens a reservation of n bytes and lends it as a memoryview."""
+    def _lend(self, n, most=None):
+        """Opens a reservation of n bytes and lends it as a memoryview (of
+        at most `most` bytes when given; the reservation may hold more)."""
         if self._loan is not None:
             raise StateError("a reservation is already lent out")
         iov = ffi.new("struct iovec[1]")
         n_iov = ffi.new("size_t *")
         h = self._hm
         check(lib.chunkbuf_buffer_reserve(h, size_arg(n), iov, 1, n_iov))
-        self._loan = _Loan(h, iov[0].iov_base, iov[0].iov_len)
+        length = iov[0].iov_len if most is None else min(iov[0].iov_len, most)
+        self._loan = _Loan(h, iov[0].iov_base, length)
         return self._loan.view
 
     def _end_loan(self, written):

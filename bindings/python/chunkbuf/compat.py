@@ -116,7 +116,7 @@ class Buffer(Exporter):
         size = self._min_chunk if sizehint is None or sizehint <= 0 else sizehint
         if self._max_chunk is None:
             return self._b._lend(size)
-        return self._b._lend(min(size, self._max_chunk))[:self._max_chunk]
+        return self._b._lend(min(size, self._max_chunk), self._max_chunk)
 
     def chunk_written(self, nbytes):
         """Commit nbytes written into the memory get_chunk returned; the

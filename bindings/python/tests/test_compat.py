@@ -98,6 +98,13 @@ def test_chunk_size_options():
     mv[:3] = b"abc"
     b.chunk_written(3)
     assert b == b"abc"
+    with pytest.raises(ValueError):
+        mv[0] = 0  # released by chunk_written, as without a maximum
+    for _ in range(3):  # each chunk commits into the buffer, not a copy of it
+        mv = b.get_chunk(64)
+        mv[:2] = b"de"
+        b.chunk_written(2)
+    assert b == b"abcdedede"
     data = bytearray(b"adopted by reference")
     c = compat.Buffer(cutoff_size=8)
     c.extend(data)  # at least cutoff_size bytes: not copied
