@@ -22,11 +22,13 @@ class RecordBatch:
         return batch
 
     def __len__(self):
+        self._check()
         return len(self._fields)
 
     @property
     def is_full(self):
         """True when the batch holds capacity records."""
+        self._check()
         return len(self._fields) >= self.capacity
 
     @property
@@ -42,6 +44,8 @@ class RecordBatch:
 
     def __getitem__(self, i):
         self._check()
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self._fields)))]
         offset, length = self._fields[i]
         out = ffi.new("chunkbuf_view **")
         check(lib.chunkbuf_view_slice(self._view.handle, offset, offset + length, out))

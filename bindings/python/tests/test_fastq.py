@@ -140,9 +140,11 @@ def test_record_batch_holds_up_to_n_records_released_together():
             assert len(batch) == 3 and batch.capacity == 3 and batch.is_full
             assert [bytes(v) for v in batch] == [b"r1", b"r2", b"r3"]
             assert bytes(batch[1]) == b"r2"
+            assert [bytes(v) for v in batch[1:]] == [b"r2", b"r3"]
             assert bytes(batch.view) == b"r1\nr2\nr3\n"
-        with pytest.raises(chunkbuf.StateError):
-            list(batch)
+        for use in (list, len, lambda b: b.is_full, lambda b: b[0]):
+            with pytest.raises(chunkbuf.StateError):
+                use(batch)
         rest = buf.take_batch(10)
         assert [bytes(v) for v in rest] == [b"r4"] and not rest.is_full
         assert bytes(buf) == b"partial"
