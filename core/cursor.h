@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 
 #include "segment.h"
 
@@ -41,6 +42,20 @@ class SegCursor {
       in_ -= segs_[idx_].n;
       base_ += segs_[idx_++].n;
     }
+  }
+  // Copies up to n bytes from the cursor into dst and moves past them;
+  // returns how many there were (fewer only at the end of the run).
+  size_t copy(void* dst, size_t n) noexcept {
+    char* d = static_cast<char*>(dst);
+    size_t done = 0;
+    while (done < n && !at_end()) {
+      const Chunk k = chunk();
+      const size_t take = k.n < n - done ? k.n : n - done;
+      std::memcpy(d + done, k.p, take);
+      advance(take);
+      done += take;
+    }
+    return done;
   }
   // Moves to absolute offset off (<= the run's total); backwards restarts
   // from the first segment.

@@ -171,14 +171,10 @@ Status LengthFramer::scan(const Buffer& buf, SegCursor& c, size_t from, bool fin
     if (final && have > 0) return fail(Status::Inval, "truncated frame header at end of input (%zu bytes)", have);
     return fail(Status::NeedMore, "a %zu-byte frame header needs more than %zu bytes", header, have);
   }
-  uint64_t value = 0;
+  unsigned char field[8];
   c.seek(from + o_.length_offset);
-  for (size_t i = 0; i < o_.length_width; ++i) {  // the field's bytes, from the cursor
-    SegCursor::Chunk k = c.chunk();
-    const auto byte = static_cast<unsigned char>(k.p[0]);
-    value = o_.order == Order::Big ? (value << 8) | byte : value | (uint64_t{byte} << (8 * i));
-    c.advance(1);
-  }
+  c.copy(field, o_.length_width);
+  const uint64_t value = decode_uint(field, o_.length_width, o_.order);
   // payload = value + adjust, computed without overflow.
   uint64_t payload = 0;
   if (o_.length_adjust >= 0) {

@@ -46,12 +46,13 @@ thread_local int ready_depth = 0;
 bool in_ready_callback() noexcept { return ready_depth > 0; }
 
 void Stream::run_ready(PendingRead* p) noexcept {
-  const unsigned long outer = callback_thread_.load(std::memory_order_relaxed);
+  // Written under the lock only; callbacks of one stream never nest (the
+  // stream's calls from one are refused).
   callback_thread_.store(static_cast<unsigned long>(pthread_self()), std::memory_order_relaxed);
   ++ready_depth;
   p->fn(p->arg);
   --ready_depth;
-  callback_thread_.store(outer, std::memory_order_relaxed);
+  callback_thread_.store(0, std::memory_order_relaxed);
 }
 
 bool Stream::pending_ready(const PendingRead* p) const noexcept {

@@ -5,6 +5,6 @@
 // from csrc/; this digest of csrc/ changes with every bundled engine
 // change, so the engine is rebuilt instead of its old objects reused.
 //
-// csrc sha256: 79b72bfe2196b94e7462b7291f684d6a2da9609b121c9847df009efaf936b13d
+// csrc sha256: 2857328f075e2fbde835e2147cb98d840807741416198dcd0d23ff510396631c
 
 package chunkbuf

@@ -107,14 +107,24 @@ func (p *Pool) handle(op string) (*C.chunkbuf_pool, error) {
 	return p.h, nil
 }
 
+// live is p, or the default pool for a nil p (as in options), while it is
+// open.
+func (p *Pool) live(op string) (*Pool, error) {
+	if p == nil {
+		p = DefaultPool()
+	}
+	if p.h == nil {
+		return nil, released(op)
+	}
+	return p, nil
+}
+
 // Stats returns the pool's counters.
 func (p *Pool) Stats() (PoolStats, error) {
 	const op = "Pool.Stats"
-	if p == nil {
-		p = DefaultPool() // nil is the default pool, as in options
-	}
-	if p.h == nil {
-		return PoolStats{}, released(op)
+	p, err := p.live(op)
+	if err != nil {
+		return PoolStats{}, err
 	}
 	defer runtime.KeepAlive(p)
 	c := C.chunkbuf_pool_stats{struct_size: C.sizeof_chunkbuf_pool_stats}
@@ -142,11 +152,9 @@ func (p *Pool) Stats() (PoolStats, error) {
 // Trim gives every cached free block back to the system.
 func (p *Pool) Trim() error {
 	const op = "Pool.Trim"
-	if p == nil {
-		p = DefaultPool() // nil is the default pool, as in options
-	}
-	if p.h == nil {
-		return released(op)
+	p, err := p.live(op)
+	if err != nil {
+		return err
 	}
 	defer runtime.KeepAlive(p)
 	var msg *C.char
@@ -158,11 +166,9 @@ func (p *Pool) Trim() error {
 // would pass the quota fails with [ErrLimit].
 func (p *Pool) SetTenantQuota(tenant uint32, quota int) error {
 	const op = "Pool.SetTenantQuota"
-	if p == nil {
-		p = DefaultPool() // nil is the default pool, as in options
-	}
-	if p.h == nil {
-		return released(op)
+	p, err := p.live(op)
+	if err != nil {
+		return err
 	}
 	q, err := size(op, "quota", quota)
 	if err != nil {
@@ -176,11 +182,9 @@ func (p *Pool) SetTenantQuota(tenant uint32, quota int) error {
 // TenantUsage returns the pool bytes currently held on behalf of tenant.
 func (p *Pool) TenantUsage(tenant uint32) (int, error) {
 	const op = "Pool.TenantUsage"
-	if p == nil {
-		p = DefaultPool() // nil is the default pool, as in options
-	}
-	if p.h == nil {
-		return 0, released(op)
+	p, err := p.live(op)
+	if err != nil {
+		return 0, err
 	}
 	defer runtime.KeepAlive(p)
 	var live C.size_t

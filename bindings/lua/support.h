@@ -106,7 +106,7 @@ static const char *cb_class_of(lua_State *L, int idx) {
  * class metatable, and its bytes must not be read as a record. */
 static int cb_is_swig_record(lua_State *L, int idx, swig_type_info *type) {
   const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, idx);
-  return lua_rawlen(L, idx) == sizeof(swig_lua_userdata) && u->type == type;
+  return u && lua_rawlen(L, idx) == sizeof(swig_lua_userdata) && u->type == type;
 }
 
 /* Whether the value at idx has the class metatable of `type`. This is the
@@ -269,9 +269,9 @@ static void cb_install_methods(lua_State *L, const cb_method *m, size_t n) {
  * metatable a script swapped is still the object). Anything else gets
  * cb_check_object's checks and error messages. */
 static const swig_lua_userdata *cb_check_self(lua_State *L, swig_type_info *type, const char *cls) {
-  if (lua_rawlen(L, 1) == sizeof(swig_lua_userdata)) {
+  if (cb_is_swig_record(L, 1, type)) {
     const swig_lua_userdata *u = (const swig_lua_userdata *)lua_touserdata(L, 1);
-    if (u && u->type == type && u->ptr) return u;
+    if (u->ptr) return u;
   }
   cb_check_object(L, 1, type, cls, 0);
   return (const swig_lua_userdata *)lua_touserdata(L, 1);

@@ -24,10 +24,6 @@ Status from_callback(const char* fn) noexcept {
   return fail(Status::State, "%s: called from a ready callback (it runs under the stream's lock)", fn);
 }
 
-Status not_in_callback(const char* fn) noexcept {
-  return in_ready_callback() ? from_callback(fn) : Status::Ok;
-}
-
 Status live(const chunkbuf_stream* s, const char* fn) noexcept {
   if (Status st = check<StreamKind>(s, fn); st != Status::Ok) return st;
   if (s->obj.in_own_callback()) [[unlikely]]
@@ -178,7 +174,9 @@ void chunkbuf_cancel_free(chunkbuf_cancel* c) {
 
 int chunkbuf_cancel_fire(chunkbuf_cancel* c) {
   CB_TRY(check<CancelKind>(c, "chunkbuf_cancel_fire"));
-  CB_TRY(not_in_callback("chunkbuf_cancel_fire"));
+  // A fire wakes the calls on every stream using the token, taking each
+  // one's lock: from any stream's ready callback it may be that lock.
+  if (in_ready_callback()) return code(from_callback("chunkbuf_cancel_fire"));
   c->obj.fire();
   return CHUNKBUF_OK;
 }
@@ -240,7 +238,7 @@ int chunkbuf_stream_space_start(chunkbuf_stream* s, size_t n, chunkbuf_ready_fn 
 int chunkbuf_read_op_finish(chunkbuf_read_op* op, int cancel, size_t* nread, chunkbuf_error* err) {
   static const char* fname = "chunkbuf_read_op_finish";
   Status st = check<ReadOpKind>(op, fname);
-  if (st == Status::Ok) st = not_in_callback(fname);
+  if (st == Status::Ok && op->obj.s->obj.in_own_callback()) st = from_callback(fname);
   if (st == Status::Ok) st = need(nread, "nread", fname);
   if (st != Status::Ok) return report(code(st), err);
   st = op->obj.s->obj.read_finish(&op->obj.p, cancel != 0, nread);

@@ -138,34 +138,30 @@ Block* Buffer::pin_source(const void* p, size_t n) noexcept {
   return wblock_;
 }
 
-namespace {
-struct Unpin {
-  Block* b;
-  ~Unpin() {
-    if (b) b->release();
-  }
-};
-}  // namespace
+Status Buffer::append_to_tail(const char* src, size_t n) noexcept {
+  if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
+  char* dst = wblock_->data + wpos_;
+  std::memcpy(dst, src, n);
+  push_written(wblock_, dst, n);
+  wpos_ += n;
+  len_ += n;
+  return Status::Ok;
+}
 
 Status Buffer::append(const void* data, size_t n) noexcept {
   if (Status st = check_mutable("append"); st != Status::Ok) return st;
   if (n == 0) return Status::Ok;
   if (Status st = check_room(n, "append"); st != Status::Ok) return st;
   const char* src = static_cast<const char*>(data);
-  const Unpin pin{pin_source(src, n)};
+  if (n <= tail_space()) return append_to_tail(src, n);  // the usual case: nothing moves
+  // Making room may slide the buffer's bytes or drop the write block: a
+  // source among them (a peek of this buffer) is pinned first.
+  const Pin pin{pin_source(src, n)};
   if (linear_)
     if (Status st = linear_prepare(n); st != Status::Ok) return st;
   size_t space = tail_space();
   if (n > space && !linear_ && slide_write_block(n)) space = tail_space();
-  if (n <= space) {
-    if (!segs_.reserve_back(1)) return fail(Status::NoMem, "out of memory growing the segment list");
-    char* dst = wblock_->data + wpos_;
-    std::memcpy(dst, src, n);
-    push_written(wblock_, dst, n);
-    wpos_ += n;
-    len_ += n;
-    return Status::Ok;
-  }
+  if (n <= space) return append_to_tail(src, n);
   if (!segs_.reserve_back(2)) return fail(Status::NoMem, "out of memory growing the segment list");
   Block* nb = nullptr;
   if (Status st = new_block(n - space, &nb); st != Status::Ok) return st;
@@ -240,8 +236,6 @@ Status Buffer::append_refv(const struct iovec* iov, size_t cnt, FreeFn fn, void*
   if (st == Status::Ok && pieces > 0 && segs_.size() + pieces > segment_budget()) {
     // At its metadata budget, a bounded buffer copies the pieces in rather
     // than adopting them, so max_bytes bounds its memory too.
-    Unpin pin{nullptr};  // adopted memory read from this buffer: see pin_source
-    for (size_t i = 0; i < cnt && !pin.b; ++i) pin.b = pin_source(iov[i].iov_base, iov[i].iov_len);
     st = make_tail_room(total);
     for (size_t i = 0; st == Status::Ok && i < cnt; ++i) {
       if (!iov[i].iov_len) continue;
@@ -435,12 +429,7 @@ Status Buffer::peek_uint(size_t offset, size_t width, Order order, uint64_t* out
                 offset, len_);
   unsigned char tmp[8];
   seg_copy(segs_.begin(), segs_.size(), offset, tmp, width);
-  uint64_t v = 0;
-  for (size_t i = 0; i < width; ++i) {
-    size_t idx = order == Order::Big ? i : width - 1 - i;
-    v = (v << 8) | tmp[idx];
-  }
-  *out = v;
+  *out = decode_uint(tmp, width, order);
   return Status::Ok;
 }
 

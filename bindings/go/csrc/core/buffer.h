@@ -36,6 +36,13 @@ struct BufferOptions {
 
 enum class Order { Big = 0, Little = 1 };
 
+// The unsigned integer in the width (1..8) bytes at p, in order.
+inline uint64_t decode_uint(const unsigned char* p, size_t width, Order order) noexcept {
+  uint64_t v = 0;
+  for (size_t i = 0; i < width; ++i) v = (v << 8) | p[order == Order::Big ? i : width - 1 - i];
+  return v;
+}
+
 struct Record {
   size_t offset;
   size_t length;
@@ -188,9 +195,17 @@ class Buffer {
   bool slide_write_block(size_t n) noexcept;
   // A reference on the write block while a caller's source that lies in it
   // (bytes a peek of this buffer lent) is copied in, so no slide moves the
-  // source and no new write block frees it; the caller releases it. Null
-  // when the source lies elsewhere.
+  // source and no new write block frees it (both check the block's
+  // references). Empty when the source lies elsewhere.
+  struct Pin {
+    Block* b = nullptr;
+    ~Pin() {
+      if (b) b->release();
+    }
+  };
   Block* pin_source(const void* p, size_t n) noexcept;
+  // Copies n bytes that fit after the write position in as buffer bytes.
+  Status append_to_tail(const char* src, size_t n) noexcept;
   // Adds [p, p+n) of the write block as bytes of the buffer.
   void push_written(Block* b, const char* p, size_t n) noexcept;
   // The records at the front found by sc (one cursor for the batch, or

@@ -46,19 +46,15 @@ Status Buffer::make_linear_room(size_t n) noexcept {
 Status Buffer::linear_copy_in(const struct iovec* iov, size_t cnt, size_t total) noexcept {
   // A source in the block (a peek of this buffer) must not move or go
   // while the room is made: the pin makes linear_prepare take a new block.
-  Block* pin = nullptr;
-  for (size_t i = 0; i < cnt && !pin; ++i) pin = pin_source(iov[i].iov_base, iov[i].iov_len);
-  Status st = total > 0 ? linear_prepare(total) : Status::Ok;
-  if (st != Status::Ok) {
-    if (pin) pin->release();
-    return st;
-  }
+  Pin pin;
+  for (size_t i = 0; total > tail_space() && i < cnt && !pin.b; ++i) pin.b = pin_source(iov[i].iov_base, iov[i].iov_len);
+  if (total > 0)
+    if (Status st = linear_prepare(total); st != Status::Ok) return st;
   for (size_t i = 0; i < cnt; ++i) {
     if (!iov[i].iov_len) continue;
     Seg piece{nullptr, static_cast<const char*>(iov[i].iov_base), iov[i].iov_len};
     copy_into_tail(&piece, 1, piece.n);
   }
-  if (pin) pin->release();
   return Status::Ok;
 }
 

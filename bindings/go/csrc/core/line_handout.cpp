@@ -2,7 +2,6 @@
 #include "line_handout.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "cursor.h"
 
@@ -58,13 +57,7 @@ Status contiguous_lines(Pool* pool, uint32_t tenant, const Seg* segs, size_t nse
     // the view shows the copy in their place.
     share(done, off);
     char* dst = blk->data + used;
-    for (size_t copied = 0; copied < len;) {  // from c, at the line's start
-      SegCursor::Chunk piece = c.chunk();
-      const size_t take = std::min(piece.n, len - copied);
-      std::memcpy(dst + copied, piece.p, take);
-      c.advance(take);
-      copied += take;
-    }
+    c.copy(dst, len);  // c is at the line's start
     blk->retain();
     view_push(v, Seg{blk, dst, len});
     lines[i].data = dst;

@@ -300,15 +300,7 @@ char seg_byte_at(const Seg* segs, size_t nseg, size_t off) noexcept {
 void seg_copy(const Seg* segs, size_t nseg, size_t off, void* dst, size_t n) noexcept {
   SegCursor c(segs, nseg);
   c.seek(off);
-  char* d = static_cast<char*>(dst);
-  while (n > 0 && !c.at_end()) {
-    const SegCursor::Chunk k = c.chunk();
-    const size_t take = std::min(k.n, n);
-    std::memcpy(d, k.p, take);
-    d += take;
-    n -= take;
-    c.advance(take);
-  }
+  c.copy(dst, n);
 }
 
 bool seg_equal(const Seg* segs, size_t nseg, size_t off, const void* data, size_t n) noexcept {

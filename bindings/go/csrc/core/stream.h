@@ -87,8 +87,8 @@ struct DirectRead {
 // Runs when an armed PendingRead becomes ready (see Stream::read_start).
 using ReadyFn = void (*)(void* arg);
 
-// Whether this thread is running a ready callback of any stream (for the
-// calls that take no stream: finishing an op, firing a token).
+// Whether this thread is running a ready callback of any stream (for a
+// call that may lock any stream: firing a token).
 bool in_ready_callback() noexcept;
 
 // A bulk read that waits without blocking a thread: the caller's memory,
